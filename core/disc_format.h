@@ -1,0 +1,397 @@
+/* disc_format.h - the plugin-author API: format descriptors, sector
+ * sources and extents, the sector codec, subchannel, CD-TEXT, safe output
+ * and the line reader that format plugins build on.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * References: ECMA-130 (sector layout, EDC/ECC, scrambling), IEC 60908
+ * (subchannel), MMC-3 Annex J (CD-TEXT), docs/architecture.md.
+ */
+#ifndef DISC_FORMAT_H
+#define DISC_FORMAT_H
+
+#include "disc.h"
+
+#include <stdio.h>
+
+/* ------------------------------------------------------------------ */
+/* Format descriptor                                                   */
+
+struct disc_source;
+
+struct disc_format {
+    const char *name;        /* short id, lower case: "cue" */
+    const char *description; /* for `discarc formats` */
+    const char *extensions;  /* comma list without dots: "cue" */
+    unsigned caps;           /* DISC_CAP_* it holds losslessly */
+    /* Score 0..100 for the file's first bytes.  buf holds len bytes
+     * (up to 4096) followed by at least 16 zero bytes. */
+    int (*probe)(const uint8_t *buf, size_t len, const char *path);
+    /* Parse path into the empty disc d (the core frees d on error). */
+    int (*read)(struct disc_ctx *ctx, const char *path, struct disc *d);
+    /* Serialise a checked disc.  Every output goes through disc_out_*. */
+    int (*write)(struct disc_ctx *ctx, const struct disc *d,
+                 const char *path, const struct disc_write_opts *o);
+    /* Optional: open an audio file (WAVE, AIFF, FLAC ...) as a byte
+     * source of 16-bit little-endian stereo PCM at 44.1 kHz; *bytes is
+     * its PCM length.  Used by CUE FILE lines of audio types. */
+    int (*open_audio)(struct disc_ctx *ctx, const char *path,
+                      struct disc_source **out, int64_t *bytes);
+};
+
+/* The NULL-terminated table defined in formats/all.c. */
+extern const struct disc_format *const disc_format_table[];
+
+/* Opens path as PCM through the first format with open_audio that
+ * accepts it. */
+int disc_open_audio(struct disc_ctx *ctx, const char *path,
+                    struct disc_source **out, int64_t *bytes);
+
+/* ------------------------------------------------------------------ */
+/* Errors and warnings (error.c)                                       */
+
+/* Formats the message into ctx, saves errno for DISC_E_IO and returns
+ * code. */
+int disc_error(struct disc_ctx *ctx, int code, const char *fmt, ...)
+    DISC_PRINTF(3, 4);
+/* Sends a warning to ctx->log (silent when none is installed). */
+void disc_warn(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
+void disc_info(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
+void disc_progress(struct disc_ctx *ctx, int64_t done, int64_t total);
+
+/* ------------------------------------------------------------------ */
+/* Sources and extents (source.c, source_file.c)                       */
+
+struct disc_source_ops {
+    const char *name;
+    /* Positional read of len bytes at off.  A read past the end fills
+     * the rest with zeros and returns DISC_E_RANGE. */
+    int (*pread)(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
+                 size_t len, void *buf);
+    /* Sector-addressed sources (drives): raw main and deinterleaved sub
+     * for count sectors from lba; either buffer may be NULL. */
+    int (*read_sectors)(struct disc_ctx *ctx, struct disc_source *s,
+                        disc_lba lba, uint32_t count, uint8_t *main,
+                        uint8_t *sub);
+    void (*close)(struct disc_source *s);
+};
+
+/* Base of every source; implementations embed it first. */
+struct disc_source {
+    const struct disc_source_ops *ops;
+    int64_t size;  /* bytes available (byte sources), -1 if unknown */
+    char *name;    /* path or description, for messages */
+    struct disc_source *next; /* disc-owned list */
+};
+
+/* Opens a file read-only; *out is owned by the caller until attached. */
+int disc_source_file_new(struct disc_ctx *ctx, const char *path,
+                         struct disc_source **out);
+/* A source over caller memory (tests); the memory must outlive it. */
+int disc_source_mem_new(struct disc_ctx *ctx, const void *data,
+                        int64_t size, struct disc_source **out);
+/* Hands the source to the disc, which closes it in disc_free. */
+void disc_source_attach(struct disc *d, struct disc_source *s);
+void disc_source_close(struct disc_source *s);
+
+/* How the main channel of an extent is stored. */
+enum disc_data_layout {
+    DISC_DATA_RAW = 0,   /* 2352 bytes as on disc (audio or raw data) */
+    DISC_DATA_MODE1,     /* 2048 user bytes of Mode 1 */
+    DISC_DATA_FORM1,     /* 2048 user bytes of Mode 2 Form 1 */
+    DISC_DATA_FORM2,     /* 2324 user bytes of Mode 2 Form 2 */
+    DISC_DATA_MODE2,     /* 2336 bytes after the header (subheader...) */
+    DISC_DATA_GEN,       /* nothing stored: generated (PREGAP/POSTGAP) */
+    DISC_DATA_SECTORS    /* the source serves whole sectors itself */
+};
+
+/* What a generated (DISC_DATA_GEN) sector looks like. */
+enum disc_gen {
+    DISC_GEN_ZERO = 0, /* 2352 zero bytes (audio silence) */
+    DISC_GEN_MODE1,    /* Mode 1, zero user data, valid EDC/ECC */
+    DISC_GEN_MODE2,    /* Mode 2 formless, zero data */
+    DISC_GEN_FORM1,    /* XA Form 1, zero subheader and data */
+    DISC_GEN_FORM2     /* XA Form 2, subheader 00 00 20 00, zero data */
+};
+
+enum disc_sub_layout {
+    DISC_SUBL_NONE = 0,     /* nothing captured: synthesise on demand */
+    DISC_SUBL_INTERLEAVED,  /* 96 raw P-W bytes after main in the stride */
+    DISC_SUBL_SEPARATE      /* 96 deinterleaved bytes per sector in
+                               sub_src at sub_offset (CloneCD .sub) */
+};
+
+#define DISC_EXT_SWAP 0x01      /* 16-bit audio words stored big-endian */
+#define DISC_EXT_SCRAMBLED 0x02 /* data sectors stored scrambled */
+
+/* Maps disc LBAs [lba, lba+count) to storage. */
+struct disc_extent {
+    disc_lba lba;
+    uint32_t count;
+    struct disc_source *src;  /* NULL for DISC_DATA_GEN */
+    int64_t offset;           /* byte offset of the first sector */
+    uint32_t stride;          /* bytes from one sector to the next */
+    enum disc_data_layout data;
+    enum disc_gen gen;        /* for DISC_DATA_GEN */
+    unsigned flags;           /* DISC_EXT_* */
+    enum disc_sub_layout sub;
+    struct disc_source *sub_src;
+    int64_t sub_offset;
+};
+
+/* Bytes of stored main data per sector for a layout (2352, 2048 ...). */
+uint32_t disc_data_size(enum disc_data_layout l);
+/* The generated-sector kind matching a track mode. */
+enum disc_gen disc_gen_for_mode(enum disc_track_mode m);
+
+/* Adds an extent; extents may arrive in any order but must not overlap.
+ * Copies *e. */
+int disc_extent_add(struct disc_ctx *ctx, struct disc *d,
+                    const struct disc_extent *e);
+/* Extents in LBA order (valid until the disc changes). */
+size_t disc_extent_count(const struct disc *d);
+const struct disc_extent *disc_extent_get(const struct disc *d, size_t i);
+/* The extent holding lba, or NULL. */
+const struct disc_extent *disc_extent_find(const struct disc *d,
+                                           disc_lba lba);
+
+/* ------------------------------------------------------------------ */
+/* Sector codec (sector.c)                                             */
+
+extern const uint8_t disc_sync[12];
+
+enum disc_sector_type {
+    DISC_SECTOR_AUDIO = 0,  /* no sync pattern: audio or unknown */
+    DISC_SECTOR_MODE0,
+    DISC_SECTOR_MODE1,
+    DISC_SECTOR_MODE2,      /* formless (subheader copies differ or 0) */
+    DISC_SECTOR_FORM1,
+    DISC_SECTOR_FORM2,
+    DISC_SECTOR_BADMODE     /* sync present, mode byte not 0/1/2 */
+};
+
+struct disc_sector_info {
+    enum disc_sector_type type;
+    disc_lba lba;   /* from the header (valid when type != AUDIO) */
+    int edc_ok;     /* 1 ok, 0 bad, -1 not applicable (Form 2 EDC 0) */
+    int ecc_ok;     /* 1 ok, 0 bad, -1 not applicable */
+};
+
+/* CRC-32/CD-ROM-EDC over n bytes (poly 0xD8018001 reflected, init 0). */
+uint32_t disc_edc(const uint8_t *p, size_t n);
+/* Continues an EDC computation. */
+uint32_t disc_edc_update(uint32_t edc, const uint8_t *p, size_t n);
+/* Writes sync and BCD header for lba and mode (0, 1, 2). */
+void disc_sector_header(uint8_t *sec, disc_lba lba, int mode);
+/* Compute P then Q parity of a raw sector in place (header included as
+ * it stands; callers zero it for Form 1). */
+void disc_ecc_compute(uint8_t *sec);
+/* 1 if stored P and Q parity match the sector (as it stands). */
+int disc_ecc_check(const uint8_t *sec);
+/* Complete a raw sector whose user data (and subheader) are in place:
+ * sync, header, EDC, intermediate zeros and ECC as the mode needs. */
+void disc_sector_encode_mode1(uint8_t *sec, disc_lba lba);
+void disc_sector_encode_form1(uint8_t *sec, disc_lba lba);
+void disc_sector_encode_form2(uint8_t *sec, disc_lba lba);
+/* Build a raw sector from cooked bytes of the given layout (MODE1 2048,
+ * FORM1 2048 with subheader 00 00 08 00, FORM2 2324 with 00 00 20 00,
+ * MODE2 2336 copied after the header). */
+void disc_sector_from_cooked(uint8_t *raw, disc_lba lba,
+                             enum disc_data_layout l, const uint8_t *cooked);
+/* Build a generated sector (see enum disc_gen). */
+void disc_sector_generate(uint8_t *raw, disc_lba lba, enum disc_gen g);
+/* Classify a raw sector and check its EDC/ECC. */
+void disc_sector_classify(const uint8_t *sec, struct disc_sector_info *out);
+/* XOR bytes 12..2351 with the ECMA-130 Annex B sequence (self-inverse). */
+void disc_scramble(uint8_t *sec);
+/* Offset and size of the user data of a classified sector. */
+int disc_sector_user(enum disc_sector_type t, size_t *off, size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* Subchannel (subchannel.c)                                           */
+
+/* 96 raw interleaved bytes <-> 8 x 12 deinterleaved channel bytes. */
+void disc_sub_interleave(const uint8_t *lin, uint8_t *raw);
+void disc_sub_deinterleave(const uint8_t *raw, uint8_t *lin);
+/* CRC-16/GSM (poly 0x1021, init 0, xorout 0xFFFF). */
+uint16_t disc_crc16(const uint8_t *p, size_t n);
+void disc_q_set_crc(uint8_t *q);      /* bytes 10-11 from bytes 0-9 */
+int disc_q_crc_ok(const uint8_t *q);  /* 1 if the stored CRC matches */
+
+struct disc_q {
+    uint8_t control, adr;
+    uint8_t tno;        /* binary track number, 0xAA lead-out */
+    uint8_t index;      /* binary */
+    int32_t rel;        /* relative frames (ADR 1) */
+    disc_lba abs;       /* absolute LBA (ADR 1) */
+    uint8_t aframe;     /* binary absolute frame (ADR 2/3) */
+    char mcn[14];       /* ADR 2 */
+    char isrc[13];      /* ADR 3 */
+};
+
+void disc_q_encode_position(uint8_t *q, uint8_t control, uint8_t tno,
+                            uint8_t index, int32_t rel, disc_lba abs);
+void disc_q_encode_mcn(uint8_t *q, uint8_t control, const char *mcn,
+                       uint8_t aframe);
+void disc_q_encode_isrc(uint8_t *q, uint8_t control, const char *isrc,
+                        uint8_t aframe);
+/* Decodes a Q frame (CRC not checked).  Returns 0 or DISC_E_FORMAT for
+ * non-BCD fields or an unknown ADR. */
+int disc_q_decode(const uint8_t *q, struct disc_q *out);
+/* Synthesises deinterleaved P+Q (R-W zero) for count sectors from lba
+ * from the model alone. */
+int disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
+                   uint32_t count, uint8_t *sub);
+
+/* ------------------------------------------------------------------ */
+/* CD-TEXT (cdtext.c)                                                  */
+
+/* Decodes raw packs (18 bytes each) into d's decoded blocks.  Bad CRCs
+ * are warned about, not fatal. */
+int disc_cdtext_decode(struct disc_ctx *ctx, struct disc *d,
+                       const uint8_t *packs, size_t len);
+/* Encodes d's decoded blocks into packs (disc_malloc'd, CRCs set). */
+int disc_cdtext_encode(struct disc_ctx *ctx, const struct disc *d,
+                       uint8_t **packs, size_t *len);
+/* Raw packs for d: the captured ones, else encoded from text; *len 0
+ * when the disc has no CD-TEXT.  *owned tells the caller to free. */
+int disc_cdtext_packs(struct disc_ctx *ctx, const struct disc *d,
+                      const uint8_t **packs, size_t *len, int *owned);
+const char *disc_cdtext_language_name(uint8_t code);
+const char *disc_cdtext_genre_name(uint16_t code);
+
+/* ------------------------------------------------------------------ */
+/* Safe output (out.c)                                                 */
+
+/* An output file written to "<path>.tmp-XXXXXX" and renamed on commit. */
+struct disc_out;
+
+/* Refuses an existing path unless force. */
+int disc_out_open(struct disc_ctx *ctx, const char *path, int force,
+                  struct disc_out **out);
+int disc_out_write(struct disc_ctx *ctx, struct disc_out *o, const void *p,
+                   size_t n);
+int disc_out_printf(struct disc_ctx *ctx, struct disc_out *o,
+                    const char *fmt, ...) DISC_PRINTF(3, 4);
+int64_t disc_out_tell(const struct disc_out *o);
+/* Positional write into an already written region (headers). */
+int disc_out_pwrite(struct disc_ctx *ctx, struct disc_out *o, const void *p,
+                    size_t n, int64_t off);
+/* Flush, fsync-free close and rename into place. */
+int disc_out_commit(struct disc_ctx *ctx, struct disc_out *o);
+/* Remove the temporary file; accepts NULL. */
+void disc_out_abort(struct disc_out *o);
+/* A group of outputs committed together: all or none appear. */
+struct disc_outset;
+int disc_outset_new(struct disc_ctx *ctx, int force, struct disc_outset **s);
+int disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
+                     const char *path, struct disc_out **out);
+int disc_outset_commit(struct disc_ctx *ctx, struct disc_outset *s);
+void disc_outset_abort(struct disc_outset *s); /* accepts NULL, frees */
+/* Copies count sectors of the disc from lba into o, as raw 2352 (+96
+ * subchannel when sub is 1, or interleaved when sub is 2), using the
+ * fastest path the extents allow.  Reports progress. */
+int disc_out_copy_sectors(struct disc_ctx *ctx, struct disc_out *o,
+                          const struct disc *d, disc_lba lba,
+                          uint32_t count, int sub);
+
+/* ------------------------------------------------------------------ */
+/* Text input (text.c)                                                 */
+
+/* A whole small text file (descriptors only; capped at 16 MiB),
+ * converted to UTF-8 (BOM stripped, Latin-1 fallback), split in lines
+ * with any line end. */
+struct disc_text {
+    char *path;
+    char *buf;
+    size_t len;
+    size_t pos;
+    unsigned line; /* number of the line last returned, 1-based */
+    int latin1;    /* input was not valid UTF-8 and was converted */
+};
+
+int disc_text_open(struct disc_ctx *ctx, const char *path,
+                   struct disc_text *t);
+/* Next line (NUL-terminated, line end removed, trailing blanks trimmed)
+ * or NULL at the end. */
+char *disc_text_next(struct disc_text *t);
+void disc_text_close(struct disc_text *t);
+
+/* ------------------------------------------------------------------ */
+/* Path helpers (text.c)                                               */
+
+/* Directory part of path ("." when none); disc_malloc'd. */
+char *disc_path_dir(const char *path);
+/* Joins dir and name unless name is absolute; disc_malloc'd. */
+char *disc_path_join(const char *dir, const char *name);
+/* Final component of path (borrowed pointer into path). */
+const char *disc_path_base(const char *path);
+/* path with its extension replaced by ext (no dot); disc_malloc'd. */
+char *disc_path_with_ext(const char *path, const char *ext);
+/* Opens name in dir, matching the file name case-insensitively and
+ * accepting '\' as a separator when the exact name does not exist.
+ * *found gets the path actually used (disc_malloc'd). */
+int disc_path_resolve(const char *dir, const char *name, char **found);
+
+/* Little/big-endian field helpers for binary formats. */
+static inline uint16_t
+disc_rd_le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t
+disc_rd_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+static inline uint64_t
+disc_rd_le64(const uint8_t *p)
+{
+    return (uint64_t)disc_rd_le32(p) | (uint64_t)disc_rd_le32(p + 4) << 32;
+}
+static inline uint16_t
+disc_rd_be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+static inline uint32_t
+disc_rd_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           (uint32_t)p[3];
+}
+static inline void
+disc_wr_le16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+static inline void
+disc_wr_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+static inline void
+disc_wr_le64(uint8_t *p, uint64_t v)
+{
+    disc_wr_le32(p, (uint32_t)v);
+    disc_wr_le32(p + 4, (uint32_t)(v >> 32));
+}
+static inline void
+disc_wr_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+static inline void
+disc_wr_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+#endif /* DISC_FORMAT_H */

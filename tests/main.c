@@ -1,0 +1,341 @@
+/* main.c - test runner: runs every TEST (or those named on the command
+ * line) in a forked child and a fresh temporary directory, prints one
+ * PASS/FAIL/SKIP line per test and ends with "N passed, N failed".
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test.h"
+
+#define T(name) void test_##name(void);
+#include "list.h"
+#undef T
+
+struct t_entry {
+    const char *name;
+    void (*fn)(void);
+};
+
+static const struct t_entry t_all[] = {
+#define T(name) { #name, test_##name },
+#include "list.h"
+#undef T
+};
+
+const char *t_srcdir;
+const char *t_corpus;
+const char *t_discarc;
+int t_verbose;
+char t_log[8192];
+static int t_nfail;
+static const char *t_current;
+
+#define T_SKIP_STATUS 77
+#define T_TIMEOUT 300
+
+void
+t_fail(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "  %s:%d: [%s] ", file, line, t_current);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    t_nfail++;
+}
+
+void
+t_skip(const char *fmt, ...)
+{
+    va_list ap;
+    printf("SKIP %s (", t_current);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf(")\n");
+    fflush(stdout);
+    exit(t_nfail ? 1 : T_SKIP_STATUS);
+}
+
+int
+t_failures(void)
+{
+    return t_nfail;
+}
+
+static const char *
+t_rot(const char *a, const char *b)
+{
+    static char buf[8][4096];
+    static int k;
+    char *p = buf[k++ & 7];
+    snprintf(p, sizeof buf[0], "%s/%s", a, b);
+    return p;
+}
+
+const char *
+t_data(const char *name)
+{
+    static char dir[4096];
+    snprintf(dir, sizeof dir, "%s/tests/data", t_srcdir);
+    return t_rot(dir, name);
+}
+
+const char *
+t_corpus_path(const char *name)
+{
+    return t_rot(t_corpus ? t_corpus : "/nonexistent", name);
+}
+
+int
+t_have(const char *prog)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "command -v '%s' >/dev/null 2>&1", prog);
+    return system(cmd) == 0;
+}
+
+int
+t_run(char *out, size_t outlen, const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    FILE *p;
+    size_t n = 0;
+    int st;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (t_verbose)
+        fprintf(stderr, "  $ %s\n", cmd);
+    fflush(stdout);
+    fflush(stderr);
+    p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    if (out && outlen) {
+        n = fread(out, 1, outlen - 1, p);
+        out[n] = '\0';
+    }
+    /* Drain anything beyond the buffer so the child never blocks. */
+    {
+        char sink[4096];
+        while (fread(sink, 1, sizeof sink, p) > 0)
+            ;
+    }
+    st = pclose(p);
+    if (st == -1 || !WIFEXITED(st))
+        return -1;
+    return WEXITSTATUS(st);
+}
+
+char *
+t_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) {
+        buf[n] = '\0';
+        if (len)
+            *len = (size_t)n;
+    }
+    fclose(f);
+    return buf;
+}
+
+int
+t_write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    int ok;
+    if (!f)
+        return -1;
+    ok = fwrite(data, 1, len, f) == len;
+    if (fclose(f) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
+}
+
+long long
+t_file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+int
+t_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static void
+t_logger(void *user, int level, const char *text)
+{
+    size_t n = strlen(t_log);
+    (void)user;
+    (void)level;
+    if (t_verbose)
+        fprintf(stderr, "  log: %s\n", text);
+    snprintf(t_log + n, sizeof t_log - n, "%s\n", text);
+}
+
+void
+t_ctx(struct disc_ctx *ctx)
+{
+    struct disc_ctx init = DISC_CTX_INIT;
+    *ctx = init;
+    ctx->log = t_logger;
+    t_log[0] = '\0';
+}
+
+static int
+t_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int
+t_wanted(int argc, char **argv, const char *name)
+{
+    int i, any = 0;
+    for (i = 1; i < argc; i++) {
+        if (argv[i][0] == '-')
+            continue;
+        any = 1;
+        if (strcmp(argv[i], name) == 0 ||
+            (argv[i][strlen(argv[i]) - 1] == '*' &&
+             strncmp(argv[i], name, strlen(argv[i]) - 1) == 0))
+            return 1;
+    }
+    return !any;
+}
+
+int
+main(int argc, char **argv)
+{
+    static char src[4096], corpus[4096], cli[4096];
+    const char *tmp = getenv("TMPDIR");
+    size_t i, npass = 0, nfail = 0, nskip = 0;
+    struct stat st;
+    int keep = 0;
+
+    for (i = 1; i < (size_t)argc; i++) {
+        if (strcmp(argv[i], "-v") == 0)
+            t_verbose = 1;
+        else if (strcmp(argv[i], "-k") == 0)
+            keep = 1;
+        else if (strcmp(argv[i], "-l") == 0) {
+            for (i = 0; i < sizeof t_all / sizeof t_all[0]; i++)
+                printf("%s\n", t_all[i].name);
+            return 0;
+        }
+    }
+    if (!getenv("DISCARC_SRCDIR") || !realpath(getenv("DISCARC_SRCDIR"), src))
+        if (!getcwd(src, sizeof src))
+            return 2;
+    t_srcdir = src;
+    snprintf(corpus, sizeof corpus, "%s/../shared/corpus/public", src);
+    if (getenv("DISCARC_CORPUS"))
+        snprintf(corpus, sizeof corpus, "%s", getenv("DISCARC_CORPUS"));
+    if (stat(corpus, &st) == 0 && S_ISDIR(st.st_mode) &&
+        realpath(corpus, corpus))
+        t_corpus = corpus;
+    else
+        printf("note: shared corpus not found; tests that need it skip\n");
+    snprintf(cli, sizeof cli, "%s/build/discarc", src);
+    if (getenv("DISCARC_BIN"))
+        snprintf(cli, sizeof cli, "%s", getenv("DISCARC_BIN"));
+    t_discarc = cli;
+    if (!tmp)
+        tmp = "/tmp";
+
+    for (i = 0; i < sizeof t_all / sizeof t_all[0]; i++) {
+        char dir[4096];
+        pid_t pid;
+        int status;
+
+        if (!t_wanted(argc, argv, t_all[i].name))
+            continue;
+        snprintf(dir, sizeof dir, "%s/discarc-test-%s-XXXXXX", tmp,
+                 t_all[i].name);
+        if (!mkdtemp(dir)) {
+            perror("mkdtemp");
+            return 2;
+        }
+        fflush(stdout);
+        fflush(stderr);
+        pid = fork();
+        if (pid < 0) {
+            perror("fork");
+            return 2;
+        }
+        if (pid == 0) {
+            t_current = t_all[i].name;
+            if (chdir(dir) != 0)
+                _exit(2);
+            alarm(T_TIMEOUT);
+            t_all[i].fn();
+            fflush(stdout);
+            fflush(stderr);
+            exit(t_nfail ? 1 : 0);
+        }
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            printf("PASS %s\n", t_all[i].name);
+            npass++;
+        } else if (WIFEXITED(status) && WEXITSTATUS(status) == T_SKIP_STATUS) {
+            nskip++;
+        } else {
+            if (WIFSIGNALED(status))
+                printf("FAIL %s (signal %d)\n", t_all[i].name,
+                       WTERMSIG(status));
+            else
+                printf("FAIL %s (kept %s)\n", t_all[i].name, dir);
+            nfail++;
+            keep = 1;
+            continue;
+        }
+        if (!keep)
+            nftw(dir, t_rm, 16, FTW_DEPTH | FTW_PHYS);
+        keep = 0;
+        for (int a = 1; a < argc; a++)
+            if (strcmp(argv[a], "-k") == 0)
+                keep = 1;
+    }
+    if (nskip)
+        printf("%zu skipped\n", nskip);
+    printf("%zu passed, %zu failed\n", npass, nfail);
+    return nfail ? 1 : 0;
+}
