@@ -66,11 +66,13 @@ struct disc_ctx {
     void (*progress)(void *user, int64_t done, int64_t total);
     void *progress_user;
     unsigned nwarn; /* warnings emitted through this context */
+    int64_t progress_done;  /* sectors done in the current operation */
+    int64_t progress_total; /* sectors the operation will process */
 };
 
 #define DISC_CTX_INIT                                                        \
     {                                                                        \
-        0, 0, { 0 }, NULL, NULL, NULL, NULL, 0                               \
+        0, 0, { 0 }, NULL, NULL, NULL, NULL, 0, 0, 0                         \
     }
 
 /* Static text for an error code. */

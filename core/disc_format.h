@@ -56,6 +56,11 @@ int disc_error(struct disc_ctx *ctx, int code, const char *fmt, ...)
 void disc_warn(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
 void disc_info(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
 void disc_progress(struct disc_ctx *ctx, int64_t done, int64_t total);
+/* Called by writers for each thing they cannot represent: without
+ * --lossy (or under --strict) returns DISC_E_UNSUPPORTED with the text
+ * as the message; with --lossy warns once and returns 0. */
+int disc_write_drop(struct disc_ctx *ctx, const struct disc_write_opts *o,
+                    const char *fmt, ...) DISC_PRINTF(3, 4);
 
 /* ------------------------------------------------------------------ */
 /* Sources and extents (source.c, source_file.c)                       */
@@ -279,19 +284,34 @@ int disc_out_pwrite(struct disc_ctx *ctx, struct disc_out *o, const void *p,
 int disc_out_commit(struct disc_ctx *ctx, struct disc_out *o);
 /* Remove the temporary file; accepts NULL. */
 void disc_out_abort(struct disc_out *o);
-/* A group of outputs committed together: all or none appear. */
+/* A group of outputs committed together: all or none appear.  src is
+ * the disc being written: an output that would replace one of its input
+ * files is refused, --force or not (inputs are never modified). */
 struct disc_outset;
-int disc_outset_new(struct disc_ctx *ctx, int force, struct disc_outset **s);
+int disc_outset_new(struct disc_ctx *ctx, const struct disc *src, int force,
+                    struct disc_outset **s);
 int disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
                      const char *path, struct disc_out **out);
 int disc_outset_commit(struct disc_ctx *ctx, struct disc_outset *s);
 void disc_outset_abort(struct disc_outset *s); /* accepts NULL, frees */
-/* Copies count sectors of the disc from lba into o, as raw 2352 (+96
- * subchannel when sub is 1, or interleaved when sub is 2), using the
- * fastest path the extents allow.  Reports progress. */
-int disc_out_copy_sectors(struct disc_ctx *ctx, struct disc_out *o,
-                          const struct disc *d, disc_lba lba,
-                          uint32_t count, int sub);
+
+/* How disc_out_copy_sectors stores each sector. */
+struct disc_copy {
+    struct disc_out *main;        /* receives the main channel, or NULL */
+    enum disc_data_layout layout; /* RAW (2352), MODE1/FORM1 (2048 user
+                                     bytes), FORM2 (2324), MODE2 (2336) */
+    int sub_inline;               /* append 96 interleaved P-W bytes after
+                                     each main sector (MDF, CDG) */
+    struct disc_out *sub;         /* receives 96 deinterleaved bytes per
+                                     sector (CloneCD .sub), or NULL */
+};
+
+/* Copies count sectors from lba as described by c, by the fastest path
+ * the extents allow (copy_file_range for identical raw bytes).  Progress
+ * is reported through ctx (progress_done advances by count). */
+int disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
+                          disc_lba lba, uint32_t count,
+                          const struct disc_copy *c);
 
 /* ------------------------------------------------------------------ */
 /* Text input (text.c)                                                 */

@@ -15,4 +15,7 @@ struct disc_priv {
     int synth_warned;
 };
 
+/* The file descriptor of a file source, or -1 for other kinds. */
+int disc_source_fd(const struct disc_source *s);
+
 #endif /* DISC_INTERNAL_H */

@@ -1,0 +1,511 @@
+/* out.c - safe output: every file is written under a temporary name in
+ * its final directory and renamed into place only when the whole
+ * conversion succeeded; sector copying with a copy_file_range fast path.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * References: rename(2) atomicity (POSIX), copy_file_range(2) (Linux).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define OUT_BUF (1u << 20)
+
+struct disc_out {
+    char *path;   /* final name */
+    char *tmp;    /* temporary name while writing */
+    int fd;
+    uint8_t *buf; /* write buffer */
+    size_t used;
+    int64_t size; /* logical size written so far */
+    struct disc_out *next; /* in an outset */
+};
+
+struct disc_outset {
+    const struct disc *src;
+    int force;
+    struct disc_out *outs;
+};
+
+static int
+out_flush(struct disc_ctx *ctx, struct disc_out *o)
+{
+    size_t off = 0;
+
+    while (off < o->used) {
+        ssize_t w = write(o->fd, o->buf + off, o->used - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
+                              o->path, strerror(errno));
+        }
+        off += (size_t)w;
+    }
+    o->used = 0;
+    return 0;
+}
+
+static void
+out_free(struct disc_out *o)
+{
+    if (!o)
+        return;
+    if (o->fd >= 0)
+        close(o->fd);
+    disc_free_mem(o->buf);
+    disc_free_mem(o->path);
+    disc_free_mem(o->tmp);
+    disc_free_mem(o);
+}
+
+/* 1 if path names one of the files the disc reads from. */
+static int
+is_input(const struct disc *d, const char *path)
+{
+    const struct disc_source *s;
+    struct stat a, b;
+
+    if (!d || stat(path, &a) != 0)
+        return 0;
+    if (d->source_name && stat(d->source_name, &b) == 0 &&
+        a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        return 1;
+    for (s = d->priv->sources; s; s = s->next)
+        if (s->name && stat(s->name, &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino)
+            return 1;
+    return 0;
+}
+
+static int
+out_open(struct disc_ctx *ctx, const char *path, int force,
+         const struct disc *src, struct disc_out **out)
+{
+    struct disc_out *o;
+    struct stat st;
+    size_t n = strlen(path);
+
+    if (is_input(src, path))
+        return disc_error(ctx, DISC_E_ARG,
+                          "%s: refusing to overwrite an input file", path);
+    if (lstat(path, &st) == 0) {
+        if (!force)
+            return disc_error(ctx, DISC_E_EXISTS,
+                              "%s: already exists (use --force to "
+                              "overwrite)", path);
+        if (S_ISDIR(st.st_mode))
+            return disc_error(ctx, DISC_E_ARG, "%s: is a directory", path);
+    }
+    o = disc_calloc(1, sizeof *o);
+    if (!o)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    o->fd = -1;
+    o->path = disc_strdup(path);
+    o->tmp = disc_malloc(n + 16);
+    o->buf = disc_malloc(OUT_BUF);
+    if (!o->path || !o->tmp || !o->buf) {
+        out_free(o);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    snprintf(o->tmp, n + 16, "%s.tmp-XXXXXX", path);
+    o->fd = mkstemp(o->tmp);
+    if (o->fd < 0) {
+        int r = disc_error(ctx, DISC_E_IO, "%s: cannot create: %s", path,
+                           strerror(errno));
+        out_free(o);
+        return r;
+    }
+    /* mkstemp creates 0600; give the usual permissions (umask applies). */
+    {
+        mode_t um = umask(0);
+        umask(um);
+        if (fchmod(o->fd, 0666 & ~um) != 0) {
+            int r = disc_error(ctx, DISC_E_IO, "%s: %s", o->tmp,
+                               strerror(errno));
+            disc_out_abort(o);
+            return r;
+        }
+    }
+    *out = o;
+    return 0;
+}
+
+int
+disc_out_open(struct disc_ctx *ctx, const char *path, int force,
+              struct disc_out **out)
+{
+    return out_open(ctx, path, force, NULL, out);
+}
+
+int
+disc_out_write(struct disc_ctx *ctx, struct disc_out *o, const void *p,
+               size_t n)
+{
+    const uint8_t *b = p;
+
+    if (o->used + n > OUT_BUF) {
+        int r = out_flush(ctx, o);
+        if (r < 0)
+            return r;
+    }
+    if (n >= OUT_BUF) {
+        size_t off = 0;
+        while (off < n) {
+            ssize_t w = write(o->fd, b + off, n - off);
+            if (w < 0) {
+                if (errno == EINTR)
+                    continue;
+                return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
+                                  o->path, strerror(errno));
+            }
+            off += (size_t)w;
+        }
+    } else {
+        memcpy(o->buf + o->used, b, n);
+        o->used += n;
+    }
+    o->size += (int64_t)n;
+    return 0;
+}
+
+int
+disc_out_printf(struct disc_ctx *ctx, struct disc_out *o, const char *fmt,
+                ...)
+{
+    char line[4096];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof line)
+        return disc_error(ctx, DISC_E_ARG, "%s: line too long", o->path);
+    return disc_out_write(ctx, o, line, (size_t)n);
+}
+
+int64_t
+disc_out_tell(const struct disc_out *o)
+{
+    return o->size;
+}
+
+int
+disc_out_pwrite(struct disc_ctx *ctx, struct disc_out *o, const void *p,
+                size_t n, int64_t off)
+{
+    int r = out_flush(ctx, o);
+    size_t done = 0;
+
+    if (r < 0)
+        return r;
+    if (off < 0 || off + (int64_t)n > o->size)
+        return disc_error(ctx, DISC_E_ARG, "%s: patch outside written data",
+                          o->path);
+    while (done < n) {
+        ssize_t w = pwrite(o->fd, (const uint8_t *)p + done, n - done,
+                           (off_t)(off + (int64_t)done));
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
+                              o->path, strerror(errno));
+        }
+        done += (size_t)w;
+    }
+    return 0;
+}
+
+/* Flush and close, keeping the temporary file. */
+static int
+out_close(struct disc_ctx *ctx, struct disc_out *o)
+{
+    int r = out_flush(ctx, o);
+    if (r < 0)
+        return r;
+    if (close(o->fd) != 0) {
+        o->fd = -1;
+        return disc_error(ctx, DISC_E_IO, "%s: close failed: %s", o->path,
+                          strerror(errno));
+    }
+    o->fd = -1;
+    return 0;
+}
+
+static int
+out_rename(struct disc_ctx *ctx, struct disc_out *o)
+{
+    if (rename(o->tmp, o->path) != 0)
+        return disc_error(ctx, DISC_E_IO, "%s: cannot rename into place: %s",
+                          o->path, strerror(errno));
+    return 0;
+}
+
+int
+disc_out_commit(struct disc_ctx *ctx, struct disc_out *o)
+{
+    int r = out_close(ctx, o);
+    if (r == 0)
+        r = out_rename(ctx, o);
+    if (r < 0) {
+        disc_out_abort(o);
+        return r;
+    }
+    out_free(o);
+    return 0;
+}
+
+void
+disc_out_abort(struct disc_out *o)
+{
+    if (!o)
+        return;
+    if (o->fd >= 0) {
+        close(o->fd);
+        o->fd = -1;
+    }
+    unlink(o->tmp);
+    out_free(o);
+}
+
+int
+disc_outset_new(struct disc_ctx *ctx, const struct disc *src, int force,
+                struct disc_outset **s)
+{
+    *s = disc_calloc(1, sizeof **s);
+    if (!*s)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    (*s)->src = src;
+    (*s)->force = force;
+    return 0;
+}
+
+int
+disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
+                 const char *path, struct disc_out **out)
+{
+    struct disc_out *o, *p;
+    int r;
+
+    for (p = s->outs; p; p = p->next)
+        if (strcmp(p->path, path) == 0)
+            return disc_error(ctx, DISC_E_ARG,
+                              "%s: the conversion would write this file "
+                              "twice", path);
+    r = out_open(ctx, path, s->force, s->src, &o);
+    if (r < 0)
+        return r;
+    o->next = s->outs;
+    s->outs = o;
+    *out = o;
+    return 0;
+}
+
+int
+disc_outset_commit(struct disc_ctx *ctx, struct disc_outset *s)
+{
+    struct disc_out *o;
+    int r = 0;
+
+    /* Close everything first, so that no file appears unless all of them
+     * were written completely. */
+    for (o = s->outs; o && r == 0; o = o->next)
+        r = out_close(ctx, o);
+    for (o = s->outs; o && r == 0; o = o->next)
+        r = out_rename(ctx, o);
+    if (r < 0) {
+        disc_outset_abort(s);
+        return r;
+    }
+    while ((o = s->outs)) {
+        s->outs = o->next;
+        out_free(o);
+    }
+    disc_free_mem(s);
+    return 0;
+}
+
+void
+disc_outset_abort(struct disc_outset *s)
+{
+    struct disc_out *o;
+
+    if (!s)
+        return;
+    while ((o = s->outs)) {
+        s->outs = o->next;
+        disc_out_abort(o);
+    }
+    disc_free_mem(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sector copying                                                      */
+
+/* Copies len bytes from in_fd at off to the end of o without passing
+ * them through user space where the kernel can (copy_file_range, which
+ * also reflinks on file systems that share extents). */
+static int
+out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
+            int64_t len, const char *in_name)
+{
+    int r = out_flush(ctx, o);
+    off_t ioff = (off_t)off;
+    int64_t left = len;
+    uint8_t *buf = o->buf;
+
+    if (r < 0)
+        return r;
+    while (left > 0) {
+        ssize_t n = copy_file_range(in_fd, &ioff, o->fd, NULL,
+                                    (size_t)(left > (1 << 30) ? (1 << 30)
+                                                              : left),
+                                    0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        left -= n;
+    }
+    /* Fallback (other file system, old kernel): plain buffered copy. */
+    while (left > 0) {
+        size_t want = left > OUT_BUF ? OUT_BUF : (size_t)left;
+        ssize_t n = pread(in_fd, buf, want, ioff);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return disc_error(ctx, DISC_E_IO, "%s: read error: %s", in_name,
+                              strerror(errno));
+        if (n == 0)
+            return disc_error(ctx, DISC_E_RANGE,
+                              "%s: file ends at byte %lld, %lld bytes short",
+                              in_name, (long long)ioff, (long long)left);
+        o->used = (size_t)n;
+        r = out_flush(ctx, o);
+        if (r < 0)
+            return r;
+        ioff += n;
+        left -= n;
+    }
+    o->size += len;
+    return 0;
+}
+
+static void
+user_slice(enum disc_data_layout l, size_t *off, size_t *len)
+{
+    switch (l) {
+    case DISC_DATA_MODE1:
+        *off = 16;
+        *len = 2048;
+        break;
+    case DISC_DATA_FORM1:
+        *off = 24;
+        *len = 2048;
+        break;
+    case DISC_DATA_FORM2:
+        *off = 24;
+        *len = 2324;
+        break;
+    case DISC_DATA_MODE2:
+        *off = 16;
+        *len = 2336;
+        break;
+    default:
+        *off = 0;
+        *len = DISC_SECTOR_RAW;
+        break;
+    }
+}
+
+int
+disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
+                      disc_lba lba, uint32_t count, const struct disc_copy *c)
+{
+    uint8_t *main = NULL, *sub = NULL, *rec = NULL;
+    uint32_t done = 0;
+    size_t uoff, ulen;
+    int r = 0;
+
+    user_slice(c->layout, &uoff, &ulen);
+    while (done < count) {
+        disc_lba l = lba + (disc_lba)done;
+        const struct disc_extent *e = disc_extent_find(d, l);
+        uint32_t n = count - done;
+        int fd;
+
+        if (e && c->main && !c->sub && !c->sub_inline &&
+            c->layout == DISC_DATA_RAW && e->data == DISC_DATA_RAW &&
+            e->stride == DISC_SECTOR_RAW && e->flags == 0 &&
+            (fd = disc_source_fd(e->src)) >= 0) {
+            uint32_t left = (uint32_t)((int64_t)e->lba + e->count - l);
+            if (n > left)
+                n = left;
+            r = out_copy_fd(ctx, c->main, fd,
+                            e->offset + ((int64_t)l - e->lba) * e->stride,
+                            (int64_t)n * DISC_SECTOR_RAW, e->src->name);
+            if (r < 0)
+                break;
+        } else {
+            uint32_t i;
+            if (!main) {
+                main = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
+                sub = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_SUB);
+                rec = disc_malloc(DISC_SECTOR_RAW + DISC_SECTOR_SUB);
+                if (!main || !sub || !rec) {
+                    r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
+                    break;
+                }
+            }
+            if (n > DISC_CHUNK)
+                n = DISC_CHUNK;
+            /* Never let a batch straddle into a fast-path extent. */
+            if (e) {
+                uint32_t left = (uint32_t)((int64_t)e->lba + e->count - l);
+                if (n > left)
+                    n = left;
+            }
+            r = disc_read_sectors(ctx, d, l, n, c->main ? main : NULL,
+                                  (c->sub || c->sub_inline) ? sub : NULL);
+            if (r < 0)
+                break;
+            if (c->main && !c->sub_inline && uoff == 0 &&
+                ulen == DISC_SECTOR_RAW) {
+                r = disc_out_write(ctx, c->main, main,
+                                   (size_t)n * DISC_SECTOR_RAW);
+            } else if (c->main) {
+                for (i = 0; i < n && r == 0; i++) {
+                    const uint8_t *m = main + (size_t)i * DISC_SECTOR_RAW;
+                    if (c->sub_inline) {
+                        memcpy(rec, m + uoff, ulen);
+                        disc_sub_interleave(sub + (size_t)i * DISC_SECTOR_SUB,
+                                            rec + ulen);
+                        r = disc_out_write(ctx, c->main, rec,
+                                           ulen + DISC_SECTOR_SUB);
+                    } else {
+                        r = disc_out_write(ctx, c->main, m + uoff, ulen);
+                    }
+                }
+            }
+            if (r == 0 && c->sub)
+                r = disc_out_write(ctx, c->sub, sub,
+                                   (size_t)n * DISC_SECTOR_SUB);
+            if (r < 0)
+                break;
+        }
+        done += n;
+        ctx->progress_done += n;
+        disc_progress(ctx, ctx->progress_done, ctx->progress_total);
+    }
+    disc_free_mem(main);
+    disc_free_mem(sub);
+    disc_free_mem(rec);
+    return r;
+}

@@ -1,0 +1,294 @@
+/* registry.c - the format registry (probe, find, iterate) and the
+ * open/write entry points with loss accounting.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * References: DESIGN.md section 3.7 (probe scores, extension floor,
+ * features & ~caps is the loss).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+#define PROBE_HEAD 4096
+#define PROBE_PAD 16
+#define EXT_FLOOR 25
+
+const char *
+disc_format_name(const struct disc_format *f)
+{
+    return f->name;
+}
+
+const char *
+disc_format_description(const struct disc_format *f)
+{
+    return f->description;
+}
+
+const char *
+disc_format_extensions(const struct disc_format *f)
+{
+    return f->extensions;
+}
+
+unsigned
+disc_format_caps(const struct disc_format *f)
+{
+    return f->caps;
+}
+
+int
+disc_format_can_read(const struct disc_format *f)
+{
+    return f->read != NULL;
+}
+
+int
+disc_format_can_write(const struct disc_format *f)
+{
+    return f->write != NULL;
+}
+
+const struct disc_format *
+disc_format_next(size_t *iter)
+{
+    const struct disc_format *f = disc_format_table[*iter];
+    if (f)
+        (*iter)++;
+    return f;
+}
+
+const struct disc_format *
+disc_format_find(const char *name)
+{
+    size_t i;
+    for (i = 0; disc_format_table[i]; i++)
+        if (strcasecmp(disc_format_table[i]->name, name) == 0)
+            return disc_format_table[i];
+    return NULL;
+}
+
+/* 1 if path's extension is in the comma list exts. */
+static int
+ext_matches(const char *path, const char *exts)
+{
+    const char *base = disc_path_base(path);
+    const char *dot = strrchr(base, '.');
+    size_t n;
+
+    if (!dot || !exts)
+        return 0;
+    dot++;
+    n = strlen(dot);
+    while (*exts) {
+        size_t k = strcspn(exts, ",");
+        if (k == n && strncasecmp(exts, dot, n) == 0)
+            return 1;
+        exts += k;
+        if (*exts == ',')
+            exts++;
+    }
+    return 0;
+}
+
+const struct disc_format *
+disc_format_for_output(const char *path)
+{
+    size_t i;
+    for (i = 0; disc_format_table[i]; i++)
+        if (disc_format_table[i]->write &&
+            ext_matches(path, disc_format_table[i]->extensions))
+            return disc_format_table[i];
+    return NULL;
+}
+
+int
+disc_format_probe(struct disc_ctx *ctx, const char *path,
+                  const struct disc_format **out)
+{
+    uint8_t buf[PROBE_HEAD + PROBE_PAD];
+    const struct disc_format *best = NULL, *tie = NULL;
+    int best_score = 0;
+    size_t n, i;
+    FILE *f;
+
+    *out = NULL;
+    f = fopen(path, "rb");
+    if (!f)
+        return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(errno));
+    memset(buf, 0, sizeof buf);
+    n = fread(buf, 1, PROBE_HEAD, f);
+    if (ferror(f)) {
+        int e = errno;
+        fclose(f);
+        errno = e;
+        return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(e));
+    }
+    fclose(f);
+    for (i = 0; disc_format_table[i]; i++) {
+        const struct disc_format *fmt = disc_format_table[i];
+        int score;
+        if (!fmt->probe || !fmt->read)
+            continue;
+        score = fmt->probe(buf, n, path);
+        if (ext_matches(path, fmt->extensions) && score < EXT_FLOOR)
+            score = EXT_FLOOR;
+        if (score > best_score) {
+            best = fmt;
+            best_score = score;
+            tie = NULL;
+        } else if (score == best_score && score > 0) {
+            tie = fmt;
+        }
+    }
+    if (!best)
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "%s: not a disc image format discarc knows "
+                          "(see `discarc formats`)", path);
+    if (tie)
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "%s: could be %s or %s; choose with --from", path,
+                          best->name, tie->name);
+    *out = best;
+    return 0;
+}
+
+int
+disc_open_audio(struct disc_ctx *ctx, const char *path,
+                struct disc_source **out, int64_t *bytes)
+{
+    size_t i;
+    int r = DISC_E_UNSUPPORTED;
+
+    for (i = 0; disc_format_table[i]; i++)
+        if (disc_format_table[i]->open_audio) {
+            r = disc_format_table[i]->open_audio(ctx, path, out, bytes);
+            if (r != DISC_E_UNSUPPORTED)
+                return r;
+        }
+    return disc_error(ctx, DISC_E_UNSUPPORTED,
+                      "%s: no decoder for this audio file", path);
+}
+
+int
+disc_open_image(struct disc_ctx *ctx, const char *path,
+                const struct disc_format *fmt, struct disc **out)
+{
+    struct disc *d;
+    size_t i;
+    int r;
+
+    *out = NULL;
+    if (!fmt) {
+        r = disc_format_probe(ctx, path, &fmt);
+        if (r < 0)
+            return r;
+    }
+    if (!fmt->read)
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "%s: discarc can write %s but not read it", path,
+                          fmt->name);
+    d = disc_new(ctx);
+    if (!d)
+        return DISC_E_NOMEM;
+    d->source_name = disc_strdup(path);
+    if (!d->source_name) {
+        disc_free(d);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    r = fmt->read(ctx, path, d);
+    if (r == 0) {
+        r = disc_check(ctx, d);
+        if (r < 0) {
+            /* Prefix the file name so the user knows which input. */
+            char msg[sizeof ctx->msg];
+            snprintf(msg, sizeof msg, "%s", ctx->msg);
+            disc_error(ctx, r, "%s: %s", path, msg);
+        }
+    }
+    if (r < 0) {
+        disc_free(d);
+        return r;
+    }
+    if (d->sub == DISC_SUB_NONE) {
+        d->sub = DISC_SUB_SYNTH;
+        for (i = 0; i < disc_extent_count(d); i++) {
+            const struct disc_extent *e = disc_extent_get(d, i);
+            if (e->sub != DISC_SUBL_NONE)
+                d->sub = DISC_SUB_CAPTURED;
+        }
+    }
+    *out = d;
+    return 0;
+}
+
+unsigned
+disc_write_loss(const struct disc *d, const struct disc_format *fmt)
+{
+    return disc_features(d) & ~fmt->caps & ~DISC_CAP_TRACK_FILES;
+}
+
+int
+disc_write_drop(struct disc_ctx *ctx, const struct disc_write_opts *o,
+                const char *fmt, ...)
+{
+    char what[200];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (!o->allow_lossy || o->strict)
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "%s%s", what,
+                          o->strict ? " (refused under --strict)"
+                                    : " (use --lossy to convert anyway)");
+    disc_warn(ctx, "%s", what);
+    return 0;
+}
+
+int
+disc_write(struct disc_ctx *ctx, const struct disc *d,
+           const struct disc_format *fmt, const char *path,
+           const struct disc_write_opts *o)
+{
+    static const struct disc_write_opts defaults;
+    unsigned lost, bit;
+    int i, r;
+
+    if (!o)
+        o = &defaults;
+    if (!fmt->write)
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "discarc can read %s but not write it", fmt->name);
+    r = disc_check(ctx, d);
+    if (r < 0)
+        return r;
+    lost = disc_write_loss(d, fmt);
+    if (lost) {
+        char list[512] = "";
+        size_t n = 0;
+        for (bit = 1; bit && bit <= lost; bit <<= 1)
+            if (lost & bit)
+                n += (size_t)snprintf(list + n, n < sizeof list ?
+                                      sizeof list - n : 0, "%s%s",
+                                      n ? ", " : "", disc_cap_name(bit));
+        if (!o->allow_lossy || o->strict)
+            return disc_error(ctx, DISC_E_UNSUPPORTED,
+                              "%s cannot hold: %s%s", fmt->name, list,
+                              o->strict ? " (refused under --strict)"
+                                        : " (use --lossy to convert anyway)");
+        for (bit = 1; bit && bit <= lost; bit <<= 1)
+            if (lost & bit)
+                disc_warn(ctx, "%s cannot hold %s: dropped", fmt->name,
+                          disc_cap_name(bit));
+    }
+    ctx->progress_done = 0;
+    ctx->progress_total = 0;
+    for (i = 0; i < d->ntracks; i++)
+        ctx->progress_total += disc_track_length(d, i);
+    return fmt->write(ctx, d, path, o);
+}

@@ -1,0 +1,287 @@
+/* text.c - descriptor text input (whole small files, any line end,
+ * UTF-8 with or without BOM, Latin-1 fallback) and path helpers.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * References: FORMATS.md section 3.1 (CUE lexical rules).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define TEXT_MAX (16u << 20)
+
+/* 1 if p[0..n) is valid UTF-8. */
+static int
+valid_utf8(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned char c = p[i];
+        size_t k;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 1;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 2;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 3;
+        else
+            return 0;
+        if (i + k >= n)
+            return 0;
+        for (size_t j = 1; j <= k; j++)
+            if ((p[i + j] & 0xC0) != 0x80)
+                return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+int
+disc_text_open(struct disc_ctx *ctx, const char *path, struct disc_text *t)
+{
+    FILE *f;
+    struct stat st;
+    unsigned char *raw;
+    size_t n, i, o;
+
+    memset(t, 0, sizeof *t);
+    f = fopen(path, "rb");
+    if (!f)
+        return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+        fclose(f);
+        errno = e;
+        return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(e));
+    }
+    if (st.st_size > (off_t)TEXT_MAX) {
+        fclose(f);
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: %lld bytes is too large for a descriptor",
+                          path, (long long)st.st_size);
+    }
+    raw = disc_malloc((size_t)st.st_size + 1);
+    if (!raw) {
+        fclose(f);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    n = fread(raw, 1, (size_t)st.st_size, f);
+    if (ferror(f)) {
+        fclose(f);
+        disc_free_mem(raw);
+        return disc_error(ctx, DISC_E_IO, "%s: read error", path);
+    }
+    fclose(f);
+    i = 0;
+    if (n >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF)
+        i = 3;
+    if ((n >= 2 && ((raw[0] == 0xFF && raw[1] == 0xFE) ||
+                    (raw[0] == 0xFE && raw[1] == 0xFF)))) {
+        disc_free_mem(raw);
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "%s: UTF-16 text is not supported; save it as "
+                          "UTF-8", path);
+    }
+    t->path = disc_strdup(path);
+    if (!t->path) {
+        disc_free_mem(raw);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    if (valid_utf8(raw + i, n - i)) {
+        t->buf = disc_malloc(n - i + 1);
+        if (t->buf) {
+            memcpy(t->buf, raw + i, n - i);
+            t->len = n - i;
+        }
+    } else {
+        /* Legacy sheets (EAC on Windows) use the ANSI code page; read
+         * them as Latin-1, which maps every byte. */
+        t->latin1 = 1;
+        t->buf = disc_malloc(2 * (n - i) + 1);
+        if (t->buf) {
+            for (o = 0; i < n; i++) {
+                unsigned char c = raw[i];
+                if (c < 0x80) {
+                    t->buf[o++] = (char)c;
+                } else {
+                    t->buf[o++] = (char)(0xC0 | c >> 6);
+                    t->buf[o++] = (char)(0x80 | (c & 0x3F));
+                }
+            }
+            t->len = o;
+        }
+    }
+    disc_free_mem(raw);
+    if (!t->buf) {
+        disc_text_close(t);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    t->buf[t->len] = '\0';
+    return 0;
+}
+
+char *
+disc_text_next(struct disc_text *t)
+{
+    char *line, *end;
+
+    if (t->pos >= t->len)
+        return NULL;
+    line = t->buf + t->pos;
+    end = line;
+    while (end < t->buf + t->len && *end != '\n' && *end != '\r')
+        end++;
+    /* Consume exactly one line end: LF, CRLF or a lone CR. */
+    t->pos = (size_t)(end - t->buf);
+    if (t->pos < t->len) {
+        if (t->buf[t->pos] == '\r' && t->pos + 1 < t->len &&
+            t->buf[t->pos + 1] == '\n')
+            t->pos++;
+        t->pos++;
+    }
+    *end = '\0';
+    while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+        *--end = '\0';
+    t->line++;
+    return line;
+}
+
+void
+disc_text_close(struct disc_text *t)
+{
+    disc_free_mem(t->buf);
+    disc_free_mem(t->path);
+    memset(t, 0, sizeof *t);
+}
+
+char *
+disc_path_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *d;
+
+    if (!slash)
+        return disc_strdup(".");
+    if (slash == path)
+        return disc_strdup("/");
+    d = disc_malloc((size_t)(slash - path) + 1);
+    if (d) {
+        memcpy(d, path, (size_t)(slash - path));
+        d[slash - path] = '\0';
+    }
+    return d;
+}
+
+char *
+disc_path_join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p;
+
+    if (name[0] == '/' || !dir[0] || strcmp(dir, ".") == 0)
+        return disc_strdup(name);
+    p = disc_malloc(a + b + 2);
+    if (p)
+        snprintf(p, a + b + 2, "%s%s%s", dir, dir[a - 1] == '/' ? "" : "/",
+                 name);
+    return p;
+}
+
+const char *
+disc_path_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+char *
+disc_path_with_ext(const char *path, const char *ext)
+{
+    const char *base = disc_path_base(path);
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot && dot != base ? (size_t)(dot - path) : strlen(path);
+    size_t n = stem + strlen(ext) + 2;
+    char *p = disc_malloc(n);
+
+    if (p)
+        snprintf(p, n, "%.*s.%s", (int)stem, path, ext);
+    return p;
+}
+
+/* Finds an entry of dir whose name equals want ignoring case. */
+static char *
+find_nocase(const char *dir, const char *want)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    char *hit = NULL;
+
+    if (!dp)
+        return NULL;
+    while ((de = readdir(dp)))
+        if (strcasecmp(de->d_name, want) == 0) {
+            hit = disc_path_join(dir, de->d_name);
+            break;
+        }
+    closedir(dp);
+    return hit;
+}
+
+int
+disc_path_resolve(const char *dir, const char *name, char **found)
+{
+    struct stat st;
+    char *norm, *p, *cand;
+
+    *found = NULL;
+    norm = disc_strdup(name);
+    if (!norm)
+        return DISC_E_NOMEM;
+    /* Windows sheets use backslashes. */
+    for (p = norm; *p; p++)
+        if (*p == '\\')
+            *p = '/';
+    cand = disc_path_join(dir, norm);
+    if (!cand) {
+        disc_free_mem(norm);
+        return DISC_E_NOMEM;
+    }
+    if (stat(cand, &st) == 0) {
+        disc_free_mem(norm);
+        *found = cand;
+        return 0;
+    }
+    disc_free_mem(cand);
+    /* Case-insensitive match, component by component (sheets written on
+     * case-insensitive file systems name "CDDA.BIN" for cdda.bin). */
+    {
+        char *cur = disc_strdup(norm[0] == '/' ? "/" : dir);
+        char *save = NULL, *tok;
+        for (tok = strtok_r(norm, "/", &save); tok && cur;
+             tok = strtok_r(NULL, "/", &save)) {
+            char *next = disc_path_join(cur, tok);
+            if (next && stat(next, &st) != 0) {
+                disc_free_mem(next);
+                next = find_nocase(cur, tok);
+            }
+            disc_free_mem(cur);
+            cur = next;
+        }
+        disc_free_mem(norm);
+        if (cur && stat(cur, &st) == 0) {
+            *found = cur;
+            return 0;
+        }
+        disc_free_mem(cur);
+    }
+    return DISC_E_IO;
+}
