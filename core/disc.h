@@ -289,6 +289,8 @@ int disc_build_rawtoc(struct disc_ctx *ctx, const struct disc *d,
 #define DISC_CAP_META (1u << 11)        /* free-form metadata (REM ...) */
 #define DISC_CAP_MODE2_FORM (1u << 12)  /* whole-track Mode 2 form */
 #define DISC_NCAPS 13
+/* Losses that are only warned about (refused under --strict). */
+#define DISC_CAP_SOFT DISC_CAP_MODE2_FORM
 
 /* Bitmask of the features the disc actually uses. */
 unsigned disc_features(const struct disc *d);

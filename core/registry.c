@@ -268,6 +268,15 @@ disc_write(struct disc_ctx *ctx, const struct disc *d,
     if (r < 0)
         return r;
     lost = disc_write_loss(d, fmt);
+    /* Soft losses (the declared Mode 2 form of a whole track, which the
+     * sectors' own subheaders still carry) are warnings unless --strict. */
+    if ((lost & DISC_CAP_SOFT) && !o->strict) {
+        for (bit = 1; bit && bit <= (lost & DISC_CAP_SOFT); bit <<= 1)
+            if (lost & DISC_CAP_SOFT & bit)
+                disc_warn(ctx, "%s cannot record %s (kept in the sector "
+                          "data)", fmt->name, disc_cap_name(bit));
+        lost &= ~DISC_CAP_SOFT;
+    }
     if (lost) {
         char list[512] = "";
         size_t n = 0;

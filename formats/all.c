@@ -1,9 +1,16 @@
 /* all.c - the table of every format discarc knows, in probe order.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * Adding a format: one file in formats/, one line here.
+ * Adding a format: one file in formats/, one line here and one extern.
  */
 #include "disc_format.h"
 
+extern const struct disc_format disc_fmt_cue;
+extern const struct disc_format disc_fmt_ccd;
+extern const struct disc_format disc_fmt_mds;
+
 const struct disc_format *const disc_format_table[] = {
+    &disc_fmt_cue,
+    &disc_fmt_ccd,
+    &disc_fmt_mds,
     NULL,
 };
