@@ -58,7 +58,10 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(CLI): $(BUILD)/tools/discarc.o $(LIB)
+CLI_SRC := tools/discarc.c $(sort $(wildcard tools/cmd_*.c))
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+
+$(CLI): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(MKSAMPLE): $(BUILD)/tools/mksample.o $(LIB)

@@ -189,6 +189,7 @@ struct disc_meta {
 #define DISC_MAX_META 32
 
 struct disc_priv; /* extents and sources (core/internal.h) */
+struct disc_format;
 
 /* The table of contents of a whole disc.  Allocated by disc_new(); the
  * disc owns everything reachable from it. */
@@ -209,6 +210,7 @@ struct disc {
     uint8_t nmeta;            /* free-form metadata (EAC REM lines ...) */
     struct disc_meta meta[DISC_MAX_META];
     char *source_name;        /* file the disc was read from, or NULL */
+    const struct disc_format *format; /* reader that produced it, or NULL */
     struct disc_priv *priv;   /* opaque: extents and owned sources */
 };
 
@@ -371,6 +373,10 @@ int disc_write(struct disc_ctx *ctx, const struct disc *d,
                const struct disc_write_opts *o);
 /* Features of d that fmt cannot hold. */
 unsigned disc_write_loss(const struct disc *d, const struct disc_format *fmt);
+/* The disc_compare flags that fit a round trip through fmt: what fmt
+ * cannot hold (and was therefore dropped with --lossy) is not compared. */
+unsigned disc_compare_flags_for(const struct disc_format *fmt,
+                                const struct disc_write_opts *o);
 
 /* ------------------------------------------------------------------ */
 /* Memory (alloc.c).  All heap use in the library goes through these. */

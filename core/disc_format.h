@@ -22,6 +22,7 @@ struct disc_format {
     const char *description; /* for `discarc formats` */
     const char *extensions;  /* comma list without dots: "cue" */
     unsigned caps;           /* DISC_CAP_* it holds losslessly */
+    int sub_on_request;      /* subchannel is stored only with --sub */
     /* Score 0..100 for the file's first bytes.  buf holds len bytes
      * (up to 4096) followed by at least 16 zero bytes. */
     int (*probe)(const uint8_t *buf, size_t len, const char *path);

@@ -199,6 +199,7 @@ disc_open_image(struct disc_ctx *ctx, const char *path,
         disc_free(d);
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
+    d->format = fmt;
     r = fmt->read(ctx, path, d);
     if (r == 0) {
         r = disc_check(ctx, d);
@@ -229,6 +230,25 @@ unsigned
 disc_write_loss(const struct disc *d, const struct disc_format *fmt)
 {
     return disc_features(d) & ~fmt->caps & ~DISC_CAP_TRACK_FILES;
+}
+
+unsigned
+disc_compare_flags_for(const struct disc_format *fmt,
+                       const struct disc_write_opts *o)
+{
+    unsigned caps = fmt->caps, f = DISC_EQ_NO_CDTEXT_RAW;
+
+    if (!(caps & DISC_CAP_META))
+        f |= DISC_EQ_NO_META;
+    if (!(caps & DISC_CAP_RAWTOC))
+        f |= DISC_EQ_NO_RAWTOC;
+    if (!(caps & DISC_CAP_SUBCHANNEL) || (fmt->sub_on_request && !(o && o->sub)))
+        f |= DISC_EQ_NO_SUB;
+    if (!(caps & DISC_CAP_MODE2_FORM))
+        f |= DISC_EQ_MODE2_FAMILY;
+    if (!(caps & DISC_CAP_CDTEXT_LANGS))
+        f |= DISC_EQ_NO_CDTEXT_LANGS;
+    return f;
 }
 
 int

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# check.sh - everything `make check` runs.  Every stage and every test
+# gives one PASS or FAIL line; the last line sums them: "N passed, N failed".
+#   1. gcc build with -Werror, and the whole test suite on it
+#   2. clang build with -Werror (a second compiler's warnings)
+#   3. the whole suite under AddressSanitizer + UBSan
+#   4. the suite under valgrind, minus the tests that mostly time external
+#      tools (VALGRIND_SKIP, a regular expression over test names)
+#   5. static analysis (cppcheck, clang-tidy)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+res=$log/results
+: >"$res"
+export DISCARC_SRCDIR=$PWD
+
+stage() { # name, command...
+    local name=$1
+    shift
+    echo "== $name"
+    if "$@" >"$log/$name.out" 2>&1; then
+        echo "PASS stage:$name" | tee -a "$res"
+    else
+        tail -n 40 "$log/$name.out"
+        echo "FAIL stage:$name" | tee -a "$res"
+    fi
+}
+
+suite() { # name, command...
+    local name=$1
+    shift
+    echo "== $name"
+    "$@" >"$log/$name.out" 2>&1
+    grep -vE '^PASS ' "$log/$name.out" | grep -vE '^[0-9]+ (passed|skipped)' || true
+    grep -E '^(PASS|FAIL) ' "$log/$name.out" |
+        sed -E "s/^(PASS|FAIL) /\1 $name:/" >>"$res"
+    if ! grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$log/$name.out"; then
+        echo "FAIL $name:runner (no summary line: the runner crashed)" |
+            tee -a "$res"
+    fi
+    grep -E '^[0-9]+ (passed|skipped)' "$log/$name.out" | sed 's/^/   /'
+}
+
+stage build-gcc make -j"$jobs" EXTRA_CFLAGS=-Werror all build/tests/run samples
+suite tests env DISCARC_BIN="$PWD/build/discarc" build/tests/run
+stage build-clang make -j"$jobs" CC=clang BUILD=build-clang \
+    EXTRA_CFLAGS=-Werror all build-clang/tests/run
+stage build-san make -j"$jobs" BUILD=build-san SAN=1 EXTRA_CFLAGS=-Werror \
+    all build-san/tests/run
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    suite asan env DISCARC_BIN="$PWD/build-san/discarc" build-san/tests/run
+stage build-vg make -j"$jobs" BUILD=build-vg OPT="-O0 -g" all build-vg/tests/run
+if command -v valgrind >/dev/null 2>&1; then
+    vg_tests=$(build-vg/tests/run -l | grep -vE "${VALGRIND_SKIP:-^(peer_|tool_)}")
+    # shellcheck disable=SC2086
+    suite valgrind env DISCARC_BIN="$PWD/build-vg/discarc" \
+        valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --error-exitcode=99 build-vg/tests/run $vg_tests
+else
+    echo "FAIL valgrind:missing (install valgrind)" | tee -a "$res"
+fi
+stage analyze bash tests/analyze.sh
+
+echo
+echo "FAILED:"
+grep '^FAIL' "$res" | sed 's/^/  /' || echo "  nothing"
+pass=$(grep -c '^PASS' "$res")
+fail=$(grep -c '^FAIL' "$res")
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,578 @@
+/* test_core.c - the disc model, invariants, comparison, extents and
+ * sector serving, safe output, text input, registry, allocation.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "alloc.h"
+#include "fixture.h"
+#include "test.h"
+
+/* A two-track disc mapped on a memory source, small enough to reason
+ * about by hand. */
+static struct disc *
+tiny(struct disc_ctx *ctx, const uint8_t *mem, int64_t size)
+{
+    struct disc *d = disc_new(ctx);
+    struct disc_source *s;
+    struct disc_extent e = { 0 };
+
+    if (!d)
+        return NULL;
+    d->nsessions = 1;
+    d->session[0] = (struct disc_session){ 1, 1, 2, 0, 20 };
+    d->ntracks = 2;
+    d->track[0].number = 1;
+    d->track[0].session = 1;
+    d->track[0].mode = DISC_MODE_AUDIO;
+    d->track[0].last_index = 1;
+    d->track[1] = d->track[0];
+    d->track[1].number = 2;
+    d->track[1].index[0] = 10;
+    d->track[1].index[1] = 12;
+    if (disc_source_mem_new(ctx, mem, size, &s) != 0) {
+        disc_free(d);
+        return NULL;
+    }
+    disc_source_attach(d, s);
+    e.lba = 0;
+    e.count = 20;
+    e.src = s;
+    e.stride = DISC_SECTOR_RAW;
+    e.data = DISC_DATA_RAW;
+    if (disc_extent_add(ctx, d, &e) != 0) {
+        disc_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static uint8_t tiny_mem[20 * DISC_SECTOR_RAW];
+
+TEST(core_check_accepts_valid)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+
+    t_ctx(&ctx);
+    d = tiny(&ctx, tiny_mem, sizeof tiny_mem);
+    REQUIRE(d);
+    CHECK_OK(&ctx, disc_check(&ctx, d));
+    CHECK_INT(10, disc_track_end(d, 0));
+    CHECK_INT(20, disc_track_end(d, 1));
+    CHECK_INT(10, disc_track_length(d, 1));
+    CHECK_INT(0, disc_track_at(d, 9));
+    CHECK_INT(1, disc_track_at(d, 10));
+    CHECK_INT(-1, disc_track_at(d, 20));
+    CHECK_INT(-1, disc_track_at(d, -1));
+    CHECK_INT(-150, disc_session_start(d, 0));
+    disc_free(d);
+}
+
+TEST(core_check_rejects_each_invariant)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+    int k;
+
+    t_ctx(&ctx);
+    for (k = 0; k < 10; k++) {
+        const char *want = NULL;
+        d = tiny(&ctx, tiny_mem, sizeof tiny_mem);
+        REQUIRE(d);
+        switch (k) {
+        case 0:
+            d->track[1].number = 3;
+            want = "follows track";
+            break;
+        case 1:
+            d->track[1].index[0] = 13;
+            want = "INDEX 00";
+            break;
+        case 2:
+            d->track[0].last_index = 0;
+            want = "no INDEX 01";
+            break;
+        case 3:
+            d->track[1].last_index = 2;
+            d->track[1].index[2] = 12;
+            want = "INDEX 02";
+            break;
+        case 4:
+            d->track[0].control = DISC_CTL_DATA;
+            want = "CONTROL";
+            break;
+        case 5:
+            d->session[0].leadout = 12;
+            want = "lead-out";
+            break;
+        case 6:
+            d->session[0].leadout = 30; /* LBA 20..29 unmapped */
+            want = "not mapped";
+            break;
+        case 7:
+            strcpy(d->track[0].isrc, "bad");
+            want = "ISRC";
+            break;
+        case 8:
+            d->session[0].last_track = 1;
+            want = "session";
+            break;
+        case 9:
+            strcpy(d->mcn, "12345");
+            want = "MCN";
+            break;
+        }
+        CHECK_ERR(&ctx, DISC_E_FORMAT, want, disc_check(&ctx, d));
+        disc_free(d);
+    }
+}
+
+TEST(core_compare_reports_first_difference)
+{
+    struct disc_ctx ctx;
+    struct disc *a, *b;
+    static uint8_t other[20 * DISC_SECTOR_RAW];
+
+    t_ctx(&ctx);
+    a = tiny(&ctx, tiny_mem, sizeof tiny_mem);
+    b = tiny(&ctx, tiny_mem, sizeof tiny_mem);
+    REQUIRE(a && b);
+    CHECK_INT(0, disc_compare(&ctx, a, b, DISC_EQ_DATA));
+    b->track[1].index[1] = 11;
+    CHECK_INT(1, disc_compare(&ctx, a, b, 0));
+    CHECK(strstr(ctx.msg, "track 2: INDEX 01 at LBA 12 vs 11") != NULL);
+    b->track[1].index[1] = 12;
+    strcpy(b->track[0].isrc, "USRC17607839");
+    CHECK_INT(1, disc_compare(&ctx, a, b, 0));
+    CHECK(strstr(ctx.msg, "ISRC") != NULL);
+    b->track[0].isrc[0] = '\0';
+    CHECK_OK(&ctx, disc_cdtext_set(&ctx, b, 0, 2, DISC_CDTEXT_TITLE, "x"));
+    CHECK_INT(1, disc_compare(&ctx, a, b, 0));
+    CHECK(strstr(ctx.msg, "track 2 TITLE") != NULL);
+    disc_free(b);
+
+    /* Same TOC, one byte of sector data differs. */
+    memcpy(other, tiny_mem, sizeof other);
+    other[15 * DISC_SECTOR_RAW + 7] ^= 1;
+    b = tiny(&ctx, other, sizeof other);
+    REQUIRE(b);
+    CHECK_INT(0, disc_compare(&ctx, a, b, 0));
+    CHECK_INT(1, disc_compare(&ctx, a, b, DISC_EQ_DATA));
+    CHECK(strstr(ctx.msg, "LBA 15") && strstr(ctx.msg, "byte 7"));
+    disc_free(a);
+    disc_free(b);
+}
+
+TEST(core_features_and_rawtoc)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+    struct disc_rawtoc *toc = NULL;
+    uint16_t n = 0;
+
+    t_ctx(&ctx);
+    d = fx_disc_enhanced(&ctx);
+    REQUIRE(d);
+    CHECK_OK(&ctx, disc_check(&ctx, d));
+    CHECK(disc_features(d) & DISC_CAP_MULTISESSION);
+    CHECK(disc_features(d) & DISC_CAP_ISRC_MCN);
+    CHECK(!(disc_features(d) & DISC_CAP_RAWTOC));
+    REQUIRE_OK(&ctx, disc_build_rawtoc(&ctx, d, &toc, &n));
+    /* Session 1: A0 A1 A2 T1 T2 B0 C0; session 2: A0 A1 A2 T3. */
+    CHECK_INT(11, n);
+    CHECK_HEX(0xA0, toc[0].point);
+    CHECK_INT(1, toc[0].pmin);
+    CHECK_HEX(0xA2, toc[2].point);
+    CHECK_INT(1200, disc_msf_to_lba((struct disc_msf){ toc[2].pmin,
+                                                        toc[2].psec,
+                                                        toc[2].pframe }));
+    CHECK_HEX(0xB0, toc[5].point);
+    CHECK_INT(5, toc[5].adr);
+    CHECK_HEX(0x20, toc[7].psec); /* session 2 is CD-ROM XA */
+    CHECK_INT(1200 + 11400, disc_msf_to_lba((struct disc_msf){
+                                toc[10].pmin, toc[10].psec, toc[10].pframe }));
+    /* The model's own TOC is not a feature; a changed entry is. */
+    CHECK_OK(&ctx, disc_set_rawtoc(&ctx, d, toc, n));
+    CHECK(!(disc_features(d) & DISC_CAP_RAWTOC));
+    toc[6].pmin = 96;
+    CHECK_OK(&ctx, disc_set_rawtoc(&ctx, d, toc, n));
+    CHECK(disc_features(d) & DISC_CAP_RAWTOC);
+    disc_free_mem(toc);
+    disc_free(d);
+}
+
+TEST(core_extents_reject_overlap)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+    struct disc_extent e = { .lba = 5, .count = 3, .data = DISC_DATA_GEN };
+
+    t_ctx(&ctx);
+    d = tiny(&ctx, tiny_mem, sizeof tiny_mem);
+    REQUIRE(d);
+    CHECK_ERR(&ctx, DISC_E_FORMAT, "mapped twice", disc_extent_add(&ctx, d, &e));
+    e.lba = 20;
+    CHECK_OK(&ctx, disc_extent_add(&ctx, d, &e));
+    e.lba = 18;
+    CHECK_ERR(&ctx, DISC_E_FORMAT, "mapped twice", disc_extent_add(&ctx, d, &e));
+    CHECK_INT(2, (int)disc_extent_count(d));
+    disc_free(d);
+}
+
+TEST(core_read_sectors_layouts)
+{
+    /* The same three Mode 1 sectors stored raw, cooked (2048) and as
+     * 2448-byte records with interleaved subchannel must serve the same
+     * raw bytes; a MOTOROLA audio extent is byte-swapped back. */
+    static uint8_t raw[3 * DISC_SECTOR_RAW], cooked[3 * 2048],
+        rec[3 * 2448], swapped[3 * DISC_SECTOR_RAW], out[3 * DISC_SECTOR_RAW];
+    uint8_t sub[3 * 96], sub2[3 * 96];
+    struct disc_ctx ctx;
+    struct disc *d;
+    struct disc_source *s;
+    int i, k;
+
+    t_ctx(&ctx);
+    for (i = 0; i < 3; i++) {
+        fx_sector(raw + i * DISC_SECTOR_RAW, i, DISC_MODE_MODE1);
+        memcpy(cooked + i * 2048, raw + i * DISC_SECTOR_RAW + 16, 2048);
+        memcpy(rec + i * 2448, raw + i * DISC_SECTOR_RAW, DISC_SECTOR_RAW);
+        for (k = 0; k < 96; k++)
+            sub[i * 96 + k] = (uint8_t)(i * 7 + k);
+        disc_sub_interleave(sub + i * 96, rec + i * 2448 + DISC_SECTOR_RAW);
+    }
+    for (k = 0; k < 3; k++) {
+        struct disc_extent e = { .lba = 0, .count = 3,
+                                 .stride = DISC_SECTOR_RAW,
+                                 .data = DISC_DATA_RAW };
+        const void *mem = raw;
+        int64_t size = sizeof raw;
+        d = disc_new(&ctx);
+        REQUIRE(d);
+        if (k == 1) {
+            mem = cooked;
+            size = sizeof cooked;
+            e.stride = 2048;
+            e.data = DISC_DATA_MODE1;
+        } else if (k == 2) {
+            mem = rec;
+            size = sizeof rec;
+            e.stride = 2448;
+            e.sub = DISC_SUBL_INTERLEAVED;
+        }
+        REQUIRE_OK(&ctx, disc_source_mem_new(&ctx, mem, size, &s));
+        disc_source_attach(d, s);
+        e.src = s;
+        REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &e));
+        memset(out, 0xAA, sizeof out);
+        CHECK_OK(&ctx, disc_read_sectors(&ctx, d, 0, 3, out,
+                                         k == 2 ? sub2 : NULL));
+        CHECK_MEM(raw, out, sizeof raw);
+        if (k == 2)
+            CHECK_MEM(sub, sub2, sizeof sub);
+        disc_free(d);
+    }
+    for (i = 0; i < (int)sizeof raw; i += 2) {
+        swapped[i] = raw[i + 1];
+        swapped[i + 1] = raw[i];
+    }
+    d = disc_new(&ctx);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, disc_source_mem_new(&ctx, swapped, sizeof swapped, &s));
+    disc_source_attach(d, s);
+    {
+        struct disc_extent e = { .lba = 0, .count = 3, .src = s,
+                                 .stride = DISC_SECTOR_RAW,
+                                 .data = DISC_DATA_RAW,
+                                 .flags = DISC_EXT_SWAP };
+        REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &e));
+    }
+    CHECK_OK(&ctx, disc_read_sectors(&ctx, d, 0, 3, out, NULL));
+    CHECK_MEM(raw, out, sizeof raw);
+    /* A read past the mapped range names the LBA. */
+    CHECK_ERR(&ctx, DISC_E_RANGE, "LBA 3", disc_read_sectors(&ctx, d, 2, 2,
+                                                             out, NULL));
+    disc_free(d);
+}
+
+TEST(core_read_generated_and_short_file)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+    struct disc_source *s;
+    struct disc_sector_info info;
+    uint8_t out[2 * DISC_SECTOR_RAW];
+    static uint8_t half[DISC_SECTOR_RAW + 100];
+
+    t_ctx(&ctx);
+    d = disc_new(&ctx);
+    REQUIRE(d);
+    {
+        struct disc_extent g = { .lba = 0, .count = 2, .data = DISC_DATA_GEN,
+                                 .gen = DISC_GEN_MODE1 };
+        REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &g));
+    }
+    REQUIRE_OK(&ctx, disc_source_mem_new(&ctx, half, sizeof half, &s));
+    disc_source_attach(d, s);
+    {
+        struct disc_extent e = { .lba = 2, .count = 2, .src = s,
+                                 .stride = DISC_SECTOR_RAW,
+                                 .data = DISC_DATA_RAW };
+        REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &e));
+    }
+    CHECK_OK(&ctx, disc_read_sectors(&ctx, d, 0, 2, out, NULL));
+    disc_sector_classify(out + DISC_SECTOR_RAW, &info);
+    CHECK_INT(DISC_SECTOR_MODE1, info.type);
+    CHECK_INT(1, info.lba);
+    CHECK_INT(1, info.edc_ok);
+    CHECK_INT(1, info.ecc_ok);
+    CHECK_INT(0, disc_lba_stored(d, 1));
+    CHECK_INT(1, disc_lba_stored(d, 2));
+    CHECK_ERR(&ctx, DISC_E_RANGE, "short", disc_read_sectors(&ctx, d, 2, 2,
+                                                             out, NULL));
+    disc_free(d);
+}
+
+static int
+count_entries(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+    if (!dp)
+        return -1;
+    while ((de = readdir(dp)))
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(dp);
+    return n;
+}
+
+TEST(core_out_atomic)
+{
+    struct disc_ctx ctx;
+    struct disc_out *o;
+    struct disc_outset *set;
+    char *txt;
+
+    t_ctx(&ctx);
+    /* Abort leaves nothing behind. */
+    REQUIRE_OK(&ctx, disc_out_open(&ctx, "a.bin", 0, &o));
+    CHECK_OK(&ctx, disc_out_write(&ctx, o, "hello", 5));
+    CHECK_INT(1, count_entries("."));
+    CHECK_INT(0, t_exists("a.bin"));
+    disc_out_abort(o);
+    CHECK_INT(0, count_entries("."));
+    /* Commit renames into place; a header can be patched. */
+    REQUIRE_OK(&ctx, disc_out_open(&ctx, "a.bin", 0, &o));
+    CHECK_OK(&ctx, disc_out_printf(&ctx, o, "%s-%d", "xyz", 42));
+    CHECK_OK(&ctx, disc_out_pwrite(&ctx, o, "X", 1, 1));
+    CHECK_INT(6, disc_out_tell(o));
+    CHECK_OK(&ctx, disc_out_commit(&ctx, o));
+    txt = t_slurp("a.bin", NULL);
+    CHECK_STR("xXz-42", txt);
+    free(txt);
+    /* An existing file is refused without force and left untouched. */
+    CHECK_ERR(&ctx, DISC_E_EXISTS, "a.bin", disc_out_open(&ctx, "a.bin", 0,
+                                                          &o));
+    /* A set: either all files appear or none. */
+    REQUIRE_OK(&ctx, disc_outset_new(&ctx, NULL, 0, &set));
+    REQUIRE_OK(&ctx, disc_outset_open(&ctx, set, "b.bin", &o));
+    CHECK_OK(&ctx, disc_out_write(&ctx, o, "b", 1));
+    CHECK_ERR(&ctx, DISC_E_EXISTS, NULL,
+              disc_outset_open(&ctx, set, "a.bin", &o));
+    disc_outset_abort(set);
+    CHECK_INT(1, count_entries("."));
+    REQUIRE_OK(&ctx, disc_outset_new(&ctx, NULL, 1, &set));
+    REQUIRE_OK(&ctx, disc_outset_open(&ctx, set, "a.bin", &o));
+    CHECK_OK(&ctx, disc_out_write(&ctx, o, "new", 3));
+    REQUIRE_OK(&ctx, disc_outset_open(&ctx, set, "c.bin", &o));
+    CHECK_ERR(&ctx, DISC_E_ARG, "twice",
+              disc_outset_open(&ctx, set, "c.bin", &o));
+    CHECK_OK(&ctx, disc_outset_commit(&ctx, set));
+    txt = t_slurp("a.bin", NULL);
+    CHECK_STR("new", txt);
+    free(txt);
+    CHECK_INT(2, count_entries("."));
+}
+
+TEST(core_out_refuses_input)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+    struct disc_source *s;
+    struct disc_outset *set;
+    struct disc_out *o;
+
+    t_ctx(&ctx);
+    REQUIRE(t_write_file("in.bin", "data", 4) == 0);
+    d = disc_new(&ctx);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, disc_source_file_new(&ctx, "in.bin", &s));
+    disc_source_attach(d, s);
+    REQUIRE_OK(&ctx, disc_outset_new(&ctx, d, 1, &set));
+    CHECK_ERR(&ctx, DISC_E_ARG, "input", disc_outset_open(&ctx, set,
+                                                          "./in.bin", &o));
+    disc_outset_abort(set);
+    disc_free(d);
+    CHECK_INT(4, t_file_size("in.bin"));
+}
+
+TEST(core_text_reader)
+{
+    static const char src[] = "\xEF\xBB\xBF"
+                              "ONE  \r\nTWO\rTHREE\n\tFOUR\t\nlast";
+    static const char latin[] = "TITLE \"N\xE4" "chte\"\n";
+    struct disc_ctx ctx;
+    struct disc_text t;
+    char *l;
+
+    t_ctx(&ctx);
+    REQUIRE(t_write_file("a.txt", src, sizeof src - 1) == 0);
+    REQUIRE_OK(&ctx, disc_text_open(&ctx, "a.txt", &t));
+    CHECK_STR("ONE", disc_text_next(&t));
+    CHECK_STR("TWO", disc_text_next(&t));
+    CHECK_STR("THREE", disc_text_next(&t));
+    CHECK_STR("\tFOUR", disc_text_next(&t));
+    l = disc_text_next(&t);
+    CHECK_STR("last", l);
+    CHECK_INT(5, t.line);
+    CHECK(disc_text_next(&t) == NULL);
+    CHECK_INT(0, t.latin1);
+    disc_text_close(&t);
+    REQUIRE(t_write_file("b.txt", latin, sizeof latin - 1) == 0);
+    REQUIRE_OK(&ctx, disc_text_open(&ctx, "b.txt", &t));
+    CHECK_STR("TITLE \"N\xC3\xA4" "chte\"", disc_text_next(&t));
+    CHECK_INT(1, t.latin1);
+    disc_text_close(&t);
+    CHECK_ERR(&ctx, DISC_E_IO, "missing.txt",
+              disc_text_open(&ctx, "missing.txt", &t));
+}
+
+TEST(core_path_helpers)
+{
+    char *p = NULL;
+
+    CHECK(mkdir("Sub", 0777) == 0);
+    CHECK(t_write_file("Sub/Track01.BIN", "x", 1) == 0);
+    CHECK_INT(0, disc_path_resolve(".", "sub\\track01.bin", &p));
+    CHECK_STR("./Sub/Track01.BIN", p);
+    disc_free_mem(p);
+    CHECK_INT(DISC_E_IO, disc_path_resolve(".", "none.bin", &p));
+    CHECK(p == NULL);
+    p = disc_path_with_ext("dir.x/name.cue", "bin");
+    CHECK_STR("dir.x/name.bin", p);
+    disc_free_mem(p);
+    p = disc_path_with_ext("dir.x/name", "img");
+    CHECK_STR("dir.x/name.img", p);
+    disc_free_mem(p);
+    p = disc_path_dir("a/b/c.cue");
+    CHECK_STR("a/b", p);
+    disc_free_mem(p);
+    p = disc_path_dir("c.cue");
+    CHECK_STR(".", p);
+    disc_free_mem(p);
+    CHECK_STR("c.cue", disc_path_base("a/b/c.cue"));
+}
+
+TEST(core_registry)
+{
+    struct disc_ctx ctx;
+    const struct disc_format *f;
+    struct disc *d = NULL;
+    size_t it = 0;
+    int n = 0;
+
+    t_ctx(&ctx);
+    while ((f = disc_format_next(&it)))
+        n++;
+    CHECK(n >= 3);
+    CHECK(disc_format_find("CUE") == disc_format_find("cue"));
+    CHECK(disc_format_find("nope") == NULL);
+    CHECK(disc_format_for_output("x/y.CCD") == disc_format_find("ccd"));
+    CHECK(disc_format_for_output("y.txt") == NULL);
+    REQUIRE(t_write_file("junk.xyz", "\x01\x02\x03 hello", 9) == 0);
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "junk.xyz",
+              disc_open_image(&ctx, "junk.xyz", NULL, &d));
+    CHECK(d == NULL);
+    CHECK_ERR(&ctx, DISC_E_IO, "nothere.cue",
+              disc_open_image(&ctx, "nothere.cue", NULL, &d));
+}
+
+TEST(core_oom_model)
+{
+    /* Every allocation of building, checking, comparing and freeing a
+     * disc fails in turn: each run must fail cleanly (leaks are caught by
+     * ASan and valgrind) until the whole sequence succeeds. */
+    struct disc_ctx ctx;
+    long k;
+    int ok = 0;
+
+    for (k = 1; k < 500 && !ok; k++) {
+        struct disc *a, *b = NULL;
+        t_ctx(&ctx);
+        disc_alloc_fail_at(k);
+        a = fx_disc_mixed(&ctx);
+        if (a)
+            b = fx_disc_mixed(&ctx);
+        if (a && b) {
+            int r = disc_compare(&ctx, a, b, 0);
+            unsigned feat = disc_features(a);
+            CHECK(r == 0 || r == DISC_E_NOMEM);
+            if (r == 0 && disc_alloc_failed() == 0) {
+                ok = 1;
+                CHECK(feat & DISC_CAP_CDTEXT);
+            }
+        } else {
+            CHECK(disc_alloc_failed() > 0);
+        }
+        disc_free(a);
+        disc_free(b);
+        disc_alloc_fail_at(0);
+    }
+    CHECK(ok);
+    CHECK(k > 3);
+}
+
+TEST(core_streaming_copy_flat_memory)
+{
+    /* Copying a 1,000-sector and a 20,000-sector disc through the
+     * sector pipeline (with synthesised subchannel) must use the same
+     * peak heap: memory does not grow with the image. */
+    struct disc_ctx ctx;
+    size_t peak[2];
+    int k;
+
+    for (k = 0; k < 2; k++) {
+        struct disc *d;
+        struct disc_outset *set;
+        struct disc_out *img, *sub;
+        struct disc_copy c = { 0 };
+        int32_t len = k ? 20000 : 1000;
+
+        t_ctx(&ctx);
+        d = fx_disc_audio(&ctx, 4, len / 4);
+        REQUIRE(d);
+        disc_alloc_reset();
+        REQUIRE_OK(&ctx, disc_outset_new(&ctx, d, 1, &set));
+        REQUIRE_OK(&ctx, disc_outset_open(&ctx, set, "x.img", &img));
+        REQUIRE_OK(&ctx, disc_outset_open(&ctx, set, "x.sub", &sub));
+        c.main = img;
+        c.sub = sub;
+        CHECK_OK(&ctx, disc_out_copy_sectors(&ctx, d, 0,
+                                             (uint32_t)(len + 3 * 150), &c));
+        CHECK_OK(&ctx, disc_outset_commit(&ctx, set));
+        peak[k] = disc_alloc_peak() - disc_alloc_live();
+        CHECK_INT((long long)(len + 450) * DISC_SECTOR_RAW,
+                  t_file_size("x.img"));
+        disc_free(d);
+        remove("x.img");
+        remove("x.sub");
+    }
+    CHECK_INT(peak[0], peak[1]);
+    CHECK(peak[1] < 4u << 20);
+}

@@ -1,0 +1,315 @@
+/* cmd_info.c - `discarc info`: the table of contents as text or JSON,
+ * and `discarc formats`.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * The JSON shape is documented in docs/json.md and is stable: fields are
+ * only ever added.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "disc_format.h"
+
+static const char *
+session_type_name(uint8_t t)
+{
+    switch (t) {
+    case DISC_TYPE_CDDA:
+        return "CD-DA/CD-ROM";
+    case DISC_TYPE_CDI:
+        return "CD-i";
+    case DISC_TYPE_XA:
+        return "CD-ROM XA";
+    }
+    return "unknown";
+}
+
+static void
+flags_text(uint8_t control, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s%s", control & DISC_CTL_DATA ? "DATA " : "",
+             control & DISC_CTL_4CH ? "4CH " : "",
+             control & DISC_CTL_COPY ? "DCP " : "",
+             control & DISC_CTL_PREEMPH ? "PRE " : "");
+    if (buf[0])
+        buf[strlen(buf) - 1] = '\0';
+    else
+        snprintf(buf, n, "-");
+}
+
+static char *
+msf(disc_lba lba, char *buf)
+{
+    struct disc_msf m = disc_lba_to_msf(lba);
+    snprintf(buf, 12, "%02u:%02u:%02u", m.m, m.s, m.f);
+    return buf;
+}
+
+static char *
+dur(int32_t frames, char *buf)
+{
+    return disc_format_msf(frames, buf, 16);
+}
+
+static void
+print_text(const struct disc *d, const char *path, const char *fmt)
+{
+    char a[16], b[16], fl[32];
+    int i, s, n, blk, f;
+    int64_t total = 0;
+    unsigned feat = disc_features(d);
+
+    for (i = 0; i < d->ntracks; i++)
+        total += disc_track_length(d, i);
+    printf("%s: %s image, %u track%s in %u session%s, %s (%lld sectors)\n",
+           path, fmt, d->ntracks, d->ntracks == 1 ? "" : "s", d->nsessions,
+           d->nsessions == 1 ? "" : "s",
+           dur((int32_t)d->session[d->nsessions - 1].leadout, a),
+           (long long)total);
+    if (d->mcn[0])
+        printf("MCN: %s\n", d->mcn);
+    printf("Subchannel: %s\n", d->sub == DISC_SUB_CAPTURED
+                                   ? "captured"
+                                   : "none stored (synthesised on demand)");
+    for (s = 0; s < d->nsessions; s++) {
+        const struct disc_session *ss = &d->session[s];
+        printf("\nSession %u (%s), tracks %u-%u, lead-out LBA %d (%s)\n",
+               ss->number, session_type_name(ss->type), ss->first_track,
+               ss->last_track, ss->leadout, msf(ss->leadout, a));
+        printf("  Track  Mode         Start      MSF   Length  Pregap  Flags"
+               "         ISRC\n");
+        for (i = 0; i < d->ntracks; i++) {
+            const struct disc_track *t = &d->track[i];
+            if (t->session != ss->number)
+                continue;
+            flags_text(t->control, fl, sizeof fl);
+            printf("  %5u  %-11s %7d %s %8d %7d  %-13s %s\n", t->number,
+                   disc_mode_name(t->mode), t->index[1], msf(t->index[1], a),
+                   disc_track_end(d, i) - t->index[1],
+                   t->index[1] - t->index[0], fl, t->isrc[0] ? t->isrc : "-");
+            if (t->index[0] != t->index[1] || t->last_index > 1)
+                for (n = 0; n <= t->last_index; n++) {
+                    if (n == 0 && t->index[0] == t->index[1])
+                        continue;
+                    printf("         index %02d at LBA %d (%s)%s\n", n,
+                           t->index[n], msf(t->index[n], b),
+                           disc_lba_stored(d, t->index[n]) ? ""
+                                                           : ", not stored");
+                }
+        }
+    }
+    for (blk = 0; blk < DISC_CDTEXT_MAX_BLOCKS; blk++) {
+        const struct disc_cdtext_block *c = d->cdtext[blk];
+        if (!c)
+            continue;
+        printf("\nCD-TEXT block %d (%s)\n", blk,
+               disc_cdtext_language_name(c->language));
+        if (c->genre)
+            printf("  genre code: %u (%s)\n", c->genre,
+                   disc_cdtext_genre_name(c->genre));
+        for (i = 0; i <= DISC_MAX_TRACKS; i++)
+            for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
+                if (c->text[i][f]) {
+                    if (i == 0)
+                        printf("  disc      %-10s %s\n",
+                               disc_cdtext_field_name(
+                                   (enum disc_cdtext_field)f),
+                               c->text[i][f]);
+                    else
+                        printf("  track %2d  %-10s %s\n", i,
+                               disc_cdtext_field_name(
+                                   (enum disc_cdtext_field)f),
+                               c->text[i][f]);
+                }
+    }
+    if (d->nmeta) {
+        printf("\nMetadata\n");
+        for (i = 0; i < d->nmeta; i++)
+            printf("  %s: %s\n", d->meta[i].key, d->meta[i].value);
+    }
+    if (d->nrawtoc)
+        printf("\nRaw TOC: %u entries%s\n", d->nrawtoc,
+               (feat & DISC_CAP_RAWTOC) ? " (more than the track list says)"
+                                        : "");
+    printf("\nFeatures:");
+    for (n = 0; n < DISC_NCAPS; n++)
+        if (feat & (1u << n))
+            printf(" %s;", disc_cap_name(1u << n));
+    printf("\n");
+}
+
+static void
+json_str(const char *s)
+{
+    if (!s) {
+        printf("null");
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+static void
+print_json(const struct disc *d, const char *path, const char *fmt)
+{
+    char a[16];
+    int i, s, n, blk, f;
+    unsigned feat = disc_features(d);
+
+    printf("{\n  \"path\": ");
+    json_str(path);
+    printf(",\n  \"format\": ");
+    json_str(fmt);
+    printf(",\n  \"mcn\": ");
+    json_str(d->mcn[0] ? d->mcn : NULL);
+    printf(",\n  \"subchannel\": \"%s\"",
+           d->sub == DISC_SUB_CAPTURED ? "captured" : "synthesised");
+    printf(",\n  \"sessions\": [");
+    for (s = 0; s < d->nsessions; s++) {
+        const struct disc_session *ss = &d->session[s];
+        printf("%s\n    {\"number\": %u, \"type\": %u, \"first_track\": %u, "
+               "\"last_track\": %u, \"leadout\": %d, \"leadout_msf\": \"%s\"}",
+               s ? "," : "", ss->number, ss->type, ss->first_track,
+               ss->last_track, ss->leadout, msf(ss->leadout, a));
+    }
+    printf("\n  ],\n  \"tracks\": [");
+    for (i = 0; i < d->ntracks; i++) {
+        const struct disc_track *t = &d->track[i];
+        printf("%s\n    {\"number\": %u, \"session\": %u, \"mode\": \"%s\", "
+               "\"control\": %u, \"start\": %d, \"start_msf\": \"%s\", "
+               "\"pregap\": %d, \"length\": %d, \"end\": %d, \"isrc\": ",
+               i ? "," : "", t->number, t->session, disc_mode_name(t->mode),
+               t->control, t->index[1], msf(t->index[1], a),
+               t->index[1] - t->index[0], disc_track_end(d, i) - t->index[1],
+               disc_track_end(d, i));
+        json_str(t->isrc[0] ? t->isrc : NULL);
+        printf(", \"indexes\": [");
+        for (n = 0; n <= t->last_index; n++)
+            printf("%s{\"number\": %d, \"lba\": %d, \"stored\": %s}",
+                   n ? ", " : "", n, t->index[n],
+                   disc_lba_stored(d, t->index[n]) ? "true" : "false");
+        printf("]}");
+    }
+    printf("\n  ],\n  \"cdtext\": [");
+    for (blk = 0, n = 0; blk < DISC_CDTEXT_MAX_BLOCKS; blk++) {
+        const struct disc_cdtext_block *c = d->cdtext[blk];
+        int first = 1;
+        if (!c)
+            continue;
+        printf("%s\n    {\"block\": %d, \"language\": %u, \"language_name\": ",
+               n++ ? "," : "", blk, c->language);
+        json_str(disc_cdtext_language_name(c->language));
+        printf(", \"charset\": %u, \"genre_code\": %u, \"text\": [",
+               c->charset, c->genre);
+        for (i = 0; i <= DISC_MAX_TRACKS; i++)
+            for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
+                if (c->text[i][f]) {
+                    printf("%s\n      {\"track\": %d, \"field\": \"%s\", "
+                           "\"value\": ",
+                           first ? "" : ",", i,
+                           disc_cdtext_field_name((enum disc_cdtext_field)f));
+                    json_str(c->text[i][f]);
+                    printf("}");
+                    first = 0;
+                }
+        printf("]}");
+    }
+    printf("\n  ],\n  \"metadata\": [");
+    for (i = 0; i < d->nmeta; i++) {
+        printf("%s{\"key\": ", i ? ", " : "");
+        json_str(d->meta[i].key);
+        printf(", \"value\": ");
+        json_str(d->meta[i].value);
+        printf("}");
+    }
+    printf("],\n  \"raw_toc_entries\": %u,\n  \"features\": [", d->nrawtoc);
+    for (n = 0, i = 0; n < DISC_NCAPS; n++)
+        if (feat & (1u << n)) {
+            printf("%s", i++ ? ", " : "");
+            json_str(disc_cap_name(1u << n));
+        }
+    printf("]\n}\n");
+}
+
+int
+cmd_info(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "from", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    const char *from = NULL;
+    int json = 0, c, r;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            json = 1;
+            break;
+        case 'f':
+            from = optarg;
+            break;
+        case 'h':
+            printf("Usage: discarc info [--json] [--from FORMAT] IMAGE\n\n"
+                   "Shows sessions, tracks, modes, index points, flags, "
+                   "ISRC/MCN, CD-TEXT and\nwhat the image holds.  --json "
+                   "prints the stable shape documented in\ndocs/json.md.\n");
+            return EXIT_OK;
+        default:
+            return cli_usage_error("info", "bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error("info", "expected one IMAGE");
+    cli_ctx(&ctx);
+    r = cli_open(&ctx, argv[optind], from, &d);
+    if (r < 0)
+        return cli_fail(&ctx, r);
+    if (json)
+        print_json(d, argv[optind], disc_format_name(d->format));
+    else
+        print_text(d, argv[optind], disc_format_name(d->format));
+    disc_free(d);
+    return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
+int
+cmd_formats(int argc, char **argv)
+{
+    const struct disc_format *f;
+    size_t it = 0;
+    int n;
+
+    if (argc > 1 && cli_is_help(argv[1])) {
+        printf("Usage: discarc formats\n\nLists every format with what "
+               "discarc can do with it and what it can hold.\n");
+        return EXIT_OK;
+    }
+    while ((f = disc_format_next(&it))) {
+        unsigned caps = disc_format_caps(f);
+        printf("%-6s %s%s  %s\n       extensions: %s\n       holds:",
+               disc_format_name(f), disc_format_can_read(f) ? "r" : "-",
+               disc_format_can_write(f) ? "w" : "-",
+               disc_format_description(f), disc_format_extensions(f));
+        for (n = 0; n < DISC_NCAPS; n++)
+            if (caps & (1u << n))
+                printf(" %s;", disc_cap_name(1u << n));
+        printf("\n");
+    }
+    return EXIT_OK;
+}

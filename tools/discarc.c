@@ -1,0 +1,200 @@
+/* discarc.c - the discarc command-line tool: dispatch and shared helpers.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef DISCARC_VERSION
+#define DISCARC_VERSION "0.1.0"
+#endif
+
+int cli_verbose;
+int cli_quiet;
+static int progress_drawn;
+
+static void
+cli_log(void *user, int level, const char *text)
+{
+    (void)user;
+    if (level == DISC_LOG_INFO && !cli_verbose)
+        return;
+    if (cli_quiet && level != DISC_LOG_WARN)
+        return;
+    cli_progress_done();
+    fprintf(stderr, "discarc: %s%s\n", level == DISC_LOG_WARN ? "warning: " : "",
+            text);
+}
+
+static void
+cli_progress(void *user, int64_t done, int64_t total)
+{
+    static struct timespec last;
+    struct timespec now;
+    (void)user;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (done < total && (now.tv_sec - last.tv_sec) * 1000 +
+                                (now.tv_nsec - last.tv_nsec) / 1000000 <
+                            200)
+        return;
+    last = now;
+    if (total > 0)
+        fprintf(stderr, "\r  %3d%%  %lld / %lld sectors",
+                (int)(done * 100 / total), (long long)done, (long long)total);
+    else
+        fprintf(stderr, "\r  %lld sectors", (long long)done);
+    progress_drawn = 1;
+}
+
+void
+cli_progress_done(void)
+{
+    if (progress_drawn) {
+        fprintf(stderr, "\r%50s\r", "");
+        progress_drawn = 0;
+    }
+}
+
+void
+cli_ctx(struct disc_ctx *ctx)
+{
+    struct disc_ctx init = DISC_CTX_INIT;
+    *ctx = init;
+    ctx->log = cli_log;
+    if (isatty(STDERR_FILENO) && !cli_quiet)
+        ctx->progress = cli_progress;
+}
+
+int
+cli_exit_code(int code)
+{
+    switch (code) {
+    case DISC_OK:
+        return EXIT_OK;
+    case DISC_E_FORMAT:
+    case DISC_E_UNSUPPORTED:
+    case DISC_E_RANGE:
+        return EXIT_INPUT;
+    case DISC_E_ARG:
+        return EXIT_USAGE;
+    default:
+        return EXIT_RUNTIME;
+    }
+}
+
+int
+cli_fail(const struct disc_ctx *ctx, int code)
+{
+    cli_progress_done();
+    fprintf(stderr, "discarc: %s\n",
+            ctx->msg[0] ? ctx->msg : disc_strerror(code));
+    return cli_exit_code(code);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "discarc %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'discarc %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+int
+cli_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+int
+cli_open(struct disc_ctx *ctx, const char *path, const char *from,
+         struct disc **d)
+{
+    const struct disc_format *fmt = NULL;
+
+    if (from) {
+        fmt = disc_format_find(from);
+        if (!fmt) {
+            snprintf(ctx->msg, sizeof ctx->msg,
+                     "unknown format \"%s\" (see `discarc formats`)", from);
+            return DISC_E_ARG;
+        }
+    }
+    return disc_open_image(ctx, path, fmt, d);
+}
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    { "info", cmd_info, "show the table of contents of an image" },
+    { "convert", cmd_convert, "convert an image to another format" },
+    { "formats", cmd_formats, "list the formats and what each can hold" },
+};
+
+static void
+usage(FILE *f)
+{
+    size_t i;
+    fprintf(f,
+            "Usage: discarc [--verbose|--quiet] COMMAND [ARGS...]\n"
+            "       discarc --version | --help\n\n"
+            "Multi-track optical disc images: CUE/BIN, CloneCD, Alcohol "
+            "MDS/MDF, audio rips.\n\nCommands:\n");
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nRun 'discarc COMMAND --help' for the options of a command.\n"
+               "Exit status: 0 success, 1 runtime failure (I/O, memory), "
+               "2 usage error,\n3 damaged or unsupported input, or a "
+               "conversion that would lose data.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t i;
+    int a = 1;
+
+    while (a < argc && argv[a][0] == '-') {
+        if (strcmp(argv[a], "--version") == 0) {
+            printf("discarc %s\n", DISCARC_VERSION);
+            return EXIT_OK;
+        }
+        if (cli_is_help(argv[a])) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(argv[a], "-v") == 0 || strcmp(argv[a], "--verbose") == 0)
+            cli_verbose = 1;
+        else if (strcmp(argv[a], "-q") == 0 || strcmp(argv[a], "--quiet") == 0)
+            cli_quiet = 1;
+        else {
+            fprintf(stderr, "discarc: unknown option %s\n", argv[a]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        a++;
+    }
+    if (a >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[a], commands[i].name) == 0)
+            return commands[i].fn(argc - a, argv + a);
+    fprintf(stderr, "discarc: unknown command \"%s\"\n", argv[a]);
+    usage(stderr);
+    return EXIT_USAGE;
+}
