@@ -73,7 +73,8 @@ $(BUILD)/tests/list.h: $(sort $(wildcard tests/test_*.c))
 	@mv $@.tmp $@
 
 $(BUILD)/tests/main.o: $(BUILD)/tests/list.h
-$(BUILD)/tests/%.o: CPPFLAGS += -Itests -I$(BUILD)/tests
+# Test code may use GNU and X/Open interfaces (nftw, realpath, memmem).
+$(BUILD)/tests/%.o: CPPFLAGS += -Itests -I$(BUILD)/tests -D_GNU_SOURCE
 
 $(TESTRUN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -68,6 +68,18 @@ t_skip(const char *fmt, ...)
     exit(t_nfail ? 1 : T_SKIP_STATUS);
 }
 
+const char *
+t_str(const char *s)
+{
+    return s ? s : "";
+}
+
+int
+t_contains(const char *s, const char *sub)
+{
+    return !sub || strstr(s, sub) != NULL;
+}
+
 int
 t_failures(void)
 {
@@ -77,10 +89,10 @@ t_failures(void)
 static const char *
 t_rot(const char *a, const char *b)
 {
-    static char buf[8][4096];
+    static char buf[8][4096 * 3];
     static int k;
     char *p = buf[k++ & 7];
-    snprintf(p, sizeof buf[0], "%s/%s", a, b);
+    snprintf(p, sizeof buf[0], "%.4096s/%.4096s", a, b);
     return p;
 }
 
@@ -244,7 +256,7 @@ t_wanted(int argc, char **argv, const char *name)
 int
 main(int argc, char **argv)
 {
-    static char src[4096], corpus[4096], cli[4096];
+    static char src[4096], corpus[4096 + 64], real[4096], cli[4096 + 64];
     const char *tmp = getenv("TMPDIR");
     size_t i, npass = 0, nfail = 0, nskip = 0;
     struct stat st;
@@ -267,15 +279,15 @@ main(int argc, char **argv)
     t_srcdir = src;
     snprintf(corpus, sizeof corpus, "%s/../shared/corpus/public", src);
     if (getenv("DISCARC_CORPUS"))
-        snprintf(corpus, sizeof corpus, "%s", getenv("DISCARC_CORPUS"));
+        snprintf(corpus, sizeof corpus, "%.4096s", getenv("DISCARC_CORPUS"));
     if (stat(corpus, &st) == 0 && S_ISDIR(st.st_mode) &&
-        realpath(corpus, corpus))
-        t_corpus = corpus;
+        realpath(corpus, real))
+        t_corpus = real;
     else
         printf("note: shared corpus not found; tests that need it skip\n");
     snprintf(cli, sizeof cli, "%s/build/discarc", src);
     if (getenv("DISCARC_BIN"))
-        snprintf(cli, sizeof cli, "%s", getenv("DISCARC_BIN"));
+        snprintf(cli, sizeof cli, "%.4096s", getenv("DISCARC_BIN"));
     t_discarc = cli;
     if (!tmp)
         tmp = "/tmp";

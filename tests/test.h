@@ -12,7 +12,9 @@
 
 #include "disc_format.h"
 
-#define TEST(name) void test_##name(void)
+#define TEST(name)                                                           \
+    void test_##name(void);                                                  \
+    void test_##name(void)
 
 /* Absolute path of the project root and of the shared corpus (which may
  * not exist: tests that need it call NEED_CORPUS()). */
@@ -43,6 +45,10 @@ int t_write_file(const char *path, const void *data, size_t len);
 long long t_file_size(const char *path);
 /* 1 if path exists. */
 int t_exists(const char *path);
+/* s, or "" for NULL. */
+const char *t_str(const char *s);
+/* 1 if sub is NULL or occurs in s. */
+int t_contains(const char *s, const char *sub);
 /* A context whose warnings are captured (see t_log). */
 void t_ctx(struct disc_ctx *ctx);
 extern char t_log[8192]; /* captured warnings, one per line */
@@ -126,9 +132,9 @@ extern char t_log[8192]; /* captured warnings, one per line */
         if (r_ != (code))                                                    \
             t_fail(__FILE__, __LINE__, "%s: expected %d, got %d (%s)", #call, \
                    (int)(code), r_, (ctx)->msg);                             \
-        else if ((sub) && !strstr((ctx)->msg, (sub)))                        \
+        else if (!t_contains((ctx)->msg, (sub)))                             \
             t_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\"",    \
-                   #call, (ctx)->msg, (const char *)(sub));                  \
+                   #call, (ctx)->msg, t_str(sub));                           \
     } while (0)
 
 #define SKIP(...)                                                            \
