@@ -56,6 +56,9 @@ disc_error(struct disc_ctx *ctx, int code, const char *fmt, ...)
     return code;
 }
 
+static void disc_vlog(struct disc_ctx *ctx, int level, const char *fmt,
+                      va_list ap) __attribute__((format(printf, 3, 0)));
+
 static void
 disc_vlog(struct disc_ctx *ctx, int level, const char *fmt, va_list ap)
 {
