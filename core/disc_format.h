@@ -168,7 +168,8 @@ enum disc_sector_type {
     DISC_SECTOR_AUDIO = 0,  /* no sync pattern: audio or unknown */
     DISC_SECTOR_MODE0,
     DISC_SECTOR_MODE1,
-    DISC_SECTOR_MODE2,      /* formless (subheader copies differ or 0) */
+    DISC_SECTOR_MODE2,      /* formless: subheader copies differ, or an
+                               all-zero subheader failing the Form 1 EDC */
     DISC_SECTOR_FORM1,
     DISC_SECTOR_FORM2,
     DISC_SECTOR_BADMODE     /* sync present, mode byte not 0/1/2 */
@@ -199,7 +200,7 @@ void disc_sector_encode_form1(uint8_t *sec, disc_lba lba);
 void disc_sector_encode_form2(uint8_t *sec, disc_lba lba);
 /* Build a raw sector from cooked bytes of the given layout (MODE1 2048,
  * FORM1 2048 with subheader 00 00 08 00, FORM2 2324 with 00 00 20 00,
- * MODE2 2336 copied after the header). */
+ * MODE2 2336 copied after the header).  cooked may equal raw. */
 void disc_sector_from_cooked(uint8_t *raw, disc_lba lba,
                              enum disc_data_layout l, const uint8_t *cooked);
 /* Build a generated sector (see enum disc_gen). */
@@ -214,7 +215,8 @@ int disc_sector_user(enum disc_sector_type t, size_t *off, size_t *len);
 /* ------------------------------------------------------------------ */
 /* Subchannel (subchannel.c)                                           */
 
-/* 96 raw interleaved bytes <-> 8 x 12 deinterleaved channel bytes. */
+/* 96 raw interleaved bytes <-> 8 x 12 deinterleaved channel bytes.  The
+ * two buffers must not overlap. */
 void disc_sub_interleave(const uint8_t *lin, uint8_t *raw);
 void disc_sub_deinterleave(const uint8_t *raw, uint8_t *lin);
 /* CRC-16/GSM (poly 0x1021, init 0, xorout 0xFFFF). */
@@ -239,11 +241,16 @@ void disc_q_encode_mcn(uint8_t *q, uint8_t control, const char *mcn,
                        uint8_t aframe);
 void disc_q_encode_isrc(uint8_t *q, uint8_t control, const char *isrc,
                         uint8_t aframe);
-/* Decodes a Q frame (CRC not checked).  Returns 0 or DISC_E_FORMAT for
- * non-BCD fields or an unknown ADR. */
+/* Decodes a Q frame (CRC not checked).  aframe is filled for every ADR;
+ * in lead-in frames (TNO 00) the POINT byte is kept in index, raw for
+ * A0-A2.  Returns 0 or DISC_E_FORMAT for non-BCD fields or an unknown
+ * ADR. */
 int disc_q_decode(const uint8_t *q, struct disc_q *out);
 /* Synthesises deinterleaved P+Q (R-W zero) for count sectors from lba
- * from the model alone. */
+ * from the model alone (FORMATS 2.5, libMirage conventions; MCN/ISRC
+ * frames at offsets 25/50 mod 100 from each track's index[0]).  Valid
+ * from disc_session_start(d, 0) to the last lead-out + 6750; gaps between
+ * sessions get lead-out Q. */
 int disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
                    uint32_t count, uint8_t *sub);
 
