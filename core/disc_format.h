@@ -257,17 +257,30 @@ int disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
 /* ------------------------------------------------------------------ */
 /* CD-TEXT (cdtext.c)                                                  */
 
-/* Decodes raw packs (18 bytes each) into d's decoded blocks.  Bad CRCs
- * are warned about, not fatal. */
+/* Strips the framing CD-TEXT files and drives add around packs: a 4-byte
+ * READ TOC format-5 header (byte 0 < 0x80 and its BE16 length matching)
+ * and one trailing byte (size % 18 == 1, warned about when not 0).
+ * Narrows *packs/*len to whole packs; DISC_E_FORMAT when they are not. */
+int disc_cdtext_frame(struct disc_ctx *ctx, const uint8_t **packs,
+                      size_t *len);
+/* Decodes raw packs (18 bytes each, framing as disc_cdtext_frame
+ * accepts) into d's decoded blocks; it does not touch d->cdtext_raw.
+ * Fields found replace existing ones; empty strings leave them alone.
+ * Bad CRCs are warned about (naming the pack), not fatal.  DISC_E_FORMAT
+ * for lengths that are no whole packs, more than 8 x 256 packs, or no
+ * CD-TEXT pack type at all. */
 int disc_cdtext_decode(struct disc_ctx *ctx, struct disc *d,
                        const uint8_t *packs, size_t len);
-/* Encodes d's decoded blocks into packs (disc_malloc'd, CRCs set). */
+/* Encodes d's decoded blocks into packs (disc_malloc'd, CRCs set; free
+ * with disc_free_mem); *packs NULL and *len 0 when there is no text.
+ * DISC_E_UNSUPPORTED when a block needs more than 256 packs. */
 int disc_cdtext_encode(struct disc_ctx *ctx, const struct disc *d,
                        uint8_t **packs, size_t *len);
 /* Raw packs for d: the captured ones, else encoded from text; *len 0
  * when the disc has no CD-TEXT.  *owned tells the caller to free. */
 int disc_cdtext_packs(struct disc_ctx *ctx, const struct disc *d,
                       const uint8_t **packs, size_t *len, int *owned);
+/* Names of language and genre codes; "Unknown" for unlisted codes. */
 const char *disc_cdtext_language_name(uint8_t code);
 const char *disc_cdtext_genre_name(uint16_t code);
 
@@ -421,5 +434,69 @@ disc_wr_be32(uint8_t *p, uint32_t v)
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
 }
+
+/* ------------------------------------------------------------------ */
+/* libcdio (source_cdio.c)                                             */
+
+/* Which libcdio driver opens the path given to disc_open_cdio. */
+enum disc_cdio_driver {
+    DISC_CDIO_DEVICE = 0, /* an optical drive (path NULL: the default) */
+    DISC_CDIO_TOC,        /* cdrdao .toc through libcdio's cdrdao driver */
+    DISC_CDIO_NRG         /* Nero .nrg through libcdio's nrg driver */
+};
+
+enum disc_cdio_status {
+    DISC_CDIO_RETRIED = 1, /* read correctly after retries or repairs */
+    DISC_CDIO_UNREADABLE   /* never read correctly: zero-filled (with
+                              paranoia: its best guess) */
+};
+
+/* One sector that needed retries or stayed unreadable. */
+struct disc_cdio_event {
+    disc_lba lba;
+    int track;                    /* track number, 0 if in none */
+    enum disc_cdio_status status;
+    int attempts;                 /* reads tried (0: paranoia's own) */
+    const char *what;             /* short reason, static text */
+};
+
+struct disc_cdio_opts {
+    enum disc_cdio_driver driver;
+    int paranoia;       /* audio through libcdio-paranoia: 0 off,
+                           1 overlap checking, 2 full */
+    int retries;        /* per sector (and paranoia's limit); <= 0: 5 */
+    int offset_samples; /* read offset correction in samples: disc
+                           sample k is read as drive sample k + offset */
+    int no_qscan;       /* drives: keep the TOC's pregaps, no Q scan */
+    /* Called for every sector that needed retries or stayed unreadable.
+     * Without it an unreadable sector fails the read (DISC_E_DRIVE);
+     * with it the read goes on with the sector zero-filled. */
+    void (*report)(void *user, const struct disc_cdio_event *ev);
+    void *report_user;
+};
+
+/* Fills the empty disc d (allocated by the core, freed by it on error)
+ * from a drive or a libcdio image: TOC, sessions and lead-outs, modes,
+ * CONTROL, MCN, ISRC, CD-TEXT (every language), pregaps and, for drives
+ * that deliver raw subchannel, the INDEX 00/02+ points found in Q.  The
+ * sectors come from a positional source the disc owns.  o may be NULL
+ * (the default drive, no paranoia).  Returns 0 or DISC_E_*. */
+int disc_open_cdio(struct disc_ctx *ctx, const char *path,
+                   const struct disc_cdio_opts *o, struct disc *d);
+/* disc_open_cdio on a new disc, then disc_check.  device NULL: the
+ * default drive.  *out is freed with disc_free. */
+int disc_open_drive(struct disc_ctx *ctx, const char *device,
+                    const struct disc_cdio_opts *o, struct disc **out);
+
+/* Returns the 12-byte Q frame of sector lba: 0 when read, > 0 when the
+ * sector could not be read, < 0 to abort the scan. */
+typedef int (*disc_qscan_fn)(void *user, disc_lba lba, uint8_t *q);
+/* Finds INDEX 00 (pregap) starts and INDEX 02+ points of d's tracks by
+ * binary search over the Q channel given by get_q, starting from the
+ * INDEX 01 starts and lead-outs already in d (a drive's TOC).  Frames
+ * that are not ADR 1, fail their CRC or name another address are
+ * skipped.  Returns the number of Q frames read, or a negative code. */
+int disc_qscan(struct disc_ctx *ctx, struct disc *d, disc_qscan_fn get_q,
+               void *user);
 
 #endif /* DISC_FORMAT_H */
