@@ -260,7 +260,8 @@ int disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
 /* Strips the framing CD-TEXT files and drives add around packs: a 4-byte
  * READ TOC format-5 header (byte 0 < 0x80 and its BE16 length matching)
  * and one trailing byte (size % 18 == 1, warned about when not 0).
- * Narrows *packs/*len to whole packs; DISC_E_FORMAT when they are not. */
+ * Narrows *packs and *len to whole packs; DISC_E_FORMAT when they are
+ * not. */
 int disc_cdtext_frame(struct disc_ctx *ctx, const uint8_t **packs,
                       size_t *len);
 /* Decodes raw packs (18 bytes each, framing as disc_cdtext_frame
