@@ -23,7 +23,7 @@ OPT      ?= -O2 -g
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 -Icore \
             $(PKG_CFLAGS)
 CFLAGS   += -std=c11 $(OPT) $(WARN) $(EXTRA_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lm
+LDLIBS   += $(PKG_LIBS) -lm -pthread
 
 ifdef SAN
 OPT     := -O1 -g -fno-omit-frame-pointer

@@ -190,7 +190,7 @@ disc_compare(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
     }
     if (a->ntracks != b->ntracks)
         return DIFF("%u tracks vs %u", a->ntracks, b->ntracks);
-    if (strcmp(a->mcn, b->mcn) != 0)
+    if (!(flags & DISC_EQ_NO_ISRC_MCN) && strcmp(a->mcn, b->mcn) != 0)
         return DIFF("MCN \"%s\" vs \"%s\"", a->mcn, b->mcn);
     for (i = 0; i < a->ntracks; i++) {
         const struct disc_track *x = &a->track[i], *y = &b->track[i];
@@ -215,14 +215,14 @@ disc_compare(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
             if (x->index[n] != y->index[n])
                 return DIFF("track %u: INDEX %02d at LBA %d vs %d", x->number,
                             n, x->index[n], y->index[n]);
-        if (strcmp(x->isrc, y->isrc) != 0)
+        if (!(flags & DISC_EQ_NO_ISRC_MCN) && strcmp(x->isrc, y->isrc) != 0)
             return DIFF("track %u: ISRC \"%s\" vs \"%s\"", x->number, x->isrc,
                         y->isrc);
     }
-    r = cmp_text(ctx, a, b, flags);
+    r = (flags & DISC_EQ_NO_CDTEXT) ? 0 : cmp_text(ctx, a, b, flags);
     if (r)
         return r;
-    if (!(flags & DISC_EQ_NO_CDTEXT_RAW) &&
+    if (!(flags & (DISC_EQ_NO_CDTEXT_RAW | DISC_EQ_NO_CDTEXT)) &&
         (a->cdtext_raw_len != b->cdtext_raw_len ||
          (a->cdtext_raw_len &&
           memcmp(a->cdtext_raw, b->cdtext_raw, a->cdtext_raw_len) != 0)))
@@ -243,10 +243,6 @@ disc_compare(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
                             a->meta[i].value, b->meta[i].key,
                             b->meta[i].value);
     }
-    if (!(flags & DISC_EQ_NO_SUB) && a->sub != b->sub)
-        return DIFF("subchannel %s vs %s",
-                    a->sub == DISC_SUB_CAPTURED ? "captured" : "synthesised",
-                    b->sub == DISC_SUB_CAPTURED ? "captured" : "synthesised");
     if (flags & DISC_EQ_DATA) {
         r = cmp_data(ctx, a, b, flags);
         if (r)

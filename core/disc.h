@@ -302,12 +302,14 @@ const char *disc_cap_name(unsigned bit);
 /* ------------------------------------------------------------------ */
 /* Comparison                                                          */
 
-#define DISC_EQ_NO_SUB (1u << 0)       /* ignore subchannel provenance */
+#define DISC_EQ_NO_SUB (1u << 0)       /* with DATA: skip subchannel bytes */
 #define DISC_EQ_NO_RAWTOC (1u << 1)    /* ignore raw TOC */
 #define DISC_EQ_NO_CDTEXT_RAW (1u << 2) /* compare decoded text only */
 #define DISC_EQ_NO_META (1u << 3)      /* ignore free-form metadata */
 #define DISC_EQ_MODE2_FAMILY (1u << 4) /* Mode 2 form variants equal */
 #define DISC_EQ_NO_CDTEXT_LANGS (1u << 5) /* compare block 0 only */
+#define DISC_EQ_NO_CDTEXT (1u << 6)    /* ignore CD-TEXT altogether */
+#define DISC_EQ_NO_ISRC_MCN (1u << 7)  /* ignore ISRC and MCN */
 #define DISC_EQ_DATA (1u << 8)         /* also compare every sector */
 
 /* Compares two discs; returns 0 when equal, 1 when they differ (the

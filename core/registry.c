@@ -248,6 +248,10 @@ disc_compare_flags_for(const struct disc_format *fmt,
         f |= DISC_EQ_MODE2_FAMILY;
     if (!(caps & DISC_CAP_CDTEXT_LANGS))
         f |= DISC_EQ_NO_CDTEXT_LANGS;
+    if (!(caps & DISC_CAP_CDTEXT))
+        f |= DISC_EQ_NO_CDTEXT;
+    if (!(caps & DISC_CAP_ISRC_MCN))
+        f |= DISC_EQ_NO_ISRC_MCN;
     return f;
 }
 

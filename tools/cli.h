@@ -40,5 +40,10 @@ int cli_is_help(const char *arg);
 int cmd_info(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_rip(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_read(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_hash(int argc, char **argv);
 
 #endif /* DISCARC_CLI_H */

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "disc_format.h"
+#include "discid.h"
 
 static const char *
 session_type_name(uint8_t t)
@@ -50,6 +51,21 @@ static char *
 dur(int32_t frames, char *buf)
 {
     return disc_format_msf(frames, buf, 16);
+}
+
+/* Disc IDs: freedb, MusicBrainz, AccurateRip, CTDB (core/discid.h). */
+static void
+print_ids_text(const struct disc *d)
+{
+    struct disc_ctx ctx = DISC_CTX_INIT;
+    struct disc_ids ids;
+
+    if (disc_ids_compute(&ctx, d, &ids) != 0)
+        return;
+    printf("\nDisc IDs\n  freedb:      %08x\n", (unsigned)ids.freedb);
+    if (ids.musicbrainz[0])
+        printf("  MusicBrainz: %s\n  AccurateRip: %s\n  CTDB:        %s\n",
+               ids.musicbrainz, ids.accuraterip, ids.ctdb);
 }
 
 static void
@@ -132,6 +148,7 @@ print_text(const struct disc *d, const char *path, const char *fmt)
         printf("\nRaw TOC: %u entries%s\n", d->nrawtoc,
                (feat & DISC_CAP_RAWTOC) ? " (more than the track list says)"
                                         : "");
+    print_ids_text(d);
     printf("\nFeatures:");
     for (n = 0; n < DISC_NCAPS; n++)
         if (feat & (1u << n))
@@ -157,6 +174,30 @@ json_str(const char *s)
             putchar(c);
     }
     putchar('"');
+}
+
+/* The "ids" object; identifiers that do not exist are null. */
+static void
+print_ids_json(const struct disc *d)
+{
+    struct disc_ctx ctx = DISC_CTX_INIT;
+    struct disc_ids ids;
+    char freedb[9];
+
+    if (disc_ids_compute(&ctx, d, &ids) != 0) {
+        printf("null");
+        return;
+    }
+    (void)snprintf(freedb, sizeof freedb, "%08x", (unsigned)ids.freedb);
+    printf("{\"freedb\": ");
+    json_str(freedb);
+    printf(", \"musicbrainz\": ");
+    json_str(ids.musicbrainz[0] ? ids.musicbrainz : NULL);
+    printf(", \"accuraterip\": ");
+    json_str(ids.accuraterip[0] ? ids.accuraterip : NULL);
+    printf(", \"ctdb\": ");
+    json_str(ids.ctdb[0] ? ids.ctdb : NULL);
+    printf("}");
 }
 
 static void
@@ -232,7 +273,9 @@ print_json(const struct disc *d, const char *path, const char *fmt)
         json_str(d->meta[i].value);
         printf("}");
     }
-    printf("],\n  \"raw_toc_entries\": %u,\n  \"features\": [", d->nrawtoc);
+    printf("],\n  \"ids\": ");
+    print_ids_json(d);
+    printf(",\n  \"raw_toc_entries\": %u,\n  \"features\": [", d->nrawtoc);
     for (n = 0, i = 0; n < DISC_NCAPS; n++)
         if (feat & (1u << n)) {
             printf("%s", i++ ? ", " : "");

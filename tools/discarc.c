@@ -141,6 +141,11 @@ struct command {
 static const struct command commands[] = {
     { "info", cmd_info, "show the table of contents of an image" },
     { "convert", cmd_convert, "convert an image to another format" },
+    { "rip", cmd_rip, "rip audio tracks to WAV, AIFF or FLAC files" },
+    { "extract", cmd_extract, "write one track as ISO, MPEG, raw or WAV" },
+    { "read", cmd_read, "read a disc from a drive (or a .toc/.nrg image)" },
+    { "verify", cmd_verify, "check EDC/ECC and subchannel, or a round trip" },
+    { "hash", cmd_hash, "CRC-32/MD5/SHA-1 per track, redump lines, DAT match" },
     { "formats", cmd_formats, "list the formats and what each can hold" },
 };
 

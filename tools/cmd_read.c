@@ -1,0 +1,368 @@
+/* cmd_read.c - `discarc read [DEVICE|IMAGE] -o OUT`: reads a disc from a
+ * drive (or a libcdio image: cdrdao .toc, Nero .nrg) into any writable
+ * format, logging every sector that needed retries or stayed unreadable.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * References: docs/formats/cdio.md.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "disc_format.h"
+
+static void
+read_help(void)
+{
+    printf(
+        "Usage: discarc read [OPTIONS] [DEVICE|IMAGE] -o OUTPUT\n\n"
+        "Reads every session and track of a disc from a CD drive (default: "
+        "libcdio's\ndefault drive) or from an image libcdio opens (cdrdao "
+        ".toc, Nero .nrg) and\nwrites it as OUTPUT: a .cue, .ccd or .mds "
+        "file, or a directory, which gets\na CUE/BIN named after the disc "
+        "(its CD-TEXT title, else \"disc\").\n\n"
+        "Every sector that needed retries or stayed unreadable is listed "
+        "on stderr\nand in OUTPUT's name with .log (see --log).  "
+        "Unreadable sectors are\nzero-filled; the image is still written "
+        "and the exit status is 1.\n\n"
+        "  -o, --output OUT   where to write (required)\n"
+        "  --paranoia MODE    audio through libcdio-paranoia: off "
+        "(default), overlap, full\n"
+        "  --retries N        reads per bad sector, paranoia's retry "
+        "limit (default 5)\n"
+        "  --offset N         drive read offset correction in samples "
+        "(may be negative)\n"
+        "  --from KIND        toc or nrg: read the IMAGE with that libcdio "
+        "driver;\n"
+        "                     device: treat the path as a drive\n"
+        "  --log PATH         write the sector log there\n"
+        "  --no-qscan         keep the drive TOC's pregaps (no Q "
+        "subchannel scan)\n"
+        "  --force            overwrite existing output files\n"
+        "  --lossy            write even when OUTPUT's format cannot hold "
+        "something\n"
+        "  --strict           refuse any loss, even the ones only warned "
+        "about\n");
+}
+
+struct read_log {
+    struct disc_cdio_event *ev;
+    size_t n, cap;
+    size_t bad;
+};
+
+static void
+read_report(void *user, const struct disc_cdio_event *ev)
+{
+    struct read_log *l = user;
+
+    if (ev->status == DISC_CDIO_UNREADABLE)
+        l->bad++;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct disc_cdio_event *p = realloc(l->ev, cap * sizeof *p);
+        if (!p)
+            return; /* counted above; the list is only shorter */
+        l->ev = p;
+        l->cap = cap;
+    }
+    l->ev[l->n++] = *ev;
+}
+
+static void
+read_log_line(FILE *f, const struct disc_cdio_event *e)
+{
+    char msf[16];
+
+    disc_format_msf(e->lba + 150, msf, sizeof msf);
+    fprintf(f, "LBA %d (MSF %s) track %d: %s", e->lba, msf, e->track,
+            e->status == DISC_CDIO_UNREADABLE ? "UNREADABLE" : "retried");
+    if (e->attempts > 0)
+        fprintf(f, " after %d attempt%s", e->attempts,
+                e->attempts == 1 ? "" : "s");
+    fprintf(f, " (%s)%s\n", e->what ? e->what : "?",
+            e->status == DISC_CDIO_UNREADABLE ? ", zero-filled" : "");
+}
+
+/* Writes the log; returns 0 or -1 (errno set). */
+static int
+read_write_log(const char *path, const char *src, const struct read_log *l)
+{
+    FILE *f = fopen(path, "w");
+    size_t i;
+    int ok;
+
+    if (!f)
+        return -1;
+    fprintf(f, "discarc read %s\n", src);
+    for (i = 0; i < l->n; i++)
+        read_log_line(f, &l->ev[i]);
+    if (l->n == 0)
+        fprintf(f, "every sector read without error\n");
+    else
+        fprintf(f, "%zu sector(s) retried, %zu unreadable\n", l->n - l->bad,
+                l->bad);
+    ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
+}
+
+/* A file name from the disc's CD-TEXT title: letters, digits and a few
+ * safe characters, at most 64 bytes; "disc" when there is none. */
+static void
+read_disc_name(const struct disc *d, char *out, size_t len)
+{
+    const char *t = disc_cdtext_get(d, 0, 0, DISC_CDTEXT_TITLE);
+    size_t n = 0;
+
+    for (; t && *t && n + 1 < len && n < 64; t++) {
+        unsigned char c = (unsigned char)*t;
+        if (isalnum(c) || c == '-' || c == '_' || c == '.' || c >= 0x80)
+            out[n++] = (char)c;
+        else if (n && out[n - 1] != '_')
+            out[n++] = '_';
+    }
+    while (n && (out[n - 1] == '_' || out[n - 1] == '.'))
+        n--;
+    if (n == 0 || out[0] == '.')
+        snprintf(out, len, "disc");
+    else
+        out[n] = '\0';
+}
+
+/* Which libcdio driver, if any, reads path (an existing file). */
+static int
+read_driver_for(struct disc_ctx *ctx, const char *path, const char *from,
+                enum disc_cdio_driver *drv, const struct disc_format **fmt)
+{
+    *fmt = NULL;
+    if (from) {
+        if (strcmp(from, "toc") == 0) {
+            *drv = DISC_CDIO_TOC;
+            return 1;
+        }
+        if (strcmp(from, "nrg") == 0) {
+            *drv = DISC_CDIO_NRG;
+            return 1;
+        }
+        if (strcmp(from, "device") == 0) {
+            *drv = DISC_CDIO_DEVICE;
+            return 1;
+        }
+        *fmt = disc_format_find(from);
+        return *fmt ? 0 : -1;
+    }
+    if (disc_format_probe(ctx, path, fmt) < 0)
+        return -2;
+    if (strcmp(disc_format_name(*fmt), "toc") == 0) {
+        *drv = DISC_CDIO_TOC;
+        return 1;
+    }
+    if (strcmp(disc_format_name(*fmt), "nrg") == 0) {
+        *drv = DISC_CDIO_NRG;
+        return 1;
+    }
+    return 0;
+}
+
+int
+cmd_read(int argc, char **argv)
+{
+    enum { O_PARANOIA = 256, O_RETRIES, O_OFFSET, O_FROM, O_LOG, O_FORCE,
+           O_LOSSY, O_STRICT, O_NOQSCAN };
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "paranoia", required_argument, NULL, O_PARANOIA },
+        { "retries", required_argument, NULL, O_RETRIES },
+        { "offset", required_argument, NULL, O_OFFSET },
+        { "from", required_argument, NULL, O_FROM },
+        { "log", required_argument, NULL, O_LOG },
+        { "force", no_argument, NULL, O_FORCE },
+        { "lossy", no_argument, NULL, O_LOSSY },
+        { "strict", no_argument, NULL, O_STRICT },
+        { "no-qscan", no_argument, NULL, O_NOQSCAN },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct disc_cdio_opts co;
+    struct disc_write_opts wo;
+    struct read_log log;
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    const struct disc_format *to = NULL, *fmt = NULL;
+    const char *out = NULL, *from = NULL, *logpath = NULL, *src = NULL;
+    char *outpath = NULL, *logbuf = NULL;
+    struct stat st;
+    int c, r, rc = EXIT_OK, isdir = 0;
+    long v;
+    char *end;
+
+    memset(&co, 0, sizeof co);
+    memset(&wo, 0, sizeof wo);
+    memset(&log, 0, sizeof log);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            out = optarg;
+            break;
+        case O_PARANOIA:
+            if (strcmp(optarg, "off") == 0)
+                co.paranoia = 0;
+            else if (strcmp(optarg, "overlap") == 0)
+                co.paranoia = 1;
+            else if (strcmp(optarg, "full") == 0)
+                co.paranoia = 2;
+            else
+                return cli_usage_error("read", "--paranoia takes off, "
+                                       "overlap or full");
+            break;
+        case O_RETRIES:
+        case O_OFFSET:
+            errno = 0;
+            v = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || v < -1000000 ||
+                v > 1000000 || (c == O_RETRIES && v < 0))
+                return cli_usage_error("read", "bad number \"%s\"", optarg);
+            if (c == O_RETRIES)
+                co.retries = (int)v;
+            else
+                co.offset_samples = (int)v;
+            break;
+        case O_FROM:
+            from = optarg;
+            break;
+        case O_LOG:
+            logpath = optarg;
+            break;
+        case O_FORCE:
+            wo.force = 1;
+            break;
+        case O_LOSSY:
+            wo.allow_lossy = 1;
+            break;
+        case O_STRICT:
+            wo.strict = 1;
+            break;
+        case O_NOQSCAN:
+            co.no_qscan = 1;
+            break;
+        case 'h':
+            read_help();
+            return EXIT_OK;
+        default:
+            return cli_usage_error("read", "bad option");
+        }
+    }
+    if (optind + 1 < argc)
+        return cli_usage_error("read", "expected at most one DEVICE or "
+                                       "IMAGE");
+    if (!out)
+        return cli_usage_error("read", "-o OUTPUT is required");
+    src = optind < argc ? argv[optind] : NULL;
+    isdir = (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) ||
+            out[strlen(out) - 1] == '/';
+    if (!isdir) {
+        to = disc_format_for_output(out);
+        if (!to)
+            return cli_usage_error("read", "cannot tell the format of "
+                                   "\"%s\" (.cue, .ccd, .mds or a "
+                                   "directory)", out);
+    } else {
+        to = disc_format_find("cue");
+    }
+
+    cli_ctx(&ctx);
+    co.report = read_report;
+    co.report_user = &log;
+    co.driver = DISC_CDIO_DEVICE;
+    if (src && stat(src, &st) == 0 && S_ISREG(st.st_mode) &&
+        !(from && strcmp(from, "device") == 0)) {
+        r = read_driver_for(&ctx, src, from, &co.driver, &fmt);
+        if (r == -1)
+            return cli_usage_error("read", "unknown format \"%s\"", from);
+        if (r == -2)
+            return cli_fail(&ctx, ctx.err);
+        if (r == 0) {
+            /* Another image format: read it with discarc's own reader. */
+            if (co.paranoia || co.offset_samples)
+                fprintf(stderr, "discarc: warning: --paranoia and --offset "
+                                "apply to drives and libcdio images only\n");
+            r = disc_open_image(&ctx, src, fmt, &d);
+        } else {
+            r = disc_open_drive(&ctx, src, &co, &d);
+        }
+    } else {
+        r = disc_open_drive(&ctx, src, &co, &d);
+    }
+    if (r < 0) {
+        free(log.ev);
+        return cli_fail(&ctx, r);
+    }
+
+    if (isdir) {
+        char name[80];
+        size_t n = strlen(out) + sizeof name + 8;
+        read_disc_name(d, name, sizeof name);
+        outpath = malloc(n);
+        if (!outpath) {
+            rc = cli_fail(&ctx, disc_error(&ctx, DISC_E_NOMEM,
+                                           "out of memory"));
+            goto done;
+        }
+        snprintf(outpath, n, "%s%s%s.cue", out,
+                 out[strlen(out) - 1] == '/' ? "" : "/", name);
+        if (out[strlen(out) - 1] == '/' && stat(out, &st) != 0 &&
+            mkdir(out, 0777) != 0) {
+            fprintf(stderr, "discarc: %s: %s\n", out, strerror(errno));
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        out = outpath;
+    }
+    if (!logpath) {
+        logbuf = disc_path_with_ext(out, "log");
+        if (!logbuf) {
+            rc = cli_fail(&ctx, disc_error(&ctx, DISC_E_NOMEM,
+                                           "out of memory"));
+            goto done;
+        }
+        logpath = logbuf;
+    }
+
+    r = disc_write(&ctx, d, to, out, &wo);
+    cli_progress_done();
+    if (r < 0) {
+        rc = cli_fail(&ctx, r);
+        goto done;
+    }
+    {
+        size_t i;
+        for (i = 0; i < log.n; i++) {
+            fputs("discarc: ", stderr);
+            read_log_line(stderr, &log.ev[i]);
+        }
+    }
+    if (read_write_log(logpath, src ? src : "(default drive)", &log) != 0) {
+        fprintf(stderr, "discarc: %s: %s\n", logpath, strerror(errno));
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    if (log.bad) {
+        fprintf(stderr, "discarc: %zu sector(s) could not be read and were "
+                        "zero-filled in %s (listed in %s)\n",
+                log.bad, out, logpath);
+        rc = EXIT_RUNTIME;
+    }
+done:
+    disc_free(d);
+    disc_free_mem(logbuf);
+    free(outpath);
+    free(log.ev);
+    return rc;
+}
