@@ -482,17 +482,17 @@ toc_point(struct disc_rawtoc *e, uint8_t session, uint8_t adr,
     e->pframe = m.f;
 }
 
-int
-disc_build_rawtoc(struct disc_ctx *ctx, const struct disc *d,
-                  struct disc_rawtoc **out, uint16_t *n)
-{
-    struct disc_rawtoc *e;
-    int s, i, k = 0;
-    size_t max = (size_t)d->ntracks + 5u * d->nsessions;
+/* Most entries a model can imply: one per track plus A0, A1, A2, B0 and
+ * C0 per session. */
+#define TOC_MAX (DISC_MAX_TRACKS + 5 * DISC_MAX_SESSIONS)
 
-    e = disc_calloc(max, sizeof *e);
-    if (!e)
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+/* Fills e (room for TOC_MAX entries) with the TOC the model implies;
+ * returns the number of entries. */
+static int
+toc_fill(const struct disc *d, struct disc_rawtoc *e)
+{
+    int s, i, k = 0;
+
     for (s = 0; s < d->nsessions; s++) {
         const struct disc_session *ss = &d->session[s];
         int a = disc_track_find(d, ss->first_track);
@@ -539,7 +539,20 @@ disc_build_rawtoc(struct disc_ctx *ctx, const struct disc *d,
             }
         }
     }
-    *out = e;
+    return k;
+}
+
+int
+disc_build_rawtoc(struct disc_ctx *ctx, const struct disc *d,
+                  struct disc_rawtoc **out, uint16_t *n)
+{
+    struct disc_rawtoc tmp[TOC_MAX];
+    int k = toc_fill(d, tmp);
+
+    *out = disc_malloc((size_t)k * sizeof **out + 1);
+    if (!*out)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    memcpy(*out, tmp, (size_t)k * sizeof **out);
     *n = (uint16_t)k;
     return 0;
 }
@@ -550,14 +563,13 @@ disc_build_rawtoc(struct disc_ctx *ctx, const struct disc *d,
 static int
 rawtoc_beyond_model(const struct disc *d)
 {
-    struct disc_rawtoc *syn = NULL;
-    uint16_t n = 0, i, j;
+    struct disc_rawtoc syn[TOC_MAX];
+    int n, i, j;
     int beyond = 0;
 
     if (!d->nrawtoc)
         return 0;
-    if (disc_build_rawtoc(NULL, d, &syn, &n) != 0)
-        return 1;
+    n = toc_fill(d, syn);
     /* The raw TOC says more than the model when it has an entry the
      * model would not produce identically.  Entries the builder makes
      * up on its own (B0/C0) are compared too: a real ATIP value is
@@ -573,7 +585,6 @@ rawtoc_beyond_model(const struct disc *d)
         if (!found)
             beyond = 1;
     }
-    disc_free_mem(syn);
     return beyond;
 }
 

@@ -370,7 +370,8 @@ const char *disc_path_base(const char *path);
 char *disc_path_with_ext(const char *path, const char *ext);
 /* Opens name in dir, matching the file name case-insensitively and
  * accepting '\' as a separator when the exact name does not exist.
- * *found gets the path actually used (disc_malloc'd). */
+ * *found gets the path actually used (disc_malloc'd).  Returns 0,
+ * DISC_E_IO when no such file exists or DISC_E_NOMEM; sets no message. */
 int disc_path_resolve(const char *dir, const char *name, char **found);
 
 /* Little/big-endian field helpers for binary formats. */

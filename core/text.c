@@ -219,7 +219,7 @@ disc_path_with_ext(const char *path, const char *ext)
 
 /* Finds an entry of dir whose name equals want ignoring case. */
 static char *
-find_nocase(const char *dir, const char *want)
+find_nocase(const char *dir, const char *want, int *oom)
 {
     DIR *dp = opendir(dir);
     struct dirent *de;
@@ -230,6 +230,8 @@ find_nocase(const char *dir, const char *want)
     while ((de = readdir(dp)))
         if (strcasecmp(de->d_name, want) == 0) {
             hit = disc_path_join(dir, de->d_name);
+            if (!hit)
+                *oom = 1;
             break;
         }
     closedir(dp);
@@ -266,12 +268,15 @@ disc_path_resolve(const char *dir, const char *name, char **found)
     {
         char *cur = disc_strdup(norm[0] == '/' ? "/" : dir);
         char *save = NULL, *tok;
+        int oom = !cur;
         for (tok = strtok_r(norm, "/", &save); tok && cur;
              tok = strtok_r(NULL, "/", &save)) {
             char *next = disc_path_join(cur, tok);
-            if (next && stat(next, &st) != 0) {
+            if (!next)
+                oom = 1;
+            else if (stat(next, &st) != 0) {
                 disc_free_mem(next);
-                next = find_nocase(cur, tok);
+                next = find_nocase(cur, tok, &oom);
             }
             disc_free_mem(cur);
             cur = next;
@@ -282,6 +287,8 @@ disc_path_resolve(const char *dir, const char *name, char **found)
             return 0;
         }
         disc_free_mem(cur);
+        if (oom)
+            return DISC_E_NOMEM;
     }
     return DISC_E_IO;
 }
