@@ -127,7 +127,8 @@ install: $(LIB) $(CLI)
 	  $(DESTDIR)$(PREFIX)/include/discarc $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/discarc
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libdiscarc.a
-	install -m 644 core/disc.h core/disc_format.h \
+	install -m 644 core/disc.h core/disc_format.h core/discid.h core/rip.h \
+	  core/verify.h \
 	  $(DESTDIR)$(PREFIX)/include/discarc/
 	install -m 644 docs/discarc.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 

@@ -302,6 +302,10 @@ int64_t disc_out_tell(const struct disc_out *o);
 /* Positional write into an already written region (headers). */
 int disc_out_pwrite(struct disc_ctx *ctx, struct disc_out *o, const void *p,
                     size_t n, int64_t off);
+/* Flushes and closes the file, releasing its buffer, when the writer is
+ * done with it but its set is not committed yet (rips of 99 files keep
+ * memory and descriptors flat).  Only the rename is left for commit. */
+int disc_out_finish(struct disc_ctx *ctx, struct disc_out *o);
 /* Flush, fsync-free close and rename into place. */
 int disc_out_commit(struct disc_ctx *ctx, struct disc_out *o);
 /* Remove the temporary file; accepts NULL. */

@@ -38,6 +38,9 @@ out_flush(struct disc_ctx *ctx, struct disc_out *o)
 {
     size_t off = 0;
 
+    if (o->fd < 0)
+        return 0; /* finished: nothing buffered */
+
     while (off < o->used) {
         ssize_t w = write(o->fd, o->buf + off, o->used - off);
         if (w < 0) {
@@ -109,8 +112,7 @@ out_open(struct disc_ctx *ctx, const char *path, int force,
     o->fd = -1;
     o->path = disc_strdup(path);
     o->tmp = disc_malloc(n + 16);
-    o->buf = disc_malloc(OUT_BUF);
-    if (!o->path || !o->tmp || !o->buf) {
+    if (!o->path || !o->tmp) {
         out_free(o);
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
@@ -144,11 +146,28 @@ disc_out_open(struct disc_ctx *ctx, const char *path, int force,
     return out_open(ctx, path, force, NULL, out);
 }
 
+/* The write buffer is allocated on first use: outputs filled only by
+ * copy_file_range never need one. */
+static int
+out_buffer(struct disc_ctx *ctx, struct disc_out *o)
+{
+    if (o->fd < 0)
+        return disc_error(ctx, DISC_E_ARG, "%s: written after it was "
+                          "finished", o->path);
+    if (!o->buf && !(o->buf = disc_malloc(OUT_BUF)))
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    return 0;
+}
+
 int
 disc_out_write(struct disc_ctx *ctx, struct disc_out *o, const void *p,
                size_t n)
 {
     const uint8_t *b = p;
+    int r0 = out_buffer(ctx, o);
+
+    if (r0 < 0)
+        return r0;
 
     if (o->used + n > OUT_BUF) {
         int r = out_flush(ctx, o);
@@ -206,6 +225,8 @@ disc_out_pwrite(struct disc_ctx *ctx, struct disc_out *o, const void *p,
 
     if (r < 0)
         return r;
+    if (o->fd < 0)
+        return out_buffer(ctx, o); /* reports the misuse */
     if (off < 0 || off + (int64_t)n > o->size)
         return disc_error(ctx, DISC_E_ARG, "%s: patch outside written data",
                           o->path);
@@ -230,6 +251,8 @@ out_close(struct disc_ctx *ctx, struct disc_out *o)
     int r = out_flush(ctx, o);
     if (r < 0)
         return r;
+    if (o->fd < 0)
+        return 0; /* already finished */
     if (close(o->fd) != 0) {
         o->fd = -1;
         return disc_error(ctx, DISC_E_IO, "%s: close failed: %s", o->path,
@@ -246,6 +269,15 @@ out_rename(struct disc_ctx *ctx, struct disc_out *o)
         return disc_error(ctx, DISC_E_IO, "%s: cannot rename into place: %s",
                           o->path, strerror(errno));
     return 0;
+}
+
+int
+disc_out_finish(struct disc_ctx *ctx, struct disc_out *o)
+{
+    int r = out_close(ctx, o);
+    disc_free_mem(o->buf);
+    o->buf = NULL;
+    return r;
 }
 
 int
@@ -359,10 +391,12 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
     int r = out_flush(ctx, o);
     off_t ioff = (off_t)off;
     int64_t left = len;
-    uint8_t *buf = o->buf;
+    uint8_t *buf;
 
     if (r < 0)
         return r;
+    if (o->fd < 0)
+        return out_buffer(ctx, o); /* reports the misuse */
     while (left > 0) {
         ssize_t n = copy_file_range(in_fd, &ioff, o->fd, NULL,
                                     (size_t)(left > (1 << 30) ? (1 << 30)
@@ -375,6 +409,9 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
         left -= n;
     }
     /* Fallback (other file system, old kernel): plain buffered copy. */
+    if (left > 0 && (r = out_buffer(ctx, o)) < 0)
+        return r;
+    buf = o->buf;
     while (left > 0) {
         size_t want = left > OUT_BUF ? OUT_BUF : (size_t)left;
         ssize_t n = pread(in_fd, buf, want, ioff);

@@ -165,8 +165,11 @@ disc_open_audio(struct disc_ctx *ctx, const char *path,
 
     for (i = 0; disc_format_table[i]; i++)
         if (disc_format_table[i]->open_audio) {
+            if (ctx)
+                ctx->msg[0] = '\0';
             r = disc_format_table[i]->open_audio(ctx, path, out, bytes);
-            if (r != DISC_E_UNSUPPORTED)
+            /* A decoder that knows the file but refuses it says why. */
+            if (r != DISC_E_UNSUPPORTED || (ctx && ctx->msg[0]))
                 return r;
         }
     return disc_error(ctx, DISC_E_UNSUPPORTED,

@@ -672,7 +672,7 @@ disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
             rip_put_time(&b, "INDEX 00", 0);
         }
         for (x = 1; x <= t->last_index; x++) {
-            char name[16];
+            char name[24];
             (void)snprintf(name, sizeof name, "INDEX %02d", x);
             rip_put_time(&b, name, t->index[x] - f->start);
         }
@@ -922,6 +922,8 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
             goto fail;
         }
         r = sink->close(enc, ctx, 1);
+        if (r == 0)
+            r = disc_out_finish(ctx, out);
         if (r < 0)
             goto fail;
     }

@@ -336,15 +336,10 @@ main(int argc, char **argv)
             else
                 printf("FAIL %s (kept %s)\n", t_all[i].name, dir);
             nfail++;
-            keep = 1;
-            continue;
+            continue; /* a failed test's folder is always kept */
         }
         if (!keep)
             nftw(dir, t_rm, 16, FTW_DEPTH | FTW_PHYS);
-        keep = 0;
-        for (int a = 1; a < argc; a++)
-            if (strcmp(argv[a], "-k") == 0)
-                keep = 1;
     }
     if (nskip)
         printf("%zu skipped\n", nskip);
