@@ -15,11 +15,11 @@
 
 #include "disc_format.h"
 
-#define CUE_MAX_FILES 1024   /* FILE lines in one sheet */
+#define CUE_MAX_FILES 1024             /* FILE lines in one sheet */
 #define CUE_CDT_MAX (8 * 256 * 18 + 5) /* CDTEXTFILE: 8 blocks + header */
-#define CUE_LEADOUT1 6750    /* lead-out of session 1 (01:30:00) */
-#define CUE_LEADOUT_N 2250   /* lead-out of later sessions (00:30:00) */
-#define CUE_LEADIN 4500      /* lead-in of sessions >= 2 (01:00:00) */
+#define CUE_LEADOUT1 6750              /* lead-out of session 1 (01:30:00) */
+#define CUE_LEADOUT_N 2250 /* lead-out of later sessions (00:30:00) */
+#define CUE_LEADIN 4500    /* lead-in of sessions >= 2 (01:00:00) */
 
 /* ------------------------------------------------------------------ */
 /* Small text helpers shared by reader and writer                      */
@@ -144,7 +144,7 @@ cue_rem_split(const char *body, char **key, const char **value)
         char *s = *key, *o = *key;
         for (; *s; s++)
             if (!cue_is_blank(*s) || (o > *key && o[-1] != ' '))
-                *o++ = cue_is_blank(*s) ? ' ' : *s;
+                *o++ = (char)(cue_is_blank(*s) ? ' ' : *s);
         *o = '\0';
     }
     cue_upper(*key);
@@ -215,9 +215,8 @@ cue_probe(const uint8_t *buf, size_t len, const char *path)
         i = 3;
     /* Text only: a NUL or other control byte means binary data. */
     for (k = i; k < len; k++)
-        if (buf[k] == 0 || (buf[k] < 0x20 && buf[k] != '\t' &&
-                            buf[k] != '\r' && buf[k] != '\n' &&
-                            buf[k] != '\f'))
+        if (buf[k] == 0 || (buf[k] < 0x20 && buf[k] != '\t' && buf[k] != '\r' &&
+                            buf[k] != '\n' && buf[k] != '\f'))
             return 0;
     while (i < len && lines < 20) {
         char word[16];
@@ -272,12 +271,12 @@ cue_probe(const uint8_t *buf, size_t len, const char *path)
 enum cue_ftype { CUE_F_BINARY, CUE_F_MOTOROLA, CUE_F_AUDIO };
 
 struct cue_file {
-    char *name;        /* as written in the sheet */
-    unsigned line;     /* its FILE line */
+    char *name;    /* as written in the sheet */
+    unsigned line; /* its FILE line */
     enum cue_ftype type;
     struct disc_source *src; /* owned by the disc once opened */
-    int64_t size;      /* bytes (PCM bytes for audio files) */
-    int32_t last_time; /* last INDEX time seen in this FILE, -1 none */
+    int64_t size;            /* bytes (PCM bytes for audio files) */
+    int32_t last_time;       /* last INDEX time seen in this FILE, -1 none */
 };
 
 struct cue_index {
@@ -289,7 +288,7 @@ struct cue_index {
 
 struct cue_track {
     int number;
-    unsigned line;  /* TRACK line */
+    unsigned line; /* TRACK line */
     int session;
     const struct cue_dtype *dt;
     uint8_t control;
@@ -333,8 +332,8 @@ struct cue_parse {
     int ntrack;
     struct cue_item *item;
     size_t nitem, capitem;
-    int session;       /* current session number */
-    int session_first[DISC_MAX_SESSIONS + 2]; /* first track per session */
+    int session;                               /* current session number */
+    int session_first[DISC_MAX_SESSIONS + 2];  /* first track per session */
     struct cue_gap gap[DISC_MAX_SESSIONS + 2]; /* gap before session n */
     int catalog_seen;
     char *cdtextfile;
@@ -342,8 +341,8 @@ struct cue_parse {
     int meta_full_warned;
 };
 
-static int
-cue_err(struct cue_parse *p, int code, const char *fmt, ...) DISC_PRINTF(3, 4);
+static int cue_err(struct cue_parse *p, int code, const char *fmt, ...)
+    DISC_PRINTF(3, 4);
 
 /* An error about the current line: "sheet.cue:12: ...". */
 static int
@@ -353,7 +352,7 @@ cue_err(struct cue_parse *p, int code, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    (void)vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return disc_error(p->ctx, code, "%s:%u: %s", p->path, p->line, msg);
 }
@@ -395,7 +394,8 @@ cue_time(struct cue_parse *p, const char *what, const char *s, int32_t *out)
     if (!s)
         return cue_err(p, DISC_E_FORMAT, "%s has no time", what);
     if (disc_parse_msf(s, out) != 0)
-        return cue_err(p, DISC_E_FORMAT, "%s: invalid time \"%s\" "
+        return cue_err(p, DISC_E_FORMAT,
+                       "%s: invalid time \"%s\" "
                        "(mm:ss:ff expected, ss below 60, ff below 75)",
                        what, s);
     return 0;
@@ -453,8 +453,10 @@ cue_cmd_file(struct cue_parse *p, char *rest)
     if (!*name)
         return cue_err(p, DISC_E_FORMAT, "FILE has no file name");
     if (!*type)
-        return cue_err(p, DISC_E_FORMAT, "FILE \"%.120s\" has no type "
-                       "(BINARY, MOTOROLA, WAVE, AIFF, MP3, FLAC)", name);
+        return cue_err(p, DISC_E_FORMAT,
+                       "FILE \"%.120s\" has no type "
+                       "(BINARY, MOTOROLA, WAVE, AIFF, MP3, FLAC)",
+                       name);
     if (p->nfile >= CUE_MAX_FILES)
         return cue_err(p, DISC_E_UNSUPPORTED, "more than %d FILE lines",
                        CUE_MAX_FILES);
@@ -479,7 +481,8 @@ cue_cmd_file(struct cue_parse *p, char *rest)
              strcasecmp(type, "FLAC") == 0 || strcasecmp(type, "OGG") == 0)
         f->type = CUE_F_AUDIO;
     else
-        return cue_err(p, DISC_E_FORMAT, "unknown FILE type \"%.40s\" "
+        return cue_err(p, DISC_E_FORMAT,
+                       "unknown FILE type \"%.40s\" "
                        "(BINARY, MOTOROLA, WAVE, AIFF, MP3, FLAC expected)",
                        type);
     f->name = disc_strdup(name);
@@ -500,8 +503,7 @@ cue_track_done(struct cue_parse *p)
 
     if (t && !t->idx[1].set) {
         p->line = t->line;
-        r = cue_err(p, DISC_E_FORMAT, "TRACK %02d has no INDEX 01",
-                    t->number);
+        r = cue_err(p, DISC_E_FORMAT, "TRACK %02d has no INDEX 01", t->number);
         p->line = line;
     }
     return r;
@@ -519,24 +521,31 @@ cue_cmd_track(struct cue_parse *p, char *rest)
     if (!num)
         return cue_err(p, DISC_E_FORMAT, "TRACK has no number");
     if (!cue_all_digits(num) || strlen(num) > 3)
-        return cue_err(p, DISC_E_FORMAT, "TRACK number \"%.20s\" is not a "
-                       "number", num);
+        return cue_err(p, DISC_E_FORMAT,
+                       "TRACK number \"%.20s\" is not a "
+                       "number",
+                       num);
     n = strtol(num, NULL, 10);
     if (n < 1 || n > DISC_MAX_TRACKS)
-        return cue_err(p, DISC_E_FORMAT, "TRACK number %ld is out of range "
-                       "(01-99)", n);
+        return cue_err(p, DISC_E_FORMAT,
+                       "TRACK number %ld is out of range "
+                       "(01-99)",
+                       n);
     if (!type)
         return cue_err(p, DISC_E_FORMAT, "TRACK %02ld has no datatype", n);
     if (*rest)
-        return cue_err(p, DISC_E_FORMAT, "unexpected \"%.40s\" after the "
-                       "datatype", rest);
+        return cue_err(p, DISC_E_FORMAT,
+                       "unexpected \"%.40s\" after the "
+                       "datatype",
+                       rest);
     r = cue_track_done(p);
     if (r < 0)
         return r;
     if (p->ntrack && n != p->track[p->ntrack - 1].number + 1)
-        return cue_err(p, DISC_E_FORMAT, "TRACK %02ld follows TRACK %02d "
-                       "(track numbers must be consecutive)", n,
-                       p->track[p->ntrack - 1].number);
+        return cue_err(p, DISC_E_FORMAT,
+                       "TRACK %02ld follows TRACK %02d "
+                       "(track numbers must be consecutive)",
+                       n, p->track[p->ntrack - 1].number);
     if (p->ntrack == DISC_MAX_TRACKS)
         return cue_err(p, DISC_E_FORMAT, "more than 99 tracks");
     if (p->cur_file < 0)
@@ -547,15 +556,18 @@ cue_cmd_track(struct cue_parse *p, char *rest)
         if (strcasecmp(type, cue_dtypes[k].name) == 0)
             t->dt = &cue_dtypes[k];
     if (!t->dt && strcasecmp(type, "MODEx/2xxx") == 0)
-        return cue_err(p, DISC_E_FORMAT, "TRACK %02ld: unknown datatype "
+        return cue_err(p, DISC_E_FORMAT,
+                       "TRACK %02ld: unknown datatype "
                        "\"%.40s\" (EAC's placeholder for a data track it did "
                        "not rip; remove that TRACK to use the audio tracks)",
                        n, type);
     if (!t->dt)
-        return cue_err(p, DISC_E_FORMAT, "TRACK %02ld: unknown datatype "
+        return cue_err(p, DISC_E_FORMAT,
+                       "TRACK %02ld: unknown datatype "
                        "\"%.40s\" (AUDIO, CDG, MODE1/2048, MODE1/2352, "
                        "MODE2/2048, MODE2/2324, MODE2/2336, MODE2/2352, "
-                       "CDI/2336 or CDI/2352 expected)", n, type);
+                       "CDI/2336 or CDI/2352 expected)",
+                       n, type);
     t->number = (int)n;
     t->line = p->line;
     t->session = p->session;
@@ -581,26 +593,36 @@ cue_cmd_index(struct cue_parse *p, char *rest)
     if (!num)
         return cue_err(p, DISC_E_FORMAT, "INDEX has no number");
     if (!cue_all_digits(num) || strlen(num) > 3)
-        return cue_err(p, DISC_E_FORMAT, "INDEX number \"%.20s\" is not a "
-                       "number", num);
+        return cue_err(p, DISC_E_FORMAT,
+                       "INDEX number \"%.20s\" is not a "
+                       "number",
+                       num);
     n = strtol(num, NULL, 10);
     if (n > DISC_MAX_INDEX)
-        return cue_err(p, DISC_E_FORMAT, "INDEX number %ld is out of range "
-                       "(00-99)", n);
+        return cue_err(p, DISC_E_FORMAT,
+                       "INDEX number %ld is out of range "
+                       "(00-99)",
+                       n);
     if (!tm)
         return cue_err(p, DISC_E_FORMAT, "INDEX %02ld has no time", n);
     if (*rest)
-        return cue_err(p, DISC_E_FORMAT, "unexpected \"%.40s\" after the "
-                       "INDEX time", rest);
+        return cue_err(p, DISC_E_FORMAT,
+                       "unexpected \"%.40s\" after the "
+                       "INDEX time",
+                       rest);
     r = cue_time(p, "INDEX", tm, &time);
     if (r < 0)
         return r;
     if (t->nindex == 0 && n > 1)
-        return cue_err(p, DISC_E_FORMAT, "the first INDEX of TRACK %02d is "
-                       "%02ld; it must be 00 or 01", t->number, n);
+        return cue_err(p, DISC_E_FORMAT,
+                       "the first INDEX of TRACK %02d is "
+                       "%02ld; it must be 00 or 01",
+                       t->number, n);
     if (t->nindex > 0 && n != t->last + 1)
-        return cue_err(p, DISC_E_FORMAT, "INDEX %02ld follows INDEX %02d "
-                       "(index numbers must be consecutive)", n, t->last);
+        return cue_err(p, DISC_E_FORMAT,
+                       "INDEX %02ld follows INDEX %02d "
+                       "(index numbers must be consecutive)",
+                       n, t->last);
     if (t->postgap_seen)
         return cue_err(p, DISC_E_FORMAT, "INDEX after POSTGAP");
     f = &p->file[p->cur_file];
@@ -608,16 +630,18 @@ cue_cmd_index(struct cue_parse *p, char *rest)
         !(n == 1 && t->idx[0].set && t->idx[0].file == p->cur_file &&
           time == f->last_time)) {
         char a[16], b[16];
-        return cue_err(p, DISC_E_FORMAT, "INDEX %02ld at %s is not after "
-                       "the previous INDEX (%s) of this FILE", n,
-                       disc_format_msf(time, a, sizeof a),
+        return cue_err(p, DISC_E_FORMAT,
+                       "INDEX %02ld at %s is not after "
+                       "the previous INDEX (%s) of this FILE",
+                       n, disc_format_msf(time, a, sizeof a),
                        disc_format_msf(f->last_time, b, sizeof b));
     }
     /* The first index of the sheet is where the disc starts: data before
      * it would belong to no track (CDRWin and FLAC reject this too). */
     if (p->ntrack == 1 && t->nindex == 0 && time != 0) {
         char a[16];
-        return cue_err(p, DISC_E_FORMAT, "the first INDEX of the first "
+        return cue_err(p, DISC_E_FORMAT,
+                       "the first INDEX of the first "
                        "track is at %s, not 00:00:00 (write \"INDEX 00 "
                        "00:00:00\" before it if the file starts with "
                        "audio before track 1)",
@@ -644,7 +668,7 @@ cue_cmd_gap(struct cue_parse *p, char *rest, int post)
     struct cue_track *t = cue_cur(p);
     const char *what = post ? "POSTGAP" : "PREGAP";
     char *tm = cue_token(&rest);
-    int32_t len;
+    int32_t len = 0;
     int r;
 
     if (!t)
@@ -653,8 +677,10 @@ cue_cmd_gap(struct cue_parse *p, char *rest, int post)
     if (r < 0)
         return r;
     if (*rest)
-        return cue_err(p, DISC_E_FORMAT, "unexpected \"%.40s\" after the "
-                       "%s time", rest, what);
+        return cue_err(p, DISC_E_FORMAT,
+                       "unexpected \"%.40s\" after the "
+                       "%s time",
+                       rest, what);
     if (post) {
         if (t->postgap_seen)
             return cue_err(p, DISC_E_FORMAT, "POSTGAP given twice");
@@ -665,7 +691,8 @@ cue_cmd_gap(struct cue_parse *p, char *rest, int post)
         t->postgap = len;
     } else {
         if (t->nindex)
-            return cue_err(p, DISC_E_FORMAT, "PREGAP must come before the "
+            return cue_err(p, DISC_E_FORMAT,
+                           "PREGAP must come before the "
                            "track's first INDEX");
         if (t->pregap)
             return cue_err(p, DISC_E_FORMAT, "PREGAP given twice");
@@ -684,9 +711,10 @@ cue_meta(struct cue_parse *p, const char *key, const char *value)
 
     if (p->d->nmeta >= DISC_MAX_META) {
         if (!p->meta_full_warned)
-            disc_warn(p->ctx, "%s:%u: more than %d REM lines; this and "
-                      "later ones are ignored", p->path, p->line,
-                      DISC_MAX_META);
+            disc_warn(p->ctx,
+                      "%s:%u: more than %d REM lines; this and "
+                      "later ones are ignored",
+                      p->path, p->line, DISC_MAX_META);
         p->meta_full_warned = 1;
         return 0;
     }
@@ -695,7 +723,7 @@ cue_meta(struct cue_parse *p, const char *key, const char *value)
         full = disc_malloc(n);
         if (!full)
             return cue_nomem(p);
-        snprintf(full, n, "TRACK %02d %s", t->number, key);
+        (void)snprintf(full, n, "TRACK %02d %s", t->number, key);
         k = full;
     }
     r = disc_meta_add(p->ctx, p->d, k, value);
@@ -715,7 +743,8 @@ cue_cmd_flags(struct cue_parse *p, char *rest)
         return cue_err(p, DISC_E_FORMAT, "FLAGS given twice for TRACK %02d",
                        t->number);
     if (t->nindex)
-        return cue_err(p, DISC_E_FORMAT, "FLAGS must come before the "
+        return cue_err(p, DISC_E_FORMAT,
+                       "FLAGS must come before the "
                        "track's first INDEX");
     t->flags_seen = 1;
     while ((tok = cue_token(&rest)) != NULL) {
@@ -734,12 +763,13 @@ cue_cmd_flags(struct cue_parse *p, char *rest)
                     return r;
             }
             t->scms = 1;
-        }
-        else if (strcasecmp(tok, "DATA") == 0)
+        } else if (strcasecmp(tok, "DATA") == 0)
             ; /* some writers spell out the data bit; the datatype has it */
         else
-            return cue_err(p, DISC_E_FORMAT, "unknown flag \"%.20s\" (DCP, "
-                           "4CH, PRE or SCMS expected)", tok);
+            return cue_err(p, DISC_E_FORMAT,
+                           "unknown flag \"%.20s\" (DCP, "
+                           "4CH, PRE or SCMS expected)",
+                           tok);
     }
     return 0;
 }
@@ -749,7 +779,7 @@ cue_cmd_isrc(struct cue_parse *p, char *rest)
 {
     struct cue_track *t = cue_cur(p);
     char *v = cue_unquote(rest), code[13];
-    size_t n = strlen(v), i, k = 0;
+    size_t n = strlen(v), k = 0;
 
     if (!t)
         return cue_err(p, DISC_E_FORMAT, "ISRC before any TRACK");
@@ -757,13 +787,15 @@ cue_cmd_isrc(struct cue_parse *p, char *rest)
         return cue_err(p, DISC_E_FORMAT, "ISRC given twice for TRACK %02d",
                        t->number);
     if (t->nindex)
-        return cue_err(p, DISC_E_FORMAT, "ISRC must come before the "
+        return cue_err(p, DISC_E_FORMAT,
+                       "ISRC must come before the "
                        "track's first INDEX");
     t->isrc_seen = 1;
     if (!n)
         return cue_err(p, DISC_E_FORMAT, "ISRC has no code");
     /* Accept the display form CC-OOO-YY-NNNNN as well. */
     if (n == 15 && v[2] == '-' && v[6] == '-' && v[9] == '-') {
+        size_t i;
         for (i = 0; i < n; i++)
             if (i != 2 && i != 6 && i != 9)
                 code[k++] = v[i];
@@ -774,7 +806,8 @@ cue_cmd_isrc(struct cue_parse *p, char *rest)
     code[k] = '\0';
     cue_upper(code);
     if (k != 12 || !disc_valid_isrc(code))
-        return cue_err(p, DISC_E_FORMAT, "ISRC \"%.40s\" is not valid "
+        return cue_err(p, DISC_E_FORMAT,
+                       "ISRC \"%.40s\" is not valid "
                        "(CCOOOYYSSSSS: 5 letters or digits, then 7 digits)",
                        v);
     memcpy(t->isrc, code, 13);
@@ -801,18 +834,23 @@ cue_cmd_session(struct cue_parse *p, const char *arg)
     int r;
 
     if (!arg || !cue_all_digits(arg) || strlen(arg) > 3)
-        return cue_err(p, DISC_E_FORMAT, "REM SESSION needs a session "
+        return cue_err(p, DISC_E_FORMAT,
+                       "REM SESSION needs a session "
                        "number");
     n = strtol(arg, NULL, 10);
     if (p->ntrack == 0) {
         if (n != 1)
-            return cue_err(p, DISC_E_FORMAT, "session %02ld before any "
-                           "track of session 01", n);
+            return cue_err(p, DISC_E_FORMAT,
+                           "session %02ld before any "
+                           "track of session 01",
+                           n);
         return 0;
     }
     if (n != p->session + 1)
-        return cue_err(p, DISC_E_FORMAT, "REM SESSION %02ld follows session "
-                       "%02d", n, p->session);
+        return cue_err(p, DISC_E_FORMAT,
+                       "REM SESSION %02ld follows session "
+                       "%02d",
+                       n, p->session);
     if (!p->session_first[p->session])
         return cue_err(p, DISC_E_FORMAT, "session %02d has no track",
                        p->session);
@@ -832,14 +870,14 @@ cue_rem_gap(struct cue_parse *p, const char *key, const char *value)
 {
     int b = p->session_first[p->session] ? p->session + 1 : p->session;
     struct cue_gap *g;
-    int32_t len;
+    int32_t len = 0;
     int which = strcmp(key, "LEAD-OUT") == 0  ? 0
                 : strcmp(key, "LEAD-IN") == 0 ? 1
                                               : 2;
     char tm[24];
     int r;
 
-    snprintf(tm, sizeof tm, "%.23s", value);
+    (void)snprintf(tm, sizeof tm, "%.23s", value);
     {
         char *sp = tm;
         char *tok = cue_token(&sp);
@@ -854,8 +892,10 @@ cue_rem_gap(struct cue_parse *p, const char *key, const char *value)
         g->line = p->line;
     if ((which == 0 && g->leadout >= 0) || (which == 1 && g->leadin >= 0) ||
         (which == 2 && g->pregap >= 0))
-        return cue_err(p, DISC_E_FORMAT, "REM %s given twice for one "
-                       "session gap", key);
+        return cue_err(p, DISC_E_FORMAT,
+                       "REM %s given twice for one "
+                       "session gap",
+                       key);
     if (which == 0)
         g->leadout = len;
     else if (which == 1)
@@ -882,15 +922,17 @@ cue_cmd_rem(struct cue_parse *p, const char *body)
         r = 0; /* bare "REM" */
     } else if (strcmp(key, "SESSION") == 0) {
         char buf[16], *sp = buf;
-        snprintf(buf, sizeof buf, "%.15s", value);
+        (void)snprintf(buf, sizeof buf, "%.15s", value);
         r = cue_cmd_session(p, cue_token(&sp));
     } else if (strcmp(key, "LEAD-OUT") == 0 || strcmp(key, "LEAD-IN") == 0 ||
                strcmp(key, "PREGAP") == 0) {
         r = cue_rem_gap(p, key, value);
     } else if (strcmp(key, "SINGLE-DENSITY") == 0 ||
                strcmp(key, "HIGH-DENSITY") == 0) {
-        r = cue_err(p, DISC_E_UNSUPPORTED, "GD-ROM sheets (REM %s AREA) "
-                    "are not supported", key);
+        r = cue_err(p, DISC_E_UNSUPPORTED,
+                    "GD-ROM sheets (REM %s AREA) "
+                    "are not supported",
+                    key);
     } else {
         r = cue_meta(p, key, value);
     }
@@ -971,11 +1013,11 @@ static int
 cue_open_files(struct cue_parse *p)
 {
     size_t i, j;
-    int r;
 
     for (i = 0; i < p->nfile; i++) {
         struct cue_file *f = &p->file[i];
         char *path = NULL;
+        int r;
 
         p->line = f->line;
         r = disc_path_resolve(p->dir, f->name, &path);
@@ -983,8 +1025,7 @@ cue_open_files(struct cue_parse *p)
             return cue_nomem(p);
         if (r < 0) {
             errno = ENOENT;
-            return cue_err(p, DISC_E_IO, "FILE \"%.120s\" not found",
-                           f->name);
+            return cue_err(p, DISC_E_IO, "FILE \"%.120s\" not found", f->name);
         }
         /* The same file named again (one file per FILE line in whipper's
          * sheets) shares one source. */
@@ -1013,7 +1054,7 @@ cue_open_files(struct cue_parse *p)
             f->src = NULL;
             if (r == DISC_E_NOMEM)
                 return r;
-            snprintf(msg, sizeof msg, "%s", p->ctx->msg);
+            (void)snprintf(msg, sizeof msg, "%s", p->ctx->msg);
             return cue_err(p, r, "FILE \"%.60s\": %s", f->name, msg);
         }
         disc_source_attach(p->d, f->src);
@@ -1029,14 +1070,14 @@ cue_open_files(struct cue_parse *p)
  * current FILE, from file time seg_time (byte seg_byte) at LBA seg_lba. */
 struct cue_walk {
     int file;
-    int open;       /* a segment is open */
-    int seg_track;  /* track (array index) of the open segment */
+    int open;      /* a segment is open */
+    int seg_track; /* track (array index) of the open segment */
     int32_t seg_time;
     int64_t seg_byte;
     disc_lba seg_lba;
-    int cur_track;  /* last track that had an INDEX, -1 */
-    int post;       /* track whose POSTGAP is still to be placed, -1 */
-    int pending;    /* session whose boundary is not placed yet, 0 */
+    int cur_track;     /* last track that had an INDEX, -1 */
+    int post;          /* track whose POSTGAP is still to be placed, -1 */
+    int pending;       /* session whose boundary is not placed yet, 0 */
     int32_t last_time; /* time of the last INDEX walked in this FILE */
 };
 
@@ -1071,16 +1112,18 @@ cue_close_seg(struct cue_parse *p, struct cue_walk *w, int32_t t_end)
     bytes = (int64_t)n * t->dt->stride;
     if (w->seg_byte + bytes > f->size) {
         p->line = f->line;
-        return cue_err(p, DISC_E_RANGE, "FILE \"%.100s\" (%lld bytes) is "
+        return cue_err(p, DISC_E_RANGE,
+                       "FILE \"%.100s\" (%lld bytes) is "
                        "too short: TRACK %02d needs bytes up to %lld",
                        f->name, (long long)f->size, t->number,
-                       (long long)(w->seg_byte + bytes));
+                       (long long)w->seg_byte + (long long)bytes);
     }
     if (f->type == CUE_F_AUDIO && t->dt->stride != DISC_SECTOR_RAW) {
         p->line = f->line;
-        return cue_err(p, DISC_E_FORMAT, "TRACK %02d (%s) cannot be stored "
-                       "in the audio file \"%.100s\"", t->number,
-                       t->dt->name, f->name);
+        return cue_err(p, DISC_E_FORMAT,
+                       "TRACK %02d (%s) cannot be stored "
+                       "in the audio file \"%.100s\"",
+                       t->number, t->dt->name, f->name);
     }
     memset(&e, 0, sizeof e);
     e.lba = w->seg_lba;
@@ -1157,12 +1200,15 @@ cue_finish_file(struct cue_parse *p, struct cue_walk *w)
     left = f->size - w->seg_byte;
     end = cue_file_end_time(p, w, t->dt->stride);
     if (left > 0 && left % t->dt->stride)
-        disc_warn(p->ctx, "%s:%u: FILE \"%.100s\" ends with %lld bytes that "
-                  "are not a whole %u-byte sector; ignored", p->path, f->line,
-                  f->name, (long long)(left % t->dt->stride), t->dt->stride);
+        disc_warn(p->ctx,
+                  "%s:%u: FILE \"%.100s\" ends with %lld bytes that "
+                  "are not a whole %u-byte sector; ignored",
+                  p->path, f->line, f->name, (long long)(left % t->dt->stride),
+                  t->dt->stride);
     if (f->last_time >= 0 && end <= f->last_time) {
         char a[16], b[16];
-        return cue_err(p, DISC_E_RANGE, "FILE \"%.100s\" is too short: it "
+        return cue_err(p, DISC_E_RANGE,
+                       "FILE \"%.100s\" is too short: it "
                        "ends at %s, but TRACK %02d has an INDEX at %s",
                        f->name, disc_format_msf(end, a, sizeof a), t->number,
                        disc_format_msf(f->last_time, b, sizeof b));
@@ -1205,15 +1251,18 @@ cue_session_between(struct cue_parse *p, struct cue_walk *w, int s)
     prev->leadout = lead;
     if (ft->idx[1].file != w->file) {
         p->line = ft->idx[1].line;
-        return cue_err(p, DISC_E_FORMAT, "INDEX 01 of TRACK %02d, the first "
+        return cue_err(p, DISC_E_FORMAT,
+                       "INDEX 01 of TRACK %02d, the first "
                        "track of session %02d, must be in its first FILE",
                        ft->number, s);
     }
     if (gap - t1 - ft->pregap < DISC_PREGAP) {
         p->line = ft->line;
-        return cue_err(p, DISC_E_FORMAT, "session %02d: a gap of %d sectors "
+        return cue_err(p, DISC_E_FORMAT,
+                       "session %02d: a gap of %d sectors "
                        "after the lead-out leaves no room for the pregap of "
-                       "TRACK %02d", s, gap, ft->number);
+                       "TRACK %02d",
+                       s, gap, ft->number);
     }
     w->seg_lba = lead + gap - t1 - ft->pregap;
     return 0;
@@ -1230,16 +1279,18 @@ cue_session_inside(struct cue_parse *p, struct cue_walk *w, int s,
     const struct cue_track *ft = &p->track[p->session_first[s] - 1];
     const struct cue_gap *g = &p->gap[s];
     const struct cue_file *f = &p->file[w->file];
-    int32_t std = s == 2 ? DISC_SESSION_GAP : CUE_LEADOUT_N + CUE_LEADIN +
-                                                   DISC_PREGAP;
+    int32_t std =
+        s == 2 ? DISC_SESSION_GAP : CUE_LEADOUT_N + CUE_LEADIN + DISC_PREGAP;
     int32_t L;
     int r;
 
     if (ft->idx[1].file != w->file) {
         p->line = ft->idx[1].line;
-        return cue_err(p, DISC_E_FORMAT, "INDEX 01 of TRACK %02d, the first "
+        return cue_err(p, DISC_E_FORMAT,
+                       "INDEX 01 of TRACK %02d, the first "
                        "track of session %02d, must be in the same FILE as "
-                       "its first INDEX", ft->number, s);
+                       "its first INDEX",
+                       ft->number, s);
     }
     if (g->leadout >= 0 && (g->leadin >= 0 || g->pregap >= 0)) {
         /* Length lines inside one FILE: the gap counts from the previous
@@ -1253,16 +1304,19 @@ cue_session_inside(struct cue_parse *p, struct cue_walk *w, int s,
     if (L <= w->last_time || t_first - L < DISC_PREGAP) {
         char a[16];
         p->line = g->line ? g->line : ft->line;
-        return cue_err(p, DISC_E_FORMAT, "session %02d: lead-out of the "
+        return cue_err(p, DISC_E_FORMAT,
+                       "session %02d: lead-out of the "
                        "previous session at %s does not fit between its "
-                       "last INDEX and TRACK %02d", s,
-                       disc_format_msf(L < 0 ? 0 : L, a, sizeof a),
+                       "last INDEX and TRACK %02d",
+                       s, disc_format_msf(L < 0 ? 0 : L, a, sizeof a),
                        ft->number);
     }
     if (L > cue_file_end_time(p, w, p->track[w->seg_track].dt->stride)) {
         p->line = f->line;
-        return cue_err(p, DISC_E_RANGE, "FILE \"%.100s\" is too short for "
-                       "session %02d's lead-out", f->name, s - 1);
+        return cue_err(p, DISC_E_RANGE,
+                       "FILE \"%.100s\" is too short for "
+                       "session %02d's lead-out",
+                       f->name, s - 1);
     }
     r = cue_close_seg(p, w, L);
     if (r == 0)
@@ -1295,14 +1349,15 @@ cue_walk_index(struct cue_parse *p, struct cue_walk *w, int ti, int n)
     }
     {
         const struct cue_file *f = &p->file[w->file];
-        uint32_t stride = w->open ? p->track[w->seg_track].dt->stride
-                                  : t->dt->stride;
+        uint32_t stride =
+            w->open ? p->track[w->seg_track].dt->stride : t->dt->stride;
         int32_t end = cue_file_end_time(p, w, stride);
         if (time >= end) {
             char a[16], b[16];
-            return cue_err(p, DISC_E_RANGE, "INDEX %02d of TRACK %02d at %s "
-                           "is beyond the end of FILE \"%.100s\" (%s)", n,
-                           t->number, disc_format_msf(time, a, sizeof a),
+            return cue_err(p, DISC_E_RANGE,
+                           "INDEX %02d of TRACK %02d at %s "
+                           "is beyond the end of FILE \"%.100s\" (%s)",
+                           n, t->number, disc_format_msf(time, a, sizeof a),
                            f->name, disc_format_msf(end, b, sizeof b));
         }
     }
@@ -1314,9 +1369,11 @@ cue_walk_index(struct cue_parse *p, struct cue_walk *w, int ti, int n)
             return r;
         if (!w->open && time != w->seg_time) {
             char a[16];
-            return cue_err(p, DISC_E_FORMAT, "TRACK %02d, the first track "
+            return cue_err(p, DISC_E_FORMAT,
+                           "TRACK %02d, the first track "
                            "of session %02d, must start its FILE at "
-                           "00:00:00, not %s", t->number, t->session,
+                           "00:00:00, not %s",
+                           t->number, t->session,
                            disc_format_msf(time, a, sizeof a));
         }
         t->gen_start = w->seg_lba;
@@ -1415,21 +1472,23 @@ cue_load_cdt(struct cue_parse *p, uint8_t **packs, size_t *len)
     disc_free_mem(path);
     buf = disc_malloc(CUE_CDT_MAX + 1);
     if (!buf) {
-        fclose(fp);
+        (void)fclose(fp);
         return cue_nomem(p);
     }
     n = fread(buf, 1, CUE_CDT_MAX + 1, fp);
     if (ferror(fp)) {
-        fclose(fp);
+        (void)fclose(fp);
         disc_free_mem(buf);
         return cue_err(p, DISC_E_IO, "CDTEXTFILE \"%.120s\": read error",
                        p->cdtextfile);
     }
-    fclose(fp);
+    (void)fclose(fp);
     if (n > CUE_CDT_MAX) {
         disc_free_mem(buf);
-        return cue_err(p, DISC_E_FORMAT, "CDTEXTFILE \"%.120s\" is larger "
-                       "than 8 blocks of CD-TEXT", p->cdtextfile);
+        return cue_err(p, DISC_E_FORMAT,
+                       "CDTEXTFILE \"%.120s\" is larger "
+                       "than 8 blocks of CD-TEXT",
+                       p->cdtextfile);
     }
     if (n >= 4 && buf[0] < 0x80 &&
         ((size_t)disc_rd_be16(buf) + 2 == n ||
@@ -1439,7 +1498,8 @@ cue_load_cdt(struct cue_parse *p, uint8_t **packs, size_t *len)
         n--;
     if ((n - off) % 18 != 0 || n == off) {
         disc_free_mem(buf);
-        return cue_err(p, DISC_E_FORMAT, "CDTEXTFILE \"%.120s\": %zu bytes "
+        return cue_err(p, DISC_E_FORMAT,
+                       "CDTEXTFILE \"%.120s\": %zu bytes "
                        "is not a whole number of 18-byte packs",
                        p->cdtextfile, n - off);
     }
@@ -1499,11 +1559,12 @@ cue_apply_cdt(struct cue_parse *p)
                 if (!v)
                     continue;
                 if (cur && !cue_text_same(cur, v))
-                    disc_warn(p->ctx, "%s: CD-TEXT %s of %s%.0d differs "
+                    disc_warn(p->ctx,
+                              "%s: CD-TEXT %s of %s%.0d differs "
                               "between the sheet and CDTEXTFILE; the file "
-                              "wins", p->path,
-                              disc_cdtext_field_name(
-                                  (enum disc_cdtext_field)f),
+                              "wins",
+                              p->path,
+                              disc_cdtext_field_name((enum disc_cdtext_field)f),
                               t ? "track " : "the disc", t);
                 r = disc_cdtext_set(p->ctx, p->d, b, t,
                                     (enum disc_cdtext_field)f, v);
@@ -1561,8 +1622,10 @@ cue_build(struct cue_parse *p)
     }
     for (s = 0; s < d->nsessions; s++)
         if (!d->session[s].number)
-            return disc_error(p->ctx, DISC_E_FORMAT, "%s: session %d has "
-                              "no track", p->path, s + 1);
+            return disc_error(p->ctx, DISC_E_FORMAT,
+                              "%s: session %d has "
+                              "no track",
+                              p->path, s + 1);
     return 0;
 }
 
@@ -1676,8 +1739,7 @@ struct cue_buf {
     const char *eol;
 };
 
-static void cue_put(struct cue_buf *b, const char *fmt, ...)
-    DISC_PRINTF(2, 3);
+static void cue_put(struct cue_buf *b, const char *fmt, ...) DISC_PRINTF(2, 3);
 
 /* Appends one line (fmt, then the line end). */
 static void
@@ -1711,7 +1773,7 @@ cue_put(struct cue_buf *b, const char *fmt, ...)
         b->cap = cap;
     }
     va_start(ap, fmt);
-    vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    (void)vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
     memcpy(b->p + b->len, b->eol, el + 1);
@@ -1724,10 +1786,10 @@ cue_put(struct cue_buf *b, const char *fmt, ...)
 static char *
 cue_clean(const char *v)
 {
-    char *c = disc_strdup(v), *s;
+    char *c = disc_strdup(v);
 
     if (c)
-        for (s = c; *s; s++) {
+        for (char *s = c; *s; s++) {
             if (*s == '"')
                 *s = '\'';
             else if ((unsigned char)*s < 0x20)
@@ -1801,9 +1863,9 @@ cue_meta_body(const char *key, const char *value, int track_level, int *ok)
         return NULL;
     }
     if (strchr(key, ' '))
-        snprintf(body, n, "%s:%s%s", key, *value ? " " : "", value);
+        (void)snprintf(body, n, "%s:%s%s", key, *value ? " " : "", value);
     else
-        snprintf(body, n, "%s%s%s", key, *value ? " " : "", value);
+        (void)snprintf(body, n, "%s%s%s", key, *value ? " " : "", value);
     if (cue_rem_split(body, &k2, &v2) != 0) {
         disc_free_mem(body);
         *ok = -1;
@@ -1843,15 +1905,14 @@ cue_meta_track(const char *key, const char **inner)
 /* Writer: plan                                                        */
 
 struct cue_wtrack {
-    disc_lba s, f;      /* stored sectors written to the BIN: [s, f) */
-    int32_t pregap;     /* generated sectors before s (PREGAP) */
-    int32_t postgap;    /* generated sectors after f (POSTGAP) */
+    disc_lba s, f;   /* stored sectors written to the BIN: [s, f) */
+    int32_t pregap;  /* generated sectors before s (PREGAP) */
+    int32_t postgap; /* generated sectors after f (POSTGAP) */
     const char *dtype;
     enum disc_data_layout layout; /* how the BIN stores each sector */
-    int cdg;            /* 2448-byte sectors with interleaved P-W */
-    int64_t tbase;      /* file time (frames) of sector s */
-    int file;           /* output BIN */
-    int scms;           /* FLAGS SCMS (kept as metadata) */
+    int cdg;                      /* 2448-byte sectors with interleaved P-W */
+    int64_t tbase;                /* file time (frames) of sector s */
+    int file;                     /* output BIN */
 };
 
 struct cue_wplan {
@@ -1883,8 +1944,7 @@ cue_has_sub(const struct disc *d, disc_lba a, disc_lba e)
 }
 
 static const char *
-cue_dtype_for(const struct disc *d, int i, int cooked,
-              enum disc_data_layout *l)
+cue_dtype_for(const struct disc *d, int i, int cooked, enum disc_data_layout *l)
 {
     const struct disc_track *t = &d->track[i];
     int cdi = disc_track_session(d, i)->type == DISC_TYPE_CDI;
@@ -1936,16 +1996,18 @@ cue_plan(struct disc_ctx *ctx, const struct disc *d,
         if (i == 0 && a > 0)
             return disc_error(ctx, DISC_E_UNSUPPORTED,
                               "cue: track %d starts at LBA %d; a CUE sheet "
-                              "always starts the disc at LBA 0", t->number,
-                              a);
+                              "always starts the disc at LBA 0",
+                              t->number, a);
         if (i == 0 && a < 0) {
             if (t->index[1] < 0)
                 return disc_error(ctx, DISC_E_UNSUPPORTED,
                                   "cue: track %d starts at LBA %d, before "
-                                  "LBA 0", t->number, t->index[1]);
-            r = disc_write_drop(ctx, o, "cue: the %d sectors of track %d "
-                                "before LBA 0 cannot be stored", -a,
-                                t->number);
+                                  "LBA 0",
+                                  t->number, t->index[1]);
+            r = disc_write_drop(ctx, o,
+                                "cue: the %d sectors of track %d "
+                                "before LBA 0 cannot be stored",
+                                -a, t->number);
             if (r < 0)
                 return r;
             a = 0;
@@ -1961,12 +2023,14 @@ cue_plan(struct disc_ctx *ctx, const struct disc *d,
         w->dtype = cue_dtype_for(d, i, o->cooked, &w->layout);
         if (cue_has_sub(d, a, e)) {
             if (!o->sub) {
-                r = disc_write_drop(ctx, o, "cue: the captured subchannel "
+                r = disc_write_drop(ctx, o,
+                                    "cue: the captured subchannel "
                                     "of track %d is dropped (--sub keeps "
                                     "audio subchannel in CDG tracks)",
                                     t->number);
             } else if (t->mode != DISC_MODE_AUDIO) {
-                r = disc_write_drop(ctx, o, "cue: CUE cannot keep the "
+                r = disc_write_drop(ctx, o,
+                                    "cue: CUE cannot keep the "
                                     "subchannel of data track %d",
                                     t->number);
             } else {
@@ -1988,13 +2052,15 @@ cue_plan(struct disc_ctx *ctx, const struct disc *d,
         for (i = a; i >= 0 && i <= b; i++)
             if (cue_mode2_family(d->track[i].mode))
                 m2 = 1;
-        want = !m2 ? DISC_TYPE_CDDA
-                   : ss->type == DISC_TYPE_CDI ? DISC_TYPE_CDI : DISC_TYPE_XA;
+        want = !m2                         ? DISC_TYPE_CDDA
+               : ss->type == DISC_TYPE_CDI ? DISC_TYPE_CDI
+                                           : DISC_TYPE_XA;
         if (want != ss->type) {
-            r = disc_write_drop(ctx, o, "cue: session %d has disc type "
+            r = disc_write_drop(ctx, o,
+                                "cue: session %d has disc type "
                                 "0x%02x, which CUE datatypes cannot express "
-                                "(they give 0x%02x)", ss->number, ss->type,
-                                want);
+                                "(they give 0x%02x)",
+                                ss->number, ss->type, want);
             if (r < 0)
                 return r;
         }
@@ -2029,8 +2095,8 @@ cue_need_cdt(const struct disc *d)
                 continue;
             if (f == DISC_CDTEXT_CLOSED || cue_text_lossy(v))
                 return 1;
-            if (t > 0 && (f == DISC_CDTEXT_UPC_ISRC ||
-                          disc_track_find(d, t) < 0))
+            if (t > 0 &&
+                (f == DISC_CDTEXT_UPC_ISRC || disc_track_find(d, t) < 0))
                 return 1;
         }
     return 0;
@@ -2041,8 +2107,8 @@ cue_stem(const char *path, const char *name)
 {
     const char *base = disc_path_base(name ? name : path);
     const char *dot = strrchr(base, '.');
-    size_t n = dot && dot != base && !name ? (size_t)(dot - base)
-                                           : strlen(base);
+    size_t n =
+        dot && dot != base && !name ? (size_t)(dot - base) : strlen(base);
     char *s = disc_malloc(n + 1);
 
     if (s) {
@@ -2069,10 +2135,10 @@ cue_names(const struct disc *d, const char *path,
         if (!pl->name[i])
             return DISC_E_NOMEM;
         if (pl->nfile == 1)
-            snprintf(pl->name[i], n, "%s.bin", pl->stem);
+            (void)snprintf(pl->name[i], n, "%s.bin", pl->stem);
         else
-            snprintf(pl->name[i], n, "%s (Track %0*d).bin", pl->stem, width,
-                     d->track[i].number);
+            (void)snprintf(pl->name[i], n, "%s (Track %0*d).bin", pl->stem,
+                           width, d->track[i].number);
     }
     return 0;
 }
@@ -2163,9 +2229,11 @@ cue_put_meta(struct disc_ctx *ctx, struct cue_buf *b, const struct disc *d,
         if (ok < 0)
             return disc_error(ctx, DISC_E_NOMEM, "out of memory");
         if (!body) {
-            r = disc_write_drop(ctx, o, "cue: metadata %s=\"%.60s\" cannot "
+            r = disc_write_drop(ctx, o,
+                                "cue: metadata %s=\"%.60s\" cannot "
                                 "be written as a REM line that reads back "
-                                "the same", key, val);
+                                "the same",
+                                key, val);
             if (r < 0)
                 return r;
             continue;
@@ -2195,8 +2263,7 @@ cue_scms(const struct disc *d, int number)
  * standard one (they must not spell DIC's constant triple, which readers
  * take as "standard"). */
 static void
-cue_gap_lines(struct cue_buf *b, int s, int32_t gap, int32_t *lo,
-              int32_t *li)
+cue_gap_lines(struct cue_buf *b, int s, int32_t gap, int32_t *lo, int32_t *li)
 {
     (void)b;
     *li = CUE_LEADIN;
@@ -2235,12 +2302,11 @@ cue_sheet(struct disc_ctx *ctx, const struct disc *d,
 
         if (first_of_session && d->nsessions > 1) {
             if (i > 0) {
-                const struct disc_session *prev =
-                    disc_track_session(d, i - 1);
+                const struct disc_session *prev = disc_track_session(d, i - 1);
                 int32_t gap = t->index[1] - prev->leadout, lo, li;
-                int32_t std = t->session == 2 ? DISC_SESSION_GAP
-                                              : CUE_LEADOUT_N + CUE_LEADIN +
-                                                    DISC_PREGAP;
+                int32_t std = t->session == 2
+                                  ? DISC_SESSION_GAP
+                                  : CUE_LEADOUT_N + CUE_LEADIN + DISC_PREGAP;
                 if (o->split) {
                     if (gap != std) {
                         cue_gap_lines(b, t->session, gap, &lo, &li);
@@ -2257,10 +2323,10 @@ cue_sheet(struct disc_ctx *ctx, const struct disc *d,
                 } else {
                     /* Position of the lead-out in the file's time. */
                     const struct cue_wtrack *pw = &pl->t[i - 1];
-                    cue_put(b, "REM LEAD-OUT %s",
-                            disc_format_msf((int32_t)(pw->tbase + pw->f -
-                                                      pw->s),
-                                            m, sizeof m));
+                    cue_put(
+                        b, "REM LEAD-OUT %s",
+                        disc_format_msf((int32_t)(pw->tbase + pw->f - pw->s), m,
+                                        sizeof m));
                     cue_put(b, "REM SESSION %02d", t->session);
                 }
             } else {
@@ -2291,7 +2357,7 @@ cue_sheet(struct disc_ctx *ctx, const struct disc *d,
             cue_put_time(b, "INDEX 00", w->tbase);
         for (n = 1; n <= t->last_index; n++) {
             char what[16];
-            snprintf(what, sizeof what, "INDEX %02d", n);
+            (void)snprintf(what, sizeof what, "INDEX %02d", n);
             cue_put_time(b, what, w->tbase + (t->index[n] - w->s));
         }
         if (w->postgap)
@@ -2327,8 +2393,11 @@ cue_copy_cooked(struct disc_ctx *ctx, const struct disc *d,
         goto fail;
     }
     while (done < count && r == 0) {
-        uint32_t n = count - done > DISC_CHUNK ? DISC_CHUNK : count - done;
+        uint32_t n = count - done;
         disc_lba at = lba + (disc_lba)done;
+
+        if (n > DISC_CHUNK)
+            n = DISC_CHUNK;
         r = disc_read_sectors(ctx, d, at, n, buf, NULL);
         for (k = 0; k < n && r == 0; k++) {
             const uint8_t *sec = buf + (size_t)k * DISC_SECTOR_RAW;
@@ -2337,11 +2406,12 @@ cue_copy_cooked(struct disc_ctx *ctx, const struct disc *d,
                 if (!bad++)
                     first_bad = at + (disc_lba)k;
                 if (!o->allow_lossy || o->strict) {
-                    r = disc_write_drop(ctx, o, "cue: --cooked would lose "
+                    r = disc_write_drop(ctx, o,
+                                        "cue: --cooked would lose "
                                         "bytes of track %d (the sector at "
                                         "LBA %d is not rebuilt from its %zu "
-                                        "user bytes)", number, first_bad,
-                                        len);
+                                        "user bytes)",
+                                        number, first_bad, len);
                     break;
                 }
             }
@@ -2352,10 +2422,11 @@ cue_copy_cooked(struct disc_ctx *ctx, const struct disc *d,
         disc_progress(ctx, ctx->progress_done, ctx->progress_total);
     }
     if (r == 0 && bad)
-        r = disc_write_drop(ctx, o, "cue: --cooked lost the headers, "
+        r = disc_write_drop(ctx, o,
+                            "cue: --cooked lost the headers, "
                             "subheaders or EDC/ECC of %u of %u sectors of "
-                            "track %d (first at LBA %d)", bad, count, number,
-                            first_bad);
+                            "track %d (first at LBA %d)",
+                            bad, count, number, first_bad);
 fail:
     disc_free_mem(buf);
     disc_free_mem(re);
@@ -2374,8 +2445,13 @@ cue_plan_free(struct cue_wplan *pl)
     disc_free_mem(pl->dir);
     disc_free_mem(pl->stem);
     disc_free_mem(pl->cdt);
-    if (pl->packs_owned)
-        disc_free_mem((void *)(uintptr_t)pl->packs);
+    if (pl->packs_owned) {
+        /* Ours to free although the API lends them const: copy the
+         * pointer rather than cast the qualifier away. */
+        void *mem;
+        memcpy(&mem, &pl->packs, sizeof mem);
+        disc_free_mem(mem);
+    }
     disc_free_mem(pl);
 }
 
@@ -2394,7 +2470,8 @@ cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     memset(bin, 0, sizeof bin);
     b.eol = o->crlf ? "\r\n" : "\n";
     if (o->split && o->merge)
-        return disc_error(ctx, DISC_E_ARG, "--split and --merge exclude "
+        return disc_error(ctx, DISC_E_ARG,
+                          "--split and --merge exclude "
                           "each other");
     pl = disc_calloc(1, sizeof *pl);
     if (!pl)
@@ -2419,7 +2496,7 @@ cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
                 r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
                 goto fail;
             }
-            snprintf(pl->cdt, n, "%s.cdt", pl->stem);
+            (void)snprintf(pl->cdt, n, "%s.cdt", pl->stem);
         }
     }
     r = cue_sheet(ctx, d, o, pl, &b);

@@ -141,8 +141,7 @@ cu_write_text(const char *path, const char *text)
 /* The FILE name and type of a sheet line, as the sheet writes them
  * (the test's own small parser, independent of formats/cue.c). */
 static int
-cu_file_line(const char *line, char *name, size_t nlen, char *type,
-             size_t tlen)
+cu_file_line(const char *line, char *name, size_t nlen, char *type, size_t tlen)
 {
     const char *p = line, *q, *e;
 
@@ -281,8 +280,7 @@ static char cu_found[256][1024];
 static int cu_nfound;
 
 static int
-cu_collect(const char *path, const struct stat *st, int flag,
-           struct FTW *ftw)
+cu_collect(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     size_t n = strlen(path);
 
@@ -328,8 +326,7 @@ cu_write_read(struct disc_ctx *ctx, const struct disc *d, const char *path,
 
 /* MD5 of every track (index[0] to end) of d, as read. */
 static int
-cu_track_md5(struct disc_ctx *ctx, const struct disc *d,
-             char md5[][33])
+cu_track_md5(struct disc_ctx *ctx, const struct disc *d, char md5[][33])
 {
     int i, r = 0;
 
@@ -517,11 +514,15 @@ TEST(cue_corpus_every_bad_sheet_is_rejected_at_its_line)
         r = disc_open_image(&ctx, path, &disc_fmt_cue, &d);
         snprintf(want, sizeof want, "%s:%u:", cu_base(b->name), b->line);
         if (r != DISC_E_FORMAT)
-            t_fail(__FILE__, __LINE__, "%s: expected DISC_E_FORMAT, got %d "
-                   "(%s)", b->name, r, ctx.msg);
+            t_fail(__FILE__, __LINE__,
+                   "%s: expected DISC_E_FORMAT, got %d "
+                   "(%s)",
+                   b->name, r, ctx.msg);
         else if (!strstr(ctx.msg, want) || !strstr(ctx.msg, b->why))
-            t_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\" or "
-                   "\"%s\"", b->name, ctx.msg, want, b->why);
+            t_fail(__FILE__, __LINE__,
+                   "%s: message \"%s\" lacks \"%s\" or "
+                   "\"%s\"",
+                   b->name, ctx.msg, want, b->why);
         else
             n++;
         disc_free(d);
@@ -564,8 +565,10 @@ TEST(cue_corpus_flac_rem_rules_are_not_cue_rules)
         REQUIRE(text);
         copy = malloc(len + 128);
         REQUIRE(copy);
-        snprintf(copy, len + 128, "%sFILE \"z.wav\" WAVE\n  TRACK 01 AUDIO\n"
-                 "    INDEX 01 00:00:00\n", text);
+        snprintf(copy, len + 128,
+                 "%sFILE \"z.wav\" WAVE\n  TRACK 01 AUDIO\n"
+                 "    INDEX 01 00:00:00\n",
+                 text);
         REQUIRE(t_write_file("x.cue", copy, strlen(copy)) == 0);
         free(text);
         free(copy);
@@ -588,23 +591,26 @@ TEST(cue_corpus_templates_name_the_unknown_mode)
 
     NEED_CORPUS();
     t_ctx(&ctx);
-    CHECK_ERR(&ctx, DISC_E_FORMAT, "Headcandy.cue:3: TRACK 01: unknown "
+    CHECK_ERR(&ctx, DISC_E_FORMAT,
+              "Headcandy.cue:3: TRACK 01: unknown "
               "datatype \"MODEx/2xxx\"",
               disc_open_image(&ctx,
                               t_corpus_path("cuetools.net/Headcandy/"
                                             "Headcandy.cue"),
                               NULL, &d));
-    CHECK_ERR(&ctx, DISC_E_FORMAT, "1.cue:2: TRACK 01: unknown datatype "
+    CHECK_ERR(&ctx, DISC_E_FORMAT,
+              "1.cue:2: TRACK 01: unknown datatype "
               "\"MODEx/2xxx\"",
               disc_open_image(&ctx,
                               t_corpus_path("cuetools.net/Circuitry/1.cue"),
                               NULL, &d));
     /* EAC writes the same placeholder for the data track of a CD-Extra
      * it did not rip; the message says what to do. */
-    CHECK_ERR(&ctx, DISC_E_FORMAT, "kanye.cue:85: TRACK 13: unknown "
-              "datatype \"MODEx/2xxx\" (EAC's placeholder",
-              disc_open_image(&ctx, t_corpus_path("whipper/kanye.cue"), NULL,
-                              &d));
+    CHECK_ERR(
+        &ctx, DISC_E_FORMAT,
+        "kanye.cue:85: TRACK 13: unknown "
+        "datatype \"MODEx/2xxx\" (EAC's placeholder",
+        disc_open_image(&ctx, t_corpus_path("whipper/kanye.cue"), NULL, &d));
     CHECK(d == NULL);
 }
 
@@ -620,7 +626,8 @@ TEST(cue_corpus_flac_good005_needs_only_a_file)
 
     NEED_CORPUS();
     t_ctx(&ctx);
-    CHECK_ERR(&ctx, DISC_E_FORMAT, "good.005.quoted.isrc.cue:1: TRACK before "
+    CHECK_ERR(&ctx, DISC_E_FORMAT,
+              "good.005.quoted.isrc.cue:1: TRACK before "
               "any FILE",
               disc_open_image(&ctx,
                               t_corpus_path("flac/good.005.quoted.isrc.cue"),
@@ -681,9 +688,9 @@ TEST(cue_libcdio_cdda_4_5_starts_at_track_4)
 
     NEED_CORPUS();
     t_ctx(&ctx);
-    REQUIRE_OK(&ctx, disc_open_image(
-                         &ctx, t_corpus_path("libcdio/cdda_4_5.cue"), NULL,
-                         &d));
+    REQUIRE_OK(
+        &ctx,
+        disc_open_image(&ctx, t_corpus_path("libcdio/cdda_4_5.cue"), NULL, &d));
     REQUIRE(d->ntracks == 2);
     CHECK_INT(4, d->track[0].number);
     CHECK_INT(5, d->track[1].number);
@@ -705,9 +712,9 @@ TEST(cue_libcdio_isofs_m1_is_raw_mode1)
 
     NEED_CORPUS();
     t_ctx(&ctx);
-    REQUIRE_OK(&ctx, disc_open_image(
-                         &ctx, t_corpus_path("libcdio/isofs-m1.cue"), NULL,
-                         &d));
+    REQUIRE_OK(
+        &ctx,
+        disc_open_image(&ctx, t_corpus_path("libcdio/isofs-m1.cue"), NULL, &d));
     CHECK_STR("0000012101954", d->mcn);
     CHECK_INT(DISC_MODE_MODE1, d->track[0].mode);
     CHECK_HEX(DISC_CTL_DATA, d->track[0].control);
@@ -731,11 +738,9 @@ TEST(cue_libcdio_p1_names_the_missing_file)
     NEED_CORPUS();
     t_ctx(&ctx);
     CHECK_ERR(&ctx, DISC_E_IO, "p1.cue:4: FILE \"BOING.BIN\" not found",
-              disc_open_image(&ctx, t_corpus_path("libcdio/p1.cue"), NULL,
-                              &d));
+              disc_open_image(&ctx, t_corpus_path("libcdio/p1.cue"), NULL, &d));
     CHECK_ERR(&ctx, DISC_E_IO, "cdda2.cue:4: FILE \"BOING2.BIN\" not found",
-              disc_open_image(&ctx,
-                              t_corpus_path("libcdio-paranoia/cdda2.cue"),
+              disc_open_image(&ctx, t_corpus_path("libcdio-paranoia/cdda2.cue"),
                               NULL, &d));
     /* The same sheet pointing at p1.bin reads: pregaps of 1 s. */
     {
@@ -769,10 +774,10 @@ static long long
 cu_eac_len(const struct disc *s, const char *style, int k)
 {
     const struct disc_track *t = &s->track[k];
-    disc_lba end = k + 1 < s->ntracks ? s->track[k + 1].index[1]
-                                      : s->session[0].leadout;
-    disc_lba next0 = k + 1 < s->ntracks ? s->track[k + 1].index[0]
-                                        : s->session[0].leadout;
+    disc_lba end =
+        k + 1 < s->ntracks ? s->track[k + 1].index[1] : s->session[0].leadout;
+    disc_lba next0 =
+        k + 1 < s->ntracks ? s->track[k + 1].index[0] : s->session[0].leadout;
 
     if (strstr(style, "corrected"))
         return next0 - t->index[0];
@@ -840,13 +845,11 @@ TEST(cue_eac_gap_styles_give_one_layout)
         /* Same tracks, indexes, lengths, ISRCs, CD-TEXT, metadata and
          * (silent) sector data as the single-file rip. */
         if (disc_compare(&ctx, single, d, DISC_EQ_DATA) != 0)
-            t_fail(__FILE__, __LINE__, "%s differs: %s", styles[i],
-                   ctx.msg);
+            t_fail(__FILE__, __LINE__, "%s differs: %s", styles[i], ctx.msg);
         /* What differs is what is stored: the track-1 pregap is a
          * generated PREGAP except in "corrected"; "leftout" also drops
          * track 3's gap. */
-        CHECK_INT(strcmp(styles[i], "corrected") == 0,
-                  disc_lba_stored(d, 0));
+        CHECK_INT(strcmp(styles[i], "corrected") == 0, disc_lba_stored(d, 0));
         CHECK_INT(strcmp(styles[i], "leftout") != 0,
                   disc_lba_stored(d, d->track[2].index[0]));
         disc_free(d);
@@ -957,8 +960,8 @@ TEST(cue_lexing_latin1_and_quotes)
         REQUIRE_OK(&ctx, disc_open_image(&ctx, "o/y.cue", NULL, &b));
         CHECK_STR("He said \"hi\"",
                   disc_cdtext_get(b, 0, 0, DISC_CDTEXT_TITLE));
-        CHECK_OK(&ctx, disc_compare(&ctx, d, b, DISC_EQ_NO_CDTEXT_RAW |
-                                                    DISC_EQ_DATA));
+        CHECK_OK(&ctx, disc_compare(&ctx, d, b,
+                                    DISC_EQ_NO_CDTEXT_RAW | DISC_EQ_DATA));
         disc_free(b);
     }
     disc_free(d);
@@ -988,18 +991,17 @@ TEST(cue_bad_fixtures_fail_at_their_line)
         snprintf(rel, sizeof rel, "cue/bad/%s", de->d_name);
         text = t_slurp(t_data(rel), NULL);
         REQUIRE(text);
-        if (sscanf(text, "REM EXPECT %31s %u %199[^\n]", code, &line,
-                   words) != 3) {
-            t_fail(__FILE__, __LINE__, "%s: no REM EXPECT line",
-                   de->d_name);
+        if (sscanf(text, "REM EXPECT %31s %u %199[^\n]", code, &line, words) !=
+            3) {
+            t_fail(__FILE__, __LINE__, "%s: no REM EXPECT line", de->d_name);
             free(text);
             continue;
         }
         free(text);
-        expect = strcmp(code, "FORMAT") == 0 ? DISC_E_FORMAT
+        expect = strcmp(code, "FORMAT") == 0        ? DISC_E_FORMAT
                  : strcmp(code, "UNSUPPORTED") == 0 ? DISC_E_UNSUPPORTED
-                 : strcmp(code, "RANGE") == 0 ? DISC_E_RANGE
-                                              : DISC_E_IO;
+                 : strcmp(code, "RANGE") == 0       ? DISC_E_RANGE
+                                                    : DISC_E_IO;
         /* Companions exist, so only the fault under test can fail. */
         REQUIRE(cu_stage(t_data(rel), "b", want, sizeof want) >= 0);
         r = disc_open_image(&ctx, want, &disc_fmt_cue, &d);
@@ -1008,8 +1010,10 @@ TEST(cue_bad_fixtures_fail_at_their_line)
             t_fail(__FILE__, __LINE__, "%s: expected %d, got %d (%s)",
                    de->d_name, expect, r, ctx.msg);
         else if (!strstr(ctx.msg, want) || !strstr(ctx.msg, words))
-            t_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\" or "
-                   "\"%s\"", de->d_name, ctx.msg, want, words);
+            t_fail(__FILE__, __LINE__,
+                   "%s: message \"%s\" lacks \"%s\" or "
+                   "\"%s\"",
+                   de->d_name, ctx.msg, want, words);
         else
             n++;
         disc_free(d);
@@ -1266,26 +1270,25 @@ TEST(cue_multisession_conventions)
 
 TEST(cue_write_single_sheet_text)
 {
-    static const char want[] =
-        "CATALOG 0123456789012\n"
-        "TITLE \"Fixture\"\n"
-        "PERFORMER \"The Testers\"\n"
-        "FILE \"out.bin\" BINARY\n"
-        "  TRACK 01 MODE1/2352\n"
-        "    TITLE \"Data\"\n"
-        "    INDEX 01 00:00:00\n"
-        "  TRACK 02 AUDIO\n"
-        "    TITLE \"First song\"\n"
-        "    FLAGS DCP\n"
-        "    INDEX 00 00:13:25\n"
-        "    INDEX 01 00:15:25\n"
-        "  TRACK 03 AUDIO\n"
-        "    TITLE \"Second song\"\n"
-        "    ISRC USRC17607839\n"
-        "    FLAGS PRE\n"
-        "    INDEX 00 00:22:00\n"
-        "    INDEX 01 00:23:00\n"
-        "    INDEX 02 00:24:25\n";
+    static const char want[] = "CATALOG 0123456789012\n"
+                               "TITLE \"Fixture\"\n"
+                               "PERFORMER \"The Testers\"\n"
+                               "FILE \"out.bin\" BINARY\n"
+                               "  TRACK 01 MODE1/2352\n"
+                               "    TITLE \"Data\"\n"
+                               "    INDEX 01 00:00:00\n"
+                               "  TRACK 02 AUDIO\n"
+                               "    TITLE \"First song\"\n"
+                               "    FLAGS DCP\n"
+                               "    INDEX 00 00:13:25\n"
+                               "    INDEX 01 00:15:25\n"
+                               "  TRACK 03 AUDIO\n"
+                               "    TITLE \"Second song\"\n"
+                               "    ISRC USRC17607839\n"
+                               "    FLAGS PRE\n"
+                               "    INDEX 00 00:22:00\n"
+                               "    INDEX 01 00:23:00\n"
+                               "    INDEX 02 00:24:25\n";
     struct disc_ctx ctx;
     struct disc *d;
     struct disc_write_opts o;
@@ -1319,28 +1322,27 @@ TEST(cue_write_single_sheet_text)
 
 TEST(cue_write_split_sheet_text)
 {
-    static const char want[] =
-        "CATALOG 0123456789012\n"
-        "TITLE \"Fixture\"\n"
-        "PERFORMER \"The Testers\"\n"
-        "FILE \"g (Track 1).bin\" BINARY\n"
-        "  TRACK 01 MODE1/2352\n"
-        "    TITLE \"Data\"\n"
-        "    INDEX 01 00:00:00\n"
-        "FILE \"g (Track 2).bin\" BINARY\n"
-        "  TRACK 02 AUDIO\n"
-        "    TITLE \"First song\"\n"
-        "    FLAGS DCP\n"
-        "    INDEX 00 00:00:00\n"
-        "    INDEX 01 00:02:00\n"
-        "FILE \"g (Track 3).bin\" BINARY\n"
-        "  TRACK 03 AUDIO\n"
-        "    TITLE \"Second song\"\n"
-        "    ISRC USRC17607839\n"
-        "    FLAGS PRE\n"
-        "    INDEX 00 00:00:00\n"
-        "    INDEX 01 00:01:00\n"
-        "    INDEX 02 00:02:25\n";
+    static const char want[] = "CATALOG 0123456789012\n"
+                               "TITLE \"Fixture\"\n"
+                               "PERFORMER \"The Testers\"\n"
+                               "FILE \"g (Track 1).bin\" BINARY\n"
+                               "  TRACK 01 MODE1/2352\n"
+                               "    TITLE \"Data\"\n"
+                               "    INDEX 01 00:00:00\n"
+                               "FILE \"g (Track 2).bin\" BINARY\n"
+                               "  TRACK 02 AUDIO\n"
+                               "    TITLE \"First song\"\n"
+                               "    FLAGS DCP\n"
+                               "    INDEX 00 00:00:00\n"
+                               "    INDEX 01 00:02:00\n"
+                               "FILE \"g (Track 3).bin\" BINARY\n"
+                               "  TRACK 03 AUDIO\n"
+                               "    TITLE \"Second song\"\n"
+                               "    ISRC USRC17607839\n"
+                               "    FLAGS PRE\n"
+                               "    INDEX 00 00:00:00\n"
+                               "    INDEX 01 00:01:00\n"
+                               "    INDEX 02 00:02:25\n";
     struct disc_ctx ctx;
     struct disc *d;
     struct disc_write_opts o;
@@ -1391,8 +1393,9 @@ cu_split_merge(struct disc *d, const char *tag)
         CHECK_STR(md5[0][i], md5[1][i]);
         CHECK_STR(md5[0][i], md5[2][i]);
     }
-    if (disc_compare(&ctx, d, a, DISC_EQ_DATA | DISC_EQ_NO_SUB |
-                                     DISC_EQ_NO_CDTEXT_RAW) != 0)
+    if (disc_compare(&ctx, d, a,
+                     DISC_EQ_DATA | DISC_EQ_NO_SUB | DISC_EQ_NO_CDTEXT_RAW) !=
+        0)
         t_fail(__FILE__, __LINE__, "%s: written disc differs: %s", tag,
                ctx.msg);
     if (disc_compare(&ctx, a, b, DISC_EQ_DATA) != 0)
@@ -1493,22 +1496,21 @@ TEST(cue_write_nonstandard_session_gap)
     t_ctx(&ctx);
     /* Session 2 starts 12000 sectors after the lead-out, session 3 11400
      * (not the usual 6900), written as DIC-style length lines. */
-    REQUIRE(cu_write_text("in.cue",
-                          "REM SESSION 01\n"
-                          "FILE \"t1.bin\" BINARY\n"
-                          "  TRACK 01 AUDIO\n"
-                          "    INDEX 01 00:00:00\n"
-                          "REM LEAD-OUT 01:38:00\n"
-                          "REM SESSION 02\n"
-                          "FILE \"t2.bin\" BINARY\n"
-                          "  TRACK 02 MODE1/2352\n"
-                          "    INDEX 01 00:00:00\n"
-                          "REM LEAD-OUT 01:30:01\n"
-                          "REM SESSION 03\n"
-                          "REM LEAD-IN 00:59:74\n"
-                          "FILE \"t3.bin\" BINARY\n"
-                          "  TRACK 03 MODE1/2352\n"
-                          "    INDEX 01 00:00:00\n") == 0);
+    REQUIRE(cu_write_text("in.cue", "REM SESSION 01\n"
+                                    "FILE \"t1.bin\" BINARY\n"
+                                    "  TRACK 01 AUDIO\n"
+                                    "    INDEX 01 00:00:00\n"
+                                    "REM LEAD-OUT 01:38:00\n"
+                                    "REM SESSION 02\n"
+                                    "FILE \"t2.bin\" BINARY\n"
+                                    "  TRACK 02 MODE1/2352\n"
+                                    "    INDEX 01 00:00:00\n"
+                                    "REM LEAD-OUT 01:30:01\n"
+                                    "REM SESSION 03\n"
+                                    "REM LEAD-IN 00:59:74\n"
+                                    "FILE \"t3.bin\" BINARY\n"
+                                    "  TRACK 03 MODE1/2352\n"
+                                    "    INDEX 01 00:00:00\n") == 0);
     REQUIRE(cu_pattern_bin("t1.bin", 0, 300, DISC_MODE_AUDIO) == 0);
     REQUIRE(cu_pattern_bin("t2.bin", 12300, 300, DISC_MODE_MODE1) == 0);
     REQUIRE(cu_pattern_bin("t3.bin", 24000, 300, DISC_MODE_MODE1) == 0);
@@ -1539,18 +1541,16 @@ TEST(cue_meta_round_trips)
 
     t_ctx(&ctx);
     REQUIRE(cu_sparse("m.bin", 300LL * 2352) == 0);
-    REQUIRE(cu_write_text(
-                "m.cue",
-                "REM GENRE \"Hip Hop\"\n"
-                "REM ORIGINAL MEDIA-TYPE: CD\n"
-                "REM Ripping Tool: someripper 1.0\n"
-                "REM $Id: x.cue,v 1.1 $\n"
-                "REM REPLAYGAIN_ALBUM_GAIN -7.89 dB\n"
-                "REM LEAD-OUT 01:30:00\n"
-                "FILE \"m.bin\" BINARY\n"
-                "  TRACK 01 AUDIO\n"
-                "    REM REPLAYGAIN_TRACK_PEAK 0.988800\n"
-                "    INDEX 01 00:00:00\n") == 0);
+    REQUIRE(cu_write_text("m.cue", "REM GENRE \"Hip Hop\"\n"
+                                   "REM ORIGINAL MEDIA-TYPE: CD\n"
+                                   "REM Ripping Tool: someripper 1.0\n"
+                                   "REM $Id: x.cue,v 1.1 $\n"
+                                   "REM REPLAYGAIN_ALBUM_GAIN -7.89 dB\n"
+                                   "REM LEAD-OUT 01:30:00\n"
+                                   "FILE \"m.bin\" BINARY\n"
+                                   "  TRACK 01 AUDIO\n"
+                                   "    REM REPLAYGAIN_TRACK_PEAK 0.988800\n"
+                                   "    INDEX 01 00:00:00\n") == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "m.cue", NULL, &d));
     CHECK_STR("\"Hip Hop\"", disc_meta_get(d, "GENRE"));
     CHECK_STR("CD", disc_meta_get(d, "ORIGINAL MEDIA-TYPE"));
@@ -1594,7 +1594,8 @@ TEST(cue_cdtextfile_two_languages)
     CHECK_STR("United Cat Orchestra",
               disc_cdtext_get(d, 0, 0, DISC_CDTEXT_PERFORMER));
     CHECK_STR("Song of Joy", disc_cdtext_get(d, 0, 1, DISC_CDTEXT_TITLE));
-    CHECK_STR("Freudvolle N\xC3\xA4" "chte",
+    CHECK_STR("Freudvolle N\xC3\xA4"
+              "chte",
               disc_cdtext_get(d, 1, 0, DISC_CDTEXT_TITLE));
     CHECK(disc_features(d) & DISC_CAP_CDTEXT_LANGS);
     /* Written back: CDTEXTFILE with the very packs, text for block 0. */
@@ -1838,7 +1839,8 @@ TEST(cue_errors_name_file_and_line)
                                        "    INDEX 01 00:00:00\n"
                                        "  TRACK 02 AUDIO\n"
                                        "    INDEX 01 00:02:00\n") == 0);
-    CHECK_ERR(&ctx, DISC_E_RANGE, "short.cue:5: INDEX 01 of TRACK 02 at "
+    CHECK_ERR(&ctx, DISC_E_RANGE,
+              "short.cue:5: INDEX 01 of TRACK 02 at "
               "00:02:00 is beyond the end of FILE \"short.bin\"",
               disc_open_image(&ctx, "short.cue", NULL, &d));
     /* The last index exactly at the end: the track would be empty. */
@@ -1984,16 +1986,18 @@ cu_cdinfo(const char *cue, struct cu_info_track *t, int max, char *mcn)
     char *line, *save = NULL;
     int n = 0;
 
-    if (t_run(out, sizeof out, "cd-info --no-device-info --no-cddb "
-              "--no-disc-mode --cue-file '%s' 2>&1", cue) < 0)
+    if (t_run(out, sizeof out,
+              "cd-info --no-device-info --no-cddb "
+              "--no-disc-mode --cue-file '%s' 2>&1",
+              cue) < 0)
         return -1;
     mcn[0] = '\0';
     for (line = strtok_r(out, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         int num;
         char msf[16], lsn[16], type[16], green[8], copy[8], ch[8], pre[8];
-        int k = sscanf(line, " %d: %15s %15s %15s %7s %7s %7s %7s", &num,
-                       msf, lsn, type, green, copy, ch, pre);
+        int k = sscanf(line, " %d: %15s %15s %15s %7s %7s %7s %7s", &num, msf,
+                       lsn, type, green, copy, ch, pre);
         if (k >= 4 && msf[2] == ':' && n < max) {
             t[n].number = num;
             t[n].lsn = strtol(lsn, NULL, 10);
@@ -2027,8 +2031,7 @@ cu_check_cdinfo(const struct disc *d, const char *cue)
         CHECK_STR(disc_track_is_data(x) ? "data" : "audio", t[i].type);
         CHECK_STR(x->control & DISC_CTL_COPY ? "yes" : "no", t[i].copy);
         if (!disc_track_is_data(x))
-            CHECK_STR(x->control & DISC_CTL_PREEMPH ? "yes" : "no",
-                      t[i].pre);
+            CHECK_STR(x->control & DISC_CTL_PREEMPH ? "yes" : "no", t[i].pre);
     }
     CHECK_INT(170, t[n - 1].number);
     CHECK_INT(d->session[0].leadout, t[n - 1].lsn);
@@ -2055,9 +2058,9 @@ TEST(cue_cdinfo_reads_what_we_write)
     cu_check_cdinfo(c, "cdda.cue");
     disc_free(c);
     c = NULL;
-    REQUIRE_OK(&ctx, disc_open_image(
-                         &ctx, t_corpus_path("libcdio/isofs-m1.cue"), NULL,
-                         &c));
+    REQUIRE_OK(
+        &ctx,
+        disc_open_image(&ctx, t_corpus_path("libcdio/isofs-m1.cue"), NULL, &c));
     REQUIRE_OK(&ctx, disc_write(&ctx, c, &disc_fmt_cue, "iso.cue", NULL));
     cu_check_cdinfo(c, "iso.cue");
     {
@@ -2086,9 +2089,11 @@ TEST(cue_chdman_round_trip_same_bytes)
     d = fx_disc_mixed(&ctx);
     REQUIRE(d);
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, "m.cue", NULL, &ours));
-    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
+    REQUIRE(t_run(NULL, 0,
+                  "chdman createcd -i m.cue -o m.chd >/dev/null "
                   "2>&1") == 0);
-    REQUIRE(t_run(NULL, 0, "chdman extractcd -i m.chd -o back.cue -ob "
+    REQUIRE(t_run(NULL, 0,
+                  "chdman extractcd -i m.chd -o back.cue -ob "
                   "back.bin >/dev/null 2>&1") == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "back.cue", NULL, &back));
     REQUIRE(back->ntracks == ours->ntracks);
@@ -2122,8 +2127,7 @@ TEST(cue_peer_bchunk_drops_pregaps)
     d = fx_disc_mixed(&ctx);
     REQUIRE(d);
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, "m.cue", NULL, &ours));
-    REQUIRE(t_run(NULL, 0, "bchunk -w m.bin m.cue trk >/dev/null 2>&1") ==
-            0);
+    REQUIRE(t_run(NULL, 0, "bchunk -w m.bin m.cue trk >/dev/null 2>&1") == 0);
     /* Track 2: 150 pregap + 500 sectors; bchunk keeps 500. */
     CHECK_INT(44 + 500LL * 2352, t_file_size("trk02.wav"));
     CHECK_INT(650, disc_track_length(ours, 1));
@@ -2160,8 +2164,8 @@ TEST(cue_peer_chdman_drops_metadata)
 {
     struct disc_ctx ctx;
     struct disc *d, *ours = NULL, *again = NULL, *back = NULL;
-    static const char *const kept[] = { "CATALOG", "ISRC", "INDEX 02",
-                                        "TITLE", "FLAGS" };
+    static const char *const kept[] = { "CATALOG", "ISRC", "INDEX 02", "TITLE",
+                                        "FLAGS" };
     size_t i;
 
     NEED_TOOL("chdman");
@@ -2169,9 +2173,11 @@ TEST(cue_peer_chdman_drops_metadata)
     d = fx_disc_mixed(&ctx);
     REQUIRE(d);
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, "m.cue", NULL, &ours));
-    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
+    REQUIRE(t_run(NULL, 0,
+                  "chdman createcd -i m.cue -o m.chd >/dev/null "
                   "2>&1") == 0);
-    REQUIRE(t_run(NULL, 0, "chdman extractcd -i m.chd -o back.cue -ob "
+    REQUIRE(t_run(NULL, 0,
+                  "chdman extractcd -i m.chd -o back.cue -ob "
                   "back.bin >/dev/null 2>&1") == 0);
     REQUIRE(mkdir("o", 0755) == 0);
     REQUIRE_OK(&ctx, cu_write_read(&ctx, ours, "o/again.cue", NULL, &again));
@@ -2179,8 +2185,10 @@ TEST(cue_peer_chdman_drops_metadata)
         CHECK(cu_count("m.cue", kept[i]) >= 1);
         CHECK(cu_count("o/again.cue", kept[i]) >= 1);
         if (cu_count("back.cue", kept[i]) != 0)
-            t_fail(__FILE__, __LINE__, "chdman now keeps %s: update "
-                   "docs/formats/cue.md", kept[i]);
+            t_fail(__FILE__, __LINE__,
+                   "chdman now keeps %s: update "
+                   "docs/formats/cue.md",
+                   kept[i]);
     }
     CHECK_OK(&ctx, disc_compare(&ctx, ours, again, DISC_EQ_DATA));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "back.cue", NULL, &back));
@@ -2203,31 +2211,29 @@ TEST(cue_peer_toc2cue_drops_catalog_isrc)
     NEED_TOOL("toc2cue");
     t_ctx(&ctx);
     REQUIRE(cu_pattern_bin("a.bin", 0, 302, DISC_MODE_AUDIO) == 0);
-    REQUIRE(cu_write_text("t.toc",
-                          "CD_DA\n"
-                          "CATALOG \"0000010271955\"\n"
-                          "TRACK AUDIO\n"
-                          "ISRC \"USRC17607839\"\n"
-                          "COPY\n"
-                          "FILE \"a.bin\" 0 00:02:00\n"
-                          "TRACK AUDIO\n"
-                          "ISRC \"GBAYE0000001\"\n"
-                          "PRE_EMPHASIS\n"
-                          "FILE \"a.bin\" 00:02:00 00:02:02\n") == 0);
+    REQUIRE(cu_write_text("t.toc", "CD_DA\n"
+                                   "CATALOG \"0000010271955\"\n"
+                                   "TRACK AUDIO\n"
+                                   "ISRC \"USRC17607839\"\n"
+                                   "COPY\n"
+                                   "FILE \"a.bin\" 0 00:02:00\n"
+                                   "TRACK AUDIO\n"
+                                   "ISRC \"GBAYE0000001\"\n"
+                                   "PRE_EMPHASIS\n"
+                                   "FILE \"a.bin\" 00:02:00 00:02:02\n") == 0);
     REQUIRE(t_run(NULL, 0, "toc2cue t.toc peer.cue >/dev/null 2>&1") == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "peer.cue", NULL, &peer));
     /* The same disc, as our sheet states it. */
-    REQUIRE(cu_write_text("ours.cue",
-                          "CATALOG 0000010271955\n"
-                          "FILE \"a.bin\" BINARY\n"
-                          "  TRACK 01 AUDIO\n"
-                          "    ISRC USRC17607839\n"
-                          "    FLAGS DCP\n"
-                          "    INDEX 01 00:00:00\n"
-                          "  TRACK 02 AUDIO\n"
-                          "    ISRC GBAYE0000001\n"
-                          "    FLAGS PRE\n"
-                          "    INDEX 01 00:02:00\n") == 0);
+    REQUIRE(cu_write_text("ours.cue", "CATALOG 0000010271955\n"
+                                      "FILE \"a.bin\" BINARY\n"
+                                      "  TRACK 01 AUDIO\n"
+                                      "    ISRC USRC17607839\n"
+                                      "    FLAGS DCP\n"
+                                      "    INDEX 01 00:00:00\n"
+                                      "  TRACK 02 AUDIO\n"
+                                      "    ISRC GBAYE0000001\n"
+                                      "    FLAGS PRE\n"
+                                      "    INDEX 01 00:02:00\n") == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "ours.cue", NULL, &ours));
     /* Layout and data agree... */
     REQUIRE(peer->ntracks == 2);
@@ -2299,8 +2305,8 @@ TEST(cue_oom)
     REQUIRE(d);
     CHECK(k > 20);
     /* A second language block makes the writer produce a CDTEXTFILE. */
-    REQUIRE_OK(&ctx, disc_cdtext_set(&ctx, d, 1, 0, DISC_CDTEXT_TITLE,
-                                     "Volles Haus"));
+    REQUIRE_OK(
+        &ctx, disc_cdtext_set(&ctx, d, 1, 0, DISC_CDTEXT_TITLE, "Volles Haus"));
     REQUIRE(mkdir("o", 0755) == 0);
     for (pass = 0; pass < 2; pass++) {
         memset(&o, 0, sizeof o);
@@ -2317,8 +2323,10 @@ TEST(cue_oom)
             }
             if (r != DISC_E_NOMEM || t_exists("o/y.cue") ||
                 cu_dir_has("o", ".tmp-")) {
-                t_fail(__FILE__, __LINE__, "write %d, allocation %ld: %d "
-                       "%s", pass, k, r, ctx.msg);
+                t_fail(__FILE__, __LINE__,
+                       "write %d, allocation %ld: %d "
+                       "%s",
+                       pass, k, r, ctx.msg);
                 break;
             }
         }
