@@ -28,7 +28,8 @@ done
 # ISRCs and CD-TEXT, as one raw BIN + CUE (DIR/disc.cue).
 gen() {
     local dir=$1 mb=$2 n=13 i
-    local data_mb=$((mb / 7)) audio_s
+    local data_mb audio_s
+    data_mb=$((mb / 7))
     audio_s=$(( (mb - data_mb) * 1024 * 1024 / 176400 / n ))
     [ -f "$dir/disc.cue" ] && return 0
     rm -rf "$dir" && mkdir -p "$dir/iso"
@@ -103,7 +104,7 @@ ratio() { if [ "$1" = NA ] || [ "$2" = NA ]; then echo NA; else echo "scale=2; $
 
 rows=()
 row() { # op discarc-result ref-name ref-result target
-    local op=$1 a=$2 rname=$3 b=$4 target=$5
+    local op=$1 a=$2 rname=$3 b=$4 target=$5 aw ac ar bw bc_ br
     read -r aw ac ar <<<"$a"
     read -r bw bc_ br <<<"$b"
     local r; r=$(ratio "$aw" "$bw")
@@ -119,7 +120,8 @@ row() { # op discarc-result ref-name ref-result target
 }
 
 run_suite() { # dir label
-    local dir=$1 label=$2 bin="$dir/disc.bin" size
+    local dir=$1 label=$2
+    local bin="$dir/disc.bin" size
     size=$(stat -c %s "$bin")
     echo "== $label: $(echo "scale=1; $size / 1048576" | bc) MB image, $RUNS runs + warm-up"
     "$D" -q convert "$dir/disc.cue" "$dir/disc.ccd" --force --lossy >/dev/null 2>&1
@@ -168,7 +170,7 @@ run_suite() { # dir label
     fi
     if need ccd2iso; then
         row "$label ccd2iso (peer)" \
-            "$(meas ccd2iso "ccd2iso '$dir/disc.img' '$W/out/x.iso' >/dev/null")" \
+            "$(meas ccd2iso "ccd2iso '$dir/disc.img' '$W/out/x.iso' >/dev/null 2>&1; test -s '$W/out/x.iso'")" \
             "cp" "$cp_r" -
     fi
     if need mdf2iso; then

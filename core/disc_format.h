@@ -143,6 +143,8 @@ struct disc_extent {
     int64_t sub_offset;
 };
 
+/* Swaps the bytes of every 16-bit word (big- <-> little-endian audio). */
+void disc_swap16(uint8_t *p, size_t n);
 /* Bytes of stored main data per sector for a layout (2352, 2048 ...). */
 uint32_t disc_data_size(enum disc_data_layout l);
 /* The generated-sector kind matching a track mode. */

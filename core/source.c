@@ -177,8 +177,8 @@ unmapped_mode(const struct disc *d, disc_lba lba, uint32_t *run,
     return -1;
 }
 
-static void
-swap16(uint8_t *p, size_t n)
+void
+disc_swap16(uint8_t *p, size_t n)
 {
     size_t i;
     for (i = 0; i + 1 < n; i += 2) {
@@ -245,7 +245,7 @@ read_extent(struct disc_ctx *ctx, const struct disc *d,
         for (i = 0; i < n; i++) {
             uint8_t *s = main + (size_t)i * DISC_SECTOR_RAW;
             if (e->flags & DISC_EXT_SWAP)
-                swap16(s, DISC_SECTOR_RAW);
+                disc_swap16(s, DISC_SECTOR_RAW);
             /* Only data sectors are scrambled on the disc; audio sectors
              * have no sync pattern. */
             if ((e->flags & DISC_EXT_SCRAMBLED) &&

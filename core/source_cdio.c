@@ -137,17 +137,6 @@ cdsrc_close(struct disc_source *base)
     disc_free_mem(s);
 }
 
-static void
-cdsrc_swap16(uint8_t *p, size_t n)
-{
-    size_t i;
-    for (i = 0; i + 1 < n; i += 2) {
-        uint8_t t = p[i];
-        p[i] = p[i + 1];
-        p[i + 1] = t;
-    }
-}
-
 /* Tells the caller about one sector; returns 1 when a callback took it
  * (the read goes on, zero-filled), 0 when nobody listens (the read must
  * fail instead: the library never hides a bad sector). */
@@ -404,7 +393,7 @@ cdsrc_read_audio(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
         if (r < 0)
             return r;
         if (s->swap_audio)
-            cdsrc_swap16(p, (size_t)(b - a + 1) * DISC_SECTOR_RAW);
+            disc_swap16(p, (size_t)(b - a + 1) * DISC_SECTOR_RAW);
     }
     memcpy(out, s->buf + shift, (size_t)n * DISC_SECTOR_RAW);
     return 0;
