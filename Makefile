@@ -84,7 +84,7 @@ samples: $(MKSAMPLE)
 
 # Runs the suite once with this build.
 test: all $(TESTRUN) samples
-	DISCARC_SRCDIR=$(CURDIR) DISCARC_BIN=$(CURDIR)/$(CLI) $(TESTRUN) $(T)
+	DISCARC_SRCDIR=$(CURDIR) DISCARC_BIN=$(CURDIR)/$(CLI) $(TESTRUN) -j2 $(T)
 
 # Everything `make check` needs: -Werror builds with gcc and clang, the
 # suite under AddressSanitizer+UBSan, valgrind, static analysis.

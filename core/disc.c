@@ -605,8 +605,10 @@ disc_features(const struct disc *d)
             f |= DISC_CAP_ISRC_MCN;
         if (t->index[0] != t->index[1] || t->last_index > 1)
             f |= DISC_CAP_INDEXES;
+        /* Mixed is what every format can say; formless, Form 1 and
+         * Form 2 are declarations only some can keep. */
         if (t->mode == DISC_MODE_MODE2_FORM1 ||
-            t->mode == DISC_MODE_MODE2_FORM2)
+            t->mode == DISC_MODE_MODE2_FORM2 || t->mode == DISC_MODE_MODE2)
             f |= DISC_CAP_MODE2_FORM;
     }
     if (d->track[0].index[1] > 0 && d->track[0].index[0] < d->track[0].index[1])

@@ -44,21 +44,21 @@ suite() { # name, command...
 }
 
 stage build-gcc make -j"$jobs" EXTRA_CFLAGS=-Werror all build/tests/run samples
-suite tests env DISCARC_BIN="$PWD/build/discarc" build/tests/run
+suite tests env DISCARC_BIN="$PWD/build/discarc" build/tests/run -j"$jobs"
 stage build-clang make -j"$jobs" CC=clang BUILD=build-clang \
     EXTRA_CFLAGS=-Werror all build-clang/tests/run
 stage build-san make -j"$jobs" BUILD=build-san SAN=1 EXTRA_CFLAGS=-Werror \
     all build-san/tests/run
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    suite asan env DISCARC_BIN="$PWD/build-san/discarc" build-san/tests/run
+    suite asan env DISCARC_BIN="$PWD/build-san/discarc" build-san/tests/run -j"$jobs"
 stage build-vg make -j"$jobs" BUILD=build-vg OPT="-O0 -g" all build-vg/tests/run
 if command -v valgrind >/dev/null 2>&1; then
     vg_tests=$(build-vg/tests/run -l | grep -vE "${VALGRIND_SKIP:-^(peer_|tool_)}")
     # shellcheck disable=SC2086
     suite valgrind env DISCARC_BIN="$PWD/build-vg/discarc" \
         valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        --error-exitcode=99 build-vg/tests/run $vg_tests
+        --error-exitcode=99 build-vg/tests/run -j"$jobs" $vg_tests
 else
     echo "FAIL valgrind:missing (install valgrind)" | tee -a "$res"
 fi

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -42,6 +43,8 @@ static const char *t_current;
 
 #define T_SKIP_STATUS 77
 #define T_TIMEOUT 300
+#define T_MAXJOBS 16
+#define T_SLOW 2.0 /* seconds: longer tests show their time */
 
 void
 t_fail(const char *file, int line, const char *fmt, ...)
@@ -260,13 +263,20 @@ main(int argc, char **argv)
     const char *tmp = getenv("TMPDIR");
     size_t i, npass = 0, nfail = 0, nskip = 0;
     struct stat st;
-    int keep = 0;
+    int keep = 0, jobs = 1;
 
     for (i = 1; i < (size_t)argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             t_verbose = 1;
         else if (strcmp(argv[i], "-k") == 0)
             keep = 1;
+        else if (strncmp(argv[i], "-j", 2) == 0) {
+            jobs = atoi(argv[i][2] ? argv[i] + 2 : "2");
+            if (jobs < 1)
+                jobs = 1;
+            if (jobs > T_MAXJOBS)
+                jobs = T_MAXJOBS;
+        }
         else if (strcmp(argv[i], "-l") == 0) {
             for (i = 0; i < sizeof t_all / sizeof t_all[0]; i++)
                 printf("%s\n", t_all[i].name);
@@ -292,54 +302,125 @@ main(int argc, char **argv)
     if (!tmp)
         tmp = "/tmp";
 
-    for (i = 0; i < sizeof t_all / sizeof t_all[0]; i++) {
-        char dir[4096];
-        pid_t pid;
-        int status;
+    /* Up to `jobs` tests run at once, each in its own process with its
+     * output captured in its folder and printed when it ends, so lines
+     * never interleave. */
+    {
+        struct running {
+            pid_t pid;
+            size_t test;
+            char dir[4096];
+            struct timespec t0;
+        } run[T_MAXJOBS];
+        size_t next = 0, active = 0;
+        int k;
 
-        if (!t_wanted(argc, argv, t_all[i].name))
-            continue;
-        snprintf(dir, sizeof dir, "%s/discarc-test-%s-XXXXXX", tmp,
-                 t_all[i].name);
-        if (!mkdtemp(dir)) {
-            perror("mkdtemp");
-            return 2;
+        memset(run, 0, sizeof run);
+        for (;;) {
+            while (active < (size_t)jobs) {
+                struct running *r = NULL;
+                while (next < sizeof t_all / sizeof t_all[0] &&
+                       !t_wanted(argc, argv, t_all[next].name))
+                    next++;
+                if (next >= sizeof t_all / sizeof t_all[0])
+                    break;
+                for (k = 0; k < jobs; k++)
+                    if (!run[k].pid) {
+                        r = &run[k];
+                        break;
+                    }
+                if (!r)
+                    break; /* cannot happen: active < jobs */
+                r->test = next++;
+                snprintf(r->dir, sizeof r->dir, "%s/discarc-test-%s-XXXXXX",
+                         tmp, t_all[r->test].name);
+                if (!mkdtemp(r->dir)) {
+                    perror("mkdtemp");
+                    return 2;
+                }
+                fflush(stdout);
+                fflush(stderr);
+                clock_gettime(CLOCK_MONOTONIC, &r->t0);
+                r->pid = fork();
+                if (r->pid < 0) {
+                    perror("fork");
+                    return 2;
+                }
+                if (r->pid == 0) {
+                    char logp[4200];
+                    t_current = t_all[r->test].name;
+                    snprintf(logp, sizeof logp, "%s.log", r->dir);
+                    if (chdir(r->dir) != 0 || !freopen(logp, "w", stdout) ||
+                        dup2(fileno(stdout), 2) < 0)
+                        _exit(2);
+                    setvbuf(stdout, NULL, _IOLBF, 0);
+                    alarm(T_TIMEOUT);
+                    t_all[r->test].fn();
+                    fflush(stdout);
+                    fflush(stderr);
+                    exit(t_nfail ? 1 : 0);
+                }
+                active++;
+            }
+            if (!active)
+                break;
+            {
+                int status;
+                pid_t pid = wait(&status);
+                struct running *r = NULL;
+                struct timespec t1;
+                double secs;
+                char logp[4200], *log;
+
+                if (pid < 0) {
+                    if (errno == EINTR)
+                        continue;
+                    perror("wait");
+                    return 2;
+                }
+                for (k = 0; k < jobs; k++)
+                    if (run[k].pid == pid)
+                        r = &run[k];
+                if (!r)
+                    continue;
+                active--;
+                r->pid = 0;
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                secs = (double)(t1.tv_sec - r->t0.tv_sec) +
+                       (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e9;
+                snprintf(logp, sizeof logp, "%s.log", r->dir);
+                log = t_slurp(logp, NULL);
+                if (log) {
+                    fputs(log, stdout);
+                    free(log);
+                }
+                remove(logp);
+                if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                    if (secs >= T_SLOW)
+                        printf("PASS %s (%.1f s)\n", t_all[r->test].name,
+                               secs);
+                    else
+                        printf("PASS %s\n", t_all[r->test].name);
+                    npass++;
+                } else if (WIFEXITED(status) &&
+                           WEXITSTATUS(status) == T_SKIP_STATUS) {
+                    nskip++;
+                } else {
+                    if (WIFSIGNALED(status))
+                        printf("FAIL %s (signal %d, kept %s)\n",
+                               t_all[r->test].name, WTERMSIG(status), r->dir);
+                    else
+                        printf("FAIL %s (kept %s)\n", t_all[r->test].name,
+                               r->dir);
+                    nfail++;
+                    fflush(stdout);
+                    continue; /* a failed test's folder is always kept */
+                }
+                fflush(stdout);
+                if (!keep)
+                    nftw(r->dir, t_rm, 16, FTW_DEPTH | FTW_PHYS);
+            }
         }
-        fflush(stdout);
-        fflush(stderr);
-        pid = fork();
-        if (pid < 0) {
-            perror("fork");
-            return 2;
-        }
-        if (pid == 0) {
-            t_current = t_all[i].name;
-            if (chdir(dir) != 0)
-                _exit(2);
-            alarm(T_TIMEOUT);
-            t_all[i].fn();
-            fflush(stdout);
-            fflush(stderr);
-            exit(t_nfail ? 1 : 0);
-        }
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-            printf("PASS %s\n", t_all[i].name);
-            npass++;
-        } else if (WIFEXITED(status) && WEXITSTATUS(status) == T_SKIP_STATUS) {
-            nskip++;
-        } else {
-            if (WIFSIGNALED(status))
-                printf("FAIL %s (signal %d)\n", t_all[i].name,
-                       WTERMSIG(status));
-            else
-                printf("FAIL %s (kept %s)\n", t_all[i].name, dir);
-            nfail++;
-            continue; /* a failed test's folder is always kept */
-        }
-        if (!keep)
-            nftw(dir, t_rm, 16, FTW_DEPTH | FTW_PHYS);
     }
     if (nskip)
         printf("%zu skipped\n", nskip);
