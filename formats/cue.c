@@ -1,10 +1,10 @@
-/* cue.c - CUE sheet with BIN files: a reader for every common dialect
- * (CDRWin, EAC, redump, cdrdao toc2cue, chdman, hand-written) and a
- * writer (one BIN or redump per-track BINs, raw or cooked).
+/* cue.c - CUE sheets with BIN files: read every dialect, write one or split.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: FORMATS.md sections 1.1, 3 (CUE), 6.5 (CDTEXTFILE), 7.1-7.5,
- * 9.1; CDRWin user guide (cue sheet commands and their rules); the FLAC
- * cue sheet rules exercised by xiph/flac test/cuesheets; docs/formats/cue.md.
+ * 9.1; the cue sheet rules exercised by xiph/flac test/cuesheets (FLAC's
+ * grabbag cuesheet parser); docs/formats/cue.md.
+ * Dialects: CDRWin, EAC (every gap style), redump split, DIC/Aaru
+ * multi-session, cdrdao toc2cue, chdman, hand-written sheets.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -522,22 +522,16 @@ cue_cmd_track(struct cue_parse *p, char *rest)
         return cue_err(p, DISC_E_FORMAT, "TRACK has no number");
     if (!cue_all_digits(num) || strlen(num) > 3)
         return cue_err(p, DISC_E_FORMAT,
-                       "TRACK number \"%.20s\" is not a "
-                       "number",
-                       num);
+                       "TRACK number \"%.20s\" is not a number", num);
     n = strtol(num, NULL, 10);
     if (n < 1 || n > DISC_MAX_TRACKS)
         return cue_err(p, DISC_E_FORMAT,
-                       "TRACK number %ld is out of range "
-                       "(01-99)",
-                       n);
+                       "TRACK number %ld is out of range (01-99)", n);
     if (!type)
         return cue_err(p, DISC_E_FORMAT, "TRACK %02ld has no datatype", n);
     if (*rest)
         return cue_err(p, DISC_E_FORMAT,
-                       "unexpected \"%.40s\" after the "
-                       "datatype",
-                       rest);
+                       "unexpected \"%.40s\" after the datatype", rest);
     r = cue_track_done(p);
     if (r < 0)
         return r;
@@ -594,22 +588,16 @@ cue_cmd_index(struct cue_parse *p, char *rest)
         return cue_err(p, DISC_E_FORMAT, "INDEX has no number");
     if (!cue_all_digits(num) || strlen(num) > 3)
         return cue_err(p, DISC_E_FORMAT,
-                       "INDEX number \"%.20s\" is not a "
-                       "number",
-                       num);
+                       "INDEX number \"%.20s\" is not a number", num);
     n = strtol(num, NULL, 10);
     if (n > DISC_MAX_INDEX)
         return cue_err(p, DISC_E_FORMAT,
-                       "INDEX number %ld is out of range "
-                       "(00-99)",
-                       n);
+                       "INDEX number %ld is out of range (00-99)", n);
     if (!tm)
         return cue_err(p, DISC_E_FORMAT, "INDEX %02ld has no time", n);
     if (*rest)
         return cue_err(p, DISC_E_FORMAT,
-                       "unexpected \"%.40s\" after the "
-                       "INDEX time",
-                       rest);
+                       "unexpected \"%.40s\" after the INDEX time", rest);
     r = cue_time(p, "INDEX", tm, &time);
     if (r < 0)
         return r;
@@ -637,7 +625,7 @@ cue_cmd_index(struct cue_parse *p, char *rest)
                        disc_format_msf(f->last_time, b, sizeof b));
     }
     /* The first index of the sheet is where the disc starts: data before
-     * it would belong to no track (CDRWin and FLAC reject this too). */
+     * it would belong to no track (FLAC rejects this too). */
     if (p->ntrack == 1 && t->nindex == 0 && time != 0) {
         char a[16];
         return cue_err(p, DISC_E_FORMAT,
@@ -678,9 +666,7 @@ cue_cmd_gap(struct cue_parse *p, char *rest, int post)
         return r;
     if (*rest)
         return cue_err(p, DISC_E_FORMAT,
-                       "unexpected \"%.40s\" after the "
-                       "%s time",
-                       rest, what);
+                       "unexpected \"%.40s\" after the %s time", rest, what);
     if (post) {
         if (t->postgap_seen)
             return cue_err(p, DISC_E_FORMAT, "POSTGAP given twice");
@@ -692,8 +678,7 @@ cue_cmd_gap(struct cue_parse *p, char *rest, int post)
     } else {
         if (t->nindex)
             return cue_err(p, DISC_E_FORMAT,
-                           "PREGAP must come before the "
-                           "track's first INDEX");
+                           "PREGAP must come before the track's first INDEX");
         if (t->pregap)
             return cue_err(p, DISC_E_FORMAT, "PREGAP given twice");
         t->pregap = len;
@@ -744,8 +729,7 @@ cue_cmd_flags(struct cue_parse *p, char *rest)
                        t->number);
     if (t->nindex)
         return cue_err(p, DISC_E_FORMAT,
-                       "FLAGS must come before the "
-                       "track's first INDEX");
+                       "FLAGS must come before the track's first INDEX");
     t->flags_seen = 1;
     while ((tok = cue_token(&rest)) != NULL) {
         if (strcasecmp(tok, "DCP") == 0)
@@ -788,8 +772,7 @@ cue_cmd_isrc(struct cue_parse *p, char *rest)
                        t->number);
     if (t->nindex)
         return cue_err(p, DISC_E_FORMAT,
-                       "ISRC must come before the "
-                       "track's first INDEX");
+                       "ISRC must come before the track's first INDEX");
     t->isrc_seen = 1;
     if (!n)
         return cue_err(p, DISC_E_FORMAT, "ISRC has no code");
@@ -834,23 +817,17 @@ cue_cmd_session(struct cue_parse *p, const char *arg)
     int r;
 
     if (!arg || !cue_all_digits(arg) || strlen(arg) > 3)
-        return cue_err(p, DISC_E_FORMAT,
-                       "REM SESSION needs a session "
-                       "number");
+        return cue_err(p, DISC_E_FORMAT, "REM SESSION needs a session number");
     n = strtol(arg, NULL, 10);
     if (p->ntrack == 0) {
         if (n != 1)
             return cue_err(p, DISC_E_FORMAT,
-                           "session %02ld before any "
-                           "track of session 01",
-                           n);
+                           "session %02ld before any track of session 01", n);
         return 0;
     }
     if (n != p->session + 1)
         return cue_err(p, DISC_E_FORMAT,
-                       "REM SESSION %02ld follows session "
-                       "%02d",
-                       n, p->session);
+                       "REM SESSION %02ld follows session %02d", n, p->session);
     if (!p->session_first[p->session])
         return cue_err(p, DISC_E_FORMAT, "session %02d has no track",
                        p->session);
@@ -893,9 +870,7 @@ cue_rem_gap(struct cue_parse *p, const char *key, const char *value)
     if ((which == 0 && g->leadout >= 0) || (which == 1 && g->leadin >= 0) ||
         (which == 2 && g->pregap >= 0))
         return cue_err(p, DISC_E_FORMAT,
-                       "REM %s given twice for one "
-                       "session gap",
-                       key);
+                       "REM %s given twice for one session gap", key);
     if (which == 0)
         g->leadout = len;
     else if (which == 1)
@@ -930,9 +905,7 @@ cue_cmd_rem(struct cue_parse *p, const char *body)
     } else if (strcmp(key, "SINGLE-DENSITY") == 0 ||
                strcmp(key, "HIGH-DENSITY") == 0) {
         r = cue_err(p, DISC_E_UNSUPPORTED,
-                    "GD-ROM sheets (REM %s AREA) "
-                    "are not supported",
-                    key);
+                    "GD-ROM sheets (REM %s AREA) are not supported", key);
     } else {
         r = cue_meta(p, key, value);
     }
@@ -1561,8 +1534,7 @@ cue_apply_cdt(struct cue_parse *p)
                 if (cur && !cue_text_same(cur, v))
                     disc_warn(p->ctx,
                               "%s: CD-TEXT %s of %s%.0d differs "
-                              "between the sheet and CDTEXTFILE; the file "
-                              "wins",
+                              "between the sheet and CDTEXTFILE; the file wins",
                               p->path,
                               disc_cdtext_field_name((enum disc_cdtext_field)f),
                               t ? "track " : "the disc", t);
@@ -1623,9 +1595,7 @@ cue_build(struct cue_parse *p)
     for (s = 0; s < d->nsessions; s++)
         if (!d->session[s].number)
             return disc_error(p->ctx, DISC_E_FORMAT,
-                              "%s: session %d has "
-                              "no track",
-                              p->path, s + 1);
+                              "%s: session %d has no track", p->path, s + 1);
     return 0;
 }
 
@@ -2263,9 +2233,8 @@ cue_scms(const struct disc *d, int number)
  * standard one (they must not spell DIC's constant triple, which readers
  * take as "standard"). */
 static void
-cue_gap_lines(struct cue_buf *b, int s, int32_t gap, int32_t *lo, int32_t *li)
+cue_gap_lines(int s, int32_t gap, int32_t *lo, int32_t *li)
 {
-    (void)b;
     *li = CUE_LEADIN;
     *lo = gap - CUE_LEADIN - DISC_PREGAP;
     if (*lo < 0) {
@@ -2309,7 +2278,7 @@ cue_sheet(struct disc_ctx *ctx, const struct disc *d,
                                   : CUE_LEADOUT_N + CUE_LEADIN + DISC_PREGAP;
                 if (o->split) {
                     if (gap != std) {
-                        cue_gap_lines(b, t->session, gap, &lo, &li);
+                        cue_gap_lines(t->session, gap, &lo, &li);
                         cue_put(b, "REM LEAD-OUT %s",
                                 disc_format_msf(lo, m, sizeof m));
                         cue_put(b, "REM SESSION %02d", t->session);
@@ -2471,8 +2440,7 @@ cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     b.eol = o->crlf ? "\r\n" : "\n";
     if (o->split && o->merge)
         return disc_error(ctx, DISC_E_ARG,
-                          "--split and --merge exclude "
-                          "each other");
+                          "--split and --merge exclude each other");
     pl = disc_calloc(1, sizeof *pl);
     if (!pl)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");

@@ -1,10 +1,10 @@
-/* test_cue.c - the CUE reader and writer: every sheet of the public
- * corpus, the dialects (EAC gap styles, redump split, multi-session,
- * CDTEXTFILE, MOTOROLA, CDG), round trips, independent readers (cd-info,
- * chdman) and what peer tools (bchunk, chdman, toc2cue) lose.
+/* test_cue.c - tests of the CUE reader and writer (formats/cue.c).
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: FORMATS.md sections 3, 6.5, 7.1-7.5, 9.1, 9.3;
- * docs/formats/cue.md.
+ * docs/formats/cue.md.  Covered: every sheet of the public corpus, the
+ * dialects (EAC gap styles, redump split, multi-session, CDTEXTFILE,
+ * MOTOROLA, CDG), round trips, independent readers (cd-info, chdman) and
+ * what peer tools (bchunk, chdman, toc2cue) lose.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -515,14 +515,12 @@ TEST(cue_corpus_every_bad_sheet_is_rejected_at_its_line)
         snprintf(want, sizeof want, "%s:%u:", cu_base(b->name), b->line);
         if (r != DISC_E_FORMAT)
             t_fail(__FILE__, __LINE__,
-                   "%s: expected DISC_E_FORMAT, got %d "
-                   "(%s)",
-                   b->name, r, ctx.msg);
+                   "%s: expected DISC_E_FORMAT, got %d (%s)", b->name, r,
+                   ctx.msg);
         else if (!strstr(ctx.msg, want) || !strstr(ctx.msg, b->why))
             t_fail(__FILE__, __LINE__,
-                   "%s: message \"%s\" lacks \"%s\" or "
-                   "\"%s\"",
-                   b->name, ctx.msg, want, b->why);
+                   "%s: message \"%s\" lacks \"%s\" or \"%s\"", b->name,
+                   ctx.msg, want, b->why);
         else
             n++;
         disc_free(d);
@@ -592,15 +590,13 @@ TEST(cue_corpus_templates_name_the_unknown_mode)
     NEED_CORPUS();
     t_ctx(&ctx);
     CHECK_ERR(&ctx, DISC_E_FORMAT,
-              "Headcandy.cue:3: TRACK 01: unknown "
-              "datatype \"MODEx/2xxx\"",
+              "Headcandy.cue:3: TRACK 01: unknown datatype \"MODEx/2xxx\"",
               disc_open_image(&ctx,
                               t_corpus_path("cuetools.net/Headcandy/"
                                             "Headcandy.cue"),
                               NULL, &d));
     CHECK_ERR(&ctx, DISC_E_FORMAT,
-              "1.cue:2: TRACK 01: unknown datatype "
-              "\"MODEx/2xxx\"",
+              "1.cue:2: TRACK 01: unknown datatype \"MODEx/2xxx\"",
               disc_open_image(&ctx,
                               t_corpus_path("cuetools.net/Circuitry/1.cue"),
                               NULL, &d));
@@ -627,8 +623,7 @@ TEST(cue_corpus_flac_good005_needs_only_a_file)
     NEED_CORPUS();
     t_ctx(&ctx);
     CHECK_ERR(&ctx, DISC_E_FORMAT,
-              "good.005.quoted.isrc.cue:1: TRACK before "
-              "any FILE",
+              "good.005.quoted.isrc.cue:1: TRACK before any FILE",
               disc_open_image(&ctx,
                               t_corpus_path("flac/good.005.quoted.isrc.cue"),
                               &disc_fmt_cue, &d));
@@ -786,6 +781,30 @@ cu_eac_len(const struct disc *s, const char *style, int k)
     return end - t->index[1];
 }
 
+/* First LBA of the k-th FILE of an EAC per-track sheet (see above). */
+static disc_lba
+cu_eac_start(const struct disc *s, const char *style, int k)
+{
+    return strstr(style, "corrected") ? s->track[k].index[0]
+                                      : s->track[k].index[1];
+}
+
+/* Marks the first sector of a (sparse) WAV with a byte value. */
+static int
+cu_mark(const char *path, uint8_t v)
+{
+    uint8_t sec[DISC_SECTOR_RAW];
+    int fd = open(path, O_WRONLY), r;
+
+    if (fd < 0)
+        return -1;
+    memset(sec, v, sizeof sec);
+    r = pwrite(fd, sec, sizeof sec, 44) == (ssize_t)sizeof sec ? 0 : -1;
+    if (close(fd) != 0)
+        r = -1;
+    return r;
+}
+
 TEST(cue_eac_gap_styles_give_one_layout)
 {
     static const char *const styles[] = { "noncompliant", "currentgap",
@@ -812,7 +831,7 @@ TEST(cue_eac_gap_styles_give_one_layout)
     for (i = 0; i < sizeof styles / sizeof styles[0]; i++) {
         char sheet[256], *text, *line, *save = NULL;
         struct disc *d = NULL;
-        int k = 0;
+        int k = 0, n;
 
         snprintf(sheet, sizeof sheet, "whipper/surferrosa.eac.%s.cue",
                  styles[i]);
@@ -821,11 +840,12 @@ TEST(cue_eac_gap_styles_give_one_layout)
         snprintf(path, sizeof path, "%s/%s", styles[i], cu_base(sheet));
         cu_mkdirs(path);
         {
-            size_t n;
-            char *raw = t_slurp(t_corpus_path(sheet), &n);
-            REQUIRE(raw && t_write_file(path, raw, n) == 0);
+            size_t len;
+            char *raw = t_slurp(t_corpus_path(sheet), &len);
+            REQUIRE(raw && t_write_file(path, raw, len) == 0);
             free(raw);
         }
+        /* Each WAV cut as the style cuts it, its first sector marked. */
         for (line = strtok_r(text, "\r\n", &save); line;
              line = strtok_r(NULL, "\r\n", &save)) {
             char name[512], type[16], file[800];
@@ -833,6 +853,7 @@ TEST(cue_eac_gap_styles_give_one_layout)
                 continue;
             snprintf(file, sizeof file, "%s/%s", styles[i], name);
             REQUIRE(cu_wav(file, cu_eac_len(single, styles[i], k)) == 0);
+            REQUIRE(cu_mark(file, (uint8_t)(0x80 + k)) == 0);
             k++;
         }
         free(text);
@@ -842,10 +863,19 @@ TEST(cue_eac_gap_styles_give_one_layout)
             t_fail(__FILE__, __LINE__, "%s: %s", styles[i], ctx.msg);
             continue;
         }
-        /* Same tracks, indexes, lengths, ISRCs, CD-TEXT, metadata and
-         * (silent) sector data as the single-file rip. */
-        if (disc_compare(&ctx, single, d, DISC_EQ_DATA) != 0)
+        /* Same tracks, indexes, lengths, ISRCs, CD-TEXT and metadata as
+         * the single-file rip. */
+        if (disc_compare(&ctx, single, d, 0) != 0)
             t_fail(__FILE__, __LINE__, "%s differs: %s", styles[i], ctx.msg);
+        /* Every WAV lands where the style puts it. */
+        for (n = 0; n < k; n++) {
+            uint8_t sec[DISC_SECTOR_RAW];
+            disc_lba at = cu_eac_start(single, styles[i], n);
+            CHECK_OK(&ctx, disc_read_sectors(&ctx, d, at, 1, sec, NULL));
+            if (sec[0] != 0x80 + n || sec[2351] != 0x80 + n)
+                t_fail(__FILE__, __LINE__, "%s: file %d is not at LBA %d",
+                       styles[i], n + 1, at);
+        }
         /* What differs is what is stored: the track-1 pregap is a
          * generated PREGAP except in "corrected"; "leftout" also drops
          * track 3's gap. */
@@ -1011,9 +1041,8 @@ TEST(cue_bad_fixtures_fail_at_their_line)
                    de->d_name, expect, r, ctx.msg);
         else if (!strstr(ctx.msg, want) || !strstr(ctx.msg, words))
             t_fail(__FILE__, __LINE__,
-                   "%s: message \"%s\" lacks \"%s\" or "
-                   "\"%s\"",
-                   de->d_name, ctx.msg, want, words);
+                   "%s: message \"%s\" lacks \"%s\" or \"%s\"", de->d_name,
+                   ctx.msg, want, words);
         else
             n++;
         disc_free(d);
@@ -1270,24 +1299,16 @@ TEST(cue_multisession_conventions)
 
 TEST(cue_write_single_sheet_text)
 {
-    static const char want[] = "CATALOG 0123456789012\n"
-                               "TITLE \"Fixture\"\n"
+    static const char want[] = "CATALOG 0123456789012\nTITLE \"Fixture\"\n"
                                "PERFORMER \"The Testers\"\n"
                                "FILE \"out.bin\" BINARY\n"
-                               "  TRACK 01 MODE1/2352\n"
-                               "    TITLE \"Data\"\n"
-                               "    INDEX 01 00:00:00\n"
-                               "  TRACK 02 AUDIO\n"
-                               "    TITLE \"First song\"\n"
-                               "    FLAGS DCP\n"
-                               "    INDEX 00 00:13:25\n"
-                               "    INDEX 01 00:15:25\n"
-                               "  TRACK 03 AUDIO\n"
-                               "    TITLE \"Second song\"\n"
-                               "    ISRC USRC17607839\n"
-                               "    FLAGS PRE\n"
-                               "    INDEX 00 00:22:00\n"
-                               "    INDEX 01 00:23:00\n"
+                               "  TRACK 01 MODE1/2352\n    TITLE \"Data\"\n"
+                               "    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n"
+                               "    TITLE \"First song\"\n    FLAGS DCP\n"
+                               "    INDEX 00 00:13:25\n    INDEX 01 00:15:25\n"
+                               "  TRACK 03 AUDIO\n    TITLE \"Second song\"\n"
+                               "    ISRC USRC17607839\n    FLAGS PRE\n"
+                               "    INDEX 00 00:22:00\n    INDEX 01 00:23:00\n"
                                "    INDEX 02 00:24:25\n";
     struct disc_ctx ctx;
     struct disc *d;
@@ -1322,26 +1343,19 @@ TEST(cue_write_single_sheet_text)
 
 TEST(cue_write_split_sheet_text)
 {
-    static const char want[] = "CATALOG 0123456789012\n"
-                               "TITLE \"Fixture\"\n"
+    static const char want[] = "CATALOG 0123456789012\nTITLE \"Fixture\"\n"
                                "PERFORMER \"The Testers\"\n"
                                "FILE \"g (Track 1).bin\" BINARY\n"
-                               "  TRACK 01 MODE1/2352\n"
-                               "    TITLE \"Data\"\n"
+                               "  TRACK 01 MODE1/2352\n    TITLE \"Data\"\n"
                                "    INDEX 01 00:00:00\n"
                                "FILE \"g (Track 2).bin\" BINARY\n"
-                               "  TRACK 02 AUDIO\n"
-                               "    TITLE \"First song\"\n"
-                               "    FLAGS DCP\n"
-                               "    INDEX 00 00:00:00\n"
+                               "  TRACK 02 AUDIO\n    TITLE \"First song\"\n"
+                               "    FLAGS DCP\n    INDEX 00 00:00:00\n"
                                "    INDEX 01 00:02:00\n"
                                "FILE \"g (Track 3).bin\" BINARY\n"
-                               "  TRACK 03 AUDIO\n"
-                               "    TITLE \"Second song\"\n"
-                               "    ISRC USRC17607839\n"
-                               "    FLAGS PRE\n"
-                               "    INDEX 00 00:00:00\n"
-                               "    INDEX 01 00:01:00\n"
+                               "  TRACK 03 AUDIO\n    TITLE \"Second song\"\n"
+                               "    ISRC USRC17607839\n    FLAGS PRE\n"
+                               "    INDEX 00 00:00:00\n    INDEX 01 00:01:00\n"
                                "    INDEX 02 00:02:25\n";
     struct disc_ctx ctx;
     struct disc *d;
@@ -1496,17 +1510,13 @@ TEST(cue_write_nonstandard_session_gap)
     t_ctx(&ctx);
     /* Session 2 starts 12000 sectors after the lead-out, session 3 11400
      * (not the usual 6900), written as DIC-style length lines. */
-    REQUIRE(cu_write_text("in.cue", "REM SESSION 01\n"
-                                    "FILE \"t1.bin\" BINARY\n"
-                                    "  TRACK 01 AUDIO\n"
-                                    "    INDEX 01 00:00:00\n"
-                                    "REM LEAD-OUT 01:38:00\n"
-                                    "REM SESSION 02\n"
+    REQUIRE(cu_write_text("in.cue", "REM SESSION 01\nFILE \"t1.bin\" BINARY\n"
+                                    "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
+                                    "REM LEAD-OUT 01:38:00\nREM SESSION 02\n"
                                     "FILE \"t2.bin\" BINARY\n"
                                     "  TRACK 02 MODE1/2352\n"
                                     "    INDEX 01 00:00:00\n"
-                                    "REM LEAD-OUT 01:30:01\n"
-                                    "REM SESSION 03\n"
+                                    "REM LEAD-OUT 01:30:01\nREM SESSION 03\n"
                                     "REM LEAD-IN 00:59:74\n"
                                     "FILE \"t3.bin\" BINARY\n"
                                     "  TRACK 03 MODE1/2352\n"
@@ -1547,8 +1557,7 @@ TEST(cue_meta_round_trips)
                                    "REM $Id: x.cue,v 1.1 $\n"
                                    "REM REPLAYGAIN_ALBUM_GAIN -7.89 dB\n"
                                    "REM LEAD-OUT 01:30:00\n"
-                                   "FILE \"m.bin\" BINARY\n"
-                                   "  TRACK 01 AUDIO\n"
+                                   "FILE \"m.bin\" BINARY\n  TRACK 01 AUDIO\n"
                                    "    REM REPLAYGAIN_TRACK_PEAK 0.988800\n"
                                    "    INDEX 01 00:00:00\n") == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "m.cue", NULL, &d));
@@ -1594,8 +1603,7 @@ TEST(cue_cdtextfile_two_languages)
     CHECK_STR("United Cat Orchestra",
               disc_cdtext_get(d, 0, 0, DISC_CDTEXT_PERFORMER));
     CHECK_STR("Song of Joy", disc_cdtext_get(d, 0, 1, DISC_CDTEXT_TITLE));
-    CHECK_STR("Freudvolle N\xC3\xA4"
-              "chte",
+    CHECK_STR("Freudvolle N\xC3\xA4" "chte",
               disc_cdtext_get(d, 1, 0, DISC_CDTEXT_TITLE));
     CHECK(disc_features(d) & DISC_CAP_CDTEXT_LANGS);
     /* Written back: CDTEXTFILE with the very packs, text for block 0. */
@@ -1799,8 +1807,7 @@ TEST(cue_mixed_sector_sizes_in_one_file)
     REQUIRE(fclose(f) == 0);
     REQUIRE(cu_write_text("mix.cue", "FILE \"mix.bin\" BINARY\n"
                                      "  TRACK 01 MODE1/2048\n"
-                                     "    INDEX 01 00:00:00\n"
-                                     "  TRACK 02 AUDIO\n"
+                                     "    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n"
                                      "    INDEX 01 00:01:25\n") == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "mix.cue", NULL, &d));
     CHECK_INT(100, d->track[1].index[1]);
@@ -2090,8 +2097,7 @@ TEST(cue_chdman_round_trip_same_bytes)
     REQUIRE(d);
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, "m.cue", NULL, &ours));
     REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i m.cue -o m.chd >/dev/null "
-                  "2>&1") == 0);
+                  "chdman createcd -i m.cue -o m.chd >/dev/null 2>&1") == 0);
     REQUIRE(t_run(NULL, 0,
                   "chdman extractcd -i m.chd -o back.cue -ob "
                   "back.bin >/dev/null 2>&1") == 0);
@@ -2174,8 +2180,7 @@ TEST(cue_peer_chdman_drops_metadata)
     REQUIRE(d);
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, "m.cue", NULL, &ours));
     REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i m.cue -o m.chd >/dev/null "
-                  "2>&1") == 0);
+                  "chdman createcd -i m.cue -o m.chd >/dev/null 2>&1") == 0);
     REQUIRE(t_run(NULL, 0,
                   "chdman extractcd -i m.chd -o back.cue -ob "
                   "back.bin >/dev/null 2>&1") == 0);
@@ -2186,9 +2191,7 @@ TEST(cue_peer_chdman_drops_metadata)
         CHECK(cu_count("o/again.cue", kept[i]) >= 1);
         if (cu_count("back.cue", kept[i]) != 0)
             t_fail(__FILE__, __LINE__,
-                   "chdman now keeps %s: update "
-                   "docs/formats/cue.md",
-                   kept[i]);
+                   "chdman now keeps %s: update docs/formats/cue.md", kept[i]);
     }
     CHECK_OK(&ctx, disc_compare(&ctx, ours, again, DISC_EQ_DATA));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "back.cue", NULL, &back));
@@ -2211,14 +2214,10 @@ TEST(cue_peer_toc2cue_drops_catalog_isrc)
     NEED_TOOL("toc2cue");
     t_ctx(&ctx);
     REQUIRE(cu_pattern_bin("a.bin", 0, 302, DISC_MODE_AUDIO) == 0);
-    REQUIRE(cu_write_text("t.toc", "CD_DA\n"
-                                   "CATALOG \"0000010271955\"\n"
-                                   "TRACK AUDIO\n"
-                                   "ISRC \"USRC17607839\"\n"
-                                   "COPY\n"
-                                   "FILE \"a.bin\" 0 00:02:00\n"
-                                   "TRACK AUDIO\n"
-                                   "ISRC \"GBAYE0000001\"\n"
+    REQUIRE(cu_write_text("t.toc", "CD_DA\nCATALOG \"0000010271955\"\n"
+                                   "TRACK AUDIO\nISRC \"USRC17607839\"\n"
+                                   "COPY\nFILE \"a.bin\" 0 00:02:00\n"
+                                   "TRACK AUDIO\nISRC \"GBAYE0000001\"\n"
                                    "PRE_EMPHASIS\n"
                                    "FILE \"a.bin\" 00:02:00 00:02:02\n") == 0);
     REQUIRE(t_run(NULL, 0, "toc2cue t.toc peer.cue >/dev/null 2>&1") == 0);
@@ -2227,12 +2226,10 @@ TEST(cue_peer_toc2cue_drops_catalog_isrc)
     REQUIRE(cu_write_text("ours.cue", "CATALOG 0000010271955\n"
                                       "FILE \"a.bin\" BINARY\n"
                                       "  TRACK 01 AUDIO\n"
-                                      "    ISRC USRC17607839\n"
-                                      "    FLAGS DCP\n"
+                                      "    ISRC USRC17607839\n    FLAGS DCP\n"
                                       "    INDEX 01 00:00:00\n"
                                       "  TRACK 02 AUDIO\n"
-                                      "    ISRC GBAYE0000001\n"
-                                      "    FLAGS PRE\n"
+                                      "    ISRC GBAYE0000001\n    FLAGS PRE\n"
                                       "    INDEX 01 00:02:00\n") == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "ours.cue", NULL, &ours));
     /* Layout and data agree... */
@@ -2323,9 +2320,7 @@ TEST(cue_oom)
             }
             if (r != DISC_E_NOMEM || t_exists("o/y.cue") ||
                 cu_dir_has("o", ".tmp-")) {
-                t_fail(__FILE__, __LINE__,
-                       "write %d, allocation %ld: %d "
-                       "%s",
+                t_fail(__FILE__, __LINE__, "write %d, allocation %ld: %d %s",
                        pass, k, r, ctx.msg);
                 break;
             }
