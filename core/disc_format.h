@@ -320,6 +320,9 @@ int disc_outset_new(struct disc_ctx *ctx, const struct disc *src, int force,
                     struct disc_outset **s);
 int disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
                      const char *path, struct disc_out **out);
+/* --link: outputs opened from now on may be hard links to an input file
+ * whose bytes they equal entirely (reflinks are always tried). */
+void disc_outset_link(struct disc_outset *s, int on);
 int disc_outset_commit(struct disc_ctx *ctx, struct disc_outset *s);
 void disc_outset_abort(struct disc_outset *s); /* accepts NULL, frees */
 

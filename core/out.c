@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,12 +26,14 @@ struct disc_out {
     uint8_t *buf; /* write buffer */
     size_t used;
     int64_t size; /* logical size written so far */
+    int link;     /* may hard-link an input file that equals the output */
     struct disc_out *next; /* in an outset */
 };
 
 struct disc_outset {
     const struct disc *src;
     int force;
+    int link;
     struct disc_out *outs;
 };
 
@@ -319,6 +323,12 @@ disc_outset_new(struct disc_ctx *ctx, const struct disc *src, int force,
     return 0;
 }
 
+void
+disc_outset_link(struct disc_outset *s, int on)
+{
+    s->link = on;
+}
+
 int
 disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
                  const char *path, struct disc_out **out)
@@ -334,6 +344,7 @@ disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
     r = out_open(ctx, path, s->force, s->src, &o);
     if (r < 0)
         return r;
+    o->link = s->link;
     o->next = s->outs;
     s->outs = o;
     *out = o;
@@ -381,6 +392,25 @@ disc_outset_abort(struct disc_outset *s)
 /* ------------------------------------------------------------------ */
 /* Sector copying                                                      */
 
+/* --link: replaces o's empty temporary file by a hard link to in_name,
+ * so the output shares the input's inode (editing one edits both, which
+ * is why it is opt-in).  Nothing may be written to o afterwards. */
+static int
+out_hardlink(struct disc_out *o, const char *in_name)
+{
+    int fd;
+
+    close(o->fd);
+    o->fd = -1;
+    unlink(o->tmp);
+    if (link(in_name, o->tmp) == 0)
+        return 0;
+    /* Another file system, or no links allowed: write a copy after all. */
+    fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    o->fd = fd;
+    return -1;
+}
+
 /* Copies len bytes from in_fd at off to the end of o without passing
  * them through user space where the kernel can (copy_file_range, which
  * also reflinks on file systems that share extents). */
@@ -397,6 +427,22 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
         return r;
     if (o->fd < 0)
         return out_buffer(ctx, o); /* reports the misuse */
+    if (o->size == 0 && off == 0) {
+        struct stat st;
+        if (fstat(in_fd, &st) == 0 && (int64_t)st.st_size == len) {
+            /* The output is the whole input file: share its blocks.  A
+             * reflink is copy-on-write, so always safe to try. */
+            if (ioctl(o->fd, FICLONE, in_fd) == 0 &&
+                lseek(o->fd, 0, SEEK_END) == (off_t)len) {
+                o->size = len;
+                return 0;
+            }
+            if (o->link && out_hardlink(o, in_name) == 0) {
+                o->size = len;
+                return 0;
+            }
+        }
+    }
     while (left > 0) {
         ssize_t n = copy_file_range(in_fd, &ioff, o->fd, NULL,
                                     (size_t)(left > (1 << 30) ? (1 << 30)
@@ -482,9 +528,21 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
             c->layout == DISC_DATA_RAW && e->data == DISC_DATA_RAW &&
             e->stride == DISC_SECTOR_RAW && e->flags == 0 &&
             (fd = disc_source_fd(e->src)) >= 0) {
-            uint32_t left = (uint32_t)((int64_t)e->lba + e->count - l);
+            int64_t left = (int64_t)e->lba + e->count - l;
+            const struct disc_extent *x = e, *last = disc_extent_get(
+                d, disc_extent_count(d) - 1);
+            /* Extents that continue each other in the same file (one per
+             * track, as readers map them) are one copy. */
+            while (x < last && x[1].lba == x->lba + (disc_lba)x->count &&
+                   x[1].src == e->src && x[1].data == DISC_DATA_RAW &&
+                   x[1].stride == DISC_SECTOR_RAW && x[1].flags == 0 &&
+                   x[1].offset == x->offset + (int64_t)x->count *
+                                                  DISC_SECTOR_RAW) {
+                x++;
+                left += x->count;
+            }
             if (n > left)
-                n = left;
+                n = (uint32_t)left;
             r = out_copy_fd(ctx, c->main, fd,
                             e->offset + ((int64_t)l - e->lba) * e->stride,
                             (int64_t)n * DISC_SECTOR_RAW, e->src->name);

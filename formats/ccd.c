@@ -1495,8 +1495,10 @@ ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         goto fail;
     }
     r = disc_outset_new(ctx, d, o->force, &set);
-    if (r == 0)
+    if (r == 0) {
+        disc_outset_link(set, o->link);
         r = disc_outset_open(ctx, set, path, &ccd);
+    }
     if (r == 0)
         r = disc_outset_open(ctx, set, imgpath, &img);
     if (r == 0)

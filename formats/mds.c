@@ -1459,6 +1459,7 @@ mds_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     r = disc_outset_new(ctx, d, o->force, &set);
     if (r < 0)
         goto fail;
+    disc_outset_link(set, o->link);
     r = disc_outset_open(ctx, set, path, &mds);
     if (r == 0)
         r = disc_outset_open(ctx, set, mdfpath, &mdf);

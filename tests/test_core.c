@@ -578,3 +578,59 @@ TEST(core_streaming_copy_flat_memory)
     CHECK_INT(peak[0], peak[1]);
     CHECK(peak[1] < 4u << 20);
 }
+
+TEST(core_out_link_whole_file)
+{
+    /* A raw image mapped by two extents that continue each other is one
+     * whole-file copy: with --link the output is a hard link to it,
+     * without it an independent file with the same bytes. */
+    static uint8_t data[10 * DISC_SECTOR_RAW];
+    struct disc_ctx ctx;
+    struct disc *d;
+    struct disc_source *s;
+    struct disc_outset *set;
+    struct disc_out *o;
+    struct disc_copy c = { 0 };
+    struct stat a, b;
+    size_t i;
+    int k;
+
+    t_ctx(&ctx);
+    for (i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 7);
+    REQUIRE(t_write_file("in.bin", data, sizeof data) == 0);
+    for (k = 0; k < 2; k++) {
+        d = disc_new(&ctx);
+        REQUIRE(d);
+        REQUIRE_OK(&ctx, disc_source_file_new(&ctx, "in.bin", &s));
+        disc_source_attach(d, s);
+        {
+            struct disc_extent e1 = { .lba = 0, .count = 4, .src = s,
+                                      .stride = DISC_SECTOR_RAW,
+                                      .data = DISC_DATA_RAW };
+            struct disc_extent e2 = e1;
+            e2.lba = 4;
+            e2.count = 6;
+            e2.offset = 4 * DISC_SECTOR_RAW;
+            REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &e1));
+            REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &e2));
+        }
+        REQUIRE_OK(&ctx, disc_outset_new(&ctx, d, 1, &set));
+        disc_outset_link(set, k);
+        REQUIRE_OK(&ctx, disc_outset_open(&ctx, set, "out.bin", &o));
+        c.main = o;
+        CHECK_OK(&ctx, disc_out_copy_sectors(&ctx, d, 0, 10, &c));
+        CHECK_OK(&ctx, disc_outset_commit(&ctx, set));
+        disc_free(d);
+        REQUIRE(stat("in.bin", &a) == 0 && stat("out.bin", &b) == 0);
+        CHECK_INT(k, a.st_ino == b.st_ino);
+        CHECK_INT(sizeof data, b.st_size);
+        {
+            char *got = t_slurp("out.bin", NULL);
+            REQUIRE(got);
+            CHECK_MEM(data, got, sizeof data);
+            free(got);
+        }
+        remove("out.bin");
+    }
+}
