@@ -161,10 +161,10 @@ disc_open_audio(struct disc_ctx *ctx, const char *path,
                 struct disc_source **out, int64_t *bytes)
 {
     size_t i;
-    int r = DISC_E_UNSUPPORTED;
 
     for (i = 0; disc_format_table[i]; i++)
         if (disc_format_table[i]->open_audio) {
+            int r;
             if (ctx)
                 ctx->msg[0] = '\0';
             r = disc_format_table[i]->open_audio(ctx, path, out, bytes);

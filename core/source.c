@@ -218,7 +218,9 @@ read_extent(struct disc_ctx *ctx, const struct disc *d,
     } else if (main || e->sub == DISC_SUBL_INTERLEAVED) {
         uint8_t scratch[BATCH * MAX_STRIDE];
         for (done = 0; done < n; done += BATCH) {
-            uint32_t k = n - done < BATCH ? n - done : BATCH;
+            uint32_t k = n - done;
+            if (k > BATCH)
+                k = BATCH;
             r = e->src->ops->pread(ctx, e->src,
                                    e->offset + (rel + done) * e->stride,
                                    (size_t)k * e->stride, scratch);

@@ -143,8 +143,6 @@ cmd_convert(int argc, char **argv)
             if (r == 1) {
                 fprintf(stderr, "discarc: verify: %s differs from %s: %s\n",
                         out, in, ctx.msg);
-                r = DISC_E_FORMAT;
-                ctx.msg[0] = '\0';
                 disc_free(back);
                 disc_free(d);
                 return EXIT_RUNTIME;
