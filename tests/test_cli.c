@@ -1,0 +1,153 @@
+/* test_cli.c - the discarc command line: exit codes, one-line errors,
+ * --help everywhere, the golden `info` output of the bundled sample.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "test.h"
+
+static int
+lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+TEST(tool_info_bad_inputs_one_line)
+{
+    char out[4096];
+
+    /* A path that does not exist. */
+    CHECK_INT(1, t_run(out, sizeof out, "'%s' info nothere.cue 2>&1",
+                       t_discarc));
+    CHECK_INT(1, lines(out));
+    CHECK(strstr(out, "nothere.cue") && strstr(out, "No such file"));
+    /* A path that cannot be read as a file. */
+    CHECK(mkdir("adir.cue", 0755) == 0);
+    CHECK_INT(1, t_run(out, sizeof out, "'%s' info adir.cue 2>&1",
+                       t_discarc));
+    CHECK_INT(1, lines(out));
+    CHECK(strstr(out, "adir.cue") != NULL);
+    /* A file no format knows. */
+    CHECK(t_write_file("notes.txt", "hello, world\n", 13) == 0);
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' info notes.txt 2>&1",
+                       t_discarc));
+    CHECK_INT(1, lines(out));
+    CHECK(strstr(out, "notes.txt: not a disc image format") != NULL);
+    /* A descriptor that is damaged: one line naming file and line. */
+    CHECK(t_write_file("bad.cue", "FILE \"x.bin\" BINARY\n  TRACK 01 AUDIO\n"
+                                  "    INDEX 01 00:99:00\n", 55) == 0);
+    CHECK(t_write_file("x.bin", "", 0) == 0);
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' info bad.cue 2>&1",
+                       t_discarc));
+    CHECK_INT(1, lines(out));
+    CHECK(strstr(out, "bad.cue:3:") != NULL);
+    /* --from with a format that does not exist is a usage error. */
+    CHECK_INT(2, t_run(out, sizeof out, "'%s' info --from nope x 2>&1",
+                       t_discarc));
+}
+
+TEST(tool_usage_and_help)
+{
+    static const char *const cmds[] = { "info",   "convert", "rip",
+                                        "extract", "read",   "verify",
+                                        "hash",   "formats" };
+    char out[16384];
+    size_t i;
+
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' --version", t_discarc));
+    CHECK(strncmp(out, "discarc ", 8) == 0);
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' --help", t_discarc));
+    for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char sub[4096];
+        /* Every command is listed, and answers --help with a usage. */
+        CHECK(strstr(out, cmds[i]) != NULL);
+        CHECK_INT(0, t_run(sub, sizeof sub, "'%s' %s --help", t_discarc,
+                           cmds[i]));
+        CHECK(strstr(sub, "Usage: discarc") != NULL);
+    }
+    CHECK_INT(2, t_run(out, sizeof out, "'%s' 2>&1", t_discarc));
+    CHECK_INT(2, t_run(out, sizeof out, "'%s' frobnicate 2>&1", t_discarc));
+    CHECK(strstr(out, "unknown command") != NULL);
+    CHECK_INT(2, t_run(out, sizeof out, "'%s' convert onlyone.cue 2>&1",
+                       t_discarc));
+    CHECK_INT(2, t_run(out, sizeof out, "'%s' info --bogus x 2>&1",
+                       t_discarc));
+    CHECK_INT(2, t_run(out, sizeof out, "'%s' convert a.cue b.xyz 2>&1",
+                       t_discarc));
+    CHECK(strstr(out, "--to") != NULL);
+}
+
+TEST(tool_info_golden_sample)
+{
+    /* `discarc info` of the bundled sample, compared with the committed
+     * samples/mixed.info (libcdio's .right practice). */
+    char *want, *got;
+    size_t n;
+
+    REQUIRE(t_run(NULL, 0, "cp '%s/samples/mixed.cue' '%s/samples/mixed.bin' .",
+                  t_srcdir, t_srcdir) == 0);
+    REQUIRE(t_run(NULL, 0, "'%s' info mixed.cue > got.info", t_discarc) == 0);
+    want = t_slurp(t_data("../../samples/mixed.info"), &n);
+    got = t_slurp("got.info", NULL);
+    REQUIRE(want && got);
+    /* The first line names the path given on the command line. */
+    CHECK_STR(strchr(want, '\n'), strchr(got, '\n'));
+    free(want);
+    free(got);
+}
+
+TEST(tool_info_json_shape)
+{
+    char out[16384];
+
+    REQUIRE(t_run(NULL, 0, "cp '%s/samples/mixed.cue' '%s/samples/mixed.bin' .",
+                  t_srcdir, t_srcdir) == 0);
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' info --json mixed.cue",
+                       t_discarc));
+    CHECK(strstr(out, "\"format\": \"cue\""));
+    CHECK(strstr(out, "\"mcn\": \"0123456789012\""));
+    CHECK(strstr(out, "{\"number\": 2, \"session\": 1, \"mode\": \"audio\", "
+                      "\"control\": 2, \"start\": 600"));
+    CHECK(strstr(out, "{\"number\": 0, \"lba\": 450, \"stored\": true}"));
+    CHECK(strstr(out, "\"field\": \"TITLE\", \"value\": \"Chord in A minor\""));
+    if (t_have("python3"))
+        CHECK_INT(0, t_run(NULL, 0, "'%s' info --json mixed.cue | python3 -c "
+                           "'import json,sys; d=json.load(sys.stdin); "
+                           "assert len(d[\"tracks\"]) == 3'", t_discarc));
+}
+
+TEST(tool_convert_refuses_loss_and_keeps_outputs)
+{
+    char out[4096];
+
+    REQUIRE(t_run(NULL, 0, "cp '%s/samples/mixed.cue' '%s/samples/mixed.bin' .",
+                  t_srcdir, t_srcdir) == 0);
+    /* MDS cannot hold CD-TEXT or REM comments: refused, nothing written. */
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds 2>&1",
+                       t_discarc));
+    CHECK(strstr(out, "CD-TEXT") && strstr(out, "metadata comments") &&
+          strstr(out, "--lossy"));
+    CHECK_INT(0, t_exists("x.mds") || t_exists("x.mdf"));
+    /* --strict refuses even with --lossy. */
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds "
+                       "--lossy --strict 2>&1", t_discarc));
+    CHECK_INT(0, t_exists("x.mds"));
+    /* --lossy writes and warns once per dropped feature. */
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds "
+                       "--lossy 2>&1", t_discarc));
+    CHECK(strstr(out, "mds cannot hold CD-TEXT: dropped") != NULL);
+    CHECK(strstr(out, "mds cannot hold metadata comments: dropped") != NULL);
+    /* An existing output is kept without --force. */
+    CHECK_INT(1, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds "
+                       "--lossy 2>&1", t_discarc));
+    CHECK(strstr(out, "already exists") != NULL);
+    /* The input is never overwritten, even with --force. */
+    CHECK_INT(2, t_run(out, sizeof out, "'%s' convert mixed.cue mixed.cue "
+                       "--force 2>&1", t_discarc));
+    CHECK(strstr(out, "input") != NULL);
+}
