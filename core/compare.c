@@ -144,7 +144,7 @@ cmp_data(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
                     break;
                 }
                 off = (size_t)k * DISC_SECTOR_SUB;
-                if (subs && memcmp(sa + off, sb + off, DISC_SECTOR_SUB)) {
+                if (subs && memcmp(sa + off, sb + off, DISC_SECTOR_SUB) != 0) {
                     size_t j = 0;
                     while (sa[off + j] == sb[off + j])
                         j++;

@@ -138,8 +138,9 @@ dat_rom(const char *tag, const char *end, struct disc_dat_rom *rom)
     }
     if ((v = dat_attr(tag, end, "crc"))) {
         rom->has_crc = dat_hex(v, crc, 4);
-        rom->crc32 = (uint32_t)crc[0] << 24 | (uint32_t)crc[1] << 16 |
-                     (uint32_t)crc[2] << 8 | crc[3];
+        if (rom->has_crc)
+            rom->crc32 = (uint32_t)crc[0] << 24 | (uint32_t)crc[1] << 16 |
+                         (uint32_t)crc[2] << 8 | crc[3];
         disc_free_mem(v);
     }
     if ((v = dat_attr(tag, end, "md5"))) {
@@ -237,21 +238,21 @@ disc_dat_load(struct disc_ctx *ctx, const char *path, struct disc_dat **out)
     if (!f)
         return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(errno));
     if (fstat(fileno(f), &st) != 0 || (size_t)st.st_size > DAT_MAX) {
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing to flush */
         return disc_error(ctx, DISC_E_FORMAT, "%s: not a DAT file (size)",
                           path);
     }
     text = disc_malloc((size_t)st.st_size + 1);
     if (!text) {
-        fclose(f);
+        (void)fclose(f);
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
     if (fread(text, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-        fclose(f);
+        (void)fclose(f);
         disc_free_mem(text);
         return disc_error(ctx, DISC_E_IO, "%s: read error", path);
     }
-    fclose(f);
+    (void)fclose(f);
     text[st.st_size] = '\0';
     dat = disc_calloc(1, sizeof *dat);
     if (!dat) {

@@ -385,7 +385,7 @@ unsigned disc_compare_flags_for(const struct disc_format *fmt,
 
 void *disc_malloc(size_t n);
 void *disc_calloc(size_t n, size_t size);
-void *disc_realloc(void *p, size_t n);
+void *disc_realloc(void *old, size_t n);
 char *disc_strdup(const char *s);
 void disc_free_mem(void *p);
 

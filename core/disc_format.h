@@ -293,6 +293,12 @@ const char *disc_cdtext_genre_name(uint16_t code);
 /* An output file written to "<path>.tmp-XXXXXX" and renamed on commit. */
 struct disc_out;
 
+/* The checks every output passes before it is created: an existing path
+ * is refused unless force, an input of src (may be NULL) always, a
+ * directory always.  Writers call it for files they open later, so that
+ * nothing is written when one of them would be refused. */
+int disc_out_check(struct disc_ctx *ctx, const struct disc *src,
+                   const char *path, int force);
 /* Refuses an existing path unless force. */
 int disc_out_open(struct disc_ctx *ctx, const char *path, int force,
                   struct disc_out **out);

@@ -47,11 +47,12 @@ disc_error(struct disc_ctx *ctx, int code, const char *fmt, ...)
         return code;
     ctx->err = code;
     ctx->sys_errno = code == DISC_E_IO ? saved : 0;
+    /* A message longer than msg is cut short: still a useful diagnostic. */
     va_start(ap, fmt);
-    vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+    (void)vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
     va_end(ap);
     if (code == DISC_E_NOMEM && !ctx->msg[0])
-        snprintf(ctx->msg, sizeof ctx->msg, "out of memory");
+        (void)snprintf(ctx->msg, sizeof ctx->msg, "out of memory");
     errno = saved;
     return code;
 }
@@ -70,7 +71,7 @@ disc_vlog(struct disc_ctx *ctx, int level, const char *fmt, va_list ap)
         ctx->nwarn++;
     if (!ctx->log)
         return;
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    (void)vsnprintf(buf, sizeof buf, fmt, ap); /* long lines are cut */
     ctx->log(ctx->log_user, level, buf);
 }
 

@@ -292,7 +292,7 @@ disc_hash_tracks(struct disc_ctx *ctx, const struct disc *d,
     unsigned both = d->ntracks > 1 ? 3u : 1u;
 
     r = disc_hasher_new(ctx, DISC_HASH_ALL, 2, &h);
-    if (r < 0)
+    if (!h) /* set exactly when r == 0; tested so analysers see it too */
         return r;
     buf = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
     if (!buf) {

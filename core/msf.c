@@ -98,7 +98,9 @@ disc_format_msf(int32_t frames, char *buf, size_t len)
 {
     if (frames < 0)
         frames = 0;
-    snprintf(buf, len, "%02d:%02d:%02d", (int)(frames / FRAMES_PER_MIN),
-             (int)(frames / 75 % 60), (int)(frames % 75));
+    /* 13 bytes hold any int32_t; a shorter buf (9+ per disc.h) only cuts
+     * minutes past 99, and the result is still terminated. */
+    (void)snprintf(buf, len, "%02d:%02d:%02d", (int)(frames / FRAMES_PER_MIN),
+                   (int)(frames / 75 % 60), (int)(frames % 75));
     return buf;
 }

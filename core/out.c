@@ -91,13 +91,11 @@ is_input(const struct disc *d, const char *path)
     return 0;
 }
 
-static int
-out_open(struct disc_ctx *ctx, const char *path, int force,
-         const struct disc *src, struct disc_out **out)
+int
+disc_out_check(struct disc_ctx *ctx, const struct disc *src,
+               const char *path, int force)
 {
-    struct disc_out *o;
     struct stat st;
-    size_t n = strlen(path);
 
     if (is_input(src, path))
         return disc_error(ctx, DISC_E_ARG,
@@ -110,6 +108,21 @@ out_open(struct disc_ctx *ctx, const char *path, int force,
         if (S_ISDIR(st.st_mode))
             return disc_error(ctx, DISC_E_ARG, "%s: is a directory", path);
     }
+    return 0;
+}
+
+static int
+out_open(struct disc_ctx *ctx, const char *path, int force,
+         const struct disc *src, struct disc_out **out)
+{
+    struct disc_out *o;
+    size_t n = strlen(path);
+    int r;
+
+    *out = NULL;
+    r = disc_out_check(ctx, src, path, force);
+    if (r < 0)
+        return r;
     o = disc_calloc(1, sizeof *o);
     if (!o)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
@@ -120,11 +133,11 @@ out_open(struct disc_ctx *ctx, const char *path, int force,
         out_free(o);
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
-    snprintf(o->tmp, n + 16, "%s.tmp-XXXXXX", path);
+    (void)snprintf(o->tmp, n + 16, "%s.tmp-XXXXXX", path); /* fits */
     o->fd = mkstemp(o->tmp);
     if (o->fd < 0) {
-        int r = disc_error(ctx, DISC_E_IO, "%s: cannot create: %s", path,
-                           strerror(errno));
+        r = disc_error(ctx, DISC_E_IO, "%s: cannot create: %s", path,
+                       strerror(errno));
         out_free(o);
         return r;
     }
@@ -133,8 +146,8 @@ out_open(struct disc_ctx *ctx, const char *path, int force,
         mode_t um = umask(0);
         umask(um);
         if (fchmod(o->fd, 0666 & ~um) != 0) {
-            int r = disc_error(ctx, DISC_E_IO, "%s: %s", o->tmp,
-                               strerror(errno));
+            r = disc_error(ctx, DISC_E_IO, "%s: %s", o->tmp,
+                           strerror(errno));
             disc_out_abort(o);
             return r;
         }
@@ -333,7 +346,7 @@ int
 disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
                  const char *path, struct disc_out **out)
 {
-    struct disc_out *o, *p;
+    struct disc_out *o = NULL, *p;
     int r;
 
     for (p = s->outs; p; p = p->next)
@@ -342,7 +355,7 @@ disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
                               "%s: the conversion would write this file "
                               "twice", path);
     r = out_open(ctx, path, s->force, s->src, &o);
-    if (r < 0)
+    if (!o) /* set exactly when r == 0; tested so analysers see it too */
         return r;
     o->link = s->link;
     o->next = s->outs;

@@ -123,11 +123,11 @@ disc_format_probe(struct disc_ctx *ctx, const char *path,
     n = fread(buf, 1, PROBE_HEAD, f);
     if (ferror(f)) {
         int e = errno;
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing to flush */
         errno = e;
         return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(e));
     }
-    fclose(f);
+    (void)fclose(f);
     for (i = 0; disc_format_table[i]; i++) {
         const struct disc_format *fmt = disc_format_table[i];
         int score;
@@ -187,7 +187,7 @@ disc_open_image(struct disc_ctx *ctx, const char *path,
     *out = NULL;
     if (!fmt) {
         r = disc_format_probe(ctx, path, &fmt);
-        if (r < 0)
+        if (!fmt) /* set exactly when r == 0; tested so analysers see it */
             return r;
     }
     if (!fmt->read)
@@ -209,7 +209,7 @@ disc_open_image(struct disc_ctx *ctx, const char *path,
         if (r < 0) {
             /* Prefix the file name so the user knows which input. */
             char msg[sizeof ctx->msg];
-            snprintf(msg, sizeof msg, "%s", ctx->msg);
+            (void)snprintf(msg, sizeof msg, "%s", ctx->msg); /* same size */
             disc_error(ctx, r, "%s: %s", path, msg);
         }
     }
@@ -266,7 +266,7 @@ disc_write_drop(struct disc_ctx *ctx, const struct disc_write_opts *o,
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    (void)vsnprintf(what, sizeof what, fmt, ap); /* a long text is cut */
     va_end(ap);
     if (!o->allow_lossy || o->strict)
         return disc_error(ctx, DISC_E_UNSUPPORTED,

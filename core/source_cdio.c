@@ -47,7 +47,8 @@ static void
 cdsrc_log_handler(cdio_log_level_t level, const char *message)
 {
     if (level >= CDIO_LOG_WARN && message)
-        snprintf(cdsrc_lastlog, sizeof cdsrc_lastlog, "%s", message);
+        (void)snprintf(cdsrc_lastlog, sizeof cdsrc_lastlog, "%s",
+                       message); /* a long message is cut: still useful */
 }
 
 static void
@@ -186,25 +187,13 @@ cdsrc_kind_size(enum cdsrc_kind k)
     return DISC_SECTOR_RAW;
 }
 
+/* One libcdio read of n sectors of kind k at lba into out. */
 static int
-cdsrc_lowread(struct cdsrc *s, enum cdsrc_kind k, disc_lba lba, uint32_t n,
-              uint8_t *out)
+cdsrc_driver_read(struct cdsrc *s, enum cdsrc_kind k, disc_lba lba,
+                  uint32_t n, uint8_t *out)
 {
-    size_t sz = cdsrc_kind_size(k);
     driver_return_code_t rc = DRIVER_OP_ERROR;
-    uint32_t i;
 
-    if (lba < 0)
-        return -1; /* libcdio images start at LSN 0 */
-    /* Short reads from image files leave the tail untouched: make it
-     * zeros rather than stale bytes. */
-    memset(out, 0, (size_t)n * sz);
-    if (s->one_at_a_time && n > 1 && k != KIND_AUDIO) {
-        for (i = 0; i < n; i++)
-            if (cdsrc_lowread(s, k, lba + (disc_lba)i, 1, out + i * sz) < 0)
-                return -1;
-        return 0;
-    }
     switch (k) {
     case KIND_AUDIO:
         rc = cdio_read_audio_sectors(s->cdio, out, lba, n);
@@ -225,6 +214,29 @@ cdsrc_lowread(struct cdsrc *s, enum cdsrc_kind k, disc_lba lba, uint32_t n,
         break;
     }
     return rc == DRIVER_OP_SUCCESS ? 0 : -1;
+}
+
+static int
+cdsrc_lowread(struct cdsrc *s, enum cdsrc_kind k, disc_lba lba, uint32_t n,
+              uint8_t *out)
+{
+    size_t sz = cdsrc_kind_size(k);
+    uint32_t i;
+
+    if (lba < 0)
+        return -1; /* libcdio images start at LSN 0 */
+    /* Short reads from image files leave the tail untouched: make it
+     * zeros rather than stale bytes. */
+    memset(out, 0, (size_t)n * sz);
+    if (s->one_at_a_time && n > 1 && k != KIND_AUDIO) {
+        for (i = 0; i < n; i++) {
+            uint8_t *p = out + i * sz;
+            if (cdsrc_driver_read(s, k, lba + (disc_lba)i, 1, p) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    return cdsrc_driver_read(s, k, lba, n, out);
 }
 
 /* Reads n sectors, retrying sector by sector after a failed batch.
@@ -722,7 +734,7 @@ cdsrc_import_full_toc(struct disc_ctx *ctx, CdIo_t *p, struct disc *d)
     if (n <= 0)
         return 0;
     for (i = 0; i < n; i++) {
-        const uint8_t *x = buf + 4 + i * 11;
+        const uint8_t *x = buf + 4 + (size_t)i * 11;
         e[i].session = x[0];
         e[i].adr = x[1] >> 4;
         e[i].control = x[1] & 0x0F;

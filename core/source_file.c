@@ -25,22 +25,21 @@ file_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
     size_t got = 0;
 
     while (got < len) {
-        ssize_t r = pread(f->fd, p + got, len - got, (off_t)(off + got));
+        int64_t at = off + (int64_t)got;
+        ssize_t r = pread(f->fd, p + got, len - got, (off_t)at);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
             memset(p + got, 0, len - got);
             return disc_error(ctx, DISC_E_IO, "%s: read error at byte %lld: "
-                              "%s", s->name, (long long)(off + got),
-                              strerror(errno));
+                              "%s", s->name, (long long)at, strerror(errno));
         }
         if (r == 0) {
             memset(p + got, 0, len - got);
             return disc_error(ctx, DISC_E_RANGE,
                               "%s: file ends at byte %lld, %lld bytes short "
                               "of what the descriptor needs", s->name,
-                              (long long)(off + got),
-                              (long long)(len - got));
+                              (long long)at, (long long)(len - got));
         }
         got += (size_t)r;
     }

@@ -52,35 +52,40 @@ disc_text_open(struct disc_ctx *ctx, const char *path, struct disc_text *t)
     struct stat st;
     unsigned char *raw;
     size_t n, i, o;
+    int e = 0;
 
     memset(t, 0, sizeof *t);
     f = fopen(path, "rb");
     if (!f)
         return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(errno));
-    if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
-        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
-        fclose(f);
+    /* st is only read when fstat succeeded. */
+    if (fstat(fileno(f), &st) != 0)
+        e = errno;
+    else if (S_ISDIR(st.st_mode))
+        e = EISDIR;
+    if (e) {
+        (void)fclose(f); /* read-only: nothing to flush */
         errno = e;
         return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(e));
     }
     if (st.st_size > (off_t)TEXT_MAX) {
-        fclose(f);
+        (void)fclose(f);
         return disc_error(ctx, DISC_E_FORMAT,
                           "%s: %lld bytes is too large for a descriptor",
                           path, (long long)st.st_size);
     }
     raw = disc_malloc((size_t)st.st_size + 1);
     if (!raw) {
-        fclose(f);
+        (void)fclose(f);
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
     n = fread(raw, 1, (size_t)st.st_size, f);
     if (ferror(f)) {
-        fclose(f);
+        (void)fclose(f);
         disc_free_mem(raw);
         return disc_error(ctx, DISC_E_IO, "%s: read error", path);
     }
-    fclose(f);
+    (void)fclose(f);
     i = 0;
     if (n >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF)
         i = 3;
@@ -190,9 +195,9 @@ disc_path_join(const char *dir, const char *name)
     if (name[0] == '/' || !dir[0] || strcmp(dir, ".") == 0)
         return disc_strdup(name);
     p = disc_malloc(a + b + 2);
-    if (p)
-        snprintf(p, a + b + 2, "%s%s%s", dir, dir[a - 1] == '/' ? "" : "/",
-                 name);
+    if (p) /* sized for dir, '/', name and the terminator */
+        (void)snprintf(p, a + b + 2, "%s%s%s", dir,
+                       dir[a - 1] == '/' ? "" : "/", name);
     return p;
 }
 
@@ -212,8 +217,8 @@ disc_path_with_ext(const char *path, const char *ext)
     size_t n = stem + strlen(ext) + 2;
     char *p = disc_malloc(n);
 
-    if (p)
-        snprintf(p, n, "%.*s.%s", (int)stem, path, ext);
+    if (p) /* sized for the stem, '.', ext and the terminator */
+        (void)snprintf(p, n, "%.*s.%s", (int)stem, path, ext);
     return p;
 }
 

@@ -60,7 +60,7 @@ v_report(struct vstate *v, enum disc_problem_kind k, disc_lba lba,
     p.track = track;
     p.info = info;
     va_start(ap, fmt);
-    vsnprintf(p.detail, sizeof p.detail, fmt, ap);
+    (void)vsnprintf(p.detail, sizeof p.detail, fmt, ap); /* may be cut */
     va_end(ap);
     v->rep->count[k] += count;
     if (!info && !v->damaged_here) {
@@ -108,7 +108,8 @@ v_clipped(const uint8_t *s)
     for (ch = 0; ch < 2; ch++) {
         run = 0;
         for (i = 0; i < 588; i++) {
-            int16_t x = (int16_t)disc_rd_le16(s + 4 * i + 2 * ch);
+            int16_t x =
+                (int16_t)disc_rd_le16(s + (size_t)i * 4 + (size_t)ch * 2);
             run = (x == 32767 || x == -32768) ? run + 1 : 0;
             if (run >= CLIP_RUN)
                 return 1;

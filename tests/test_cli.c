@@ -151,3 +151,21 @@ TEST(tool_convert_refuses_loss_and_keeps_outputs)
                        "--force 2>&1", t_discarc));
     CHECK(strstr(out, "input") != NULL);
 }
+
+TEST(tool_split_refuses_before_writing)
+{
+    /* With "(Track 3).bin" already there, --split writes nothing at all:
+     * the refusal comes before the first byte. */
+    char out[4096];
+
+    REQUIRE(t_run(NULL, 0, "cp '%s/samples/mixed.cue' '%s/samples/mixed.bin' .",
+                  t_srcdir, t_srcdir) == 0);
+    REQUIRE(t_write_file("s (Track 3).bin", "keep", 4) == 0);
+    CHECK_INT(1, t_run(out, sizeof out, "'%s' convert mixed.cue s.cue "
+                       "--split 2>&1", t_discarc));
+    CHECK(strstr(out, "s (Track 3).bin: already exists") != NULL);
+    CHECK_INT(0, t_exists("s.cue"));
+    CHECK_INT(0, t_exists("s (Track 1).bin"));
+    CHECK_INT(4, t_file_size("s (Track 3).bin"));
+    CHECK_INT(0, t_run(NULL, 0, "test -z \"$(ls -a | grep tmp-)\""));
+}

@@ -1,4 +1,4 @@
-/* test_cue.c - tests of the CUE reader and writer (formats/cue.c).
+/* test_cue.c - tests of the CUE reader and writer (formats/cue*.c).
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: FORMATS.md sections 3, 6.5, 7.1-7.5, 9.1, 9.3;
  * docs/formats/cue.md.  Covered: every sheet of the public corpus, the
@@ -139,7 +139,7 @@ cu_write_text(const char *path, const char *text)
 }
 
 /* The FILE name and type of a sheet line, as the sheet writes them
- * (the test's own small parser, independent of formats/cue.c). */
+ * (the test's own small parser, independent of formats/cue_read.c). */
 static int
 cu_file_line(const char *line, char *name, size_t nlen, char *type, size_t tlen)
 {
@@ -387,8 +387,10 @@ static int
 cu_special(const char *path)
 {
     static const char *const names[] = {
-        "p1.cue",    "cdda2.cue", "Headcandy.cue", "good.005.quoted.isrc.cue",
-        "kanye.cue",
+        "p1.cue",
+        "cdda2.cue",
+        "Headcandy.cue",
+        "good.005.quoted.isrc.cue",
     };
     const char *b = cu_base(path);
     size_t i;
@@ -437,10 +439,11 @@ TEST(cue_corpus_every_good_sheet_reads)
         CHECK(d->format == &disc_fmt_cue);
         disc_free(d);
     }
-    /* 5 flac good.00[0-4], 3 libcdio, 4 libcdio-paranoia, 13 whipper,
+    /* 5 flac good.00[0-4], 3 libcdio, 4 libcdio-paranoia, 14 whipper
+     * (kanye.cue with a warning, cue_corpus_kanye_unripped_data_track),
      * 4 cuetools.net. */
-    CHECK_INT(29, nread);
-    CHECK_INT(22, nstaged);
+    CHECK_INT(30, nread);
+    CHECK_INT(23, nstaged);
 }
 
 struct cu_bad {
@@ -589,6 +592,8 @@ TEST(cue_corpus_templates_name_the_unknown_mode)
 
     NEED_CORPUS();
     t_ctx(&ctx);
+    /* cuetools.net templates: the placeholder is the first track (with
+     * INDEX 01 in Headcandy), for a data track still to be filled in. */
     CHECK_ERR(&ctx, DISC_E_FORMAT,
               "Headcandy.cue:3: TRACK 01: unknown datatype \"MODEx/2xxx\"",
               disc_open_image(&ctx,
@@ -600,14 +605,102 @@ TEST(cue_corpus_templates_name_the_unknown_mode)
               disc_open_image(&ctx,
                               t_corpus_path("cuetools.net/Circuitry/1.cue"),
                               NULL, &d));
-    /* EAC writes the same placeholder for the data track of a CD-Extra
-     * it did not rip; the message says what to do. */
-    CHECK_ERR(
-        &ctx, DISC_E_FORMAT,
-        "kanye.cue:85: TRACK 13: unknown "
-        "datatype \"MODEx/2xxx\" (EAC's placeholder",
-        disc_open_image(&ctx, t_corpus_path("whipper/kanye.cue"), NULL, &d));
     CHECK(d == NULL);
+}
+
+/* EAC's sheet of a CD-Extra whose data track was not ripped: the last
+ * TRACK is "MODEx/2xxx" with only an INDEX 00, inside track 12's WAV.
+ * The disc reads as its 12 audio tracks; track 12 ends at that INDEX 00
+ * (the rest of the WAV is the data track's pregap, in no track). */
+TEST(cue_corpus_kanye_unripped_data_track)
+{
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    char path[1200];
+    int i;
+
+    NEED_CORPUS();
+    t_ctx(&ctx);
+    /* Twelve WAVs named with '\' inside a subfolder, made as stand-ins
+     * (the last one 06:01:45 + 300 sectors long). */
+    REQUIRE(cu_stage(t_corpus_path("whipper/kanye.cue"), "k", path,
+                     sizeof path) == 12);
+    CHECK(t_exists("k/Kanye West - 808s & Heartbreak/Kanye West - "
+                   "Pinocchio Story (Freestyle Live From Singapore).wav"));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, path, NULL, &d));
+    CHECK(strstr(t_log, "kanye.cue:85: TRACK 13 \"MODEx/2xxx\" is the "
+                        "placeholder for a data track: the data session was "
+                        "not ripped and is left out (TRACK 12 ends at the "
+                        "placeholder's INDEX 00, 06:01:45)") != NULL);
+    CHECK_INT(1, ctx.nwarn);
+    CHECK_INT(12, d->ntracks);
+    CHECK_INT(1, d->nsessions);
+    for (i = 0; i < d->ntracks; i++)
+        CHECK_INT(DISC_MODE_AUDIO, d->track[i].mode);
+    /* Track 12: INDEX 01 at 00:00:00 of its own WAV (LBA 95554 with these
+     * stand-ins: each WAV is its last INDEX + 300 sectors long), the
+     * placeholder's INDEX 00 at 06:01:45 of the same WAV. */
+    CHECK_INT(95554, d->track[11].index[1]);
+    CHECK_INT(d->track[11].index[1] + (6 * 60 + 1) * 75 + 45,
+              disc_track_end(d, 11));
+    CHECK_INT(disc_track_end(d, 11), d->session[0].leadout);
+    CHECK(disc_lba_stored(d, disc_track_end(d, 11) - 1));
+    /* Nothing of the left-out track is kept. */
+    CHECK(disc_cdtext_get(d, 0, 13, DISC_CDTEXT_TITLE) == NULL);
+    CHECK_STR("Pinocchio Story (Freestyle Live From Singapore)",
+              disc_cdtext_get(d, 0, 12, DISC_CDTEXT_TITLE));
+    CHECK_STR("0602517931596", d->mcn);
+    disc_free(d);
+}
+
+/* The placeholder rule beyond kanye.cue: any MODE?/2??? spelled with x,
+ * in any letter case, as the last TRACK without INDEX 01.  What it holds
+ * (text, REM lines, a session of its own) is left out with it. */
+TEST(cue_unripped_placeholder_variants)
+{
+    static const struct {
+        const char *tail; /* after track 02's INDEX 01 at 00:10:00 */
+        int32_t end;      /* expected end of track 02 */
+        const char *warn;
+    } v[] = {
+        { "REM SESSION 02\n  TRACK 03 modex/2xxx\n    TITLE \"Data\"\n"
+          "    REM COMMENT \"gone\"\n    FLAGS DCP\n    INDEX 00 00:20:00\n",
+          1500, "TRACK 03 \"modex/2xxx\" is the placeholder" },
+        { "  TRACK 03 MODE2/2XXX\n", 2000, "(TRACK 02 ends with its FILE)" },
+        { "FILE \"b.bin\" BINARY\n  TRACK 03 MODEx/2352\n"
+          "    INDEX 00 00:01:00\n",
+          2075, "ends at the placeholder's INDEX 00, 00:01:00)" },
+    };
+    struct disc_ctx ctx;
+    size_t i;
+
+    t_ctx(&ctx);
+    REQUIRE(cu_sparse("a.bin", 2000LL * 2352) == 0);
+    REQUIRE(cu_sparse("b.bin", 100LL * 2352) == 0);
+    for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char text[512];
+        struct disc *d = NULL;
+
+        snprintf(text, sizeof text,
+                 "FILE \"a.bin\" BINARY\n  TRACK 01 AUDIO\n"
+                 "    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n"
+                 "    INDEX 01 00:10:00\n%s",
+                 v[i].tail);
+        REQUIRE(cu_write_text("u.cue", text) == 0);
+        t_log[0] = '\0';
+        ctx.nwarn = 0;
+        REQUIRE_OK(&ctx, disc_open_image(&ctx, "u.cue", NULL, &d));
+        CHECK_INT(2, d->ntracks);
+        CHECK_INT(1, d->nsessions);
+        CHECK_INT(v[i].end, disc_track_end(d, 1));
+        CHECK_INT(0, d->nmeta);
+        CHECK(disc_cdtext_get(d, 0, 3, DISC_CDTEXT_TITLE) == NULL);
+        CHECK_INT(1, ctx.nwarn);
+        if (!strstr(t_log, v[i].warn))
+            t_fail(__FILE__, __LINE__, "%zu: warning \"%s\" lacks \"%s\"", i,
+                   t_log, v[i].warn);
+        disc_free(d);
+    }
 }
 
 /* good.005 is a sheet as FLAC embeds it: no FILE line.  Its only fault
@@ -1049,7 +1142,7 @@ TEST(cue_bad_fixtures_fail_at_their_line)
         t_run(NULL, 0, "rm -rf b");
     }
     closedir(dp);
-    CHECK_INT(22, n);
+    CHECK_INT(26, n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1621,6 +1714,91 @@ TEST(cue_cdtextfile_two_languages)
     CHECK_OK(&ctx, disc_compare(&ctx, d, b, DISC_EQ_DATA));
     disc_free(b);
     disc_free(d);
+}
+
+/* CDTEXTFILE framing is the core's (disc_cdtext_frame): a READ TOC
+ * header and one trailing byte are allowed; a trailing byte other than
+ * NUL is warned about.  Whatever the file cannot give is an error naming
+ * the sheet's line and the file. */
+TEST(cue_cdtextfile_framing)
+{
+    static const struct {
+        int header;       /* prepend a 4-byte READ TOC format-5 header */
+        int tail;         /* append this byte (-1: none) */
+        long cut;         /* bytes taken off the end of the packs */
+        int err;          /* expected result */
+        const char *text; /* in the message or the warnings */
+    } v[] = {
+        { 0, -1, 0, 0, NULL },
+        { 1, -1, 0, 0, NULL },
+        { 1, 0x00, 0, 0, NULL },
+        { 0, 0x41, 0, 0, "ignoring a trailing byte 0x41" },
+        { 0, -1, 1, DISC_E_FORMAT, "c.cue:1: CDTEXTFILE \"c.cdt\": CD-TEXT: " },
+        { 0, -1, -1, DISC_E_FORMAT,
+          "c.cue:1: CDTEXTFILE \"c.cdt\" holds no CD-TEXT pack" },
+        { 0, -1, -2, DISC_E_FORMAT,
+          "c.cue:1: CDTEXTFILE \"c.cdt\": CD-TEXT: none of the 1 packs" },
+    };
+    struct disc_ctx ctx;
+    struct disc *src;
+    uint8_t *packs = NULL, buf[4096];
+    size_t len = 0, i;
+
+    t_ctx(&ctx);
+    src = disc_new(&ctx);
+    REQUIRE(src);
+    REQUIRE_OK(&ctx,
+               disc_cdtext_set(&ctx, src, 0, 0, DISC_CDTEXT_TITLE, "Framed"));
+    REQUIRE_OK(&ctx,
+               disc_cdtext_set(&ctx, src, 0, 1, DISC_CDTEXT_TITLE, "One"));
+    REQUIRE_OK(&ctx, disc_cdtext_encode(&ctx, src, &packs, &len));
+    REQUIRE(len > 0 && len % 18 == 0 && len + 5 <= sizeof buf);
+    REQUIRE(cu_write_text("c.cue", "CDTEXTFILE \"c.cdt\"\n"
+                                   "FILE \"a.bin\" BINARY\n"
+                                   "  TRACK 01 AUDIO\n"
+                                   "    INDEX 01 00:00:00\n") == 0);
+    REQUIRE(cu_sparse("a.bin", 300LL * 2352) == 0);
+    for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+        struct disc *d = NULL;
+        size_t n = 0, body = len;
+        int r;
+
+        if (v[i].cut > 0)
+            body = len - (size_t)v[i].cut;
+        else if (v[i].cut == -1)
+            body = 0;
+        if (v[i].header) {
+            disc_wr_be16(buf, (uint16_t)(body + 2));
+            buf[2] = buf[3] = 0;
+            n = 4;
+        }
+        if (v[i].cut == -2) {
+            memset(buf + n, 0x20, 18); /* one pack of no pack type */
+            n += 18;
+        } else {
+            memcpy(buf + n, packs, body);
+            n += body;
+        }
+        if (v[i].tail >= 0)
+            buf[n++] = (uint8_t)v[i].tail;
+        REQUIRE(t_write_file("c.cdt", buf, n) == 0);
+        t_log[0] = '\0';
+        r = disc_open_image(&ctx, "c.cue", NULL, &d);
+        CHECK_INT(v[i].err, r);
+        if (r == 0) {
+            CHECK_INT(len, d->cdtext_raw_len);
+            CHECK_STR("Framed", disc_cdtext_get(d, 0, 0, DISC_CDTEXT_TITLE));
+            CHECK_STR("One", disc_cdtext_get(d, 0, 1, DISC_CDTEXT_TITLE));
+        }
+        if (v[i].text && !strstr(r ? ctx.msg : t_log, v[i].text))
+            t_fail(__FILE__, __LINE__, "%zu: \"%s\" lacks \"%s\"", i,
+                   r ? ctx.msg : t_log, v[i].text);
+        if (!v[i].text && r == 0)
+            CHECK_STR("", t_log);
+        disc_free(d);
+    }
+    disc_free_mem(packs);
+    disc_free(src);
 }
 
 TEST(cue_cdg_keeps_subchannel_with_sub)
@@ -2357,5 +2535,80 @@ TEST(cue_write_memory_is_flat)
         disc_free(d);
     }
     CHECK_INT(peak[0], peak[1]);
+    CHECK(peak[1] < 4u << 20);
+}
+
+/* Descriptors open now (the progress callback samples them). */
+static int cu_fd_max;
+
+static void
+cu_count_fds(void *user, int64_t done, int64_t total)
+{
+    DIR *dp = opendir("/proc/self/fd");
+    struct dirent *de;
+    int n = 0;
+
+    (void)user;
+    (void)done;
+    (void)total;
+    if (!dp)
+        return;
+    while ((de = readdir(dp)) != NULL)
+        n += de->d_name[0] != '.';
+    closedir(dp);
+    if (n > cu_fd_max)
+        cu_fd_max = n;
+}
+
+/* --split of 99 tracks: each BIN is finished (flushed, closed, buffer
+ * freed) when its track is written, so memory and descriptors do not
+ * grow with the number of files; all appear at the commit. */
+TEST(cue_split_99_tracks_is_flat)
+{
+    static const int ntracks[2] = { 2, 99 };
+    struct fx_track t[DISC_MAX_TRACKS];
+    size_t peak[2];
+    int fds[2], k, i, base;
+
+    memset(t, 0, sizeof t);
+    for (i = 0; i < DISC_MAX_TRACKS; i++) {
+        t[i].mode = DISC_MODE_AUDIO;
+        t[i].session = 1;
+        t[i].length = 10;
+    }
+    for (k = 0; k < 2; k++) {
+        struct disc_ctx ctx;
+        struct disc_write_opts o;
+        struct disc *d;
+        char dir[16], path[64];
+
+        t_ctx(&ctx);
+        d = fx_disc_build(&ctx, t, ntracks[k], NULL);
+        REQUIRE(d);
+        memset(&o, 0, sizeof o);
+        o.split = 1;
+        snprintf(dir, sizeof dir, "s%d", k);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        snprintf(path, sizeof path, "%s/x.cue", dir);
+        cu_fd_max = 0;
+        cu_count_fds(NULL, 0, 0);
+        base = cu_fd_max;
+        ctx.progress = cu_count_fds;
+        disc_alloc_reset();
+        REQUIRE_OK(&ctx, disc_write(&ctx, d, &disc_fmt_cue, path, &o));
+        peak[k] = disc_alloc_peak() - disc_alloc_live();
+        fds[k] = cu_fd_max - base;
+        snprintf(path, sizeof path, "%s/x (Track %02d).bin", dir, ntracks[k]);
+        if (k)
+            CHECK_INT(10LL * 2352, t_file_size(path));
+        disc_free(d);
+    }
+    /* One BIN open at a time: no more descriptors for 99 files than for
+     * 2 (the sampler's own directory descriptor included). */
+    CHECK(fds[1] <= 2);
+    CHECK_INT(fds[0], fds[1]);
+    /* Names and output records grow a little; a write buffer per BIN
+     * (1 MiB each) would not fit. */
+    CHECK(peak[1] < peak[0] + (256u << 10));
     CHECK(peak[1] < 4u << 20);
 }

@@ -26,24 +26,26 @@ session_type_name(uint8_t t)
     return "unknown";
 }
 
+/* buf: 18+ bytes hold every flag. */
 static void
 flags_text(uint8_t control, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s%s%s%s", control & DISC_CTL_DATA ? "DATA " : "",
-             control & DISC_CTL_4CH ? "4CH " : "",
-             control & DISC_CTL_COPY ? "DCP " : "",
-             control & DISC_CTL_PREEMPH ? "PRE " : "");
+    (void)snprintf(buf, n, "%s%s%s%s", control & DISC_CTL_DATA ? "DATA " : "",
+                   control & DISC_CTL_4CH ? "4CH " : "",
+                   control & DISC_CTL_COPY ? "DCP " : "",
+                   control & DISC_CTL_PREEMPH ? "PRE " : "");
     if (buf[0])
         buf[strlen(buf) - 1] = '\0';
     else
-        snprintf(buf, n, "-");
+        (void)snprintf(buf, n, "-");
 }
 
+/* buf: 12+ bytes; "255:59:74" and its terminator need 10. */
 static char *
 msf(disc_lba lba, char *buf)
 {
     struct disc_msf m = disc_lba_to_msf(lba);
-    snprintf(buf, 12, "%02u:%02u:%02u", m.m, m.s, m.f);
+    (void)snprintf(buf, 12, "%02u:%02u:%02u", m.m, m.s, m.f);
     return buf;
 }
 

@@ -130,7 +130,7 @@ read_disc_name(const struct disc *d, char *out, size_t len)
     while (n && (out[n - 1] == '_' || out[n - 1] == '.'))
         n--;
     if (n == 0 || out[0] == '.')
-        snprintf(out, len, "disc");
+        (void)snprintf(out, len, "disc"); /* callers pass 80 bytes */
     else
         out[n] = '\0';
 }
@@ -315,8 +315,9 @@ cmd_read(int argc, char **argv)
                                            "out of memory"));
             goto done;
         }
-        snprintf(outpath, n, "%s%s%s.cue", out,
-                 out[strlen(out) - 1] == '/' ? "" : "/", name);
+        /* n has room for out, '/', name and ".cue". */
+        (void)snprintf(outpath, n, "%s%s%s.cue", out,
+                       out[strlen(out) - 1] == '/' ? "" : "/", name);
         if (out[strlen(out) - 1] == '/' && stat(out, &st) != 0 &&
             mkdir(out, 0777) != 0) {
             fprintf(stderr, "discarc: %s: %s\n", out, strerror(errno));

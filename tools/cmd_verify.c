@@ -57,10 +57,11 @@ rm_tree(const char *dir)
 
     if (dp) {
         while ((de = readdir(dp)))
-            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-                snprintf(path, sizeof path, "%.4096s/%.256s", dir,
-                         de->d_name);
-                remove(path);
+            if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+                /* The precisions keep the text within path: no truncation. */
+                (void)snprintf(path, sizeof path, "%.4096s/%.256s", dir,
+                               de->d_name);
+                (void)remove(path); /* best effort, like rmdir below */
             }
         closedir(dp);
     }
@@ -76,19 +77,28 @@ verify_roundtrip(struct disc_ctx *ctx, const struct disc *d,
     const char *tmp = getenv("TMPDIR");
     char dir[4096], out[4200];
     const char *ext = disc_format_extensions(fmt);
-    int r;
+    int r, n;
 
     memset(&wo, 0, sizeof wo);
     wo.allow_lossy = 1;
     wo.sub = 1;
-    snprintf(dir, sizeof dir, "%s/discarc-roundtrip-XXXXXX",
-             tmp ? tmp : "/tmp");
+    n = snprintf(dir, sizeof dir, "%s/discarc-roundtrip-XXXXXX",
+                 tmp ? tmp : "/tmp");
+    if (n < 0 || (size_t)n >= sizeof dir) {
+        fprintf(stderr, "discarc: TMPDIR is too long\n");
+        return EXIT_RUNTIME;
+    }
     if (!mkdtemp(dir)) {
         perror("discarc: mkdtemp");
         return EXIT_RUNTIME;
     }
-    snprintf(out, sizeof out, "%s/disc.%.*s", dir, (int)strcspn(ext, ","),
-             ext);
+    n = snprintf(out, sizeof out, "%s/disc.%.*s", dir,
+                 (int)strcspn(ext, ","), ext);
+    if (n < 0 || (size_t)n >= sizeof out) {
+        fprintf(stderr, "discarc: %s: path too long\n", dir);
+        rm_tree(dir);
+        return EXIT_RUNTIME;
+    }
     r = disc_write(ctx, d, fmt, out, &wo);
     if (r == 0)
         r = disc_open_image(ctx, out, fmt, &back);
@@ -220,17 +230,18 @@ cmd_verify(int argc, char **argv)
     return rep.damaged ? EXIT_INPUT : EXIT_OK;
 }
 
-/* The name redump-style split output gives track i. */
+/* The name redump-style split output gives track i.  The caller's buf
+ * has room for its stem and the longest suffix, " (Track 99).bin". */
 static void
 track_file_name(char *buf, size_t n, const char *stem, const struct disc *d,
                 int i)
 {
     if (d->ntracks == 1)
-        snprintf(buf, n, "%s.bin", stem);
+        (void)snprintf(buf, n, "%s.bin", stem);
     else
-        snprintf(buf, n, "%s (Track %0*d).bin", stem,
-                 d->track[d->ntracks - 1].number >= 10 ? 2 : 1,
-                 d->track[i].number);
+        (void)snprintf(buf, n, "%s (Track %0*d).bin", stem,
+                       d->track[d->ntracks - 1].number >= 10 ? 2 : 1,
+                       d->track[i].number);
 }
 
 static void
@@ -316,21 +327,24 @@ cmd_hash(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return cli_usage_error("hash", "expected one IMAGE");
-    cli_ctx(&ctx);
-    r = cli_open(&ctx, argv[optind], from, &d);
-    if (r < 0)
-        return cli_fail(&ctx, r);
     if (name) {
-        snprintf(stem, sizeof stem, "%s", name);
+        r = snprintf(stem, sizeof stem, "%s", name);
     } else {
         const char *base = strrchr(argv[optind], '/');
         const char *dot;
         base = base ? base + 1 : argv[optind];
         dot = strrchr(base, '.');
-        snprintf(stem, sizeof stem, "%.*s",
-                 (int)(dot && dot != base ? dot - base : (long)strlen(base)),
-                 base);
+        r = snprintf(stem, sizeof stem, "%.*s",
+                     (int)(dot && dot != base ? dot - base
+                                              : (long)strlen(base)),
+                     base);
     }
+    if (r < 0 || (size_t)r >= sizeof stem)
+        return cli_usage_error("hash", "the track file name is too long");
+    cli_ctx(&ctx);
+    r = cli_open(&ctx, argv[optind], from, &d);
+    if (r < 0)
+        return cli_fail(&ctx, r);
     r = disc_hash_tracks(&ctx, d, tr, &img);
     cli_progress_done();
     if (r < 0) {

@@ -124,8 +124,10 @@ cli_open(struct disc_ctx *ctx, const char *path, const char *from,
     if (from) {
         fmt = disc_format_find(from);
         if (!fmt) {
-            snprintf(ctx->msg, sizeof ctx->msg,
-                     "unknown format \"%s\" (see `discarc formats`)", from);
+            /* A long name is cut short: still a useful message. */
+            (void)snprintf(ctx->msg, sizeof ctx->msg,
+                           "unknown format \"%s\" (see `discarc formats`)",
+                           from);
             return DISC_E_ARG;
         }
     }

@@ -24,6 +24,13 @@ put(FILE *f, const void *p, size_t n)
     return fwrite(p, 1, n, f) == n ? 0 : -1;
 }
 
+/* Whether snprintf's result n means the whole text fit in size bytes. */
+static int
+fits(int n, size_t size)
+{
+    return n >= 0 && (size_t)n < size;
+}
+
 /* A few seconds of a chord with a slow tremolo: music-like, neither
  * silence nor noise.  Deterministic (no libm state). */
 static int
@@ -44,8 +51,8 @@ audio(FILE *f, int sectors, const double *hz, int nhz, int silent_lead)
             }
             l = (int16_t)lrint(v * 20000.0);
             r = (int16_t)lrint(v * 18000.0);
-            disc_wr_le16(sec + 4 * i, (uint16_t)l);
-            disc_wr_le16(sec + 4 * i + 2, (uint16_t)r);
+            disc_wr_le16(sec + (size_t)i * 4, (uint16_t)l);
+            disc_wr_le16(sec + (size_t)i * 4 + 2, (uint16_t)r);
         }
         if (put(f, sec, sizeof sec))
             return -1;
@@ -67,9 +74,15 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: mksample SAMPLES_DIR\n");
         return 2;
     }
-    snprintf(iso_path, sizeof iso_path, "%s/mixed-data.iso", argv[1]);
-    snprintf(bin_path, sizeof bin_path, "%s/mixed.bin", argv[1]);
-    snprintf(tmp_path, sizeof tmp_path, "%s.tmp", bin_path);
+    if (!fits(snprintf(iso_path, sizeof iso_path, "%s/mixed-data.iso",
+                       argv[1]), sizeof iso_path) ||
+        !fits(snprintf(bin_path, sizeof bin_path, "%s/mixed.bin", argv[1]),
+              sizeof bin_path) ||
+        !fits(snprintf(tmp_path, sizeof tmp_path, "%s.tmp", bin_path),
+              sizeof tmp_path)) {
+        fprintf(stderr, "mksample: %s: path too long\n", argv[1]);
+        return 2;
+    }
     iso = fopen(iso_path, "rb");
     if (!iso) {
         perror(iso_path);
@@ -78,32 +91,35 @@ main(int argc, char **argv)
     out = fopen(tmp_path, "wb");
     if (!out) {
         perror(tmp_path);
-        fclose(iso);
+        (void)fclose(iso); /* read-only: nothing to flush */
         return 1;
     }
     for (s = 0; s < DATA_SECTORS; s++) {
         memset(sec, 0, sizeof sec);
         if (fread(sec + 16, 1, 2048, iso) == 0 && ferror(iso)) {
             perror(iso_path);
+            (void)fclose(iso);
+            (void)fclose(out); /* discarded below */
+            (void)remove(tmp_path);
             return 1;
         }
         disc_sector_encode_mode1(sec, s);
         if (put(out, sec, sizeof sec))
             goto fail;
     }
-    fclose(iso);
+    (void)fclose(iso);
     if (audio(out, T2_SECTORS, am, 3, 150) ||
         audio(out, T3_SECTORS, cm, 4, 0))
         goto fail;
     if (fclose(out) != 0 || rename(tmp_path, bin_path) != 0) {
         perror(bin_path);
-        remove(tmp_path);
+        (void)remove(tmp_path); /* best effort: already failing */
         return 1;
     }
     return 0;
 fail:
     perror(tmp_path);
-    fclose(out);
-    remove(tmp_path);
+    (void)fclose(out); /* the write already failed; the file goes */
+    (void)remove(tmp_path);
     return 1;
 }

@@ -1,10 +1,11 @@
-/* cue.c - CUE sheets with BIN files: read every dialect, write one or split.
+/* cue_read.c - CUE sheets with BIN files: probe and read every dialect.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: FORMATS.md sections 1.1, 3 (CUE), 6.5 (CDTEXTFILE), 7.1-7.5,
  * 9.1; the cue sheet rules exercised by xiph/flac test/cuesheets (FLAC's
  * grabbag cuesheet parser); docs/formats/cue.md.
- * Dialects: CDRWin, EAC (every gap style), redump split, DIC/Aaru
- * multi-session, cdrdao toc2cue, chdman, hand-written sheets.
+ * Dialects: CDRWin, EAC (every gap style, unripped CD-Extra data tracks),
+ * redump split, DIC/Aaru multi-session, cdrdao toc2cue, chdman,
+ * hand-written sheets.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,22 +14,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "disc_format.h"
+#include "cue.h"
 
 #define CUE_MAX_FILES 1024             /* FILE lines in one sheet */
 #define CUE_CDT_MAX (8 * 256 * 18 + 5) /* CDTEXTFILE: 8 blocks + header */
-#define CUE_LEADOUT1 6750              /* lead-out of session 1 (01:30:00) */
-#define CUE_LEADOUT_N 2250 /* lead-out of later sessions (00:30:00) */
-#define CUE_LEADIN 4500    /* lead-in of sessions >= 2 (01:00:00) */
 
 /* ------------------------------------------------------------------ */
-/* Small text helpers shared by reader and writer                      */
-
-static int
-cue_is_blank(int c)
-{
-    return c == ' ' || c == '\t';
-}
+/* Lexing                                                              */
 
 /* Splits the first blank-separated token off *s (in place).  Returns it,
  * or NULL when *s holds nothing; *s then points past the blanks that
@@ -90,13 +82,21 @@ cue_upper(char *s)
             *s = (char)(*s - 'a' + 'A');
 }
 
-/* Splits the body of a REM line into key and value.  "KEY value" gives
- * KEY; a phrase of two to four words ending in a colon ("ORIGINAL
- * MEDIA-TYPE: CD", "Ripping Tool: x") gives the phrase without the colon.
- * The key is upper-cased and returned disc_malloc'd in *key; *value
- * points into body (verbatim).  Returns 0, or DISC_E_NOMEM. */
-static int
-cue_rem_split(const char *body, char **key, const char **value)
+const struct cue_text_cmd disc_cue_text[CUE_NTEXT] = {
+    { "TITLE", DISC_CDTEXT_TITLE, 0, 0 },
+    { "PERFORMER", DISC_CDTEXT_PERFORMER, 0, 0 },
+    { "SONGWRITER", DISC_CDTEXT_SONGWRITER, 0, 0 },
+    { "COMPOSER", DISC_CDTEXT_COMPOSER, 0, 0 },
+    { "ARRANGER", DISC_CDTEXT_ARRANGER, 0, 0 },
+    { "MESSAGE", DISC_CDTEXT_MESSAGE, 0, 0 },
+    { "DISC_ID", DISC_CDTEXT_DISCID, 1, 0 },
+    { "GENRE", DISC_CDTEXT_GENRE, 0, 0 },
+    { "UPC_EAN", DISC_CDTEXT_UPC_ISRC, 1, 1 },
+};
+
+/* How a REM line reads: see cue.h. */
+int
+disc_cue_rem_split(const char *body, char **key, const char **value)
 {
     const char *p = body, *end = NULL, *w;
     int words = 0;
@@ -151,16 +151,6 @@ cue_rem_split(const char *body, char **key, const char **value)
     return 0;
 }
 
-/* 1 when a REM key carries layout, not metadata. */
-static int
-cue_rem_structural(const char *key)
-{
-    return strcmp(key, "SESSION") == 0 || strcmp(key, "LEAD-OUT") == 0 ||
-           strcmp(key, "LEAD-IN") == 0 || strcmp(key, "PREGAP") == 0 ||
-           strcmp(key, "SINGLE-DENSITY") == 0 ||
-           strcmp(key, "HIGH-DENSITY") == 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* Datatypes                                                           */
 
@@ -187,13 +177,6 @@ static const struct cue_dtype cue_dtypes[] = {
 };
 
 #define CUE_NDTYPES (sizeof cue_dtypes / sizeof cue_dtypes[0])
-
-static int
-cue_mode2_family(enum disc_track_mode m)
-{
-    return m == DISC_MODE_MODE2 || m == DISC_MODE_MODE2_FORM1 ||
-           m == DISC_MODE_MODE2_FORM2 || m == DISC_MODE_MODE2_MIXED;
-}
 
 /* ------------------------------------------------------------------ */
 /* Probe                                                               */
@@ -286,17 +269,24 @@ struct cue_index {
     int set;
 };
 
+#define CUE_SEEN_FLAGS 1u
+#define CUE_SEEN_ISRC 2u
+#define CUE_SEEN_PREGAP 4u
+#define CUE_SEEN_POSTGAP 8u
+
 struct cue_track {
     int number;
     unsigned line; /* TRACK line */
     int session;
-    const struct cue_dtype *dt;
+    const struct cue_dtype *dt; /* NULL for a placeholder */
+    char unripped[16]; /* placeholder datatype as written (EAC), or "" */
+    size_t item;       /* items of the sheet before its TRACK line */
     uint8_t control;
-    int flags_seen, isrc_seen, scms;
+    unsigned seen; /* CUE_SEEN_*: the commands a track takes once */
+    int scms;
     char isrc[13];
     int32_t pregap, postgap; /* generated sectors (PREGAP/POSTGAP) */
-    int postgap_seen;
-    int nindex, last; /* indexes seen, highest number */
+    int nindex, last;        /* indexes seen, highest number */
     struct cue_index idx[DISC_MAX_INDEX + 1];
     disc_lba lba[DISC_MAX_INDEX + 1];
     disc_lba gen_start; /* LBA of the generated pregap */
@@ -310,12 +300,18 @@ struct cue_gap {
     char *text[3]; /* the values as written, for metadata fallback */
 };
 
-enum cue_item_kind { CUE_IT_FILE, CUE_IT_INDEX, CUE_IT_SESSION };
+enum cue_item_kind {
+    CUE_IT_FILE,
+    CUE_IT_INDEX,
+    CUE_IT_SESSION,
+    CUE_IT_LEADOUT /* INDEX 00 of an unripped data track: the lead-out */
+};
 
 /* The layout-relevant lines in sheet order. */
 struct cue_item {
     enum cue_item_kind kind;
-    int arg;   /* FILE: file; INDEX: track (array index); SESSION: number */
+    int arg;   /* FILE: file; INDEX, LEADOUT: track (array index; for
+                  LEADOUT the dropped placeholder); SESSION: number */
     int index; /* INDEX number */
 };
 
@@ -363,17 +359,32 @@ cue_nomem(struct cue_parse *p)
     return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
 }
 
+/* arr (n elements of size bytes, room for *cap) with room for one more:
+ * the same or a larger block (capacity doubled, first at the start), or
+ * NULL when out of memory (arr is still valid then). */
+static void *
+cue_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
+{
+    size_t c = *cap ? *cap * 2 : first;
+    void *q;
+
+    if (n < *cap)
+        return arr;
+    q = disc_realloc(arr, c * size);
+    if (q)
+        *cap = c;
+    return q;
+}
+
 static int
 cue_add_item(struct cue_parse *p, enum cue_item_kind kind, int arg, int index)
 {
-    if (p->nitem == p->capitem) {
-        size_t cap = p->capitem ? p->capitem * 2 : 64;
-        struct cue_item *n = disc_realloc(p->item, cap * sizeof *n);
-        if (!n)
-            return cue_nomem(p);
-        p->item = n;
-        p->capitem = cap;
-    }
+    struct cue_item *it =
+        cue_grow(p->item, p->nitem, &p->capitem, sizeof *it, 64);
+
+    if (!it)
+        return cue_nomem(p);
+    p->item = it;
     p->item[p->nitem].kind = kind;
     p->item[p->nitem].arg = arg;
     p->item[p->nitem].index = index;
@@ -399,6 +410,66 @@ cue_time(struct cue_parse *p, const char *what, const char *s, int32_t *out)
                        "(mm:ss:ff expected, ss below 60, ff below 75)",
                        what, s);
     return 0;
+}
+
+/* The one argument of "TRACK nn TYPE" and "INDEX nn mm:ss:ff" (called
+ * arg in messages), with the number, lo..hi, in *n; nothing may follow.
+ * NULL on error (the code in p->ctx->err). */
+static char *
+cue_number_arg(struct cue_parse *p, const char *what, char *rest, long lo,
+               long hi, const char *arg, long *n)
+{
+    char *num = cue_token(&rest), *val;
+
+    if (!num) {
+        (void)cue_err(p, DISC_E_FORMAT, "%s has no number", what);
+        return NULL;
+    }
+    if (!cue_all_digits(num) || strlen(num) > 3) {
+        (void)cue_err(p, DISC_E_FORMAT, "%s number \"%.20s\" is not a number",
+                      what, num);
+        return NULL;
+    }
+    *n = strtol(num, NULL, 10);
+    if (*n < lo || *n > hi) {
+        (void)cue_err(p, DISC_E_FORMAT,
+                      "%s number %ld is out of range (%02ld-%02ld)", what, *n,
+                      lo, hi);
+        return NULL;
+    }
+    val = cue_token(&rest);
+    if (!val)
+        (void)cue_err(p, DISC_E_FORMAT, "%s %02ld has no %s", what, *n, arg);
+    else if (*rest)
+        (void)cue_err(p, DISC_E_FORMAT, "unexpected \"%.40s\" after the %s",
+                      rest, arg);
+    return val && !*rest ? val : NULL;
+}
+
+/* The current track, for a command it takes once (bit): FLAGS, ISRC and
+ * PREGAP before its first INDEX, POSTGAP after its INDEX 01.  NULL on
+ * error (the code in p->ctx->err). */
+static struct cue_track *
+cue_track_once(struct cue_parse *p, const char *what, unsigned bit)
+{
+    struct cue_track *t = cue_cur(p);
+    int r = 0;
+
+    if (!t)
+        r = cue_err(p, DISC_E_FORMAT, "%s before any TRACK", what);
+    else if (t->seen & bit)
+        r = cue_err(p, DISC_E_FORMAT, "%s given twice for TRACK %02d", what,
+                    t->number);
+    else if (bit == CUE_SEEN_POSTGAP && !t->idx[1].set)
+        r = cue_err(p, DISC_E_FORMAT, "%s must follow the track's INDEX 01",
+                    what);
+    else if (bit != CUE_SEEN_POSTGAP && t->nindex)
+        r = cue_err(p, DISC_E_FORMAT,
+                    "%s must come before the track's first INDEX", what);
+    if (!t || r < 0)
+        return NULL;
+    t->seen |= bit;
+    return t;
 }
 
 /* ------------------------------------------------------------------ */
@@ -460,14 +531,10 @@ cue_cmd_file(struct cue_parse *p, char *rest)
     if (p->nfile >= CUE_MAX_FILES)
         return cue_err(p, DISC_E_UNSUPPORTED, "more than %d FILE lines",
                        CUE_MAX_FILES);
-    if (p->nfile == p->capfile) {
-        size_t cap = p->capfile ? p->capfile * 2 : 8;
-        struct cue_file *n = disc_realloc(p->file, cap * sizeof *n);
-        if (!n)
-            return cue_nomem(p);
-        p->file = n;
-        p->capfile = cap;
-    }
+    f = cue_grow(p->file, p->nfile, &p->capfile, sizeof *f, 8);
+    if (!f)
+        return cue_nomem(p);
+    p->file = f;
     f = &p->file[p->nfile];
     memset(f, 0, sizeof *f);
     f->line = p->line;
@@ -492,16 +559,56 @@ cue_cmd_file(struct cue_parse *p, char *rest)
     return cue_add_item(p, CUE_IT_FILE, p->cur_file, 0);
 }
 
-/* A track must have its INDEX 01 before another TRACK, a session change
- * or the end of the sheet. */
+/* 1 for EAC's "MODEx/2xxx" and its kin: a MODE?/2??? datatype whose
+ * variable characters are digits or x, at least one of them x. */
 static int
-cue_track_done(struct cue_parse *p)
+cue_is_placeholder(const char *type)
+{
+    static const int var[] = { 4, 7, 8, 9 };
+    size_t k;
+    int x = 0;
+
+    if (strlen(type) != 10 || strncasecmp(type, "MODE", 4) != 0 ||
+        strncmp(type + 5, "/2", 2) != 0)
+        return 0;
+    for (k = 0; k < sizeof var / sizeof var[0]; k++) {
+        char c = type[var[k]];
+        if (c == 'x' || c == 'X')
+            x = 1;
+        else if (c < '0' || c > '9')
+            return 0;
+    }
+    return x;
+}
+
+/* A placeholder anywhere but as the last TRACK without INDEX 01 (the
+ * cuetools.net templates put one first, for a data track to be filled
+ * in): the datatype is unknown.  Reported at its TRACK line. */
+static int
+cue_placeholder_err(struct cue_parse *p, const struct cue_track *t,
+                    const char *type)
+{
+    p->line = t->line;
+    return cue_err(p, DISC_E_FORMAT,
+                   "TRACK %02d: unknown datatype \"%.40s\" (a placeholder "
+                   "for an unripped data track reads only as the last "
+                   "TRACK, without INDEX 01)",
+                   t->number, type);
+}
+
+/* A track must have its INDEX 01 before another TRACK, a session change
+ * or the end of the sheet; a placeholder must be the sheet's last. */
+static int
+cue_track_done(struct cue_parse *p, int at_end)
 {
     struct cue_track *t = cue_cur(p);
     unsigned line = p->line;
     int r = 0;
 
-    if (t && !t->idx[1].set) {
+    if (t && t->unripped[0]) {
+        if (!at_end)
+            return cue_placeholder_err(p, t, t->unripped);
+    } else if (t && !t->idx[1].set) {
         p->line = t->line;
         r = cue_err(p, DISC_E_FORMAT, "TRACK %02d has no INDEX 01", t->number);
         p->line = line;
@@ -512,27 +619,16 @@ cue_track_done(struct cue_parse *p)
 static int
 cue_cmd_track(struct cue_parse *p, char *rest)
 {
-    char *num = cue_token(&rest), *type = cue_token(&rest);
     struct cue_track *t;
+    char *type;
     size_t k;
-    long n;
+    long n = 0;
     int r;
 
-    if (!num)
-        return cue_err(p, DISC_E_FORMAT, "TRACK has no number");
-    if (!cue_all_digits(num) || strlen(num) > 3)
-        return cue_err(p, DISC_E_FORMAT,
-                       "TRACK number \"%.20s\" is not a number", num);
-    n = strtol(num, NULL, 10);
-    if (n < 1 || n > DISC_MAX_TRACKS)
-        return cue_err(p, DISC_E_FORMAT,
-                       "TRACK number %ld is out of range (01-99)", n);
+    type = cue_number_arg(p, "TRACK", rest, 1, DISC_MAX_TRACKS, "datatype", &n);
     if (!type)
-        return cue_err(p, DISC_E_FORMAT, "TRACK %02ld has no datatype", n);
-    if (*rest)
-        return cue_err(p, DISC_E_FORMAT,
-                       "unexpected \"%.40s\" after the datatype", rest);
-    r = cue_track_done(p);
+        return p->ctx->err;
+    r = cue_track_done(p, 0);
     if (r < 0)
         return r;
     if (p->ntrack && n != p->track[p->ntrack - 1].number + 1)
@@ -546,26 +642,29 @@ cue_cmd_track(struct cue_parse *p, char *rest)
         return cue_err(p, DISC_E_FORMAT, "TRACK before any FILE");
     t = &p->track[p->ntrack];
     memset(t, 0, sizeof *t);
+    t->number = (int)n;
+    t->line = p->line;
+    t->session = p->session;
+    t->item = p->nitem;
     for (k = 0; k < CUE_NDTYPES; k++)
         if (strcasecmp(type, cue_dtypes[k].name) == 0)
             t->dt = &cue_dtypes[k];
-    if (!t->dt && strcasecmp(type, "MODEx/2xxx") == 0)
-        return cue_err(p, DISC_E_FORMAT,
-                       "TRACK %02ld: unknown datatype "
-                       "\"%.40s\" (EAC's placeholder for a data track it did "
-                       "not rip; remove that TRACK to use the audio tracks)",
-                       n, type);
-    if (!t->dt)
+    if (!t->dt && cue_is_placeholder(type)) {
+        /* EAC's data track that was not ripped: accepted when it turns
+         * out to be the last TRACK (cue_drop_unripped). */
+        if (!p->ntrack)
+            return cue_placeholder_err(p, t, type);
+        (void)snprintf(t->unripped, sizeof t->unripped, "%s", type);
+    } else if (!t->dt) {
         return cue_err(p, DISC_E_FORMAT,
                        "TRACK %02ld: unknown datatype "
                        "\"%.40s\" (AUDIO, CDG, MODE1/2048, MODE1/2352, "
                        "MODE2/2048, MODE2/2324, MODE2/2336, MODE2/2352, "
                        "CDI/2336 or CDI/2352 expected)",
                        n, type);
-    t->number = (int)n;
-    t->line = p->line;
-    t->session = p->session;
-    t->control = t->dt->mode == DISC_MODE_AUDIO ? 0 : DISC_CTL_DATA;
+    } else if (t->dt->mode != DISC_MODE_AUDIO) {
+        t->control = DISC_CTL_DATA;
+    }
     if (!p->session_first[p->session])
         p->session_first[p->session] = p->ntrack + 1; /* 1-based */
     p->ntrack++;
@@ -576,28 +675,17 @@ static int
 cue_cmd_index(struct cue_parse *p, char *rest)
 {
     struct cue_track *t = cue_cur(p);
-    char *num = cue_token(&rest), *tm = cue_token(&rest);
+    char *tm;
     struct cue_file *f;
     int32_t time;
-    long n;
+    long n = 0;
     int r;
 
     if (!t)
         return cue_err(p, DISC_E_FORMAT, "INDEX before any TRACK");
-    if (!num)
-        return cue_err(p, DISC_E_FORMAT, "INDEX has no number");
-    if (!cue_all_digits(num) || strlen(num) > 3)
-        return cue_err(p, DISC_E_FORMAT,
-                       "INDEX number \"%.20s\" is not a number", num);
-    n = strtol(num, NULL, 10);
-    if (n > DISC_MAX_INDEX)
-        return cue_err(p, DISC_E_FORMAT,
-                       "INDEX number %ld is out of range (00-99)", n);
+    tm = cue_number_arg(p, "INDEX", rest, 0, DISC_MAX_INDEX, "time", &n);
     if (!tm)
-        return cue_err(p, DISC_E_FORMAT, "INDEX %02ld has no time", n);
-    if (*rest)
-        return cue_err(p, DISC_E_FORMAT,
-                       "unexpected \"%.40s\" after the INDEX time", rest);
+        return p->ctx->err;
     r = cue_time(p, "INDEX", tm, &time);
     if (r < 0)
         return r;
@@ -611,8 +699,10 @@ cue_cmd_index(struct cue_parse *p, char *rest)
                        "INDEX %02ld follows INDEX %02d "
                        "(index numbers must be consecutive)",
                        n, t->last);
-    if (t->postgap_seen)
+    if (t->seen & CUE_SEEN_POSTGAP)
         return cue_err(p, DISC_E_FORMAT, "INDEX after POSTGAP");
+    if (t->unripped[0] && n == 1)
+        return cue_placeholder_err(p, t, t->unripped);
     f = &p->file[p->cur_file];
     if (f->last_time >= 0 && time <= f->last_time &&
         !(n == 1 && t->idx[0].set && t->idx[0].file == p->cur_file &&
@@ -653,36 +743,25 @@ cue_cmd_index(struct cue_parse *p, char *rest)
 static int
 cue_cmd_gap(struct cue_parse *p, char *rest, int post)
 {
-    struct cue_track *t = cue_cur(p);
     const char *what = post ? "POSTGAP" : "PREGAP";
     char *tm = cue_token(&rest);
+    struct cue_track *t;
     int32_t len = 0;
     int r;
 
+    t = cue_track_once(p, what, post ? CUE_SEEN_POSTGAP : CUE_SEEN_PREGAP);
     if (!t)
-        return cue_err(p, DISC_E_FORMAT, "%s before any TRACK", what);
+        return p->ctx->err;
     r = cue_time(p, what, tm, &len);
     if (r < 0)
         return r;
     if (*rest)
         return cue_err(p, DISC_E_FORMAT,
                        "unexpected \"%.40s\" after the %s time", rest, what);
-    if (post) {
-        if (t->postgap_seen)
-            return cue_err(p, DISC_E_FORMAT, "POSTGAP given twice");
-        if (!t->idx[1].set)
-            return cue_err(p, DISC_E_FORMAT,
-                           "POSTGAP must follow the track's INDEX 01");
-        t->postgap_seen = 1;
+    if (post)
         t->postgap = len;
-    } else {
-        if (t->nindex)
-            return cue_err(p, DISC_E_FORMAT,
-                           "PREGAP must come before the track's first INDEX");
-        if (t->pregap)
-            return cue_err(p, DISC_E_FORMAT, "PREGAP given twice");
+    else
         t->pregap = len;
-    }
     return 0;
 }
 
@@ -694,6 +773,8 @@ cue_meta(struct cue_parse *p, const char *key, const char *value)
     const char *k = key;
     int r;
 
+    if (t && t->unripped[0])
+        return 0; /* a track left out (cue_drop_unripped) */
     if (p->d->nmeta >= DISC_MAX_META) {
         if (!p->meta_full_warned)
             disc_warn(p->ctx,
@@ -719,18 +800,12 @@ cue_meta(struct cue_parse *p, const char *key, const char *value)
 static int
 cue_cmd_flags(struct cue_parse *p, char *rest)
 {
-    struct cue_track *t = cue_cur(p);
+    struct cue_track *t = cue_track_once(p, "FLAGS", CUE_SEEN_FLAGS);
     char *tok;
+    int r;
 
     if (!t)
-        return cue_err(p, DISC_E_FORMAT, "FLAGS before any TRACK");
-    if (t->flags_seen)
-        return cue_err(p, DISC_E_FORMAT, "FLAGS given twice for TRACK %02d",
-                       t->number);
-    if (t->nindex)
-        return cue_err(p, DISC_E_FORMAT,
-                       "FLAGS must come before the track's first INDEX");
-    t->flags_seen = 1;
+        return p->ctx->err;
     while ((tok = cue_token(&rest)) != NULL) {
         if (strcasecmp(tok, "DCP") == 0)
             t->control |= DISC_CTL_COPY;
@@ -742,7 +817,7 @@ cue_cmd_flags(struct cue_parse *p, char *rest)
             /* Not a Q CONTROL bit: kept as track metadata so that it is
              * written back (FLAGS ... SCMS). */
             if (!t->scms) {
-                int r = cue_meta(p, "FLAGS", "SCMS");
+                r = cue_meta(p, "FLAGS", "SCMS");
                 if (r < 0)
                     return r;
             }
@@ -761,19 +836,12 @@ cue_cmd_flags(struct cue_parse *p, char *rest)
 static int
 cue_cmd_isrc(struct cue_parse *p, char *rest)
 {
-    struct cue_track *t = cue_cur(p);
+    struct cue_track *t = cue_track_once(p, "ISRC", CUE_SEEN_ISRC);
     char *v = cue_unquote(rest), code[13];
     size_t n = strlen(v), k = 0;
 
     if (!t)
-        return cue_err(p, DISC_E_FORMAT, "ISRC before any TRACK");
-    if (t->isrc_seen)
-        return cue_err(p, DISC_E_FORMAT, "ISRC given twice for TRACK %02d",
-                       t->number);
-    if (t->nindex)
-        return cue_err(p, DISC_E_FORMAT,
-                       "ISRC must come before the track's first INDEX");
-    t->isrc_seen = 1;
+        return p->ctx->err;
     if (!n)
         return cue_err(p, DISC_E_FORMAT, "ISRC has no code");
     /* Accept the display form CC-OOO-YY-NNNNN as well. */
@@ -804,8 +872,8 @@ cue_cmd_text(struct cue_parse *p, enum disc_cdtext_field f, char *rest)
     char *v = cue_unquote(rest);
     int r;
 
-    if (!*v)
-        return 0; /* an empty string says nothing */
+    if (!*v || (t && t->unripped[0]))
+        return 0; /* says nothing, or about a track left out */
     r = disc_cdtext_set(p->ctx, p->d, 0, t ? t->number : 0, f, v);
     return r < 0 ? r : 0;
 }
@@ -833,7 +901,7 @@ cue_cmd_session(struct cue_parse *p, const char *arg)
                        p->session);
     if (n > DISC_MAX_SESSIONS)
         return cue_err(p, DISC_E_FORMAT, "more than 99 sessions");
-    r = cue_track_done(p);
+    r = cue_track_done(p, 0);
     if (r < 0)
         return r;
     p->session = (int)n;
@@ -884,13 +952,13 @@ cue_rem_gap(struct cue_parse *p, const char *key, const char *value)
 }
 
 static int
-cue_cmd_rem(struct cue_parse *p, const char *body)
+cue_cmd_rem(struct cue_parse *p, char *body)
 {
     char *key = NULL;
     const char *value;
     int r;
 
-    r = cue_rem_split(body, &key, &value);
+    r = disc_cue_rem_split(body, &key, &value);
     if (r < 0)
         return cue_nomem(p);
     if (!*key) {
@@ -930,50 +998,41 @@ cue_cmd_cdtextfile(struct cue_parse *p, char *rest)
 }
 
 static int
+cue_cmd_pregap(struct cue_parse *p, char *rest)
+{
+    return cue_cmd_gap(p, rest, 0);
+}
+
+static int
+cue_cmd_postgap(struct cue_parse *p, char *rest)
+{
+    return cue_cmd_gap(p, rest, 1);
+}
+
+static int
 cue_line(struct cue_parse *p, char *ln)
 {
     static const struct {
         const char *kw;
-        enum disc_cdtext_field f;
-    } text[] = {
-        { "TITLE", DISC_CDTEXT_TITLE },
-        { "PERFORMER", DISC_CDTEXT_PERFORMER },
-        { "SONGWRITER", DISC_CDTEXT_SONGWRITER },
-        { "COMPOSER", DISC_CDTEXT_COMPOSER },
-        { "ARRANGER", DISC_CDTEXT_ARRANGER },
-        { "MESSAGE", DISC_CDTEXT_MESSAGE },
-        { "DISC_ID", DISC_CDTEXT_DISCID },
-        { "GENRE", DISC_CDTEXT_GENRE },
-        { "UPC_EAN", DISC_CDTEXT_UPC_ISRC },
+        int (*cmd)(struct cue_parse *p, char *rest);
+    } cmds[] = {
+        { "REM", cue_cmd_rem },         { "FILE", cue_cmd_file },
+        { "TRACK", cue_cmd_track },     { "INDEX", cue_cmd_index },
+        { "PREGAP", cue_cmd_pregap },   { "POSTGAP", cue_cmd_postgap },
+        { "FLAGS", cue_cmd_flags },     { "ISRC", cue_cmd_isrc },
+        { "CATALOG", cue_cmd_catalog }, { "CDTEXTFILE", cue_cmd_cdtextfile },
     };
     char *rest = ln, *kw = cue_token(&rest);
     size_t k;
 
     if (!kw)
         return 0;
-    if (strcasecmp(kw, "REM") == 0)
-        return cue_cmd_rem(p, rest);
-    if (strcasecmp(kw, "FILE") == 0)
-        return cue_cmd_file(p, rest);
-    if (strcasecmp(kw, "TRACK") == 0)
-        return cue_cmd_track(p, rest);
-    if (strcasecmp(kw, "INDEX") == 0)
-        return cue_cmd_index(p, rest);
-    if (strcasecmp(kw, "PREGAP") == 0)
-        return cue_cmd_gap(p, rest, 0);
-    if (strcasecmp(kw, "POSTGAP") == 0)
-        return cue_cmd_gap(p, rest, 1);
-    if (strcasecmp(kw, "FLAGS") == 0)
-        return cue_cmd_flags(p, rest);
-    if (strcasecmp(kw, "ISRC") == 0)
-        return cue_cmd_isrc(p, rest);
-    if (strcasecmp(kw, "CATALOG") == 0)
-        return cue_cmd_catalog(p, rest);
-    if (strcasecmp(kw, "CDTEXTFILE") == 0)
-        return cue_cmd_cdtextfile(p, rest);
-    for (k = 0; k < sizeof text / sizeof text[0]; k++)
-        if (strcasecmp(kw, text[k].kw) == 0)
-            return cue_cmd_text(p, text[k].f, rest);
+    for (k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
+        if (strcasecmp(kw, cmds[k].kw) == 0)
+            return cmds[k].cmd(p, rest);
+    for (k = 0; k < CUE_NTEXT; k++)
+        if (strcasecmp(kw, disc_cue_text[k].kw) == 0)
+            return cue_cmd_text(p, disc_cue_text[k].f, rest);
     disc_warn(p->ctx, "%s:%u: unknown command \"%.40s\" ignored", p->path,
               p->line, kw);
     return 0;
@@ -981,6 +1040,19 @@ cue_line(struct cue_parse *p, char *ln)
 
 /* ------------------------------------------------------------------ */
 /* Reader: companion files                                             */
+
+/* An error a core call reported about a file the sheet names, as one
+ * line: "sheet.cue:LINE: WHAT \"name\": <the core's message>". */
+static int
+cue_err_file(struct cue_parse *p, int r, const char *what, const char *name)
+{
+    char msg[sizeof p->ctx->msg];
+
+    if (r == DISC_E_NOMEM)
+        return r;
+    (void)snprintf(msg, sizeof msg, "%s", p->ctx->msg);
+    return cue_err(p, r, "%s \"%.60s\": %s", what, name, msg);
+}
 
 static int
 cue_open_files(struct cue_parse *p)
@@ -1023,12 +1095,8 @@ cue_open_files(struct cue_parse *p)
         }
         disc_free_mem(path);
         if (r < 0) {
-            char msg[sizeof p->ctx->msg];
             f->src = NULL;
-            if (r == DISC_E_NOMEM)
-                return r;
-            (void)snprintf(msg, sizeof msg, "%s", p->ctx->msg);
-            return cue_err(p, r, "FILE \"%.60s\": %s", f->name, msg);
+            return cue_err_file(p, r, "FILE", f->name);
         }
         disc_source_attach(p->d, f->src);
     }
@@ -1138,12 +1206,14 @@ cue_gen(struct cue_parse *p, struct cue_walk *w, int ti, int32_t n)
     return 0;
 }
 
+/* Ends the running track's data at file time t_end, then places the
+ * POSTGAP it still owes. */
 static int
-cue_place_postgap(struct cue_parse *p, struct cue_walk *w)
+cue_end_track(struct cue_parse *p, struct cue_walk *w, int32_t t_end)
 {
-    int r = 0;
+    int r = cue_close_seg(p, w, t_end);
 
-    if (w->post >= 0) {
+    if (r == 0 && w->post >= 0) {
         r = cue_gen(p, w, w->post, p->track[w->post].postgap);
         w->post = -1;
     }
@@ -1158,7 +1228,6 @@ cue_finish_file(struct cue_parse *p, struct cue_walk *w)
     const struct cue_track *t;
     int64_t left;
     int32_t end;
-    int r;
 
     if (w->file < 0)
         return 0;
@@ -1186,10 +1255,7 @@ cue_finish_file(struct cue_parse *p, struct cue_walk *w)
                        f->name, disc_format_msf(end, a, sizeof a), t->number,
                        disc_format_msf(f->last_time, b, sizeof b));
     }
-    r = cue_close_seg(p, w, end);
-    if (r < 0)
-        return r;
-    return cue_place_postgap(p, w);
+    return cue_end_track(p, w, end);
 }
 
 /* Frames between a session's lead-out and its successor's first INDEX 01
@@ -1291,9 +1357,7 @@ cue_session_inside(struct cue_parse *p, struct cue_walk *w, int s,
                        "session %02d's lead-out",
                        f->name, s - 1);
     }
-    r = cue_close_seg(p, w, L);
-    if (r == 0)
-        r = cue_place_postgap(p, w);
+    r = cue_end_track(p, w, L);
     if (r < 0)
         return r;
     p->d->session[s - 2].leadout = w->seg_lba;
@@ -1302,6 +1366,26 @@ cue_session_inside(struct cue_parse *p, struct cue_walk *w, int s,
     w->seg_time = t_first;
     w->open = 0;
     return 0;
+}
+
+/* INDEX n of track t must lie inside the current FILE, whose sectors
+ * from the open segment on are stride bytes long. */
+static int
+cue_index_in_file(struct cue_parse *p, const struct cue_walk *w,
+                  const struct cue_track *t, int n, uint32_t stride)
+{
+    const struct cue_file *f = &p->file[w->file];
+    int32_t time = t->idx[n].time, end = cue_file_end_time(p, w, stride);
+    char a[16], b[16];
+
+    p->line = t->idx[n].line;
+    if (time < end)
+        return 0;
+    return cue_err(p, DISC_E_RANGE,
+                   "INDEX %02d of TRACK %02d at %s "
+                   "is beyond the end of FILE \"%.100s\" (%s)",
+                   n, t->number, disc_format_msf(time, a, sizeof a), f->name,
+                   disc_format_msf(end, b, sizeof b));
 }
 
 static int
@@ -1318,26 +1402,14 @@ cue_walk_index(struct cue_parse *p, struct cue_walk *w, int ti, int n)
         w->pending = 0;
         if (r < 0)
             return r;
-        p->line = t->idx[n].line;
     }
-    {
-        const struct cue_file *f = &p->file[w->file];
-        uint32_t stride =
-            w->open ? p->track[w->seg_track].dt->stride : t->dt->stride;
-        int32_t end = cue_file_end_time(p, w, stride);
-        if (time >= end) {
-            char a[16], b[16];
-            return cue_err(p, DISC_E_RANGE,
-                           "INDEX %02d of TRACK %02d at %s "
-                           "is beyond the end of FILE \"%.100s\" (%s)",
-                           n, t->number, disc_format_msf(time, a, sizeof a),
-                           f->name, disc_format_msf(end, b, sizeof b));
-        }
-    }
+    r = cue_index_in_file(p, w, t, n,
+                          w->open ? p->track[w->seg_track].dt->stride
+                                  : t->dt->stride);
+    if (r < 0)
+        return r;
     if (ti != w->cur_track) {
-        r = cue_close_seg(p, w, time);
-        if (r == 0)
-            r = cue_place_postgap(p, w);
+        r = cue_end_track(p, w, time);
         if (r < 0)
             return r;
         if (!w->open && time != w->seg_time) {
@@ -1362,6 +1434,21 @@ cue_walk_index(struct cue_parse *p, struct cue_walk *w, int ti, int n)
     if (n == t->last && t->postgap > 0)
         w->post = ti;
     return 0;
+}
+
+/* The INDEX 00 of an unripped data track (cue_drop_unripped) is the
+ * session's lead-out: the running track ends there, and the rest of the
+ * FILE, the placeholder's pregap, belongs to no track. */
+static int
+cue_walk_leadout(struct cue_parse *p, struct cue_walk *w, int ti)
+{
+    const struct cue_track *t = &p->track[ti];
+    int r = cue_index_in_file(p, w, t, 0, p->track[w->seg_track].dt->stride);
+
+    if (r == 0)
+        r = cue_end_track(p, w, t->idx[0].time);
+    w->file = -1; /* nothing more of it is stored */
+    return r;
 }
 
 static int
@@ -1403,6 +1490,9 @@ cue_layout(struct cue_parse *p)
         case CUE_IT_SESSION:
             w.pending = it->arg;
             break;
+        case CUE_IT_LEADOUT:
+            r = cue_walk_leadout(p, &w, it->arg);
+            break;
         }
     }
     if (r == 0)
@@ -1415,70 +1505,54 @@ cue_layout(struct cue_parse *p)
 /* ------------------------------------------------------------------ */
 /* Reader: CDTEXTFILE                                                  */
 
-/* Reads the packs of a CDTEXTFILE (an optional 4-byte READ TOC header
- * and one trailing NUL are accepted, as libcdio does). */
+/* Reads a CDTEXTFILE whole into *buf (disc_malloc'd); *packs and *len
+ * get the packs in it, without the framing (a READ TOC header, a trailing
+ * byte) that disc_cdtext_frame strips from every CD-TEXT source. */
 static int
-cue_load_cdt(struct cue_parse *p, uint8_t **packs, size_t *len)
+cue_load_cdt(struct cue_parse *p, uint8_t **buf, const uint8_t **packs,
+             size_t *len)
 {
+    const char *name = p->cdtextfile;
     char *path = NULL;
-    uint8_t *buf = NULL;
-    size_t n = 0, off = 0;
+    size_t n;
     FILE *fp;
     int r;
 
-    *packs = NULL;
-    *len = 0;
+    *buf = NULL;
     p->line = p->cdtextfile_line;
-    r = disc_path_resolve(p->dir, p->cdtextfile, &path);
+    r = disc_path_resolve(p->dir, name, &path);
     if (r == DISC_E_NOMEM)
         return cue_nomem(p);
     if (r < 0)
-        return cue_err(p, DISC_E_IO, "CDTEXTFILE \"%.120s\" not found",
-                       p->cdtextfile);
+        return cue_err(p, DISC_E_IO, "CDTEXTFILE \"%.120s\" not found", name);
     fp = fopen(path, "rb");
-    if (!fp) {
-        r = cue_err(p, DISC_E_IO, "CDTEXTFILE \"%.120s\": %s", p->cdtextfile,
-                    strerror(errno));
-        disc_free_mem(path);
-        return r;
-    }
     disc_free_mem(path);
-    buf = disc_malloc(CUE_CDT_MAX + 1);
-    if (!buf) {
+    if (!fp)
+        return cue_err(p, DISC_E_IO, "CDTEXTFILE \"%.120s\": %s", name,
+                       strerror(errno));
+    *buf = disc_malloc(CUE_CDT_MAX + 1);
+    if (!*buf) {
         (void)fclose(fp);
         return cue_nomem(p);
     }
-    n = fread(buf, 1, CUE_CDT_MAX + 1, fp);
-    if (ferror(fp)) {
-        (void)fclose(fp);
-        disc_free_mem(buf);
-        return cue_err(p, DISC_E_IO, "CDTEXTFILE \"%.120s\": read error",
-                       p->cdtextfile);
-    }
+    n = fread(*buf, 1, CUE_CDT_MAX + 1, fp);
+    r = ferror(fp);
     (void)fclose(fp);
-    if (n > CUE_CDT_MAX) {
-        disc_free_mem(buf);
+    if (r)
+        return cue_err(p, DISC_E_IO, "CDTEXTFILE \"%.120s\": read error", name);
+    if (n > CUE_CDT_MAX)
         return cue_err(p, DISC_E_FORMAT,
                        "CDTEXTFILE \"%.120s\" is larger "
                        "than 8 blocks of CD-TEXT",
-                       p->cdtextfile);
-    }
-    if (n >= 4 && buf[0] < 0x80 &&
-        ((size_t)disc_rd_be16(buf) + 2 == n ||
-         (size_t)disc_rd_be16(buf) + 2 == n - 1))
-        off = 4;
-    if ((n - off) % 18 == 1 && buf[n - 1] == 0)
-        n--;
-    if ((n - off) % 18 != 0 || n == off) {
-        disc_free_mem(buf);
+                       name);
+    *packs = *buf;
+    *len = n;
+    r = disc_cdtext_frame(p->ctx, packs, len);
+    if (r < 0)
+        return cue_err_file(p, r, "CDTEXTFILE", name);
+    if (!*len)
         return cue_err(p, DISC_E_FORMAT,
-                       "CDTEXTFILE \"%.120s\": %zu bytes "
-                       "is not a whole number of 18-byte packs",
-                       p->cdtextfile, n - off);
-    }
-    memmove(buf, buf + off, n - off);
-    *packs = buf;
-    *len = n - off;
+                       "CDTEXTFILE \"%.120s\" holds no CD-TEXT pack", name);
     return 0;
 }
 
@@ -1497,19 +1571,24 @@ static int
 cue_apply_cdt(struct cue_parse *p)
 {
     struct disc *tmp = NULL;
-    uint8_t *packs = NULL;
+    uint8_t *buf = NULL;
+    const uint8_t *packs = NULL;
     size_t len = 0;
     int b, t, f, r;
 
-    r = cue_load_cdt(p, &packs, &len);
-    if (r < 0)
+    r = cue_load_cdt(p, &buf, &packs, &len);
+    if (r < 0) {
+        disc_free_mem(buf);
         return r;
+    }
     tmp = disc_new(p->ctx);
     if (!tmp) {
-        disc_free_mem(packs);
+        disc_free_mem(buf);
         return DISC_E_NOMEM;
     }
     r = disc_cdtext_decode(p->ctx, tmp, packs, len);
+    if (r < 0)
+        r = cue_err_file(p, r, "CDTEXTFILE", p->cdtextfile);
     if (r == 0)
         r = disc_set_cdtext_raw(p->ctx, p->d, packs, len);
     /* The packs are the complete record; the text commands are what
@@ -1549,7 +1628,7 @@ cue_apply_cdt(struct cue_parse *p)
         }
     }
     disc_free(tmp);
-    disc_free_mem(packs);
+    disc_free_mem(buf);
     return r;
 }
 
@@ -1622,6 +1701,52 @@ cue_gap_leftovers(struct cue_parse *p)
     return 0;
 }
 
+/* A last TRACK with EAC's placeholder datatype and no INDEX 01 is the
+ * data track of a CD-Extra that was not ripped: the disc is read as its
+ * audio session.  The placeholder's INDEX 00 becomes the lead-out (the
+ * track before it ends there); a session the placeholder opens goes, and
+ * FILEs after its INDEX 00 (or after its TRACK line, without one) hold
+ * nothing that is read. */
+static void
+cue_drop_unripped(struct cue_parse *p)
+{
+    int ti = p->ntrack - 1;
+    struct cue_track *t = &p->track[ti];
+    int own_session = p->session_first[t->session] == ti + 1;
+    char end[16];
+    size_t i, n = 0;
+
+    if (!t->unripped[0])
+        return;
+    for (i = 0; i < p->nitem; i++) {
+        struct cue_item it = p->item[i];
+        if (it.kind == CUE_IT_SESSION && own_session && it.arg == t->session)
+            continue;
+        if (i >= t->item && !t->idx[0].set)
+            break;
+        if (it.kind == CUE_IT_INDEX && it.arg == ti) {
+            it.kind = CUE_IT_LEADOUT;
+            p->item[n++] = it;
+            break;
+        }
+        p->item[n++] = it;
+    }
+    p->nitem = n;
+    if (own_session)
+        p->session_first[p->session--] = 0;
+    if (t->idx[0].set)
+        disc_format_msf(t->idx[0].time, end, sizeof end);
+    disc_warn(p->ctx,
+              "%s:%u: TRACK %02d \"%s\" is the placeholder for a data "
+              "track: the data session was not ripped and is left out "
+              "(TRACK %02d ends %s%s)",
+              p->path, t->line, t->number, t->unripped, t->number - 1,
+              t->idx[0].set ? "at the placeholder's INDEX 00, "
+                            : "with its FILE",
+              t->idx[0].set ? end : "");
+    p->ntrack--;
+}
+
 static void
 cue_parse_free(struct cue_parse *p)
 {
@@ -1680,10 +1805,11 @@ cue_read(struct disc_ctx *ctx, const char *path, struct disc *d)
         if (!p->ntrack)
             r = cue_err(p, DISC_E_FORMAT, "the sheet has no TRACK");
         else
-            r = cue_track_done(p);
+            r = cue_track_done(p, 1);
     }
     disc_text_close(&txt);
     if (r == 0) {
+        cue_drop_unripped(p);
         d->nsessions = (uint8_t)p->session;
         r = cue_open_files(p);
     }
@@ -1700,832 +1826,6 @@ cue_read(struct disc_ctx *ctx, const char *path, struct disc *d)
 }
 
 /* ------------------------------------------------------------------ */
-/* Writer: text                                                        */
-
-struct cue_buf {
-    char *p;
-    size_t len, cap;
-    int nomem;
-    const char *eol;
-};
-
-static void cue_put(struct cue_buf *b, const char *fmt, ...) DISC_PRINTF(2, 3);
-
-/* Appends one line (fmt, then the line end). */
-static void
-cue_put(struct cue_buf *b, const char *fmt, ...)
-{
-    size_t el = strlen(b->eol), need;
-    va_list ap;
-    int n;
-
-    if (b->nomem)
-        return;
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->nomem = 1;
-        return;
-    }
-    need = b->len + (size_t)n + el + 1;
-    if (need > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        char *q;
-        while (cap < need)
-            cap *= 2;
-        q = disc_realloc(b->p, cap);
-        if (!q) {
-            b->nomem = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    (void)vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-    memcpy(b->p + b->len, b->eol, el + 1);
-    b->len += el;
-}
-
-/* A text value as a CUE sheet can hold it: CUE has no escapes, so '"'
- * becomes '\'' (as CUETools does) and line breaks become spaces.
- * disc_malloc'd, or NULL. */
-static char *
-cue_clean(const char *v)
-{
-    char *c = disc_strdup(v);
-
-    if (c)
-        for (char *s = c; *s; s++) {
-            if (*s == '"')
-                *s = '\'';
-            else if ((unsigned char)*s < 0x20)
-                *s = ' ';
-        }
-    return c;
-}
-
-/* 1 when a sheet line would change the text (see cue_clean), or the
- * reader would trim or drop it. */
-static int
-cue_text_lossy(const char *v)
-{
-    size_t n = strlen(v);
-
-    if (!n || cue_is_blank(v[n - 1]))
-        return 1;
-    for (; *v; v++)
-        if (*v == '"' || (unsigned char)*v < 0x20)
-            return 1;
-    return 0;
-}
-
-/* "TITLE \"x\"": quoted, except codes that some readers only take bare
- * (Aaru's UPC_EAN and DISC_ID rules). */
-static void
-cue_put_text(struct cue_buf *b, const char *indent, const char *kw,
-             const char *v, int bare_ok)
-{
-    char *c = cue_clean(v);
-    const char *s;
-    int bare = bare_ok && *v;
-
-    if (!c) {
-        b->nomem = 1;
-        return;
-    }
-    for (s = c; *s; s++)
-        if (cue_is_blank(*s) || *s == '\'')
-            bare = 0;
-    if (bare)
-        cue_put(b, "%s%s %s", indent, kw, c);
-    else
-        cue_put(b, "%s%s \"%s\"", indent, kw, c);
-    disc_free_mem(c);
-}
-
-/* Body of the REM line for a metadata entry, or NULL (with *ok = 0) when
- * reading that line back would not give the same key and value, or would
- * change the sheet's layout.  disc_malloc'd. */
-static char *
-cue_meta_body(const char *key, const char *value, int track_level, int *ok)
-{
-    size_t n = strlen(key) + strlen(value) + 4;
-    char *body, *k2 = NULL;
-    const char *v2;
-    const char *s;
-
-    *ok = 0;
-    if (!*key)
-        return NULL;
-    for (s = key; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == '"')
-            return NULL;
-    for (s = value; *s; s++)
-        if (*s == '\r' || *s == '\n')
-            return NULL;
-    body = disc_malloc(n);
-    if (!body) {
-        *ok = -1;
-        return NULL;
-    }
-    if (strchr(key, ' '))
-        (void)snprintf(body, n, "%s:%s%s", key, *value ? " " : "", value);
-    else
-        (void)snprintf(body, n, "%s%s%s", key, *value ? " " : "", value);
-    if (cue_rem_split(body, &k2, &v2) != 0) {
-        disc_free_mem(body);
-        *ok = -1;
-        return NULL;
-    }
-    *ok = strcmp(k2, key) == 0 && strcmp(v2, value) == 0 &&
-          (!cue_rem_structural(k2) ||
-           (!track_level && strcmp(k2, "SESSION") != 0 &&
-            strcmp(k2, "SINGLE-DENSITY") != 0 &&
-            strcmp(k2, "HIGH-DENSITY") != 0));
-    /* The reader trims the line; a value ending in blanks would shrink. */
-    if (*value && cue_is_blank(value[strlen(value) - 1]))
-        *ok = 0;
-    disc_free_mem(k2);
-    if (*ok != 1) {
-        disc_free_mem(body);
-        return NULL;
-    }
-    return body;
-}
-
-/* Track number of a track-level metadata key "TRACK nn KEY", or 0; *inner
- * gets KEY. */
-static int
-cue_meta_track(const char *key, const char **inner)
-{
-    if (strncmp(key, "TRACK ", 6) == 0 && key[6] >= '0' && key[6] <= '9' &&
-        key[7] >= '0' && key[7] <= '9' && key[8] == ' ' && key[9]) {
-        *inner = key + 9;
-        return (key[6] - '0') * 10 + (key[7] - '0');
-    }
-    *inner = key;
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Writer: plan                                                        */
-
-struct cue_wtrack {
-    disc_lba s, f;   /* stored sectors written to the BIN: [s, f) */
-    int32_t pregap;  /* generated sectors before s (PREGAP) */
-    int32_t postgap; /* generated sectors after f (POSTGAP) */
-    const char *dtype;
-    enum disc_data_layout layout; /* how the BIN stores each sector */
-    int cdg;                      /* 2448-byte sectors with interleaved P-W */
-    int64_t tbase;                /* file time (frames) of sector s */
-    int file;                     /* output BIN */
-};
-
-struct cue_wplan {
-    struct cue_wtrack t[DISC_MAX_TRACKS];
-    int nfile;
-    char *dir, *stem;
-    char *name[DISC_MAX_TRACKS]; /* BIN file names as in the sheet */
-    char *cdt;                   /* CDTEXTFILE name, or NULL */
-    const uint8_t *packs;
-    size_t npacks;
-    int packs_owned;
-};
-
-static int
-cue_has_sub(const struct disc *d, disc_lba a, disc_lba e)
-{
-    size_t i, n = disc_extent_count(d);
-
-    if (d->sub != DISC_SUB_CAPTURED)
-        return 0;
-    for (i = 0; i < n; i++) {
-        const struct disc_extent *x = disc_extent_get(d, i);
-        if ((int64_t)x->lba + x->count <= a || x->lba >= e)
-            continue;
-        if (x->sub != DISC_SUBL_NONE || x->data == DISC_DATA_SECTORS)
-            return 1;
-    }
-    return 0;
-}
-
-static const char *
-cue_dtype_for(const struct disc *d, int i, int cooked, enum disc_data_layout *l)
-{
-    const struct disc_track *t = &d->track[i];
-    int cdi = disc_track_session(d, i)->type == DISC_TYPE_CDI;
-
-    *l = DISC_DATA_RAW;
-    switch (t->mode) {
-    case DISC_MODE_AUDIO:
-        return "AUDIO";
-    case DISC_MODE_MODE1:
-        if (cooked)
-            *l = DISC_DATA_MODE1;
-        return cooked ? "MODE1/2048" : "MODE1/2352";
-    case DISC_MODE_MODE2_FORM1:
-        if (cooked && !cdi) {
-            *l = DISC_DATA_FORM1;
-            return "MODE2/2048";
-        }
-        break;
-    case DISC_MODE_MODE2_FORM2:
-        if (cooked && !cdi) {
-            *l = DISC_DATA_FORM2;
-            return "MODE2/2324";
-        }
-        break;
-    case DISC_MODE_MODE2:
-    case DISC_MODE_MODE2_MIXED:
-        break;
-    }
-    if (cooked) {
-        *l = DISC_DATA_MODE2;
-        return cdi ? "CDI/2336" : "MODE2/2336";
-    }
-    return cdi ? "CDI/2352" : "MODE2/2352";
-}
-
-/* Stored range, generated gaps and datatype of every track. */
-static int
-cue_plan(struct disc_ctx *ctx, const struct disc *d,
-         const struct disc_write_opts *o, struct cue_wplan *pl)
-{
-    int i, s, r;
-
-    for (i = 0; i < d->ntracks; i++) {
-        const struct disc_track *t = &d->track[i];
-        struct cue_wtrack *w = &pl->t[i];
-        disc_lba a = t->index[0], e = disc_track_end(d, i);
-        disc_lba last = t->index[t->last_index];
-
-        if (i == 0 && a > 0)
-            return disc_error(ctx, DISC_E_UNSUPPORTED,
-                              "cue: track %d starts at LBA %d; a CUE sheet "
-                              "always starts the disc at LBA 0",
-                              t->number, a);
-        if (i == 0 && a < 0) {
-            if (t->index[1] < 0)
-                return disc_error(ctx, DISC_E_UNSUPPORTED,
-                                  "cue: track %d starts at LBA %d, before "
-                                  "LBA 0",
-                                  t->number, t->index[1]);
-            r = disc_write_drop(ctx, o,
-                                "cue: the %d sectors of track %d "
-                                "before LBA 0 cannot be stored",
-                                -a, t->number);
-            if (r < 0)
-                return r;
-            a = 0;
-        }
-        w->s = a;
-        while (w->s < t->index[1] && !disc_lba_stored(d, w->s))
-            w->s++;
-        w->pregap = w->s - a;
-        w->f = e;
-        while (w->f - 1 > last && !disc_lba_stored(d, w->f - 1))
-            w->f--;
-        w->postgap = e - w->f;
-        w->dtype = cue_dtype_for(d, i, o->cooked, &w->layout);
-        if (cue_has_sub(d, a, e)) {
-            if (!o->sub) {
-                r = disc_write_drop(ctx, o,
-                                    "cue: the captured subchannel "
-                                    "of track %d is dropped (--sub keeps "
-                                    "audio subchannel in CDG tracks)",
-                                    t->number);
-            } else if (t->mode != DISC_MODE_AUDIO) {
-                r = disc_write_drop(ctx, o,
-                                    "cue: CUE cannot keep the "
-                                    "subchannel of data track %d",
-                                    t->number);
-            } else {
-                r = 0;
-                w->cdg = 1;
-                w->dtype = "CDG";
-            }
-            if (r < 0)
-                return r;
-        }
-    }
-    /* CUE has no field for the disc type: readers derive it from the
-     * datatypes (Mode 2 -> CD-ROM XA, CDI/ -> CD-i). */
-    for (s = 0; s < d->nsessions; s++) {
-        const struct disc_session *ss = &d->session[s];
-        int a = disc_track_find(d, ss->first_track);
-        int b = disc_track_find(d, ss->last_track), m2 = 0, want;
-
-        for (i = a; i >= 0 && i <= b; i++)
-            if (cue_mode2_family(d->track[i].mode))
-                m2 = 1;
-        want = !m2                         ? DISC_TYPE_CDDA
-               : ss->type == DISC_TYPE_CDI ? DISC_TYPE_CDI
-                                           : DISC_TYPE_XA;
-        if (want != ss->type) {
-            r = disc_write_drop(ctx, o,
-                                "cue: session %d has disc type "
-                                "0x%02x, which CUE datatypes cannot express "
-                                "(they give 0x%02x)",
-                                ss->number, ss->type, want);
-            if (r < 0)
-                return r;
-        }
-    }
-    return 0;
-}
-
-/* 1 when the CD-TEXT holds more than the sheet's text commands can say:
- * other language blocks, raw packs, genre code, language or character
- * set, CLOSED info, per-track ISRC packs, or text that the sheet would
- * change.  Then a CDTEXTFILE carries the whole record. */
-static int
-cue_need_cdt(const struct disc *d)
-{
-    const struct disc_cdtext_block *b0 = d->cdtext[0];
-    int b, t, f;
-
-    if (d->cdtext_raw_len)
-        return 1;
-    for (b = 1; b < DISC_CDTEXT_MAX_BLOCKS; b++)
-        if (d->cdtext[b])
-            return 1;
-    if (!b0)
-        return 0;
-    if (b0->genre || b0->language != 0x09 || b0->charset != 0x00 ||
-        b0->copyright)
-        return 1;
-    for (t = 0; t <= DISC_MAX_TRACKS; t++)
-        for (f = 0; f < DISC_CDTEXT_NFIELDS; f++) {
-            const char *v = b0->text[t][f];
-            if (!v)
-                continue;
-            if (f == DISC_CDTEXT_CLOSED || cue_text_lossy(v))
-                return 1;
-            if (t > 0 &&
-                (f == DISC_CDTEXT_UPC_ISRC || disc_track_find(d, t) < 0))
-                return 1;
-        }
-    return 0;
-}
-
-static char *
-cue_stem(const char *path, const char *name)
-{
-    const char *base = disc_path_base(name ? name : path);
-    const char *dot = strrchr(base, '.');
-    size_t n =
-        dot && dot != base && !name ? (size_t)(dot - base) : strlen(base);
-    char *s = disc_malloc(n + 1);
-
-    if (s) {
-        memcpy(s, base, n);
-        s[n] = '\0';
-    }
-    return s;
-}
-
-static int
-cue_names(const struct disc *d, const char *path,
-          const struct disc_write_opts *o, struct cue_wplan *pl)
-{
-    int i, width = d->track[d->ntracks - 1].number >= 10 ? 2 : 1;
-
-    pl->dir = disc_path_dir(path);
-    pl->stem = cue_stem(path, o->name);
-    if (!pl->dir || !pl->stem)
-        return DISC_E_NOMEM;
-    pl->nfile = o->split ? d->ntracks : 1;
-    for (i = 0; i < pl->nfile; i++) {
-        size_t n = strlen(pl->stem) + 32;
-        pl->name[i] = disc_malloc(n);
-        if (!pl->name[i])
-            return DISC_E_NOMEM;
-        if (pl->nfile == 1)
-            (void)snprintf(pl->name[i], n, "%s.bin", pl->stem);
-        else
-            (void)snprintf(pl->name[i], n, "%s (Track %0*d).bin", pl->stem,
-                           width, d->track[i].number);
-    }
-    return 0;
-}
-
-/* File times: each track's stored range continues its BIN; between
- * sessions of one BIN the time goes on across the unstored gap (DIC
- * _img.cue convention: INDEX times are disc positions). */
-static void
-cue_times(const struct disc *d, struct cue_wplan *pl, int split)
-{
-    int64_t tpos = 0;
-    int i;
-
-    for (i = 0; i < d->ntracks; i++) {
-        struct cue_wtrack *w = &pl->t[i];
-        if (split) {
-            w->file = i;
-            w->tbase = 0;
-            continue;
-        }
-        if (i > 0 && d->track[i].session != d->track[i - 1].session) {
-            const struct disc_session *prev = disc_track_session(d, i - 1);
-            tpos += (d->track[i].index[0] - prev->leadout);
-        }
-        w->file = 0;
-        w->tbase = tpos;
-        tpos += w->f - w->s;
-    }
-}
-
-static void
-cue_put_time(struct cue_buf *b, const char *what, int64_t t)
-{
-    char m[24];
-    disc_format_msf((int32_t)t, m, sizeof m);
-    cue_put(b, "    %s %s", what, m);
-}
-
-static void
-cue_put_cdtext(struct cue_buf *b, const struct disc *d, int track,
-               const char *indent)
-{
-    static const struct {
-        enum disc_cdtext_field f;
-        const char *kw;
-        int bare;
-        int disc_only;
-    } k[] = {
-        { DISC_CDTEXT_TITLE, "TITLE", 0, 0 },
-        { DISC_CDTEXT_PERFORMER, "PERFORMER", 0, 0 },
-        { DISC_CDTEXT_SONGWRITER, "SONGWRITER", 0, 0 },
-        { DISC_CDTEXT_COMPOSER, "COMPOSER", 0, 0 },
-        { DISC_CDTEXT_ARRANGER, "ARRANGER", 0, 0 },
-        { DISC_CDTEXT_MESSAGE, "MESSAGE", 0, 0 },
-        { DISC_CDTEXT_DISCID, "DISC_ID", 1, 0 },
-        { DISC_CDTEXT_GENRE, "GENRE", 0, 0 },
-        { DISC_CDTEXT_UPC_ISRC, "UPC_EAN", 1, 1 },
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof k / sizeof k[0]; i++) {
-        const char *v = disc_cdtext_get(d, 0, track, k[i].f);
-        if (!v || !*v || (k[i].disc_only && track))
-            continue;
-        cue_put_text(b, indent, k[i].kw, v, k[i].bare);
-    }
-}
-
-/* REM lines for the disc (track 0) or one track.  Returns 0 or a drop. */
-static int
-cue_put_meta(struct disc_ctx *ctx, struct cue_buf *b, const struct disc *d,
-             const struct disc_write_opts *o, int track, const char *indent)
-{
-    int i, r;
-
-    for (i = 0; i < d->nmeta; i++) {
-        const char *inner, *key = d->meta[i].key, *val = d->meta[i].value;
-        int n = cue_meta_track(key, &inner), ok;
-        char *body;
-
-        if (n && disc_track_find(d, n) < 0)
-            n = 0, inner = key; /* no such track: keep it at disc level */
-        if (n != track)
-            continue;
-        if (n && strcmp(inner, "FLAGS") == 0 && strcmp(val, "SCMS") == 0)
-            continue; /* written in the FLAGS line */
-        body = cue_meta_body(inner, val, track != 0, &ok);
-        if (ok < 0)
-            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        if (!body) {
-            r = disc_write_drop(ctx, o,
-                                "cue: metadata %s=\"%.60s\" cannot "
-                                "be written as a REM line that reads back "
-                                "the same",
-                                key, val);
-            if (r < 0)
-                return r;
-            continue;
-        }
-        cue_put(b, "%sREM %s", indent, body);
-        disc_free_mem(body);
-    }
-    return 0;
-}
-
-static int
-cue_scms(const struct disc *d, int number)
-{
-    int i;
-
-    for (i = 0; i < d->nmeta; i++) {
-        const char *inner;
-        if (cue_meta_track(d->meta[i].key, &inner) == number &&
-            strcmp(inner, "FLAGS") == 0 &&
-            strcmp(d->meta[i].value, "SCMS") == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* The three DIC-style length lines for a session gap that is not the
- * standard one (they must not spell DIC's constant triple, which readers
- * take as "standard"). */
-static void
-cue_gap_lines(int s, int32_t gap, int32_t *lo, int32_t *li)
-{
-    *li = CUE_LEADIN;
-    *lo = gap - CUE_LEADIN - DISC_PREGAP;
-    if (*lo < 0) {
-        *li += *lo;
-        *lo = 0;
-    }
-    if (s >= 3 && *lo == CUE_LEADOUT1 && *li == CUE_LEADIN) {
-        (*lo)++;
-        (*li)--;
-    }
-}
-
-static int
-cue_sheet(struct disc_ctx *ctx, const struct disc *d,
-          const struct disc_write_opts *o, const struct cue_wplan *pl,
-          struct cue_buf *b)
-{
-    char m[24];
-    int i, r, file = -1;
-
-    r = cue_put_meta(ctx, b, d, o, 0, "");
-    if (r < 0)
-        return r;
-    if (d->mcn[0])
-        cue_put(b, "CATALOG %s", d->mcn);
-    if (pl->cdt)
-        cue_put(b, "CDTEXTFILE \"%s\"", pl->cdt);
-    cue_put_cdtext(b, d, 0, "");
-    for (i = 0; i < d->ntracks; i++) {
-        const struct disc_track *t = &d->track[i];
-        const struct cue_wtrack *w = &pl->t[i];
-        int first_of_session = i == 0 || t->session != d->track[i - 1].session;
-        int n;
-
-        if (first_of_session && d->nsessions > 1) {
-            if (i > 0) {
-                const struct disc_session *prev = disc_track_session(d, i - 1);
-                int32_t gap = t->index[1] - prev->leadout, lo, li;
-                int32_t std = t->session == 2
-                                  ? DISC_SESSION_GAP
-                                  : CUE_LEADOUT_N + CUE_LEADIN + DISC_PREGAP;
-                if (o->split) {
-                    if (gap != std) {
-                        cue_gap_lines(t->session, gap, &lo, &li);
-                        cue_put(b, "REM LEAD-OUT %s",
-                                disc_format_msf(lo, m, sizeof m));
-                        cue_put(b, "REM SESSION %02d", t->session);
-                        cue_put(b, "REM LEAD-IN %s",
-                                disc_format_msf(li, m, sizeof m));
-                        cue_put(b, "REM PREGAP %s",
-                                disc_format_msf(DISC_PREGAP, m, sizeof m));
-                    } else {
-                        cue_put(b, "REM SESSION %02d", t->session);
-                    }
-                } else {
-                    /* Position of the lead-out in the file's time. */
-                    const struct cue_wtrack *pw = &pl->t[i - 1];
-                    cue_put(
-                        b, "REM LEAD-OUT %s",
-                        disc_format_msf((int32_t)(pw->tbase + pw->f - pw->s), m,
-                                        sizeof m));
-                    cue_put(b, "REM SESSION %02d", t->session);
-                }
-            } else {
-                cue_put(b, "REM SESSION %02d", t->session);
-            }
-        }
-        if (w->file != file) {
-            file = w->file;
-            cue_put(b, "FILE \"%s\" BINARY", pl->name[file]);
-        }
-        cue_put(b, "  TRACK %02d %s", t->number, w->dtype);
-        cue_put_cdtext(b, d, t->number, "    ");
-        r = cue_put_meta(ctx, b, d, o, t->number, "    ");
-        if (r < 0)
-            return r;
-        if (t->isrc[0])
-            cue_put(b, "    ISRC %s", t->isrc);
-        if ((t->control & (DISC_CTL_4CH | DISC_CTL_COPY | DISC_CTL_PREEMPH)) ||
-            cue_scms(d, t->number))
-            cue_put(b, "    FLAGS%s%s%s%s",
-                    t->control & DISC_CTL_4CH ? " 4CH" : "",
-                    t->control & DISC_CTL_COPY ? " DCP" : "",
-                    t->control & DISC_CTL_PREEMPH ? " PRE" : "",
-                    cue_scms(d, t->number) ? " SCMS" : "");
-        if (w->pregap)
-            cue_put_time(b, "PREGAP", w->pregap);
-        if (w->s < t->index[1])
-            cue_put_time(b, "INDEX 00", w->tbase);
-        for (n = 1; n <= t->last_index; n++) {
-            char what[16];
-            (void)snprintf(what, sizeof what, "INDEX %02d", n);
-            cue_put_time(b, what, w->tbase + (t->index[n] - w->s));
-        }
-        if (w->postgap)
-            cue_put_time(b, "POSTGAP", w->postgap);
-    }
-    if (b->nomem)
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Writer: data                                                        */
-
-/* Stores user data only (--cooked), after checking that every sector is
- * exactly what a reader rebuilds from those bytes; otherwise the headers,
- * subheaders, EDC or ECC that differ would be lost. */
-static int
-cue_copy_cooked(struct disc_ctx *ctx, const struct disc *d,
-                const struct disc_write_opts *o, struct disc_out *out,
-                int number, disc_lba lba, uint32_t count,
-                enum disc_data_layout l)
-{
-    uint8_t *buf = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
-    uint8_t *re = disc_malloc(DISC_SECTOR_RAW);
-    size_t off = l == DISC_DATA_MODE1 || l == DISC_DATA_MODE2 ? 16 : 24;
-    size_t len = disc_data_size(l);
-    uint32_t done = 0, bad = 0, k;
-    disc_lba first_bad = 0;
-    int r = 0;
-
-    if (!buf || !re) {
-        r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        goto fail;
-    }
-    while (done < count && r == 0) {
-        uint32_t n = count - done;
-        disc_lba at = lba + (disc_lba)done;
-
-        if (n > DISC_CHUNK)
-            n = DISC_CHUNK;
-        r = disc_read_sectors(ctx, d, at, n, buf, NULL);
-        for (k = 0; k < n && r == 0; k++) {
-            const uint8_t *sec = buf + (size_t)k * DISC_SECTOR_RAW;
-            disc_sector_from_cooked(re, at + (disc_lba)k, l, sec + off);
-            if (memcmp(re, sec, DISC_SECTOR_RAW) != 0) {
-                if (!bad++)
-                    first_bad = at + (disc_lba)k;
-                if (!o->allow_lossy || o->strict) {
-                    r = disc_write_drop(ctx, o,
-                                        "cue: --cooked would lose "
-                                        "bytes of track %d (the sector at "
-                                        "LBA %d is not rebuilt from its %zu "
-                                        "user bytes)",
-                                        number, first_bad, len);
-                    break;
-                }
-            }
-            r = disc_out_write(ctx, out, sec + off, len);
-        }
-        done += n;
-        ctx->progress_done += n;
-        disc_progress(ctx, ctx->progress_done, ctx->progress_total);
-    }
-    if (r == 0 && bad)
-        r = disc_write_drop(ctx, o,
-                            "cue: --cooked lost the headers, "
-                            "subheaders or EDC/ECC of %u of %u sectors of "
-                            "track %d (first at LBA %d)",
-                            bad, count, number, first_bad);
-fail:
-    disc_free_mem(buf);
-    disc_free_mem(re);
-    return r;
-}
-
-static void
-cue_plan_free(struct cue_wplan *pl)
-{
-    int i;
-
-    if (!pl)
-        return;
-    for (i = 0; i < DISC_MAX_TRACKS; i++)
-        disc_free_mem(pl->name[i]);
-    disc_free_mem(pl->dir);
-    disc_free_mem(pl->stem);
-    disc_free_mem(pl->cdt);
-    if (pl->packs_owned) {
-        /* Ours to free although the API lends them const: copy the
-         * pointer rather than cast the qualifier away. */
-        void *mem;
-        memcpy(&mem, &pl->packs, sizeof mem);
-        disc_free_mem(mem);
-    }
-    disc_free_mem(pl);
-}
-
-static int
-cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
-          const struct disc_write_opts *o)
-{
-    struct cue_wplan *pl = NULL;
-    struct cue_buf b;
-    struct disc_outset *set = NULL;
-    struct disc_out *cue = NULL, *cdt = NULL, *bin[DISC_MAX_TRACKS];
-    char *full = NULL;
-    int i, r;
-
-    memset(&b, 0, sizeof b);
-    memset(bin, 0, sizeof bin);
-    b.eol = o->crlf ? "\r\n" : "\n";
-    if (o->split && o->merge)
-        return disc_error(ctx, DISC_E_ARG,
-                          "--split and --merge exclude each other");
-    pl = disc_calloc(1, sizeof *pl);
-    if (!pl)
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    r = cue_plan(ctx, d, o, pl);
-    if (r < 0)
-        goto fail;
-    if (cue_names(d, path, o, pl) < 0) {
-        r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        goto fail;
-    }
-    cue_times(d, pl, o->split);
-    if (cue_need_cdt(d)) {
-        size_t n = strlen(pl->stem) + 5;
-        r = disc_cdtext_packs(ctx, d, &pl->packs, &pl->npacks,
-                              &pl->packs_owned);
-        if (r < 0)
-            goto fail;
-        if (pl->npacks) {
-            pl->cdt = disc_malloc(n);
-            if (!pl->cdt) {
-                r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
-                goto fail;
-            }
-            (void)snprintf(pl->cdt, n, "%s.cdt", pl->stem);
-        }
-    }
-    r = cue_sheet(ctx, d, o, pl, &b);
-    if (r < 0)
-        goto fail;
-
-    r = disc_outset_new(ctx, d, o->force, &set);
-    if (r < 0)
-        goto fail;
-    r = disc_outset_open(ctx, set, path, &cue);
-    for (i = 0; r == 0 && i < pl->nfile; i++) {
-        full = disc_path_join(pl->dir, pl->name[i]);
-        if (!full) {
-            r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
-            break;
-        }
-        r = disc_outset_open(ctx, set, full, &bin[i]);
-        disc_free_mem(full);
-        full = NULL;
-    }
-    if (r == 0 && pl->cdt) {
-        full = disc_path_join(pl->dir, pl->cdt);
-        r = full ? disc_outset_open(ctx, set, full, &cdt)
-                 : disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        disc_free_mem(full);
-        full = NULL;
-        if (r == 0)
-            r = disc_out_write(ctx, cdt, pl->packs, pl->npacks);
-    }
-    for (i = 0; r == 0 && i < d->ntracks; i++) {
-        const struct cue_wtrack *w = &pl->t[i];
-        struct disc_out *out = bin[w->file];
-        uint32_t n = (uint32_t)(w->f - w->s);
-
-        if (w->layout != DISC_DATA_RAW) {
-            r = cue_copy_cooked(ctx, d, o, out, d->track[i].number, w->s, n,
-                                w->layout);
-        } else {
-            struct disc_copy c;
-            memset(&c, 0, sizeof c);
-            c.main = out;
-            c.layout = DISC_DATA_RAW;
-            c.sub_inline = w->cdg;
-            r = disc_out_copy_sectors(ctx, d, w->s, n, &c);
-        }
-        ctx->progress_done += w->pregap + w->postgap;
-    }
-    if (r == 0)
-        r = disc_out_write(ctx, cue, b.p, b.len);
-    if (r == 0) {
-        r = disc_outset_commit(ctx, set);
-        set = NULL;
-    }
-fail:
-    disc_outset_abort(set);
-    disc_free_mem(b.p);
-    cue_plan_free(pl);
-    return r;
-}
-
-/* ------------------------------------------------------------------ */
 
 const struct disc_format disc_fmt_cue = {
     .name = "cue",
@@ -2538,5 +1838,5 @@ const struct disc_format disc_fmt_cue = {
     .sub_on_request = 1,
     .probe = cue_probe,
     .read = cue_read,
-    .write = cue_write,
+    .write = disc_cue_write,
 };
