@@ -1472,8 +1472,7 @@ TEST(rip_cue_roundtrip_each_policy)
     struct disc *d;
     uint8_t *mem;
 
-    if (!cue_reader_works())
-        SKIP("the CUE reader/writer (formats/cue.c) is not available yet");
+    REQUIRE(cue_reader_works());
     t_ctx(&ctx);
     d = mem_disc(&ctx, loud, 3, FILL_NOISE, &mem, 0);
     REQUIRE(d);
@@ -1496,8 +1495,7 @@ TEST(rip_cue_roundtrip_htoa)
     struct disc *d;
     uint8_t *mem;
 
-    if (!cue_reader_works())
-        SKIP("the CUE reader/writer (formats/cue.c) is not available yet");
+    REQUIRE(cue_reader_works());
     t_ctx(&ctx);
     d = mem_disc(&ctx, loud, 2, FILL_NOISE, &mem, 0);
     REQUIRE(d);
@@ -1534,8 +1532,6 @@ TEST(rip_cli)
     d = fx_disc_mixed(&ctx);
     REQUIRE(d);
     r = to_ccd(&ctx, d, "m.ccd");
-    if (r == 1)
-        SKIP("the CCD format is not available yet");
     REQUIRE_OK(&ctx, r);
     CHECK_INT(0, t_run(out, sizeof out, "'%s' rip --help", t_discarc));
     CHECK(strstr(out, "--gaps") && strstr(out, "--tracks") &&
@@ -1714,8 +1710,7 @@ TEST(peer_extract_vcd_mpeg)
     if (r == -1)
         SKIP("ffmpeg or vcdimager not installed");
     REQUIRE(r == 0);
-    if (!cue_reader_works())
-        SKIP("the CUE reader (formats/cue.c) is not available yet");
+    REQUIRE(cue_reader_works());
     t_ctx(&ctx);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, cue, NULL, &d));
     REQUIRE(d->ntracks == 2);
@@ -1777,8 +1772,7 @@ TEST(extract_samples_mixed_iso)
     long long isolen;
     char a[33], b[33];
 
-    if (!cue_reader_works())
-        SKIP("the CUE reader (formats/cue.c) is not available yet");
+    REQUIRE(cue_reader_works());
     snprintf(src, sizeof src, "%s/samples/mixed.cue", t_srcdir);
     snprintf(out, sizeof out, "%s/samples/mixed-data.iso", t_srcdir);
     isolen = t_file_size(out);
@@ -1815,8 +1809,6 @@ TEST(extract_cli)
     d = fx_disc_mixed(&ctx);
     REQUIRE(d);
     r = to_ccd(&ctx, d, "m.ccd");
-    if (r == 1)
-        SKIP("the CCD format is not available yet");
     REQUIRE_OK(&ctx, r);
     CHECK_INT(0, t_run(out, sizeof out, "'%s' extract --help", t_discarc));
     CHECK(strstr(out, "--track") && strstr(out, "--output") &&
