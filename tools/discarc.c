@@ -199,8 +199,16 @@ main(int argc, char **argv)
         return EXIT_USAGE;
     }
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[a], commands[i].name) == 0)
-            return commands[i].fn(argc - a, argv + a);
+        if (strcmp(argv[a], commands[i].name) == 0) {
+            int r = commands[i].fn(argc - a, argv + a);
+            /* Output that could not be written (a full disk, a closed
+             * pipe) is a failure, whatever the command did. */
+            if (fflush(stdout) != 0 && r == EXIT_OK) {
+                fprintf(stderr, "discarc: writing the output failed\n");
+                r = EXIT_RUNTIME;
+            }
+            return r;
+        }
     fprintf(stderr, "discarc: unknown command \"%s\"\n", argv[a]);
     usage(stderr);
     return EXIT_USAGE;
