@@ -203,9 +203,10 @@ main(int argc, char **argv)
             int r = commands[i].fn(argc - a, argv + a);
             /* Output that could not be written (a full disk, a closed
              * pipe) is a failure, whatever the command did. */
-            if (fflush(stdout) != 0 && r == EXIT_OK) {
+            if (fflush(stdout) != 0 || ferror(stdout)) {
                 fprintf(stderr, "discarc: writing the output failed\n");
-                r = EXIT_RUNTIME;
+                if (r == EXIT_OK)
+                    r = EXIT_RUNTIME;
             }
             return r;
         }
