@@ -651,7 +651,7 @@ TEST(rip_htoa_track00)
     REQUIRE_OK(&ctx, disc_cdtext_set(&ctx, d, 0, 1, DISC_CDTEXT_TITLE, "One"));
     CHECK_OK(&ctx, disc_check(&ctx, d));
     for (g = 0; g < 3; g++) {
-        char dir[8];
+        char dir[16];
         snprintf(dir, sizeof dir, "h%d", g);
         REQUIRE_OK(&ctx, rip_with(&ctx, d, "wav", dir, (enum disc_rip_gaps)g,
                                   NULL, &p));
@@ -756,7 +756,7 @@ TEST(rip_generated_pregap_stays_generated)
     REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &e));
     REQUIRE_OK(&ctx, disc_check(&ctx, d));
     for (g = 0; g < 3; g++) {
-        char dir[8], path[32];
+        char dir[16], path[40];
         (void)snprintf(dir, sizeof dir, "g%d", g);
         REQUIRE_OK(&ctx, rip_with(&ctx, d, "wav", dir, (enum disc_rip_gaps)g,
                                   NULL, &p));
@@ -1020,7 +1020,7 @@ TEST(rip_streaming_flat_memory)
 
     for (k = 0; k < 2; k++) {
         struct disc *d;
-        char dir[8];
+        char dir[16];
         t_ctx(&ctx);
         d = fx_disc_audio(&ctx, 2, k ? 10000 : 500);
         REQUIRE(d);
@@ -1055,7 +1055,7 @@ TEST(rip_accuraterip_any_gap_policy)
     CHECK(want[0].v1 != want[1].v1);
     for (g = 0; g < 3; g++) {
         struct disc_rip_plan *p = NULL;
-        char dir[8];
+        char dir[16];
         snprintf(dir, sizeof dir, "a%d", g);
         REQUIRE_OK(&ctx, rip_with(&ctx, d, "wav", dir, (enum disc_rip_gaps)g,
                                   NULL, &p));
@@ -1246,7 +1246,7 @@ TEST(peer_rip_soxi_and_flac)
                                    "'%s' 2>&1",
                                    k, p->file[k].path));
                 {
-                    char name[16];
+                    char name[24];
                     snprintf(name, sizeof name, "dec%d.wav", k);
                     CHECK_PCM(d, name, p->file[k].start, p->file[k].count, 0);
                 }
@@ -1319,7 +1319,7 @@ TEST(peer_rip_bchunk_matches_drop)
     REQUIRE_OK(&ctx,
                rip_with(&ctx, d, "wav", "app", DISC_GAPS_APPEND, NULL, &pa));
     for (k = 0; k < 3; k++) {
-        char bname[16], ours[33], theirs[33];
+        char bname[24], ours[33], theirs[33];
         size_t blen = 0, boff = 0, bn = 0;
         uint8_t *b;
         snprintf(bname, sizeof bname, "b%02d.wav", k + 1);
