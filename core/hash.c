@@ -242,6 +242,7 @@ disc_hasher_final(struct disc_hasher *h, int s, struct disc_digest *out)
 
     hash_wait(h);
     memset(out, 0, sizeof *out);
+    out->algs = h->algs;
     out->size = h->size[s];
     out->crc32 = h->crc[s];
     if (h->md[W_MD5][s])
@@ -284,12 +285,13 @@ disc_track_file_range(const struct disc *d, int i, disc_lba *first,
 
 int
 disc_hash_tracks(struct disc_ctx *ctx, const struct disc *d,
-                 struct disc_digest *tracks, struct disc_digest *image)
+                 struct disc_digest *tracks, struct disc_digest *image,
+                 int image_digests)
 {
     struct disc_hasher *h = NULL;
     uint8_t *buf = NULL;
     int i, r;
-    unsigned both = d->ntracks > 1 ? 3u : 1u;
+    unsigned both = d->ntracks > 1 && image_digests ? 3u : 1u;
 
     r = disc_hasher_new(ctx, DISC_HASH_ALL, 2, &h);
     if (!h) /* set exactly when r == 0; tested so analysers see it too */
@@ -328,10 +330,23 @@ disc_hash_tracks(struct disc_ctx *ctx, const struct disc *d,
         if (r < 0)
             goto out;
     }
-    if (both == 3u)
+    if (both == 3u) {
         r = disc_hasher_final(h, 1, image);
-    else
+    } else if (d->ntracks == 1) {
         *image = tracks[0];
+    } else {
+        /* Size and CRC-32 of the concatenation, from the tracks'. */
+        memset(image, 0, sizeof *image);
+        image->algs = DISC_HASH_CRC32;
+        image->crc32 = tracks[0].crc32;
+        image->size = tracks[0].size;
+        for (i = 1; i < d->ntracks; i++) {
+            image->crc32 = (uint32_t)crc32_combine(image->crc32,
+                                                   tracks[i].crc32,
+                                                   (z_off_t)tracks[i].size);
+            image->size += tracks[i].size;
+        }
+    }
 out:
     disc_free_mem(buf);
     disc_hasher_free(h);

@@ -19,6 +19,7 @@
 #define DISC_HASH_ALL 7u
 
 struct disc_digest {
+    unsigned algs;    /* DISC_HASH_* bits that were computed */
     int64_t size;     /* bytes hashed */
     uint32_t crc32;   /* CRC-32 (IEEE, zlib) */
     uint8_t md5[16];
@@ -51,9 +52,13 @@ void disc_track_file_range(const struct disc *d, int i, disc_lba *first,
 
 /* Hashes of every track file (redump split layout, raw 2352-byte
  * sectors) and of the whole image (the files concatenated).  tracks has
- * room for d->ntracks digests. */
+ * room for d->ntracks digests.  The image always gets its size and CRC-32
+ * (combined from the tracks' at no cost); its MD5 and SHA-1 need a second
+ * digest stream over the same bytes, computed only when image_digests is
+ * set (or when the disc has one track, where they equal the track's). */
 int disc_hash_tracks(struct disc_ctx *ctx, const struct disc *d,
-                     struct disc_digest *tracks, struct disc_digest *image);
+                     struct disc_digest *tracks, struct disc_digest *image,
+                     int image_digests);
 
 /* ------------------------------------------------------------------ */
 /* Logiqx DAT matching (dat.c)                                         */

@@ -275,10 +275,12 @@ cmd_hash(int argc, char **argv)
         { "dat", required_argument, NULL, 'd' },
         { "name", required_argument, NULL, 'n' },
         { "from", required_argument, NULL, 'f' },
+        { "image", no_argument, NULL, 'i' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct disc_digest tr[DISC_MAX_TRACKS], img;
+    int whole = 0;
     struct disc_ctx ctx;
     struct disc *d = NULL;
     const char *from = NULL, *datpath = NULL, *name = NULL;
@@ -286,8 +288,11 @@ cmd_hash(int argc, char **argv)
     int c, r, i, json = 0, redump = 0, rc = EXIT_OK;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "jxd:n:f:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "jxd:n:f:ih", opts, NULL)) != -1) {
         switch (c) {
+        case 'i':
+            whole = 1;
+            break;
         case 'j':
             json = 1;
             break;
@@ -305,7 +310,7 @@ cmd_hash(int argc, char **argv)
             break;
         case 'h':
             printf(
-                "Usage: discarc hash [--json | --redump] [--dat FILE] "
+                "Usage: discarc hash [--json | --redump] [--image] [--dat FILE] "
                 "[--name NAME] IMAGE\n\n"
                 "Size, CRC-32, MD5 and SHA-1 of every track file as a "
                 "redump-style split\nimage stores it (raw 2352-byte "
@@ -314,6 +319,10 @@ cmd_hash(int argc, char **argv)
                 "in\none pass.\n\n"
                 "  --redump     print <rom name=... size=... crc=... md5=... "
                 "sha1=.../> lines\n"
+                "  --image      also the MD5 and SHA-1 of the whole image (a "
+                "second digest\n"
+                "               stream; its size and CRC-32 are always "
+                "given)\n"
                 "  --name NAME  base name of the track files (default: the "
                 "image's)\n"
                 "  --dat FILE   match against a local Logiqx XML DAT "
@@ -345,7 +354,7 @@ cmd_hash(int argc, char **argv)
     r = cli_open(&ctx, argv[optind], from, &d);
     if (r < 0)
         return cli_fail(&ctx, r);
-    r = disc_hash_tracks(&ctx, d, tr, &img);
+    r = disc_hash_tracks(&ctx, d, tr, &img, whole);
     cli_progress_done();
     if (r < 0) {
         disc_free(d);
@@ -377,15 +386,26 @@ cmd_hash(int argc, char **argv)
                    tr[i].crc32, md5, sha1);
         }
     }
-    disc_hex(img.md5, 16, md5);
-    disc_hex(img.sha1, 20, sha1);
-    if (json)
-        printf("\n  ],\n  \"image\": {\"size\": %lld, \"crc32\": \"%08x\", "
-               "\"md5\": \"%s\", \"sha1\": \"%s\"}", (long long)img.size,
-               img.crc32, md5, sha1);
-    else if (!redump)
-        printf("image     %-11s size %11lld  crc32 %08x  md5 %s  sha1 %s\n",
-               "", (long long)img.size, img.crc32, md5, sha1);
+    if (img.algs & DISC_HASH_MD5) {
+        disc_hex(img.md5, 16, md5);
+        disc_hex(img.sha1, 20, sha1);
+    } else {
+        /* Not computed: needs --image (a second digest stream). */
+        md5[0] = sha1[0] = '\0';
+    }
+    if (json) {
+        printf("\n  ],\n  \"image\": {\"size\": %lld, \"crc32\": \"%08x\"",
+               (long long)img.size, img.crc32);
+        if (md5[0])
+            printf(", \"md5\": \"%s\", \"sha1\": \"%s\"", md5, sha1);
+        printf("}");
+    } else if (!redump) {
+        printf("image     %-11s size %11lld  crc32 %08x", "",
+               (long long)img.size, img.crc32);
+        if (md5[0])
+            printf("  md5 %s  sha1 %s", md5, sha1);
+        printf("\n");
+    }
     if (datpath) {
         struct disc_dat *dat = NULL;
         struct disc_dat_match m;
