@@ -4,7 +4,10 @@
 # to bench/results.md.
 #   BENCH_MB=700   approximate image size
 #   BENCH_RUNS=3   measured runs per operation (after one warm-up)
-#   BENCH_SCALE=1  also run the scaling check on a 2x image (0 to skip)
+#   BENCH_SCALE=1  also run the scaling check on a half-size image (0 to
+#                  skip): twice the image should cost twice the time with the
+#                  same peak RSS.  (A 2x 700 MB image is no CD: past 89:59:74
+#                  a TOC cannot be written, so the check halves instead.)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -188,8 +191,8 @@ mkdir -p "$W"
 gen "$W/img1" "$MB"
 run_suite "$W/img1" "1x"
 if [ "$SCALE" != 0 ]; then
-    gen "$W/img2" $((MB * 2))
-    run_suite "$W/img2" "2x"
+    gen "$W/img2" $((MB / 2))
+    run_suite "$W/img2" "0.5x"
 fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')

@@ -547,7 +547,19 @@ disc_build_rawtoc(struct disc_ctx *ctx, const struct disc *d,
                   struct disc_rawtoc **out, uint16_t *n)
 {
     struct disc_rawtoc tmp[TOC_MAX];
-    int k = toc_fill(d, tmp);
+    int k = toc_fill(d, tmp), s;
+
+    /* A TOC point is an absolute MSF, and under the MMC rule minutes
+     * 90-99 are lead-in (negative) addresses: a program area past
+     * 89:59:74 has no full TOC.  A CUE sheet can describe such a "disc";
+     * CloneCD and Alcohol cannot store it. */
+    for (s = 0; s < d->nsessions; s++)
+        if (d->session[s].leadout > DISC_LBA_MAX)
+            return disc_error(ctx, DISC_E_UNSUPPORTED,
+                              "session %d: lead-out at LBA %d lies beyond "
+                              "89:59:74, the last address a CD TOC can "
+                              "hold", d->session[s].number,
+                              d->session[s].leadout);
 
     *out = disc_malloc((size_t)k * sizeof **out + 1);
     if (!*out)

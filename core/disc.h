@@ -31,6 +31,8 @@ typedef int32_t disc_lba;
 #define DISC_CHUNK 64          /* sectors per streaming chunk */
 #define DISC_PREGAP 150        /* Red Book pregap of a session's 1st track */
 #define DISC_SESSION_GAP 11400 /* lead-out + lead-in + pregap, session 1->2 */
+#define DISC_LBA_MAX 404849    /* 89:59:74: under the MMC rule minutes
+                                  90-99 are negative (lead-in) LBAs */
 
 /* ------------------------------------------------------------------ */
 /* Errors and context                                                  */

@@ -634,3 +634,30 @@ TEST(core_out_link_whole_file)
         remove("out.bin");
     }
 }
+
+TEST(core_toc_formats_refuse_overlong_disc)
+{
+    /* 404850 sectors end at 90:00:00, a lead-in address under the MMC
+     * rule: CloneCD and Alcohol cannot store that TOC, and say so before
+     * writing anything; one sector less is fine. */
+    struct disc_ctx ctx;
+    struct disc *d;
+    struct disc_rawtoc *toc = NULL;
+    uint16_t n = 0;
+    struct disc_write_opts o = { 0 };
+
+    t_ctx(&ctx);
+    d = fx_disc_audio(&ctx, 1, 404850);
+    REQUIRE(d);
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "89:59:74",
+              disc_build_rawtoc(&ctx, d, &toc, &n));
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "89:59:74",
+              disc_write(&ctx, d, disc_format_find("ccd"), "x.ccd", &o));
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "89:59:74",
+              disc_write(&ctx, d, disc_format_find("mds"), "x.mds", &o));
+    CHECK_INT(0, count_entries("."));
+    d->session[0].leadout--;
+    CHECK_OK(&ctx, disc_build_rawtoc(&ctx, d, &toc, &n));
+    disc_free_mem(toc);
+    disc_free(d);
+}
