@@ -347,6 +347,8 @@ struct disc_write_opts {
     int merge;        /* CUE: one file for the disc */
     int cooked;       /* CUE: MODE1/2048 etc. where possible */
     int crlf;         /* CUE: CRLF line ends */
+    int store_gaps;   /* CUE: store generated PREGAP/POSTGAP sectors in the
+                         BIN instead of writing PREGAP/POSTGAP lines */
     int sub;          /* MDS: store 2448-byte sectors with subchannel */
     int link;         /* reflink/hard-link identical data where possible */
     const char *name; /* base name for companion files, or NULL */

@@ -309,6 +309,11 @@ cue_plan(struct disc_ctx *ctx, const struct disc *d,
          * generated runs at either end become PREGAP and POSTGAP. */
         disc_track_file_range(d, i, &w->s, &n);
         w->f = w->s + n;
+        if (o->store_gaps) {
+            /* The generated gaps become data in the BIN. */
+            w->s = a;
+            w->f = e;
+        }
         w->pregap = w->s - a;
         w->postgap = e - w->f;
         w->dtype = cue_dtype_for(d, i, o->cooked, &w->layout);

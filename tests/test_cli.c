@@ -169,3 +169,34 @@ TEST(tool_split_refuses_before_writing)
     CHECK_INT(4, t_file_size("s (Track 3).bin"));
     CHECK_INT(0, t_run(NULL, 0, "test -z \"$(ls -a | grep tmp-)\""));
 }
+
+TEST(tool_convert_store_gaps)
+{
+    /* PREGAP sectors are generated; --store-gaps writes them into the BIN
+     * (as INDEX 00 data) and the disc stays the same, sector for sector. */
+    static const char cue[] = "FILE \"a.bin\" BINARY\n"
+                              "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
+                              "  TRACK 02 AUDIO\n    PREGAP 00:01:00\n"
+                              "    INDEX 01 00:04:00\n";
+    static uint8_t bin[600 * DISC_SECTOR_RAW];
+    char out[4096], *sheet;
+    size_t i;
+
+    for (i = 0; i < sizeof bin; i++)
+        bin[i] = (uint8_t)(i * 13 + (i >> 11));
+    REQUIRE(t_write_file("a.cue", cue, sizeof cue - 1) == 0);
+    REQUIRE(t_write_file("a.bin", bin, sizeof bin) == 0);
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' convert a.cue b.cue 2>&1",
+                       t_discarc));
+    CHECK_INT(sizeof bin, t_file_size("b.bin"));
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' convert a.cue c.cue "
+                       "--store-gaps --verify 2>&1", t_discarc));
+    CHECK(strstr(out, "identical") != NULL);
+    CHECK_INT(sizeof bin + 75 * DISC_SECTOR_RAW, t_file_size("c.bin"));
+    sheet = t_slurp("c.cue", NULL);
+    REQUIRE(sheet);
+    CHECK(strstr(sheet, "PREGAP") == NULL);
+    CHECK(strstr(sheet, "INDEX 00 00:04:00") != NULL);
+    CHECK(strstr(sheet, "INDEX 01 00:05:00") != NULL);
+    free(sheet);
+}

@@ -1419,6 +1419,23 @@ roundtrip(const struct disc *d, enum disc_rip_gaps g, const char *dir)
     CHECK_OK(&ctx, disc_write(&ctx, d, disc_format_find("cue"), path, &wo));
     snprintf(path, sizeof path, "%s-back.cue", dir);
     CHECK_OK(&ctx, disc_write(&ctx, back, disc_format_find("cue"), path, &wo));
+    if (g == DISC_GAPS_DROP) {
+        /* The rip's sheet says PREGAP for the dropped gaps; --store-gaps
+         * writes them as the silence they were: the original bytes. */
+        wo.store_gaps = 1;
+        wo.force = 1;
+        CHECK_OK(&ctx, disc_write(&ctx, back, disc_format_find("cue"), path,
+                                  &wo));
+        snprintf(path, sizeof path, "%s-orig.bin", dir);
+        CHECK_INT(0, fx_md5_file(path, 0, -1, a));
+        snprintf(path, sizeof path, "%s-back.bin", dir);
+        CHECK_INT(0, fx_md5_file(path, 0, -1, b));
+        CHECK_STR(a, b);
+        wo.store_gaps = 0;
+        snprintf(path, sizeof path, "%s-back.cue", dir);
+        CHECK_OK(&ctx, disc_write(&ctx, back, disc_format_find("cue"), path,
+                                  &wo));
+    }
     if (g != DISC_GAPS_DROP) {
         snprintf(path, sizeof path, "%s-orig.bin", dir);
         CHECK_INT(0, fx_md5_file(path, 0, -1, a));

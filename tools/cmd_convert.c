@@ -30,6 +30,11 @@ convert_help(void)
         "  --cooked     CUE: store data tracks as user data only "
         "(MODE1/2048 ...)\n"
         "  --crlf       CUE: CRLF line ends\n"
+        "  --store-gaps CUE: write generated PREGAP/POSTGAP sectors into the "
+        "BIN\n"
+        "               (silence or empty data sectors) instead of PREGAP/"
+        "POSTGAP\n"
+        "  --link       hard-link outputs that equal a whole input file\n"
         "  --sub        MDS: store 2448-byte sectors with subchannel\n"
         "  --verify     read the output back and prove it equals the "
         "input\n");
@@ -39,7 +44,7 @@ int
 cmd_convert(int argc, char **argv)
 {
     enum { O_FROM = 256, O_TO, O_FORCE, O_LOSSY, O_STRICT, O_SPLIT, O_MERGE,
-           O_COOKED, O_CRLF, O_SUB, O_LINK, O_VERIFY };
+           O_COOKED, O_CRLF, O_SUB, O_LINK, O_VERIFY, O_STORE_GAPS };
     static const struct option opts[] = {
         { "from", required_argument, NULL, O_FROM },
         { "to", required_argument, NULL, O_TO },
@@ -53,6 +58,7 @@ cmd_convert(int argc, char **argv)
         { "sub", no_argument, NULL, O_SUB },
         { "link", no_argument, NULL, O_LINK },
         { "verify", no_argument, NULL, O_VERIFY },
+        { "store-gaps", no_argument, NULL, O_STORE_GAPS },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -102,6 +108,9 @@ cmd_convert(int argc, char **argv)
             break;
         case O_VERIFY:
             verify = 1;
+            break;
+        case O_STORE_GAPS:
+            wo.store_gaps = 1;
             break;
         case 'h':
             convert_help();
