@@ -10,6 +10,7 @@
 
 #include "disc.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 
 /* ------------------------------------------------------------------ */
@@ -371,6 +372,21 @@ int disc_text_open(struct disc_ctx *ctx, const char *path,
  * or NULL at the end. */
 char *disc_text_next(struct disc_text *t);
 void disc_text_close(struct disc_text *t);
+
+/* A growable text buffer for descriptors written in one piece (CUE
+ * sheets).  Start zeroed; after an allocation failure every append is
+ * ignored and err is DISC_E_NOMEM.  Free p with disc_free_mem. */
+struct disc_buf {
+    char *p;    /* NUL-terminated text, or NULL while empty */
+    size_t len; /* bytes of text */
+    size_t cap;
+    int err;    /* 0 or DISC_E_NOMEM */
+};
+
+void disc_buf_printf(struct disc_buf *b, const char *fmt, ...)
+    DISC_PRINTF(2, 3);
+void disc_buf_vprintf(struct disc_buf *b, const char *fmt, va_list ap)
+    DISC_PRINTF(2, 0);
 
 /* ------------------------------------------------------------------ */
 /* Path helpers (text.c)                                               */

@@ -475,54 +475,11 @@ fail:
 /* ------------------------------------------------------------------ */
 /* CUE sheet                                                           */
 
-struct rip_buf {
-    char *s;
-    size_t len, cap;
-    int err;
-};
-
-static void rip_put(struct rip_buf *b, const char *fmt, ...) DISC_PRINTF(2, 3);
-
-static void
-rip_put(struct rip_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    size_t need;
-    int n;
-
-    if (b->err)
-        return;
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->err = DISC_E_ARG;
-        return;
-    }
-    need = b->len + (size_t)n + 1;
-    if (need > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        char *s;
-        while (cap < need)
-            cap *= 2;
-        s = disc_realloc(b->s, cap);
-        if (!s) {
-            b->err = DISC_E_NOMEM;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    (void)vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 /* A quoted CUE string: '"' becomes '\'' (CUETools' rule) and control
  * characters become spaces, so the value stays on its line. */
 static void
-rip_put_quoted(struct rip_buf *b, const char *indent, const char *key,
+rip_put_quoted(struct disc_buf *b, const char *indent, const char *key,
                const char *v)
 {
     char q[1024];
@@ -537,11 +494,11 @@ rip_put_quoted(struct rip_buf *b, const char *indent, const char *key,
         q[i] = (char)c;
     }
     q[i] = '\0';
-    rip_put(b, "%s%s \"%s\"\r\n", indent, key, q);
+    disc_buf_printf(b, "%s%s \"%s\"\r\n", indent, key, q);
 }
 
 static void
-rip_put_cdtext(struct rip_buf *b, const struct disc *d, int track,
+rip_put_cdtext(struct disc_buf *b, const struct disc *d, int track,
                const char *indent)
 {
     int f;
@@ -559,10 +516,11 @@ rip_put_cdtext(struct rip_buf *b, const struct disc *d, int track,
 }
 
 static void
-rip_put_time(struct rip_buf *b, const char *what, int32_t frames)
+rip_put_time(struct disc_buf *b, const char *what, int32_t frames)
 {
     char t[16];
-    rip_put(b, "    %s %s\r\n", what, disc_format_msf(frames, t, sizeof t));
+    disc_buf_printf(b, "    %s %s\r\n", what,
+                    disc_format_msf(frames, t, sizeof t));
 }
 
 /* Index in p->file of the file of track i (array index), or -1. */
@@ -581,7 +539,7 @@ disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
                   char **text, size_t *len)
 {
     const struct disc *d = p->d;
-    struct rip_buf b = { NULL, 0, 0, 0 };
+    struct disc_buf b = { NULL, 0, 0, 0 };
     /* CUE file types: AIFF for AIFF; WAVE for WAV and, as EAC and
      * foobar2000 write it, for FLAC (there is no FLAC type). */
     const char *type = strncasecmp(p->ext, "aif", 3) == 0 ? "AIFF" : "WAVE";
@@ -610,12 +568,12 @@ disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
         while (j > 0 && clean[j - 1] == ' ')
             clean[--j] = '\0';
         if (j)
-            rip_put(&b, "REM %s %s\r\n", key, clean);
+            disc_buf_printf(&b, "REM %s %s\r\n", key, clean);
         else
-            rip_put(&b, "REM %s\r\n", key);
+            disc_buf_printf(&b, "REM %s\r\n", key);
     }
     if (d->mcn[0])
-        rip_put(&b, "CATALOG %s\r\n", d->mcn);
+        disc_buf_printf(&b, "CATALOG %s\r\n", d->mcn);
     rip_put_cdtext(&b, d, 0, "");
     for (k = 0; k < p->nfiles; k++) {
         const struct disc_rip_file *f = &p->file[k];
@@ -628,7 +586,7 @@ disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
         t = &d->track[i];
         pregap = t->index[1] - t->index[0];
         if (multi && t->session != session) {
-            rip_put(&b, "REM SESSION %02u\r\n", t->session);
+            disc_buf_printf(&b, "REM SESSION %02u\r\n", t->session);
             session = t->session;
         }
         /* The pregap lives in the hidden-track file or in the previous
@@ -636,36 +594,36 @@ disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
          * EAC's "gaps appended" sheets), at the start of this file, or
          * nowhere (PREGAP). */
         if (f->gap == DISC_GAP_HIDDEN) {
-            rip_put(&b, "FILE \"%s\" %s\r\n", p->file[0].name, type);
+            disc_buf_printf(&b, "FILE \"%s\" %s\r\n", p->file[0].name, type);
         } else if (f->gap == DISC_GAP_PREVIOUS) {
             x = rip_file_of(p, i - 1);
             if (x < 0 || prev != x || p->file[x].start > t->index[0] ||
                 p->file[x].start + (disc_lba)p->file[x].count != t->index[1]) {
-                disc_free_mem(b.s);
+                disc_free_mem(b.p);
                 return disc_error(ctx, DISC_E_ARG,
                                   "rip plan: pregap of "
                                   "track %u has no file",
                                   t->number);
             }
         } else {
-            rip_put(&b, "FILE \"%s\" %s\r\n", f->name, type);
+            disc_buf_printf(&b, "FILE \"%s\" %s\r\n", f->name, type);
         }
-        rip_put(&b, "  TRACK %02u AUDIO\r\n", t->number);
+        disc_buf_printf(&b, "  TRACK %02u AUDIO\r\n", t->number);
         rip_put_cdtext(&b, d, t->number, "    ");
         if (t->isrc[0])
-            rip_put(&b, "    ISRC %s\r\n", t->isrc);
+            disc_buf_printf(&b, "    ISRC %s\r\n", t->isrc);
         if (t->control & (DISC_CTL_4CH | DISC_CTL_COPY | DISC_CTL_PREEMPH))
-            rip_put(&b, "    FLAGS%s%s%s\r\n",
+            disc_buf_printf(&b, "    FLAGS%s%s%s\r\n",
                     t->control & DISC_CTL_4CH ? " 4CH" : "",
                     t->control & DISC_CTL_COPY ? " DCP" : "",
                     t->control & DISC_CTL_PREEMPH ? " PRE" : "");
         if (f->gap == DISC_GAP_HIDDEN) {
             rip_put_time(&b, "INDEX 00", 0);
-            rip_put(&b, "FILE \"%s\" %s\r\n", f->name, type);
+            disc_buf_printf(&b, "FILE \"%s\" %s\r\n", f->name, type);
         } else if (f->gap == DISC_GAP_PREVIOUS) {
             x = rip_file_of(p, i - 1);
             rip_put_time(&b, "INDEX 00", t->index[0] - p->file[x].start);
-            rip_put(&b, "FILE \"%s\" %s\r\n", f->name, type);
+            disc_buf_printf(&b, "FILE \"%s\" %s\r\n", f->name, type);
         } else if (f->gap == DISC_GAP_SILENCE) {
             rip_put_time(&b, "PREGAP", pregap);
         } else if (f->gap == DISC_GAP_OWN) {
@@ -679,10 +637,10 @@ disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
         prev = k;
     }
     if (b.err) {
-        disc_free_mem(b.s);
+        disc_free_mem(b.p);
         return disc_error(ctx, b.err, "out of memory");
     }
-    *text = b.s;
+    *text = b.p;
     *len = b.len;
     return 0;
 }

@@ -168,6 +168,50 @@ disc_text_close(struct disc_text *t)
     memset(t, 0, sizeof *t);
 }
 
+void
+disc_buf_vprintf(struct disc_buf *b, const char *fmt, va_list ap)
+{
+    va_list aq;
+    size_t need;
+    int n;
+
+    if (b->err)
+        return;
+    va_copy(aq, ap);
+    n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0) {
+        b->err = DISC_E_ARG;
+        return;
+    }
+    need = b->len + (size_t)n + 1;
+    if (need > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        char *q;
+        while (cap < need)
+            cap *= 2;
+        q = disc_realloc(b->p, cap);
+        if (!q) {
+            b->err = DISC_E_NOMEM;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+    /* Sized above: cannot be cut short. */
+    (void)vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void
+disc_buf_printf(struct disc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    disc_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
 char *
 disc_path_dir(const char *path)
 {

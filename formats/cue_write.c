@@ -15,9 +15,7 @@
 /* Writer: text                                                        */
 
 struct cue_buf {
-    char *p;
-    size_t len, cap;
-    int nomem;
+    struct disc_buf t; /* the sheet's text */
     const char *eol;
 };
 
@@ -27,39 +25,12 @@ static void cue_put(struct cue_buf *b, const char *fmt, ...) DISC_PRINTF(2, 3);
 static void
 cue_put(struct cue_buf *b, const char *fmt, ...)
 {
-    size_t el = strlen(b->eol), need;
     va_list ap;
-    int n;
 
-    if (b->nomem)
-        return;
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    disc_buf_vprintf(&b->t, fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        b->nomem = 1;
-        return;
-    }
-    need = b->len + (size_t)n + el + 1;
-    if (need > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        char *q;
-        while (cap < need)
-            cap *= 2;
-        q = disc_realloc(b->p, cap);
-        if (!q) {
-            b->nomem = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    (void)vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-    memcpy(b->p + b->len, b->eol, el + 1);
-    b->len += el;
+    disc_buf_printf(&b->t, "%s", b->eol);
 }
 
 /* A text value as a CUE sheet can hold it: CUE has no escapes, so '"'
@@ -106,7 +77,7 @@ cue_put_text(struct cue_buf *b, const char *indent, const char *kw,
     int bare = bare_ok && *v;
 
     if (!c) {
-        b->nomem = 1;
+        b->t.err = DISC_E_NOMEM;
         return;
     }
     for (s = c; *s; s++)
@@ -643,7 +614,7 @@ cue_sheet(struct disc_ctx *ctx, const struct disc *d,
         if (w->postgap)
             cue_put_time(b, "POSTGAP", w->postgap);
     }
-    if (b->nomem)
+    if (b->t.err)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     return 0;
 }
@@ -834,7 +805,7 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
      * replaced is refused before any BIN is written. */
     r = disc_outset_open(ctx, set, path, &out);
     if (r == 0)
-        r = disc_out_write(ctx, out, b.p, b.len);
+        r = disc_out_write(ctx, out, b.t.p, b.t.len);
     if (r == 0)
         r = disc_out_finish(ctx, out);
     if (r == 0 && pl->cdt) {
@@ -866,7 +837,7 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     }
 fail:
     disc_outset_abort(set);
-    disc_free_mem(b.p);
+    disc_free_mem(b.t.p);
     cue_plan_free(pl);
     return r;
 }
