@@ -4,9 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <openssl/evp.h>
 
+#include "alloc.h"
 #include "fixture.h"
+#include "test.h"
 
 static uint8_t
 fx_byte(uint64_t pos)
@@ -221,6 +226,52 @@ fx_disc_audio(struct disc_ctx *ctx, int n, int32_t len)
         t[i].length = len;
     }
     return fx_disc_build(ctx, t, n, NULL);
+}
+
+int
+fx_sparse(const char *path, long long size)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int r;
+
+    if (fd < 0)
+        return -1;
+    r = ftruncate(fd, (off_t)size);
+    if (close(fd) != 0)
+        r = -1;
+    return r;
+}
+
+long
+fx_oom_open(struct disc_ctx *ctx, const char *path, struct disc **out,
+            long max)
+{
+    long k;
+
+    for (k = 1; k < max; k++) {
+        int r;
+        *out = NULL;
+        disc_alloc_reset();
+        disc_alloc_fail_at(k);
+        r = disc_open_image(ctx, path, NULL, out);
+        disc_alloc_fail_at(0);
+        if (!disc_alloc_failed()) {
+            if (r == 0)
+                return k;
+            t_fail(__FILE__, __LINE__, "%s: open failed: %s", path, ctx->msg);
+            return -1;
+        }
+        if (r != DISC_E_NOMEM || *out) {
+            t_fail(__FILE__, __LINE__, "%s, allocation %ld failing: %d %s",
+                   path, k, r, ctx->msg);
+            disc_free(*out);
+            *out = NULL;
+            return -1;
+        }
+    }
+    t_fail(__FILE__, __LINE__, "%s: still failing after %ld allocations",
+           path, max);
+    return -1;
 }
 
 static void

@@ -40,6 +40,15 @@ struct disc *fx_disc_enhanced(struct disc_ctx *ctx);
 /* n audio tracks of len sectors each (streaming tests). */
 struct disc *fx_disc_audio(struct disc_ctx *ctx, int n, int32_t len);
 
+/* A sparse file of size zero bytes; 0 or -1. */
+int fx_sparse(const char *path, long long size);
+/* Opens path with the 1st, 2nd, ... allocation failing until an open
+ * succeeds without a failed allocation (*out then holds the disc).  Every
+ * failing run must return DISC_E_NOMEM and leave *out NULL, else the test
+ * fails.  Returns the number of runs, or -1 after a failure (reported). */
+long fx_oom_open(struct disc_ctx *ctx, const char *path, struct disc **out,
+                 long max);
+
 /* MD5 of count raw sectors of d from lba, as 32 hex digits. */
 int fx_md5_sectors(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
                    uint32_t count, char hex[33]);

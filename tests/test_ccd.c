@@ -40,21 +40,6 @@ cc_fixture(const char *name, const char *as)
     return r;
 }
 
-/* A sparse file of size bytes (zeros). */
-static int
-cc_sparse(const char *path, long long size)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int r;
-
-    if (fd < 0)
-        return -1;
-    r = ftruncate(fd, (off_t)size);
-    if (close(fd) != 0)
-        r = -1;
-    return r;
-}
-
 /* A file of size bytes of a seeded pseudo-random pattern. */
 static int
 cc_pattern(const char *path, long long size, unsigned seed)
@@ -447,8 +432,8 @@ TEST(ccd_read_formats_example)
 
     t_ctx(&ctx);
     REQUIRE(cc_fixture("formats-4.4.ccd", "ex.ccd") == 0);
-    REQUIRE(cc_sparse("ex.img", 47040000) == 0);
-    REQUIRE(cc_sparse("ex.sub", 1920000) == 0);
+    REQUIRE(fx_sparse("ex.img", 47040000) == 0);
+    REQUIRE(fx_sparse("ex.sub", 1920000) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "ex.ccd", NULL, &d));
     CHECK(d->format == &disc_fmt_ccd);
     CHECK_INT(1, d->nsessions);
@@ -514,8 +499,8 @@ TEST(ccd_read_ps1_snippet)
 
     t_ctx(&ctx);
     REQUIRE(cc_fixture("ps1.ccd", "ps1.ccd") == 0);
-    REQUIRE(cc_sparse("ps1.img", 310129LL * 2352) == 0);
-    REQUIRE(cc_sparse("ps1.sub", 310129LL * 96) == 0);
+    REQUIRE(fx_sparse("ps1.img", 310129LL * 2352) == 0);
+    REQUIRE(fx_sparse("ps1.sub", 310129LL * 96) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "ps1.ccd", NULL, &d));
     CHECK_INT(1, d->ntracks);
     CHECK_INT(DISC_MODE_MODE2_MIXED, d->track[0].mode);
@@ -537,7 +522,7 @@ TEST(ccd_reject_cdtext_length)
 
     t_ctx(&ctx);
     REQUIRE(cc_fixture("bad/cdtext-length.ccd", "x.ccd") == 0);
-    REQUIRE(cc_sparse("x.img", 47040000) == 0);
+    REQUIRE(fx_sparse("x.img", 47040000) == 0);
     CHECK_ERR(&ctx, DISC_E_FORMAT, "x.ccd:7: CDTextLength=90",
               disc_open_image(&ctx, "x.ccd", NULL, &d));
     CHECK(d == NULL);
@@ -855,10 +840,10 @@ TEST(ccd_relative_index_session2)
     t_ctx(&ctx);
     REQUIRE(cc_fixture("extras.ccd", "abs.ccd") == 0);
     REQUIRE(cc_fixture("extras-relative.ccd", "rel.ccd") == 0);
-    REQUIRE(cc_sparse("abs.img", (1200LL + 700) * 2352) == 0);
-    REQUIRE(cc_sparse("rel.img", (1200LL + 700) * 2352) == 0);
-    REQUIRE(cc_sparse("abs.sub", (1200LL + 700) * 96) == 0);
-    REQUIRE(cc_sparse("rel.sub", (1200LL + 700) * 96) == 0);
+    REQUIRE(fx_sparse("abs.img", (1200LL + 700) * 2352) == 0);
+    REQUIRE(fx_sparse("rel.img", (1200LL + 700) * 2352) == 0);
+    REQUIRE(fx_sparse("abs.sub", (1200LL + 700) * 96) == 0);
+    REQUIRE(fx_sparse("rel.sub", (1200LL + 700) * 96) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "abs.ccd", NULL, &a));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "rel.ccd", NULL, &b));
     CHECK_INT(12900, b->track[2].index[2]);
@@ -1148,11 +1133,11 @@ TEST(ccd_read_quirks)
 
     t_ctx(&ctx);
     REQUIRE(cc_fixture("formats-4.4.ccd", "ref.ccd") == 0);
-    REQUIRE(cc_sparse("ref.img", 47040000) == 0);
+    REQUIRE(fx_sparse("ref.img", 47040000) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "ref.ccd", NULL, &ref));
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
         REQUIRE(cc_fixture(files[i], "q.ccd") == 0);
-        REQUIRE(cc_sparse("q.img", 47040000) == 0);
+        REQUIRE(fx_sparse("q.img", 47040000) == 0);
         t_log[0] = '\0';
         ctx.nwarn = 0;
         REQUIRE_OK(&ctx, disc_open_image(&ctx, "q.ccd", NULL, &d));
@@ -1234,8 +1219,8 @@ TEST(ccd_read_ambiguous_points)
 
     t_ctx(&ctx);
     REQUIRE(cc_fixture("points-ambiguous.ccd", "a.ccd") == 0);
-    REQUIRE(cc_sparse("a.img", 47040000) == 0);
-    REQUIRE(cc_sparse("a.sub", 1920000) == 0);
+    REQUIRE(fx_sparse("a.img", 47040000) == 0);
+    REQUIRE(fx_sparse("a.sub", 1920000) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "a.ccd", NULL, &d));
     CHECK_INT(10, d->track[0].number);
     CHECK_INT(11, d->track[1].number);
@@ -1327,13 +1312,13 @@ TEST(ccd_short_img_and_sub)
 
     t_ctx(&ctx);
     REQUIRE(cc_fixture("formats-4.4.ccd", "ex.ccd") == 0);
-    REQUIRE(cc_sparse("ex.img", 47040000 - 6 * 2352 + 100) == 0);
-    REQUIRE(cc_sparse("ex.sub", 1920000) == 0);
+    REQUIRE(fx_sparse("ex.img", 47040000 - 6 * 2352 + 100) == 0);
+    REQUIRE(fx_sparse("ex.sub", 1920000) == 0);
     CHECK_ERR(&ctx, DISC_E_RANGE, "ex.img", disc_open_image(&ctx, "ex.ccd",
                                                            NULL, &d));
     CHECK(strstr(ctx.msg, "sector 19994 (LBA 19994)") != NULL);
-    REQUIRE(cc_sparse("ex.img", 47040000) == 0);
-    REQUIRE(cc_sparse("ex.sub", 1920000 - 96) == 0);
+    REQUIRE(fx_sparse("ex.img", 47040000) == 0);
+    REQUIRE(fx_sparse("ex.sub", 1920000 - 96) == 0);
     CHECK_ERR(&ctx, DISC_E_RANGE, "ex.sub", disc_open_image(&ctx, "ex.ccd",
                                                            NULL, &d));
     CHECK(strstr(ctx.msg, "sector 19999 (LBA 19999)") != NULL);
@@ -1362,7 +1347,7 @@ TEST(ccd_missing_sub_and_img)
     REQUIRE(cc_fixture("formats-4.4.ccd", "ex.ccd") == 0);
     CHECK_ERR(&ctx, DISC_E_IO, "ex.img", disc_open_image(&ctx, "ex.ccd",
                                                          NULL, &d));
-    REQUIRE(cc_sparse("EX.IMG", 47040000) == 0); /* case-insensitive */
+    REQUIRE(fx_sparse("EX.IMG", 47040000) == 0); /* case-insensitive */
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "ex.ccd", NULL, &d));
     CHECK(strstr(t_log, "no subchannel file") != NULL);
     CHECK_INT(DISC_SUB_SYNTH, d->sub);
@@ -1493,24 +1478,9 @@ TEST(ccd_oom)
 
     t_ctx(&ctx);
     REQUIRE(cc_fixture("extras.ccd", "x.ccd") == 0);
-    REQUIRE(cc_sparse("x.img", (1200LL + 700) * 2352) == 0);
-    REQUIRE(cc_sparse("x.sub", (1200LL + 700) * 96) == 0);
-    for (k = 1; k < 1000; k++) {
-        disc_alloc_reset();
-        disc_alloc_fail_at(k);
-        r = disc_open_image(&ctx, "x.ccd", NULL, &d);
-        disc_alloc_fail_at(0);
-        if (!disc_alloc_failed()) {
-            CHECK_OK(&ctx, r);
-            break;
-        }
-        if (r != DISC_E_NOMEM) {
-            t_fail(__FILE__, __LINE__, "read, allocation %ld: %d %s", k, r,
-                   ctx.msg);
-            break;
-        }
-        CHECK(d == NULL);
-    }
+    REQUIRE(fx_sparse("x.img", (1200LL + 700) * 2352) == 0);
+    REQUIRE(fx_sparse("x.sub", (1200LL + 700) * 96) == 0);
+    k = fx_oom_open(&ctx, "x.ccd", &d, 1000);
     REQUIRE(d);
     CHECK(k > 10); /* the read did go through many failing allocations */
     src = d;
