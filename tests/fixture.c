@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <fcntl.h>
@@ -226,6 +227,20 @@ fx_disc_audio(struct disc_ctx *ctx, int n, int32_t len)
         t[i].length = len;
     }
     return fx_disc_build(ctx, t, n, NULL);
+}
+
+int
+fx_copy_data(const char *rel, const char *as)
+{
+    size_t n;
+    char *b = t_slurp(t_data(rel), &n);
+    int r;
+
+    if (!b)
+        return -1;
+    r = t_write_file(as, b, n);
+    free(b);
+    return r;
 }
 
 int

@@ -40,6 +40,8 @@ struct disc *fx_disc_enhanced(struct disc_ctx *ctx);
 /* n audio tracks of len sectors each (streaming tests). */
 struct disc *fx_disc_audio(struct disc_ctx *ctx, int n, int32_t len);
 
+/* Copies tests/data/<rel> to the file as in the cwd; 0 or -1. */
+int fx_copy_data(const char *rel, const char *as);
 /* A sparse file of size zero bytes; 0 or -1. */
 int fx_sparse(const char *path, long long size);
 /* Opens path with the 1st, 2nd, ... allocation failing until an open

@@ -27,17 +27,9 @@ static int
 cc_fixture(const char *name, const char *as)
 {
     char rel[256];
-    size_t n;
-    char *b;
-    int r;
 
     snprintf(rel, sizeof rel, "ccd/%s", name);
-    b = t_slurp(t_data(rel), &n);
-    if (!b)
-        return -1;
-    r = t_write_file(as, b, n);
-    free(b);
-    return r;
+    return fx_copy_data(rel, as);
 }
 
 /* A file of size bytes of a seeded pseudo-random pattern. */

@@ -109,18 +109,10 @@ static int
 cu_fixture(const char *name, const char *as)
 {
     char rel[256];
-    size_t n;
-    char *b;
-    int r;
 
     snprintf(rel, sizeof rel, "cue/%s", name);
-    b = t_slurp(t_data(rel), &n);
-    if (!b)
-        return -1;
     cu_mkdirs(as);
-    r = t_write_file(as, b, n);
-    free(b);
-    return r;
+    return fx_copy_data(rel, as);
 }
 
 static int
