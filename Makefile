@@ -6,10 +6,22 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 
+# pkg-config name -> the Debian package that provides it.  Adding a
+# library means adding one line here and its package to tools/deps.sh.
 PKGS := libcdio libcdio_paranoia sndfile zlib libcrypto
+DEB_libcdio          := libcdio-dev
+DEB_libcdio_paranoia := libcdio-paranoia-dev
+DEB_sndfile          := libsndfile1-dev
+DEB_zlib             := zlib1g-dev
+DEB_libcrypto        := libssl-dev
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Read when this Makefile is parsed.  `make run` and `make check` install
+# the packages first and then build in a second make, which parses anew,
+# so a fresh machine gets the flags of the packages just installed.
+PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config \
+                 --exists $(p) 2>/dev/null && echo y),,$(p))))
+PKG_CFLAGS  := $(if $(PKG_MISSING),,$(shell pkg-config --cflags $(PKGS)))
+PKG_LIBS    := $(if $(PKG_MISSING),,$(shell pkg-config --libs $(PKGS)))
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
@@ -43,11 +55,20 @@ MKSAMPLE := $(BUILD)/mksample
 TESTRUN := $(BUILD)/tests/run
 
 .PHONY: all check test test-san test-valgrind analyze run deps deps-test \
-        install uninstall clean samples bench format
+        install uninstall clean samples bench format pkgcheck run-sample
+
+SAMPLES := $(BUILD)/samples
 
 all: $(LIB) $(CLI) $(MKSAMPLE)
 
-$(BUILD)/%.o: %.c
+# One line per missing library, naming the Debian package, before any
+# compiler runs (every object waits for this check).
+pkgcheck:
+ifneq ($(PKG_MISSING),)
+	@$(foreach p,$(PKG_MISSING),echo "discarc: pkg-config cannot find $(p): install the Debian package $(DEB_$(p)) (or run: make deps)" >&2;) exit 1
+endif
+
+$(BUILD)/%.o: %.c | pkgcheck
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -79,42 +100,61 @@ $(BUILD)/tests/%.o: CPPFLAGS += -Itests -I$(BUILD)/tests -D_GNU_SOURCE
 $(TESTRUN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-samples: $(MKSAMPLE)
-	$(MKSAMPLE) samples
+# The sample disc is generated into the build folder, never the sources.
+samples: $(SAMPLES)/mixed.bin $(SAMPLES)/mixed.cue
+
+$(SAMPLES)/mixed.bin: $(MKSAMPLE) samples/mixed-data.iso
+	@mkdir -p $(SAMPLES)
+	$(MKSAMPLE) samples $(SAMPLES)
+
+$(SAMPLES)/mixed.cue: samples/mixed.cue
+	@mkdir -p $(SAMPLES)
+	cp samples/mixed.cue $@
 
 # Runs the suite once with this build.
 test: all $(TESTRUN) samples
-	DISCARC_SRCDIR=$(CURDIR) DISCARC_BIN=$(CURDIR)/$(CLI) $(TESTRUN) -j2 $(T)
+	DISCARC_SRCDIR=$(CURDIR) DISCARC_BIN=$(CURDIR)/$(CLI) \
+	  DISCARC_SAMPLES=$(CURDIR)/$(SAMPLES) $(TESTRUN) -j2 $(T)
 
 # Everything `make check` needs: -Werror builds with gcc and clang, the
-# suite under AddressSanitizer+UBSan, valgrind, static analysis.
-check:
+# suite under AddressSanitizer+UBSan, valgrind, static analysis.  The
+# packages the suite uses are installed first (where that is possible).
+check: deps-test
 	@bash tests/check.sh
 
 test-san:
 	$(MAKE) BUILD=build-san SAN=1 test
 
-test-valgrind:
+test-valgrind: samples
 	$(MAKE) BUILD=build-vg OPT="-O0 -g" all $(patsubst build/%,build-vg/%,$(TESTRUN))
 	DISCARC_SRCDIR=$(CURDIR) DISCARC_BIN=$(CURDIR)/build-vg/discarc \
+	  DISCARC_SAMPLES=$(CURDIR)/$(SAMPLES) \
 	  valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  --error-exitcode=99 --trace-children=no build-vg/tests/run $(T)
 
 analyze:
 	@bash tests/analyze.sh
 
-run: deps all samples
+# The build runs in a second make, started after the packages are in, so
+# that it reads the libraries' pkg-config flags anew.
+run: deps
+	@$(MAKE) --no-print-directory all samples
+	@$(MAKE) --no-print-directory run-sample
+
+SAMPLE_CUE := $(SAMPLES)/mixed.cue
+
+run-sample:
 	@rm -rf out && mkdir -p out
-	$(CLI) info samples/mixed.cue
-	$(CLI) convert samples/mixed.cue out/mixed.cue --force
-	$(CLI) convert samples/mixed.cue out/mixed-split.cue --split --force
+	$(CLI) info $(SAMPLE_CUE)
+	$(CLI) convert $(SAMPLE_CUE) out/mixed.cue --force
+	$(CLI) convert $(SAMPLE_CUE) out/mixed-split.cue --split --force
 	@echo "# CloneCD and Alcohol cannot hold everything the sheet has;"
 	@echo "# discarc names each loss and converts only with --lossy:"
-	-$(CLI) convert samples/mixed.cue out/mixed.ccd --force
-	$(CLI) convert samples/mixed.cue out/mixed.ccd --force --lossy --verify
-	$(CLI) convert samples/mixed.cue out/mixed.mds --force --lossy --sub --verify
-	$(CLI) rip samples/mixed.cue -o out/rip --force
-	$(CLI) extract samples/mixed.cue --track 1 -o out/mixed-data.iso --force
+	-$(CLI) convert $(SAMPLE_CUE) out/mixed.ccd --force
+	$(CLI) convert $(SAMPLE_CUE) out/mixed.ccd --force --lossy --verify
+	$(CLI) convert $(SAMPLE_CUE) out/mixed.mds --force --lossy --sub --verify
+	$(CLI) rip $(SAMPLE_CUE) -o out/rip --force
+	$(CLI) extract $(SAMPLE_CUE) --track 1 -o out/mixed-data.iso --force
 	$(CLI) verify out/mixed.ccd
 	@echo "outputs in out/:"; ls -l out out/rip
 
@@ -146,6 +186,6 @@ format:
 	clang-format -i core/*.[ch] formats/*.c tools/*.c tests/*.[ch]
 
 clean:
-	rm -rf build build-san build-vg build-clang out samples/*.bin
+	rm -rf build build-san build-vg build-clang out
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -7,6 +7,9 @@
 #   4. the suite under valgrind, minus the tests that mostly time external
 #      tools (VALGRIND_SKIP, a regular expression over test names)
 #   5. static analysis (cppcheck, clang-tidy)
+#   6. the set-up itself: a fresh clone of this tree runs `make run`
+#      (FRESH=0 leaves it out)
+# `make check` installs the Debian packages the suite uses before this.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -15,6 +18,7 @@ trap 'rm -rf "$log"' EXIT
 res=$log/results
 : >"$res"
 export DISCARC_SRCDIR=$PWD
+export DISCARC_SAMPLES=$PWD/build/samples
 
 stage() { # name, command...
     local name=$1
@@ -40,6 +44,8 @@ suite() { # name, command...
         echo "FAIL $name:runner (no summary line: the runner crashed)" |
             tee -a "$res"
     fi
+    grep -E '^SKIP ' "$log/$name.out" |
+        sed -E "s/^SKIP /SKIP $name:/" >>"$res"
     grep -E '^[0-9]+ (passed|skipped)' "$log/$name.out" | sed 's/^/   /'
 }
 
@@ -64,10 +70,34 @@ else
 fi
 stage analyze bash tests/analyze.sh
 
+# A newcomer's first command, in a fresh clone of what is committed: it
+# must build and run the sample in one go and leave the clone clean.
+fresh() {
+    local dir
+    dir=$(mktemp -d) || return 1
+    git clone -q "$PWD" "$dir/discarc" &&
+        make -C "$dir/discarc" run &&
+        out=$(git -C "$dir/discarc" status --porcelain) &&
+        { [ -z "$out" ] || { echo "fresh clone not clean:"; echo "$out"; false; }; }
+    local rc=$?
+    rm -rf "$dir"
+    return $rc
+}
+if [ "${FRESH:-1}" = 1 ]; then
+    stage fresh-clone fresh
+fi
+
 echo
 echo "FAILED:"
 grep '^FAIL' "$res" | sed 's/^/  /' || echo "  nothing"
 pass=$(grep -c '^PASS' "$res")
 fail=$(grep -c '^FAIL' "$res")
-echo "$pass passed, $fail failed"
+skip=$(grep -c '^SKIP' "$res")
+tools=$(sed -n 's/.*(tool not installed: \(.*\))$/\1/p' "$res" | sort -u |
+        paste -sd, - | sed 's/,/, /g')
+if [ -n "$tools" ]; then
+    echo "skipped for a missing tool ($(grep -c 'tool not installed' "$res")" \
+         "test runs): $tools; \`make deps-test\` installs them"
+fi
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

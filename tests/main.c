@@ -36,12 +36,15 @@ static const struct t_entry t_all[] = {
 const char *t_srcdir;
 const char *t_corpus;
 const char *t_discarc;
+const char *t_samples;
 int t_verbose;
 char t_log[8192];
 static int t_nfail;
 static const char *t_current;
 
 #define T_SKIP_STATUS 77
+#define T_NOTOOL_STATUS 78 /* skipped: a program the test needs is absent */
+#define T_MAXTOOLS 32
 #define T_TIMEOUT 300
 #define T_MAXJOBS 16
 #define T_SLOW 2.0 /* seconds: longer tests show their time */
@@ -69,6 +72,39 @@ t_skip(const char *fmt, ...)
     printf(")\n");
     fflush(stdout);
     exit(t_nfail ? 1 : T_SKIP_STATUS);
+}
+
+_Noreturn void
+t_skip_tool(const char *prog)
+{
+    /* The runner reads the name back from this line (see note_tool). */
+    printf("SKIP %s (tool not installed: %s)\n", t_current, prog);
+    fflush(stdout);
+    exit(t_nfail ? 1 : T_NOTOOL_STATUS);
+}
+
+/* Adds the tool named in a skipped test's log to tools[] (no repeats). */
+static void
+note_tool(const char *log, char tools[][64], size_t *ntools)
+{
+    static const char key[] = "(tool not installed: ";
+    const char *p = log ? strstr(log, key) : NULL;
+    char name[64];
+    size_t n = 0, i;
+
+    if (!p)
+        return;
+    p += sizeof key - 1;
+    while (p[n] && p[n] != ')' && p[n] != '\n' && n + 1 < sizeof name) {
+        name[n] = p[n];
+        n++;
+    }
+    name[n] = '\0';
+    for (i = 0; i < *ntools; i++)
+        if (strcmp(tools[i], name) == 0)
+            return;
+    if (*ntools < T_MAXTOOLS)
+        snprintf(tools[(*ntools)++], 64, "%s", name);
 }
 
 const char *
@@ -259,7 +295,9 @@ t_wanted(int argc, char **argv, const char *name)
 int
 main(int argc, char **argv)
 {
-    static char src[4096], corpus[4096 + 64], real[4096], cli[4096 + 64];
+    static char src[4096], corpus[4096 + 64], real[4096], cli[4096 + 64],
+        samples[4096 + 64], tools[T_MAXTOOLS][64];
+    size_t ntools = 0, nnotool = 0;
     const char *tmp = getenv("TMPDIR");
     size_t i, npass = 0, nfail = 0, nskip = 0;
     struct stat st;
@@ -299,6 +337,11 @@ main(int argc, char **argv)
     if (getenv("DISCARC_BIN"))
         snprintf(cli, sizeof cli, "%.4096s", getenv("DISCARC_BIN"));
     t_discarc = cli;
+    /* The sample disc is generated (make samples) into the build folder. */
+    snprintf(samples, sizeof samples, "%s/build/samples", src);
+    if (getenv("DISCARC_SAMPLES"))
+        snprintf(samples, sizeof samples, "%.4096s", getenv("DISCARC_SAMPLES"));
+    t_samples = samples;
     if (!tmp)
         tmp = "/tmp";
 
@@ -390,10 +433,12 @@ main(int argc, char **argv)
                        (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e9;
                 snprintf(logp, sizeof logp, "%s.log", r->dir);
                 log = t_slurp(logp, NULL);
-                if (log) {
+                if (log)
                     fputs(log, stdout);
-                    free(log);
-                }
+                if (WIFEXITED(status) &&
+                    WEXITSTATUS(status) == T_NOTOOL_STATUS)
+                    note_tool(log, tools, &ntools);
+                free(log);
                 remove(logp);
                 if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
                     if (secs >= T_SLOW)
@@ -405,6 +450,10 @@ main(int argc, char **argv)
                 } else if (WIFEXITED(status) &&
                            WEXITSTATUS(status) == T_SKIP_STATUS) {
                     nskip++;
+                } else if (WIFEXITED(status) &&
+                           WEXITSTATUS(status) == T_NOTOOL_STATUS) {
+                    nskip++;
+                    nnotool++;
                 } else {
                     if (WIFSIGNALED(status))
                         printf("FAIL %s (signal %d, kept %s)\n",
@@ -421,6 +470,13 @@ main(int argc, char **argv)
                     nftw(r->dir, t_rm, 16, FTW_DEPTH | FTW_PHYS);
             }
         }
+    }
+    if (nnotool) {
+        printf("%zu skipped for a missing tool (install with "
+               "`make deps-test`):", nnotool);
+        for (i = 0; i < ntools; i++)
+            printf(" %s", tools[i]);
+        printf("\n");
     }
     if (nskip)
         printf("%zu skipped\n", nskip);

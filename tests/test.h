@@ -21,11 +21,13 @@
 extern const char *t_srcdir;
 extern const char *t_corpus;
 extern const char *t_discarc; /* path of the built CLI */
+extern const char *t_samples; /* folder of the generated sample disc */
 extern int t_verbose;
 
 void t_fail(const char *file, int line, const char *fmt, ...)
     DISC_PRINTF(3, 4);
 void t_skip(const char *fmt, ...) DISC_PRINTF(1, 2);
+_Noreturn void t_skip_tool(const char *prog);
 int t_failures(void);
 
 /* "<srcdir>/tests/data/<name>" in a static rotating buffer. */
@@ -151,8 +153,10 @@ extern char t_log[8192]; /* captured warnings, one per line */
 
 #define NEED_TOOL(p)                                                         \
     do {                                                                     \
-        if (!t_have(p))                                                      \
-            SKIP("%s not installed", p);                                     \
+        if (!t_have(p)) {                                                    \
+            t_skip_tool(p);                                                  \
+            return;                                                          \
+        }                                                                    \
     } while (0)
 
 #endif /* TEST_H */

@@ -758,7 +758,7 @@ TEST(peer_cdio_vcd_nrg_cdrdao)
     NEED_TOOL("vcdxbuild");
     r = vcd_build(bin, sizeof bin, cue, sizeof cue);
     if (r == -1)
-        SKIP("ffmpeg, vcdxgen or vcdxbuild missing");
+        t_skip_tool("ffmpeg or vcdimager");
     REQUIRE(r == 0);
     REQUIRE(cue_works(cue));
     REQUIRE(t_run(NULL, 0, "vcdxbuild -q -T '2000-01-01 00:00:00' -i nrg "

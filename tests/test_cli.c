@@ -89,8 +89,8 @@ TEST(tool_info_golden_sample)
     char *want, *got;
     size_t n;
 
-    REQUIRE(t_run(NULL, 0, "cp '%s/samples/mixed.cue' '%s/samples/mixed.bin' .",
-                  t_srcdir, t_srcdir) == 0);
+    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
+                  t_samples, t_samples) == 0);
     REQUIRE(t_run(NULL, 0, "'%s' info mixed.cue > got.info", t_discarc) == 0);
     want = t_slurp(t_data("../../samples/mixed.info"), &n);
     got = t_slurp("got.info", NULL);
@@ -105,8 +105,8 @@ TEST(tool_info_json_shape)
 {
     char out[16384];
 
-    REQUIRE(t_run(NULL, 0, "cp '%s/samples/mixed.cue' '%s/samples/mixed.bin' .",
-                  t_srcdir, t_srcdir) == 0);
+    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
+                  t_samples, t_samples) == 0);
     CHECK_INT(0, t_run(out, sizeof out, "'%s' info --json mixed.cue",
                        t_discarc));
     CHECK(strstr(out, "\"format\": \"cue\""));
@@ -125,8 +125,8 @@ TEST(tool_convert_refuses_loss_and_keeps_outputs)
 {
     char out[4096];
 
-    REQUIRE(t_run(NULL, 0, "cp '%s/samples/mixed.cue' '%s/samples/mixed.bin' .",
-                  t_srcdir, t_srcdir) == 0);
+    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
+                  t_samples, t_samples) == 0);
     /* MDS cannot hold CD-TEXT or REM comments: refused, nothing written. */
     CHECK_INT(3, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds 2>&1",
                        t_discarc));
@@ -158,8 +158,8 @@ TEST(tool_split_refuses_before_writing)
      * the refusal comes before the first byte. */
     char out[4096];
 
-    REQUIRE(t_run(NULL, 0, "cp '%s/samples/mixed.cue' '%s/samples/mixed.bin' .",
-                  t_srcdir, t_srcdir) == 0);
+    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
+                  t_samples, t_samples) == 0);
     REQUIRE(t_write_file("s (Track 3).bin", "keep", 4) == 0);
     CHECK_INT(1, t_run(out, sizeof out, "'%s' convert mixed.cue s.cue "
                        "--split 2>&1", t_discarc));

@@ -1725,7 +1725,7 @@ TEST(peer_extract_vcd_mpeg)
 
     r = vcd_build(bin, sizeof bin, cue, sizeof cue);
     if (r == -1)
-        SKIP("ffmpeg or vcdimager not installed");
+        t_skip_tool("ffmpeg or vcdimager");
     REQUIRE(r == 0);
     REQUIRE(cue_reader_works());
     t_ctx(&ctx);
@@ -1790,14 +1790,14 @@ TEST(extract_samples_mixed_iso)
     char a[33], b[33];
 
     REQUIRE(cue_reader_works());
-    snprintf(src, sizeof src, "%s/samples/mixed.cue", t_srcdir);
+    snprintf(src, sizeof src, "%s/mixed.cue", t_samples);
     snprintf(out, sizeof out, "%s/samples/mixed-data.iso", t_srcdir);
     isolen = t_file_size(out);
     /* `make check` builds the samples first. */
     REQUIRE(isolen > 0 && t_exists(src));
     {
         char bin[4096];
-        snprintf(bin, sizeof bin, "%s/samples/mixed.bin", t_srcdir);
+        snprintf(bin, sizeof bin, "%s/mixed.bin", t_samples);
         REQUIRE(t_exists(bin));
     }
     REQUIRE(t_run(NULL, 0,

@@ -811,7 +811,7 @@ TEST(sector_vcdimager_forms)
 
     r = vcd_build(bin, sizeof bin, cue, sizeof cue);
     if (r == -1)
-        SKIP("ffmpeg or vcdimager not installed");
+        t_skip_tool("ffmpeg or vcdimager");
     REQUIRE(r == 0);
     cuetext = t_slurp(cue, NULL);
     REQUIRE(cuetext);

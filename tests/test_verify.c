@@ -14,8 +14,8 @@
 static int
 copy_sample(void)
 {
-    return t_run(NULL, 0, "cp '%s/samples/mixed.cue' '%s/samples/mixed.bin' .",
-                 t_srcdir, t_srcdir);
+    return t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
+                 t_samples, t_samples);
 }
 
 static void
@@ -114,7 +114,7 @@ TEST(verify_form1_flip)
 
     t_ctx(&ctx);
     if (vcd_build(bin, sizeof bin, cue, sizeof cue) != 0)
-        SKIP("ffmpeg or vcdimager missing");
+        t_skip_tool("ffmpeg or vcdimager");
     /* Find a Form 1 sector past the first few. */
     fp = fopen(bin, "rb");
     REQUIRE(fp);

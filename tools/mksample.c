@@ -1,5 +1,5 @@
-/* mksample.c - builds the bundled sample disc's BIN (samples/mixed.bin)
- * from the committed ISO 9660 image and synthesised audio.
+/* mksample.c - builds the bundled sample disc's BIN (mixed.bin, in the
+ * build folder) from the committed ISO 9660 image and synthesised audio.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * Layout (see samples/mixed.cue): track 1 Mode 1, 450 sectors (the ISO,
  * zero-filled to 300 sectors, then a 150-sector post-gap, as Red Book
@@ -70,13 +70,13 @@ main(int argc, char **argv)
     FILE *iso, *out;
     int s;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: mksample SAMPLES_DIR\n");
+    if (argc != 3) {
+        fprintf(stderr, "usage: mksample SAMPLES_DIR OUT_DIR\n");
         return 2;
     }
     if (!fits(snprintf(iso_path, sizeof iso_path, "%s/mixed-data.iso",
                        argv[1]), sizeof iso_path) ||
-        !fits(snprintf(bin_path, sizeof bin_path, "%s/mixed.bin", argv[1]),
+        !fits(snprintf(bin_path, sizeof bin_path, "%s/mixed.bin", argv[2]),
               sizeof bin_path) ||
         !fits(snprintf(tmp_path, sizeof tmp_path, "%s.tmp", bin_path),
               sizeof tmp_path)) {
