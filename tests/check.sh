@@ -14,11 +14,15 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 log=$(mktemp -d)
-trap 'rm -rf "$log"' EXIT
+trap 'rm -rf "$log"; rmdir "$TMPDIR" 2>/dev/null' EXIT
 res=$log/results
 : >"$res"
 export DISCARC_SRCDIR=$PWD
 export DISCARC_SAMPLES=$PWD/build/samples
+# The tests' folders go in a folder of this run's own, so that nothing else
+# that cleans /tmp meets them; failed tests' folders are kept there.
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/discarc-check.XXXXXX")
+export TMPDIR
 
 stage() { # name, command...
     local name=$1
@@ -57,12 +61,14 @@ stage build-san make -j"$jobs" BUILD=build-san SAN=1 EXTRA_CFLAGS=-Werror \
     all build-san/tests/run
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    suite asan env DISCARC_BIN="$PWD/build-san/discarc" build-san/tests/run -j"$jobs"
+    suite asan env DISCARC_BIN="$PWD/build-san/discarc" DISCARC_TEST_TIMEOUT=900 \
+        build-san/tests/run -j"$jobs"
 stage build-vg make -j"$jobs" BUILD=build-vg OPT="-O0 -g" all build-vg/tests/run
 if command -v valgrind >/dev/null 2>&1; then
     vg_tests=$(build-vg/tests/run -l | grep -vE "${VALGRIND_SKIP:-^(peer_|tool_)}")
     # shellcheck disable=SC2086
     suite valgrind env DISCARC_BIN="$PWD/build-vg/discarc" \
+        DISCARC_TEST_TIMEOUT=1800 \
         valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
         --error-exitcode=99 build-vg/tests/run -j"$jobs" $vg_tests
 else
