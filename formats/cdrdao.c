@@ -26,7 +26,7 @@ const struct disc_format disc_fmt_cdio_toc = {
     .name = "cdio-toc",
     .description = "cdrdao TOC read through libcdio's cdrdao driver "
                    "(--from only)",
-    .extensions = NULL,
+    .extensions = "toc",
     .caps = DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_INDEXES |
             DISC_CAP_ISRC_MCN | DISC_CAP_CDTEXT | DISC_CAP_HTOA,
     .probe = NULL,

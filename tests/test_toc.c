@@ -589,3 +589,158 @@ TEST(toc_corpus_vs_showtoc)
     }
     CHECK(total >= 30);
 }
+
+/* ------------------------------------------------------------------ */
+/* Writer                                                              */
+
+/* fx_disc_mixed with a second CD-TEXT language, a genre, an INDEX 03,
+ * FOUR_CHANNEL_AUDIO, a generated (unstored) pregap before track 3 and
+ * a Latin-1 letter. */
+static struct disc *
+tt_rich_disc(struct disc_ctx *ctx)
+{
+    static const struct fx_track t[] = {
+        { DISC_MODE_MODE1, 1, 0, 1000, 0, NULL, "Data", 0 },
+        { DISC_MODE_AUDIO, 1, 150, 500, 120, NULL, "First song",
+          DISC_CTL_COPY | DISC_CTL_4CH },
+        { DISC_MODE_AUDIO, 1, 75, 400, 100, "USRC17607839", "Second song",
+          DISC_CTL_PREEMPH },
+    };
+    struct disc *d = fx_disc_build(ctx, t, 3, "0123456789012");
+    int r = 0;
+
+    if (!d)
+        return NULL;
+    d->track[1].index[3] = d->track[1].index[2] + 30;
+    d->track[1].last_index = 3;
+    r |= disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_TITLE, "Fixture \"Q\"");
+    r |= disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_PERFORMER, "The Testers");
+    r |= disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_GENRE, "Rock");
+    r |= disc_cdtext_set(ctx, d, 1, 0, DISC_CDTEXT_TITLE, "Pr\xc3\xbc" "fling");
+    r |= disc_cdtext_set(ctx, d, 1, 0, DISC_CDTEXT_PERFORMER, "Die Tester");
+    r |= disc_cdtext_set(ctx, d, 1, 2, DISC_CDTEXT_TITLE, "Erstes Lied");
+    r |= disc_cdtext_set(ctx, d, 1, 3, DISC_CDTEXT_TITLE, "Zweites Lied");
+    r |= disc_cdtext_set(ctx, d, 0, 3, DISC_CDTEXT_UPC_ISRC,
+                         "US-RC1-76-07839");
+    if (r || !d->cdtext[1]) {
+        disc_free(d);
+        return NULL;
+    }
+    d->cdtext[0]->genre = 9;
+    d->cdtext[1]->language = 0x08;
+    return d;
+}
+
+/* CUE -> TOC -> CUE keeps every field (CATALOG, ISRC, flags, INDEX 02
+ * and 03, pregaps, CD-TEXT in two languages) and every sector; the TOC
+ * names the CUE's BIN in place; cdrdao show-toc lists the tracks,
+ * indexes, ISRCs and flags discarc reads, and toc2cue accepts it. */
+TEST(toc_write_cue_roundtrip)
+{
+    struct disc_ctx ctx;
+    struct disc *f = NULL, *a = NULL, *t = NULL, *b = NULL;
+    struct disc_write_opts o;
+    char out[4096];
+    char *text;
+
+    NEED_TOOL("cdrdao");
+    NEED_TOOL("toc2cue");
+    t_ctx(&ctx);
+    f = tt_rich_disc(&ctx);
+    REQUIRE(f);
+    memset(&o, 0, sizeof o);
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("cue"), "x.cue",
+                                &o));
+    REQUIRE(t_run(out, sizeof out, "'%s' convert x.cue x.toc 2>&1",
+                  t_discarc) == 0);
+    CHECK(!t_exists("x.toc.bin"));
+    text = t_slurp("x.toc", NULL);
+    REQUIRE(text);
+    CHECK(t_contains(text, "DATAFILE \"x.bin\" #0 "));
+    CHECK(t_contains(text, "FILE \"x.bin\" SWAP "));
+    CHECK(t_contains(text, "LANGUAGE_MAP { 0 : 9 1 : 8 }"));
+    CHECK(t_contains(text, "\"Pr\\374fling\""));
+    CHECK(t_contains(text, "GENRE { 0, 9, 82, 111, 99, 107, 0 }"));
+    free(text);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.cue", NULL, &a));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.toc", NULL, &t));
+    CHECK_INT(3, st_compare("x.toc", t));
+    CHECK_INT(0, disc_compare(&ctx, a, t, DISC_EQ_DATA |
+                                              DISC_EQ_NO_CDTEXT_RAW));
+    CHECK_INT(0, disc_compare(&ctx, f, t, DISC_EQ_DATA |
+                                              DISC_EQ_NO_CDTEXT_RAW));
+    if (ctx.msg[0])
+        fprintf(stderr, "  %s\n", ctx.msg);
+    CHECK(t_contains(t_log, "") && t->ncdtext == 2);
+    CHECK_INT(0, t_run(out, sizeof out, "toc2cue x.toc peer.cue 2>&1"));
+    REQUIRE(t_run(out, sizeof out, "'%s' convert x.toc y.cue 2>&1",
+                  t_discarc) == 0);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "y.cue", NULL, &b));
+    CHECK_INT(0, disc_compare(&ctx, a, b, DISC_EQ_DATA |
+                                              DISC_EQ_NO_CDTEXT_RAW));
+    if (ctx.msg[0])
+        fprintf(stderr, "  %s\n", ctx.msg);
+    disc_free(f);
+    disc_free(a);
+    disc_free(t);
+    disc_free(b);
+}
+
+/* A disc whose sectors are in no file a TOC can name (a pattern source
+ * here) goes into one raw data file next to the TOC; read back, every
+ * sector is the same, and show-data prints the audio samples discarc
+ * reads (little-endian BIN written with SWAP). */
+TEST(toc_write_datafile)
+{
+    struct disc_ctx ctx;
+    struct disc *f = NULL, *t = NULL;
+    struct disc_write_opts o;
+    uint8_t *pcm;
+    char *out;
+    const char *l;
+    long n = 0, bad = 0;
+    disc_lba end;
+
+    NEED_TOOL("cdrdao");
+    t_ctx(&ctx);
+    f = fx_disc_audio(&ctx, 2, 320); /* 4 s or more: show-data checks */
+    REQUIRE(f);
+    memset(&o, 0, sizeof o);
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("toc"), "a.toc",
+                                &o));
+    end = f->session[0].leadout;
+    CHECK_INT((long long)end * RAW, t_file_size("a.bin"));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "a.toc", NULL, &t));
+    CHECK_INT(0, disc_compare(&ctx, f, t, DISC_EQ_DATA |
+                                              DISC_EQ_NO_CDTEXT_RAW));
+    CHECK_INT(2, st_compare("a.toc", t));
+    REQUIRE(t_run(NULL, 0, "cdrdao show-data a.toc >data.txt "
+                  "2>/dev/null") == 0);
+    out = t_slurp("data.txt", NULL);
+    pcm = tt_read(&ctx, f, 0, (uint32_t)end);
+    REQUIRE(pcm && out);
+    /* "index: left right" per sample (strtol: sscanf would measure the
+     * whole rest of the text on every line). */
+    for (l = out; *l; n++) {
+        char *e;
+        long idx = strtol(l, &e, 10), left, right;
+        if (*e != ':')
+            break;
+        left = strtol(e + 1, &e, 10);
+        right = strtol(e, &e, 10);
+        if (idx != n ||
+            left != (int16_t)disc_rd_le16(pcm + (size_t)n * 4) ||
+            right != (int16_t)disc_rd_le16(pcm + (size_t)n * 4 + 2))
+            bad++;
+        l = strchr(e, '\n');
+        if (!l)
+            break;
+        l++;
+    }
+    CHECK_INT((long)end * 588, n);
+    CHECK_INT(0, bad);
+    free(out);
+    free(pcm);
+    disc_free(f);
+    disc_free(t);
+}
