@@ -744,3 +744,79 @@ TEST(toc_write_datafile)
     disc_free(f);
     disc_free(t);
 }
+
+/* Every corpus CUE with its data files: the TOC discarc writes is
+ * accepted by cdrdao show-toc (same tracks, starts, pregaps, indexes,
+ * ISRCs, flags, catalog) and toc2cue, names the BIN in place, and reads
+ * back as the same disc, sector for sector. */
+TEST(toc_write_corpus_cues)
+{
+    static const char *const cues[] = {
+        "libcdio-paranoia/mixed-mode-cd.cue", "libcdio-paranoia/cdda.cue",
+        "libcdio-paranoia/cd-extra.cue",  "libcdio-paranoia/hidden-track.cue",
+        "libcdio/isofs-m1.cue",           "libcdio/cdda.cue",
+        "libcdio/cdda_4_5.cue",
+    };
+    size_t i;
+
+    NEED_CORPUS();
+    NEED_TOOL("cdrdao");
+    NEED_TOOL("toc2cue");
+    for (i = 0; i < sizeof cues / sizeof cues[0]; i++) {
+        struct disc_ctx ctx;
+        struct disc *c = NULL, *t = NULL;
+        char out[4096], toc[32];
+        t_ctx(&ctx);
+        snprintf(toc, sizeof toc, "c%zu.toc", i);
+        if (t_run(out, sizeof out, "'%s' convert --lossy '%s' %s 2>&1",
+                  t_discarc, t_corpus_path(cues[i]), toc) != 0) {
+            t_fail(__FILE__, __LINE__, "%s: %s", cues[i], out);
+            continue;
+        }
+        CHECK_INT(0, t_run(out, sizeof out, "toc2cue %s p%zu.cue 2>&1", toc,
+                           i));
+        if (disc_open_image(&ctx, t_corpus_path(cues[i]), NULL, &c) != 0 ||
+            disc_open_image(&ctx, toc, NULL, &t) != 0) {
+            t_fail(__FILE__, __LINE__, "%s: %s", cues[i], ctx.msg);
+        } else {
+            if (st_compare(toc, t) != c->ntracks)
+                t_fail(__FILE__, __LINE__, "%s: show-toc disagrees",
+                       cues[i]);
+            if (disc_compare(&ctx, c, t,
+                             DISC_EQ_DATA |
+                                 disc_compare_flags_for(
+                                     disc_format_find("toc"), NULL)) != 0)
+                t_fail(__FILE__, __LINE__, "%s: %s", cues[i], ctx.msg);
+        }
+        CHECK(!t_exists("c0.bin"));
+        disc_free(c);
+        disc_free(t);
+    }
+}
+
+/* Every allocation of a read failing in turn: DISC_E_NOMEM, nothing
+ * leaked, until the read succeeds (CD-TEXT, two files, a joining
+ * source). */
+TEST(toc_read_oom)
+{
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    long runs;
+
+    REQUIRE(tt_pattern_file("p.raw", 400 * RAW) == 0);
+    REQUIRE(tt_pattern_file("q.raw", 100 * RAW) == 0);
+    REQUIRE(tt_write("o.toc",
+                     "CD_DA\nCD_TEXT { LANGUAGE_MAP { 0 : EN 1 : 8 }\n"
+                     "LANGUAGE 0 { TITLE \"T\" GENRE { 0, 9, 65, 0 } }\n"
+                     "LANGUAGE 1 { TITLE \"U\" } }\n"
+                     "TRACK AUDIO\nCD_TEXT { LANGUAGE 0 { TITLE \"x\" } }\n"
+                     "FILE \"p.raw\" 0 0:5:0\n"
+                     "TRACK AUDIO\nSILENCE 7\nFILE \"q.raw\" 3 1000\n"
+                     "FILE \"p.raw\" 0:1:0 0:2:0\nSTART 0:0:1\n") == 0);
+    t_ctx(&ctx);
+    runs = fx_oom_open(&ctx, "o.toc", &d, 5000);
+    CHECK(runs > 10);
+    REQUIRE(d);
+    CHECK_INT(2, d->ntracks);
+    disc_free(d);
+}
