@@ -1,6 +1,6 @@
 /* test_cdio.c - libcdio source: cdrdao .toc (--from cdio-toc) and Nero
- * .nrg through libcdio, `discarc read`, the read offset, and the Q-subchannel index
- * scan; peer tests against cd-info and vcdxbuild.
+ * .nrg through libcdio, `discarc read`, the read offset, and the
+ * Q-subchannel index scan; peer tests against cd-info and vcdxbuild.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: docs/formats/cdio.md; FORMATS.md 2.3, 2.5, 9.1; libcdio
  * test/data and its expected .right files (cd-info output).
