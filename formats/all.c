@@ -8,6 +8,7 @@ extern const struct disc_format disc_fmt_cue;
 extern const struct disc_format disc_fmt_ccd;
 extern const struct disc_format disc_fmt_mds;
 extern const struct disc_format disc_fmt_toc;
+extern const struct disc_format disc_fmt_cdio_toc;
 extern const struct disc_format disc_fmt_nrg;
 extern const struct disc_format disc_fmt_wav;
 extern const struct disc_format disc_fmt_aiff;
@@ -18,6 +19,7 @@ const struct disc_format *const disc_format_table[] = {
     &disc_fmt_ccd,
     &disc_fmt_mds,
     &disc_fmt_toc,
+    &disc_fmt_cdio_toc,
     &disc_fmt_nrg,
     &disc_fmt_wav,
     &disc_fmt_aiff,

@@ -1,6 +1,6 @@
-/* test_cdio.c - libcdio source: cdrdao .toc and Nero .nrg through
- * libcdio, `discarc read`, the read offset, and the Q-subchannel index
- * scan; peer tests against cd-info and vcdxbuild.
+/* test_cdio.c - libcdio source: cdrdao .toc (--from cdio-toc) and Nero
+ * .nrg through libcdio, `discarc read`, the read offset, and the
+ * Q-subchannel index scan; peer tests against cd-info and vcdxbuild.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: docs/formats/cdio.md; FORMATS.md 2.3, 2.5, 9.1; libcdio
  * test/data and its expected .right files (cd-info output).
@@ -70,8 +70,8 @@ TEST(cdio_toc_audio_byte_order)
     REQUIRE(cue_works(t_corpus_path("libcdio/cdda.cue")));
     t_ctx(&ctx);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, t_corpus_path("libcdio/cdda.toc"),
-                                     NULL, &t));
-    CHECK_STR("toc", disc_format_name(t->format));
+                                     disc_format_find("cdio-toc"), &t));
+    CHECK_STR("cdio-toc", disc_format_name(t->format));
     CHECK_OK(&ctx, disc_open_image(&ctx, t_corpus_path("libcdio/cdda.cue"),
                                    NULL, &c));
     /* libcdio: track 1 at LSN -125 (the DATAFILE length 00:00:25 read
@@ -110,7 +110,7 @@ TEST(cdio_toc_mode1_raw_identical)
     t_ctx(&ctx);
     REQUIRE_OK(&ctx, disc_open_image(&ctx,
                                      t_corpus_path("libcdio/isofs-m1.toc"),
-                                     NULL, &d));
+                                     disc_format_find("cdio-toc"), &d));
     CHECK_INT(1, d->ntracks);
     CHECK_INT(DISC_MODE_MODE1, d->track[0].mode);
     CHECK_INT(302, d->session[0].leadout);
@@ -143,7 +143,7 @@ TEST(cdio_toc_refused_cleanly)
         int r;
         t_ctx(&ctx);
         r = disc_open_image(&ctx, t_corpus_path(bad[i]),
-                            disc_format_find("toc"), &d);
+                            disc_format_find("cdio-toc"), &d);
         if (r != DISC_E_FORMAT && r != DISC_E_IO)
             t_fail(__FILE__, __LINE__, "%s: expected a refusal, got %d",
                    bad[i], r);
@@ -169,7 +169,8 @@ TEST(cdio_toc_multifile_refused)
                                 "TRACK AUDIO\nFILE \"b.bin\" 0\n")) == 0);
     t_ctx(&ctx);
     CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "only the first",
-              disc_open_image(&ctx, "two.toc", NULL, &d));
+              disc_open_image(&ctx, "two.toc", disc_format_find("cdio-toc"),
+                              &d));
     CHECK(d == NULL);
 }
 
@@ -658,8 +659,10 @@ TEST(peer_cdio_corpus_vs_cdinfo)
         }
         snprintf(cue, sizeof cue, "c%d.cue", i);
         snprintf(ccd, sizeof ccd, "c%d.ccd", i);
-        if (t_run(out, sizeof out, "'%s' convert '%s' %s 2>&1", t_discarc,
-                  path, cue) != 0) {
+        /* TOC files through libcdio, as cd-info reads them. */
+        if (t_run(out, sizeof out, "'%s' convert %s '%s' %s 2>&1", t_discarc,
+                  strcmp(ext, "toc") == 0 ? "--from cdio-toc" : "", path,
+                  cue) != 0) {
             /* Refused: one clear line naming the file. */
             nref++;
             if (!t_contains(out, disc_path_base(path)))
@@ -669,8 +672,10 @@ TEST(peer_cdio_corpus_vs_cdinfo)
                 fprintf(stderr, "  refused %s: %s", path, out);
             continue;
         }
-        CHECK_INT(0, t_run(out, sizeof out, "'%s' convert --lossy '%s' %s "
-                           "2>&1", t_discarc, path, ccd));
+        CHECK_INT(0, t_run(out, sizeof out, "'%s' convert --lossy %s '%s' "
+                           "%s 2>&1", t_discarc,
+                           strcmp(ext, "toc") == 0 ? "--from cdio-toc" : "",
+                           path, ccd));
         for (f = 0; f < 2; f++) {
             struct disc_ctx ctx;
             struct disc *d = NULL;
@@ -781,9 +786,11 @@ TEST(peer_cdio_vcd_nrg_cdrdao)
     same_sectors(&ctx, c, n, c->track[1].index[1], c->session[0].leadout,
                  "nrg track 2");
     /* vcdxbuild's .toc names one DATAFILE per track (and one per pregap)
-     * and libcdio reads only the first: refused, not misread. */
+     * and libcdio reads only the first: --from cdio-toc refuses it
+     * rather than misread it (the native reader: test_toc.c). */
     CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "only the first",
-              disc_open_image(&ctx, "vcdt.toc", NULL, &t));
+              disc_open_image(&ctx, "vcdt.toc", disc_format_find("cdio-toc"),
+                              &t));
     CHECK(t == NULL);
     disc_free(c);
     disc_free(n);
