@@ -537,7 +537,7 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
         uint32_t n = count - done;
         int fd;
 
-        if (e && c->main && !c->sub && !c->sub_inline &&
+        if (e && c->main && !c->sub_inline &&
             c->layout == DISC_DATA_RAW && e->data == DISC_DATA_RAW &&
             e->stride == DISC_SECTOR_RAW && e->flags == 0 &&
             (fd = disc_source_fd(e->src)) >= 0) {
@@ -559,13 +559,33 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
             r = out_copy_fd(ctx, c->main, fd,
                             e->offset + ((int64_t)l - e->lba) * e->stride,
                             (int64_t)n * DISC_SECTOR_RAW, e->src->name);
+            /* A separate subchannel file (CloneCD) does not keep the main
+             * channel from the kernel copy: its bytes are read or
+             * synthesised on their own, the main data never read. */
+            if (r == 0 && c->sub) {
+                uint32_t k, m;
+                if (!sub && !(sub = disc_malloc((size_t)DISC_CHUNK *
+                                                DISC_SECTOR_SUB))) {
+                    r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
+                    break;
+                }
+                for (k = 0; k < n && r == 0; k += m) {
+                    m = n - k < DISC_CHUNK ? n - k : DISC_CHUNK;
+                    r = disc_read_sectors(ctx, d, l + (disc_lba)k, m, NULL,
+                                          sub);
+                    if (r == 0)
+                        r = disc_out_write(ctx, c->sub, sub,
+                                           (size_t)m * DISC_SECTOR_SUB);
+                }
+            }
             if (r < 0)
                 break;
         } else {
             uint32_t i;
             if (!main) {
                 main = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
-                sub = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_SUB);
+                if (!sub)
+                    sub = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_SUB);
                 rec = disc_malloc(DISC_SECTOR_RAW + DISC_SECTOR_SUB);
                 if (!main || !sub || !rec) {
                     r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
