@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
-# bench/run.sh - `make bench`: discarc against cp and the peer tools on a
-# generated ~700 MB disc (never committed).  Prints one table and writes it
-# to bench/results.md.
+# bench/run.sh - `make bench`: discarc against cp, sha1sum and the peer
+# tools on a generated ~700 MB disc (never committed).  Every comparison
+# is paired: the discarc command (A) and its reference (B) run in turn,
+# A B A B ..., after one warm-up each, and the ratio A/B is taken pair by
+# pair, so a machine whose speed drifts (other load) moves both sides of
+# a pair alike.  Prints one table (ratio min / median / max over the
+# pairs) and writes it to bench/results.md.
 #   BENCH_MB=700   approximate image size
-#   BENCH_RUNS=3   measured runs per operation (after one warm-up)
-#   BENCH_SCALE=1  also run the scaling check on a half-size image (0 to
-#                  skip): twice the image should cost twice the time with the
-#                  same peak RSS.  (A 2x 700 MB image is no CD: past 89:59:74
-#                  a TOC cannot be written, so the check halves instead.)
+#   BENCH_RUNS=5   measured pairs per comparison (at least 5 is sensible)
+#   BENCH_SCALE=0  1: also run everything on a half-size image (twice the
+#                  image should cost twice the time with the same peak
+#                  RSS; a 2x 700 MB image is no CD, so the check halves)
+#   BENCH_CHDMAN=0 1: also time chdman createcd once (minutes)
+# Outputs are removed and the page cache written back (sync) before each
+# run, outside the timed part.  The whole run takes about 5-10 minutes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 D=$root/build/discarc
 W=$root/bench/work
 MB=${BENCH_MB:-700}
-RUNS=${BENCH_RUNS:-3}
-SCALE=${BENCH_SCALE:-1}
+RUNS=${BENCH_RUNS:-5}
+SCALE=${BENCH_SCALE:-0}
+CHD=${BENCH_CHDMAN:-0}
 T=/usr/bin/time
 
 need() { command -v "$1" >/dev/null 2>&1; }
-for t in xorriso sox; do
+for t in xorriso sox bc awk; do
     need "$t" || { echo "bench: $t is needed (make deps-test)"; exit 1; }
 done
 [ -x "$T" ] || { echo "bench: GNU time (/usr/bin/time) is needed"; exit 1; }
@@ -75,118 +82,121 @@ gen() {
 }
 
 # --- measurement -------------------------------------------------------
-# meas NAME CMD...: median wall/CPU and max RSS over RUNS runs after a
-# warm-up; "wall cpu rss_kb" on stdout.  Outputs go to $W/out (cleared).
-meas() {
-    local name=$1
-    shift
-    local i walls=() cpus=() rss=0
-    for i in $(seq 0 "$RUNS"); do
-        rm -rf "$W/out" && mkdir -p "$W/out"
-        sync
-        if ! $T -f '%e %U %S %M' -o "$W/time.txt" bash -c "$*" \
-            >"$W/cmd.log" 2>&1; then
-            echo "bench: $name failed:" >&2
-            tail -5 "$W/cmd.log" >&2
-            echo "NA NA NA"
-            return
-        fi
-        [ "$i" -eq 0 ] && continue
-        read -r e u s m <"$W/time.txt"
-        walls+=("$e")
-        cpus+=("$(echo "$u + $s" | bc)")
-        [ "$m" -gt "$rss" ] && rss=$m
-    done
-    printf '%s %s %s\n' \
-        "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" \
-        "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" \
-        "$rss"
+# once CMD: runs CMD (a shell string) once with empty $W/out, the cache
+# written back first; prints "wall cpu rss_kb".  Wall comes from bash's
+# microsecond clock, CPU and peak RSS from GNU time.
+once() {
+    local t0 t1 u s m
+    rm -rf "$W/out" && mkdir -p "$W/out"
+    sync
+    t0=$EPOCHREALTIME
+    if ! $T -f '%U %S %M' -o "$W/time.txt" bash -c "$1" >"$W/cmd.log" 2>&1
+    then
+        echo "bench: failed: $1" >&2
+        tail -5 "$W/cmd.log" >&2
+        return 1
+    fi
+    t1=$EPOCHREALTIME
+    read -r u s m <"$W/time.txt"
+    echo "$t0 $t1 $u $s $m" | awk '{printf "%.4f %.2f %d\n", $2 - $1, $3 + $4, $5}'
 }
 
-ratio() { if [ "$1" = NA ] || [ "$2" = NA ]; then echo NA; else echo "scale=2; $1 / $2" | bc; fi; }
+# stats: min median max of the numbers on stdin.
+stats() {
+    sort -g | awk '{v[NR] = $1} END {
+        if (NR == 0) { print "NA NA NA"; exit }
+        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%s %s %s\n", v[1], m, v[NR] }'
+}
 
 rows=()
-row() { # op discarc-result ref-name ref-result target
-    local op=$1 a=$2 rname=$3 b=$4 target=$5 aw ac ar bw bc_ br
-    read -r aw ac ar <<<"$a"
-    read -r bw bc_ br <<<"$b"
-    local r; r=$(ratio "$aw" "$bw")
-    local ok="-"
-    if [ "$target" != "-" ] && [ "$r" != NA ]; then
-        ok=$(echo "$r <= $target" | bc -l | sed 's/1/met/; s/0/MISSED/')
+# pair OP TARGET REFNAME CMD_A CMD_B: RUNS pairs after a warm-up of each.
+pair() {
+    local op=$1 target=$2 rname=$3 a=$4 b=$5 i ra rb
+    local aw=() bw=() ac=() rs=() rat=() rss=0
+    once "$a" >/dev/null || { row_na "$op" "$rname" "$target"; return; }
+    once "$b" >/dev/null || { row_na "$op" "$rname" "$target"; return; }
+    for i in $(seq 1 "$RUNS"); do
+        ra=$(once "$a") || { row_na "$op" "$rname" "$target"; return; }
+        rb=$(once "$b") || { row_na "$op" "$rname" "$target"; return; }
+        read -r w1 c1 m1 <<<"$ra"
+        read -r w2 _ _ <<<"$rb"
+        aw+=("$w1"); bw+=("$w2"); ac+=("$c1")
+        rat+=("$(echo "$w1 $w2" | awk '{printf "%.3f", $1 / $2}')")
+        [ "$m1" -gt "$rss" ] && rss=$m1
+    done
+    local awm bwm acm rmin rmed rmax ok=- rssmb
+    read -r _ awm _ < <(printf '%s\n' "${aw[@]}" | stats)
+    read -r _ bwm _ < <(printf '%s\n' "${bw[@]}" | stats)
+    read -r _ acm _ < <(printf '%s\n' "${ac[@]}" | stats)
+    read -r rmin rmed rmax < <(printf '%s\n' "${rat[@]}" | stats)
+    if [ "$target" != - ]; then
+        ok=$(echo "$rmed $target" | awk '{print ($1 <= $2) ? "met" : "MISSED"}')
     fi
-    local rssmb=NA
-    [ "$ar" != NA ] && rssmb=$(echo "scale=1; $ar / 1024" | bc)
-    rows+=("| $op | $aw | $ac | $rname | $bw | $r | ${target} | $ok | $rssmb |")
-    printf '%-34s %7s s %7s cpu  vs %-22s %7s s  ratio %5s  target %4s %-6s rss %6s MB\n' \
-        "$op" "$aw" "$ac" "$rname" "$bw" "$r" "$target" "$ok" "$rssmb"
+    rssmb=$(echo "$rss" | awk '{printf "%.1f", $1 / 1024}')
+    awm=$(printf '%.3f' "$awm"); bwm=$(printf '%.3f' "$bwm"); acm=$(printf "%.2f" "$acm")
+    rmed=$(printf '%.2f' "$rmed"); rmin=$(printf '%.2f' "$rmin")
+    rmax=$(printf '%.2f' "$rmax")
+    rows+=("| $op | $awm | $acm | $rname | $bwm | $rmin / **$rmed** / $rmax | $target | $ok | $rssmb |")
+    printf '%-36s %7s s %5s cpu  vs %-16s %7s s  ratio %s / %s / %s  target %4s %-6s rss %5s MB\n' \
+        "$op" "$awm" "$acm" "$rname" "$bwm" "$rmin" "$rmed" "$rmax" "$target" "$ok" "$rssmb"
+}
+row_na() {
+    rows+=("| $1 | NA | NA | $2 | NA | NA | $3 | - | NA |")
+    echo "$1: NA (failed)"
 }
 
 run_suite() { # dir label
     local dir=$1 label=$2
     local bin="$dir/disc.bin" size
+    local cp="cp '$bin' '$W/out/x.bin'" sha="sha1sum '$bin' >/dev/null"
     size=$(stat -c %s "$bin")
-    echo "== $label: $(echo "scale=1; $size / 1048576" | bc) MB image, $RUNS runs + warm-up"
+    echo "== $label: $(echo "scale=1; $size / 1048576" | bc) MB image, $RUNS pairs + warm-up"
     "$D" -q convert "$dir/disc.cue" "$dir/disc.ccd" --force --lossy >/dev/null 2>&1
     "$D" -q convert "$dir/disc.cue" "$dir/disc.mds" --force --lossy >/dev/null 2>&1
-    local cp_r cat_r sha_r
-    cp_r=$(meas cp "cp '$bin' '$W/out/x.bin'")
-    cat_r=$(meas cat "cat '$bin' >/dev/null")
-    row "$label cp (the limit)" "$cp_r" "cp" "$cp_r" -
-    row "$label cat > /dev/null" "$cat_r" "cp" "$cp_r" -
-    row "$label CUE -> CCD (synth SUB)" \
-        "$(meas ccd "'$D' -q convert '$dir/disc.cue' '$W/out/x.ccd' --lossy")" \
-        "cp" "$cp_r" 1.5
-    row "$label CUE -> MDS" \
-        "$(meas mds "'$D' -q convert '$dir/disc.cue' '$W/out/x.mds' --lossy")" \
-        "cp" "$cp_r" 1.2
-    row "$label CCD -> CUE" \
-        "$(meas ccd2cue "'$D' -q convert '$dir/disc.ccd' '$W/out/x.cue' --lossy")" \
-        "cp" "$cp_r" 1.2
-    row "$label CUE single -> split" \
-        "$(meas split "'$D' -q convert '$dir/disc.cue' '$W/out/x.cue' --split")" \
-        "cp" "$cp_r" 1.2
-    local rip_r
-    rip_r=$(meas rip "'$D' -q rip '$dir/disc.cue' -o '$W/out' --no-cue")
-    row "$label rip all audio to WAV" "$rip_r" "cp" "$cp_r" 1.2
+    pair "$label cat > /dev/null (read only)" - cp "cat '$bin' >/dev/null" "$cp"
+    pair "$label rip all audio to WAV" 1.2 cp \
+        "'$D' -q rip '$dir/disc.cue' -o '$W/out' --no-cue" "$cp"
     if need bchunk; then
-        row "$label rip all audio to WAV" "$rip_r" "bchunk -w" \
-            "$(meas bchunk "cd '$W/out' && bchunk -w '$bin' '$dir/disc.cue' t")" 1.0
+        pair "$label rip all audio to WAV" 1.0 "bchunk -w" \
+            "'$D' -q rip '$dir/disc.cue' -o '$W/out' --no-cue" \
+            "cd '$W/out' && bchunk -w '$bin' '$dir/disc.cue' t >/dev/null"
     fi
-    row "$label extract ISO" \
-        "$(meas iso "'$D' -q extract '$dir/disc.cue' --track 1 -o '$W/out/x.iso'")" \
-        "cp" "$cp_r" 1.2
-    sha_r=$(meas sha1sum "sha1sum '$bin' >/dev/null")
-    row "$label hash (CRC32+MD5+SHA-1)" \
-        "$(meas hash "'$D' -q hash '$dir/disc.cue' >/dev/null")" \
-        "sha1sum" "$sha_r" 1.2
-    row "$label hash --image (+ image MD5/SHA-1)" \
-        "$(meas hashimg "'$D' -q hash --image '$dir/disc.cue' >/dev/null")" \
-        "sha1sum" "$sha_r" -
-    row "$label md5sum+sha1sum (peer)" \
-        "$(meas md5sha1 "md5sum '$bin' >/dev/null && sha1sum '$bin' >/dev/null")" \
-        "sha1sum" "$sha_r" -
-    row "$label verify (EDC/ECC/Q)" \
-        "$(meas verify "'$D' -q verify '$dir/disc.cue' >/dev/null")" \
-        "cp" "$cp_r" -
-    if need chdman && [ "$label" = 1x ]; then
-        # chdman compresses (minutes per run): one measured run only.
-        row "$label chdman createcd (peer)" \
-            "$(RUNS=1 meas chd "chdman createcd -i '$dir/disc.cue' -o '$W/out/x.chd' >/dev/null")" \
-            "cp" "$cp_r" -
-    fi
+    pair "$label CUE -> MDS" 1.15 cp \
+        "'$D' -q convert '$dir/disc.cue' '$W/out/x.mds' --lossy" "$cp"
+    pair "$label CUE -> CCD (synth SUB)" 1.15 cp \
+        "'$D' -q convert '$dir/disc.cue' '$W/out/x.ccd' --lossy" "$cp"
+    pair "$label CCD -> CUE" 1.2 cp \
+        "'$D' -q convert '$dir/disc.ccd' '$W/out/x.cue' --lossy" "$cp"
+    pair "$label CUE single -> split" 1.2 cp \
+        "'$D' -q convert '$dir/disc.cue' '$W/out/x.cue' --split" "$cp"
+    pair "$label extract ISO" 1.2 cp \
+        "'$D' -q extract '$dir/disc.cue' --track 1 -o '$W/out/x.iso'" "$cp"
+    pair "$label hash (CRC32+MD5+SHA-1)" 1.2 sha1sum \
+        "'$D' -q hash '$dir/disc.cue' >/dev/null" "$sha"
+    pair "$label hash --image (+ image MD5/SHA-1)" 1.5 sha1sum \
+        "'$D' -q hash --image '$dir/disc.cue' >/dev/null" "$sha"
+    pair "$label md5sum+sha1sum (peer)" - sha1sum \
+        "md5sum '$bin' >/dev/null && sha1sum '$bin' >/dev/null" "$sha"
+    pair "$label verify (EDC/ECC/Q)" - cp \
+        "'$D' -q verify '$dir/disc.cue' >/dev/null" "$cp"
     if need ccd2iso; then
-        row "$label ccd2iso (peer)" \
-            "$(meas ccd2iso "ccd2iso '$dir/disc.img' '$W/out/x.iso' >/dev/null 2>&1; test -s '$W/out/x.iso'")" \
-            "cp" "$cp_r" -
+        pair "$label ccd2iso (peer)" - cp \
+            "ccd2iso '$dir/disc.img' '$W/out/x.iso' >/dev/null 2>&1; test -s '$W/out/x.iso'" "$cp"
     fi
     if need mdf2iso; then
-        row "$label mdf2iso (peer)" \
-            "$(meas mdf2iso "mdf2iso '$dir/disc.mdf' '$W/out/x.iso' >/dev/null")" \
-            "cp" "$cp_r" -
+        pair "$label mdf2iso (peer)" - cp \
+            "mdf2iso '$dir/disc.mdf' '$W/out/x.iso' >/dev/null" "$cp"
+    fi
+    if [ "$CHD" = 1 ] && need chdman && [ "$label" = 1x ]; then
+        # chdman compresses (minutes per run): one pair only.
+        RUNS=1 pair "$label chdman createcd (peer)" - cp \
+            "chdman createcd -i '$dir/disc.cue' -o '$W/out/x.chd' >/dev/null" "$cp"
     fi
 }
 
+start=$(date -u '+%Y-%m-%d %H:%M UTC')
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$W"
 gen "$W/img1" "$MB"
 run_suite "$W/img1" "1x"
@@ -194,17 +204,23 @@ if [ "$SCALE" != 0 ]; then
     gen "$W/img2" $((MB / 2))
     run_suite "$W/img2" "0.5x"
 fi
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 {
     echo "# discarc benchmark results"
     echo
-    echo "Machine: $cpu, $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MB RAM."
+    echo "Machine: $cpu, $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MB RAM;"
+    echo "run $start; load average (1/5/15 min) $load0 at the start, $load1 at the end."
     echo "Image: generated by bench/run.sh (1 ISO 9660 data track + 13 audio"
-    echo "tracks with pregaps, ISRCs, CD-TEXT).  Times are medians of $RUNS runs"
-    echo "after a warm-up, in seconds; ratio = discarc wall / reference wall."
+    echo "tracks with pregaps, ISRCs, CD-TEXT), page cache warm."
+    echo "Each row: $RUNS pairs of runs (discarc, then the reference) after one"
+    echo "warm-up each; wall times are medians in seconds, cpu = user + system"
+    echo "of the discarc command (median); ratio = discarc wall / reference wall"
+    echo "per pair, shown as min / **median** / max; the target applies to the"
+    echo "median.  Peak RSS is the largest over the runs."
     echo
-    echo "| operation | wall | cpu | reference | ref wall | ratio | target | | peak RSS MB |"
+    echo "| operation | wall | cpu | reference | ref wall | ratio min / median / max | target | | peak RSS MB |"
     echo "|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
 } >"$root/bench/results.md"

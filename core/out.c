@@ -424,6 +424,13 @@ out_hardlink(struct disc_out *o, const char *in_name)
     return -1;
 }
 
+static int64_t
+out_page(void)
+{
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (int64_t)p : 4096;
+}
+
 /* Copies len bytes from in_fd at off to the end of o without passing
  * them through user space where the kernel can (copy_file_range, which
  * also reflinks on file systems that share extents). */
@@ -456,18 +463,28 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
             }
         }
     }
-    while (left > 0) {
-        ssize_t n = copy_file_range(in_fd, &ioff, o->fd, NULL,
-                                    (size_t)(left > (1 << 30) ? (1 << 30)
-                                                              : left),
-                                    0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        left -= n;
-    }
-    /* Fallback (other file system, old kernel): plain buffered copy. */
+    /* Without shared extents the kernel copies page by page, and when
+     * the input and output offsets sit at different places within a page
+     * (an MDF's generated pregaps, a WAV header) that costs about half as
+     * much again as pread + write through one buffer, which then wins.
+     * Reflinks need aligned offsets anyway. */
+    if ((o->size - off) % out_page() != 0)
+        left = len;
+    else
+        while (left > 0) {
+            ssize_t n = copy_file_range(in_fd, &ioff, o->fd, NULL,
+                                        (size_t)(left > (1 << 30)
+                                                     ? (1 << 30)
+                                                     : left),
+                                        0);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            left -= n;
+        }
+    /* Fallback (other file system, old kernel, offsets out of phase):
+     * plain buffered copy. */
     if (left > 0 && (r = out_buffer(ctx, o)) < 0)
         return r;
     buf = o->buf;
@@ -537,7 +554,7 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
         uint32_t n = count - done;
         int fd;
 
-        if (e && c->main && !c->sub && !c->sub_inline &&
+        if (e && c->main && !c->sub_inline &&
             c->layout == DISC_DATA_RAW && e->data == DISC_DATA_RAW &&
             e->stride == DISC_SECTOR_RAW && e->flags == 0 &&
             (fd = disc_source_fd(e->src)) >= 0) {
@@ -559,13 +576,33 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
             r = out_copy_fd(ctx, c->main, fd,
                             e->offset + ((int64_t)l - e->lba) * e->stride,
                             (int64_t)n * DISC_SECTOR_RAW, e->src->name);
+            /* A separate subchannel file (CloneCD) does not keep the main
+             * channel from the kernel copy: its bytes are read or
+             * synthesised on their own, the main data never read. */
+            if (r == 0 && c->sub) {
+                uint32_t k, m;
+                if (!sub && !(sub = disc_malloc((size_t)DISC_CHUNK *
+                                                DISC_SECTOR_SUB))) {
+                    r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
+                    break;
+                }
+                for (k = 0; k < n && r == 0; k += m) {
+                    m = n - k < DISC_CHUNK ? n - k : DISC_CHUNK;
+                    r = disc_read_sectors(ctx, d, l + (disc_lba)k, m, NULL,
+                                          sub);
+                    if (r == 0)
+                        r = disc_out_write(ctx, c->sub, sub,
+                                           (size_t)m * DISC_SECTOR_SUB);
+                }
+            }
             if (r < 0)
                 break;
         } else {
             uint32_t i;
             if (!main) {
                 main = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
-                sub = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_SUB);
+                if (!sub)
+                    sub = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_SUB);
                 rec = disc_malloc(DISC_SECTOR_RAW + DISC_SECTOR_SUB);
                 if (!main || !sub || !rec) {
                     r = disc_error(ctx, DISC_E_NOMEM, "out of memory");

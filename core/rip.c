@@ -861,6 +861,13 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
         r = sink->open(sink->user, ctx, p, f, out, &enc);
         if (r < 0)
             goto fail;
+        if (sink->copy && nar == 0 && f->count > 0) {
+            r = sink->copy(enc, ctx, d, f->start, f->count);
+            if (r > 0) {
+                done = f->count;
+                r = 0;
+            }
+        }
         while (done < f->count && r == 0) {
             uint32_t n = f->count - done;
             disc_lba lba = f->start + (disc_lba)done;

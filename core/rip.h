@@ -37,6 +37,9 @@ struct disc_rip_opts {
     const char *file; /* single-file mode (extract): the one selected
                          track goes to exactly this path; no CUE, no
                          hidden-track split, no name template */
+    int plain_encoder; /* every sample through libsndfile's sample API,
+                          no raw or kernel-copied PCM: the reference the
+                          fast paths are tested against */
 };
 
 /* Where a track's pregap ended up. */
@@ -118,6 +121,13 @@ struct disc_rip_sink {
     /* Finishes (ok) or abandons (!ok) the file and frees enc. */
     int (*close)(void *enc, struct disc_ctx *ctx, int ok);
     void *user;
+    /* Optional: stores all n sectors of the file (from lba of d) itself,
+     * e.g. by a kernel copy, instead of being handed them through write;
+     * advances ctx->progress_done by n.  Returns 1 when it did, 0 when it
+     * cannot (the driver then reads and calls write), or an error.  Not
+     * used when the driver needs the bytes (AccurateRip). */
+    int (*copy)(void *enc, struct disc_ctx *ctx, const struct disc *d,
+                disc_lba lba, uint32_t n);
 };
 
 /* Runs a plan: creates dir if needed (and removes it again on failure),

@@ -27,8 +27,9 @@ struct disc_digest {
 };
 
 /* Several independent digest streams fed from one pass over the data.
- * MD5 and SHA-1 run on worker threads, so hashing all three costs about
- * what the slowest one does on one core. */
+ * Every digest of every stream runs on a pool of worker threads over the
+ * same buffers, so hashing costs about what the slowest digest does on
+ * one core (when there are cores enough). */
 struct disc_hasher;
 
 /* nstreams streams (1..8) computing the algorithms in algs. */

@@ -186,12 +186,25 @@ struct audio_kind {
     int major; /* SF_FORMAT_WAV, _AIFF or _FLAC */
 };
 
+/* How the PCM reaches the file.  CD audio is 16-bit little-endian
+ * stereo, which is exactly a 16-bit PCM WAV's data chunk: WAV takes the
+ * bytes as they are (sf_write_raw, or a kernel copy of the payload);
+ * AIFF stores big-endian samples, so its bytes are swapped in bulk and
+ * written raw; FLAC must encode, so it gets host-order samples. */
+enum enc_mode {
+    ENC_RAW,   /* WAV: the bytes unchanged */
+    ENC_SWAP,  /* AIFF: each sample's bytes swapped, then raw */
+    ENC_SHORT, /* FLAC: host-order shorts through sf_writef_short */
+    ENC_PLAIN  /* the reference: every sample converted one by one */
+};
+
 struct audio_enc {
     struct disc_ctx *ctx;
     struct disc_out *out;
     const char *path;
     sf_count_t pos; /* libsndfile's file position */
     int err;        /* first error from the I/O callbacks */
+    enum enc_mode mode;
     SNDFILE *sf;
 };
 
@@ -289,7 +302,6 @@ audio_enc_open(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
     struct audio_enc *e;
     SF_INFO si;
 
-    (void)p;
     *encp = NULL;
     memset(&si, 0, sizeof si);
     si.samplerate = CD_RATE;
@@ -305,6 +317,10 @@ audio_enc_open(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
     e->ctx = ctx;
     e->out = out;
     e->path = f->path;
+    e->mode = p->o.plain_encoder         ? ENC_PLAIN
+              : kind->major == SF_FORMAT_WAV  ? ENC_RAW
+              : kind->major == SF_FORMAT_AIFF ? ENC_SWAP
+                                              : ENC_SHORT;
     e->sf = sf_open_virtual(&vio, SFM_WRITE, &si, e);
     if (!e->sf) {
         int r = e->err ? e->err
@@ -330,6 +346,34 @@ audio_enc_open(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
     return 0;
 }
 
+/* Swaps the two bytes of every 16-bit sample of src (n bytes, even)
+ * into dst, eight bytes per step. */
+static void
+swap16(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    const uint64_t lo = 0x00ff00ff00ff00ffu;
+    size_t i;
+
+    for (i = 0; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, src + i, 8);
+        v = ((v & lo) << 8) | ((v >> 8) & lo);
+        memcpy(dst + i, &v, 8);
+    }
+    for (; i + 2 <= n; i += 2) {
+        dst[i] = src[i + 1];
+        dst[i + 1] = src[i];
+    }
+}
+
+static int
+enc_fail(struct audio_enc *e, struct disc_ctx *ctx)
+{
+    return e->err ? e->err
+                  : disc_error(ctx, DISC_E_AUDIO, "%s: %s", e->path,
+                               sf_strerror(e->sf));
+}
+
 static int
 audio_enc_write(void *encp, struct disc_ctx *ctx, const uint8_t *pcm, size_t n)
 {
@@ -337,19 +381,85 @@ audio_enc_write(void *encp, struct disc_ctx *ctx, const uint8_t *pcm, size_t n)
     short s[ENC_SECTORS * 588 * 2];
     size_t done = 0;
 
+    if (e->mode == ENC_RAW)
+        return sf_write_raw(e->sf, pcm, (sf_count_t)n) == (sf_count_t)n
+                   ? 0
+                   : enc_fail(e, ctx);
     while (done < n) {
         size_t k = n - done < sizeof s ? n - done : sizeof s, j;
         sf_count_t frames = (sf_count_t)(k / 4);
-        for (j = 0; j < k / 2; j++)
-            s[j] = (short)(int16_t)(pcm[done + 2 * j] | pcm[done + 2 * j + 1]
-                                                            << 8);
+        if (e->mode == ENC_SWAP) {
+            swap16((uint8_t *)s, pcm + done, k);
+            if (sf_write_raw(e->sf, s, (sf_count_t)k) != (sf_count_t)k)
+                return enc_fail(e, ctx);
+            done += k;
+            continue;
+        }
+        if (e->mode == ENC_SHORT) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            memcpy(s, pcm + done, k);
+#else
+            for (j = 0; j < k / 2; j++)
+                s[j] = (short)(int16_t)(pcm[done + 2 * j] |
+                                        pcm[done + 2 * j + 1] << 8);
+#endif
+        } else {
+            for (j = 0; j < k / 2; j++)
+                s[j] = (short)(int16_t)(pcm[done + 2 * j] |
+                                        pcm[done + 2 * j + 1] << 8);
+        }
         if (sf_writef_short(e->sf, s, frames) != frames)
-            return e->err ? e->err
-                          : disc_error(ctx, DISC_E_AUDIO, "%s: %s", e->path,
-                                       sf_strerror(e->sf));
+            return enc_fail(e, ctx);
         done += k;
     }
     return 0;
+}
+
+/* WAV: the payload without passing through user space where the extents
+ * allow (disc_out_copy_sectors).  libsndfile still writes the header and
+ * the tags: the first sector goes through it (it writes the header with
+ * the tags before its first data), and so does the last, after a seek
+ * past the copied ones; it counts frames up to the furthest one written,
+ * so the sizes it puts in the header on close are right. */
+static int
+audio_enc_copy(void *encp, struct disc_ctx *ctx, const struct disc *d,
+               disc_lba lba, uint32_t n)
+{
+    struct audio_enc *e = encp;
+    struct disc_copy c;
+    uint8_t sec[DISC_SECTOR_RAW];
+    sf_count_t last = (sf_count_t)(n - 1) * 588;
+    int r;
+
+    if (e->mode != ENC_RAW)
+        return 0;
+    r = disc_read_sectors(ctx, d, lba, 1, sec, NULL);
+    if (r == 0)
+        r = audio_enc_write(e, ctx, sec, sizeof sec);
+    if (r < 0)
+        return r;
+    ctx->progress_done++;
+    if (n > 2) {
+        memset(&c, 0, sizeof c);
+        c.main = e->out;
+        c.layout = DISC_DATA_RAW;
+        r = disc_out_copy_sectors(ctx, d, lba + 1, n - 2, &c);
+        if (r < 0)
+            return r;
+    }
+    if (n > 1) {
+        r = disc_read_sectors(ctx, d, lba + (disc_lba)(n - 1), 1, sec, NULL);
+        if (r < 0)
+            return r;
+        if (sf_seek(e->sf, last, SEEK_SET) != last)
+            return enc_fail(e, ctx);
+        r = audio_enc_write(e, ctx, sec, sizeof sec);
+        if (r < 0)
+            return r;
+        ctx->progress_done++;
+    }
+    disc_progress(ctx, ctx->progress_done, ctx->progress_total);
+    return 1;
 }
 
 static int
@@ -394,7 +504,7 @@ disc_rip(struct disc_ctx *ctx, const struct disc *d,
 {
     struct audio_kind kind = { container ? audio_major(container) : 0 };
     struct disc_rip_sink sink = { audio_enc_open, audio_enc_write,
-                                  audio_enc_close, &kind };
+                                  audio_enc_close, &kind, audio_enc_copy };
     struct disc_rip_plan *p = NULL;
     char ext[8];
     size_t n;

@@ -914,6 +914,30 @@ TEST(ccd_cue_roundtrip)
     }
 }
 
+TEST(ccd_kernel_copy_equals_read_path)
+{
+    /* From a real BIN the .img is a kernel copy and the .sub is made on
+     * its own; from memory both go through sector reads.  Same bytes. */
+    struct disc_ctx ctx;
+    struct disc *d, *c = NULL;
+
+    t_ctx(&ctx);
+    d = fx_disc_mixed(&ctx);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, disc_write(&ctx, d, &disc_fmt_cue, "fx.cue", NULL));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "fx.cue", NULL, &c));
+    REQUIRE_OK(&ctx, cc_write(&ctx, d, "mem.ccd", 1));
+    REQUIRE_OK(&ctx, cc_write(&ctx, c, "file.ccd", 1));
+    CHECK(t_file_size("file.img") > 0);
+    CHECK(cc_same_file("mem.img", "file.img"));
+    CHECK(cc_same_file("mem.sub", "file.sub"));
+    CHECK(cc_same_file("fx.bin", "file.img"));
+    CHECK_INT(t_file_size("file.img") / DISC_SECTOR_RAW * DISC_SECTOR_SUB,
+              t_file_size("file.sub"));
+    disc_free(c);
+    disc_free(d);
+}
+
 /* ------------------------------------------------------------------ */
 /* Subchannel                                                          */
 

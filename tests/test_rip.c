@@ -1267,6 +1267,121 @@ TEST(peer_rip_soxi_and_flac)
     disc_free(d);
 }
 
+/* Rips d to dir as fmt through the fast paths (or plain: every sample
+ * through libsndfile's sample API) with AccurateRip on or off. */
+static int
+rip_mode(struct disc_ctx *ctx, const struct disc *d, const char *fmt,
+         const char *dir, int plain, int ar)
+{
+    struct disc_rip_opts o;
+
+    memset(&o, 0, sizeof o);
+    o.plain_encoder = plain;
+    o.accuraterip = ar;
+    return disc_rip(ctx, d, disc_format_find(fmt), dir, &o, NULL);
+}
+
+/* Every file of dir a equals the same-named file of dir b byte for byte;
+ * returns the number of files compared. */
+static int
+same_dirs(const char *a, const char *b)
+{
+    struct dirent **ent = NULL;
+    int k, m = scandir(a, &ent, NULL, alphasort), n = 0;
+
+    CHECK(m > 2);
+    for (k = 0; k < m; k++) {
+        char pa[512], pb[512];
+        size_t la = 0, lb = 0;
+        char *x, *y;
+        if (ent[k]->d_name[0] != '.') {
+            snprintf(pa, sizeof pa, "%s/%s", a, ent[k]->d_name);
+            snprintf(pb, sizeof pb, "%s/%s", b, ent[k]->d_name);
+            x = t_slurp(pa, &la);
+            y = t_slurp(pb, &lb);
+            CHECK(x && y);
+            if (x && y) {
+                CHECK_INT(la, lb);
+                if (la == lb && memcmp(x, y, la) != 0)
+                    t_fail(__FILE__, __LINE__, "%s and %s differ", pa, pb);
+            }
+            free(x);
+            free(y);
+            n++;
+        }
+        free(ent[k]);
+    }
+    free(ent);
+    return n;
+}
+
+TEST(rip_fast_paths_equal_libsndfile)
+{
+    /* The raw WAV/AIFF writes, the kernel copy of the WAV payload and the
+     * FLAC fast conversion give the very files libsndfile's sample API
+     * gives: with and without tags (LIST chunk or the canonical header),
+     * from a file-backed image (copy_file_range) and from memory (the
+     * copy falls back to reading), AccurateRip on (the driver reads and
+     * hands the bytes over) and off. */
+    static const struct fx_track bare[] = {
+        { DISC_MODE_AUDIO, 1, 0, 3, 0, NULL, NULL, 0 },
+        { DISC_MODE_AUDIO, 1, 0, 1, 0, NULL, NULL, 0 },
+        { DISC_MODE_AUDIO, 1, 40, 2, 0, NULL, NULL, 0 },
+        { DISC_MODE_AUDIO, 1, 0, 777, 0, NULL, NULL, 0 },
+    };
+    static const char *fmts[] = { "wav", "aiff", "flac" };
+    struct disc_ctx ctx;
+    struct disc *d[4] = { NULL, NULL, NULL, NULL };
+    struct disc_write_opts wo;
+    char ref[64], fast[64];
+    int i, f, ar;
+
+    t_ctx(&ctx);
+    memset(&wo, 0, sizeof wo);
+    wo.allow_lossy = 1;
+    d[0] = rip_disc(&ctx, 1);
+    REQUIRE(d[0]);
+    REQUIRE_OK(&ctx, disc_meta_add(&ctx, d[0], "DATE", "1999"));
+    d[1] = fx_disc_build(&ctx, bare, 4, NULL);
+    REQUIRE(d[1]);
+    REQUIRE_OK(&ctx, disc_write(&ctx, d[0], disc_format_find("cue"), "tags.cue", &wo));
+    REQUIRE_OK(&ctx, disc_write(&ctx, d[1], disc_format_find("cue"), "bare.cue", &wo));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "tags.cue", NULL, &d[2]));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "bare.cue", NULL, &d[3]));
+    for (i = 0; i < 4; i++)
+        for (f = 0; f < 3; f++)
+            for (ar = 0; ar < 2; ar++) {
+                snprintf(ref, sizeof ref, "ref%d%s%d", i, fmts[f], ar);
+                snprintf(fast, sizeof fast, "fast%d%s%d", i, fmts[f], ar);
+                REQUIRE_OK(&ctx, rip_mode(&ctx, d[i], fmts[f], ref, 1, ar));
+                REQUIRE_OK(&ctx, rip_mode(&ctx, d[i], fmts[f], fast, 0, ar));
+                /* The audio files and the CUE sheet. */
+                CHECK_INT(i % 2 ? 5 : 4, same_dirs(ref, fast));
+            }
+    /* Without tags the WAV keeps the canonical 44-byte header. */
+    CHECK_INT(44 + 3 * DISC_SECTOR_RAW, t_file_size("fast3wav0/track01.wav"));
+    CHECK_PCM(d[3], "fast3wav0/track01.wav", 0, 3, 0);
+    CHECK_PCM(d[3], "fast3wav0/track04.wav", 46, 777, 0);
+    CHECK_PCM(d[2], "fast2wav0/03 - Gamma.wav", 725, 250, 0);
+    if (t_have("soxi") && t_have("sox")) {
+        char out[256];
+        /* sox reads the kernel-copied WAV as the image's samples. */
+        CHECK_INT(0, t_run(out, sizeof out, "soxi -s fast3wav0/track04.wav"));
+        CHECK_INT(777 * 588, atoll(out));
+        CHECK_INT(0, t_run(NULL, 0,
+                           "sox fast3wav0/track04.wav -t raw -e signed -b 16 "
+                           "-L w.raw && dd if=bare.bin of=b.raw bs=2352 "
+                           "skip=46 count=777 status=none && cmp w.raw b.raw"));
+        CHECK_INT(0, t_run(out, sizeof out,
+                           "soxi -s 'fast2wav0/01 - Alpha.wav'"));
+        CHECK_INT(450 * 588, atoll(out));
+    } else {
+        t_fail(__FILE__, __LINE__, "sox/soxi missing (tools/deps.sh test)");
+    }
+    for (i = 0; i < 4; i++)
+        disc_free(d[i]);
+}
+
 /* Writes d's sectors [0, lead-out) to path. */
 static int
 write_bin(struct disc_ctx *ctx, const struct disc *d, const char *path)

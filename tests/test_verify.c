@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <zlib.h>
+
 #include "fixture.h"
 #include "test.h"
 #include "vcd.h"
@@ -247,6 +250,9 @@ TEST(hash_matches_coreutils_on_split_files)
     /* The whole image is the original single BIN. */
     REQUIRE(sum_of("sha1sum", "mixed.bin", sha1, 40) == 0);
     CHECK_STR(sha1, disc_hex(img.sha1, 20, hex));
+    REQUIRE(sum_of("md5sum", "mixed.bin", md5, 32) == 0);
+    CHECK_STR(md5, disc_hex(img.md5, 16, hex));
+    CHECK_INT(DISC_HASH_ALL, img.algs);
     CHECK_INT(t_file_size("mixed.bin"), img.size);
     /* Without image digests the image CRC-32 is combined from the
      * tracks' and still equals the file's. */
@@ -371,6 +377,63 @@ TEST(hasher_streams_and_sizes)
         REQUIRE(sum_of("md5sum", "half.bin", out, 32) == 0);
         CHECK_STR(out, disc_hex(b.md5, 16, hex));
     }
+}
+
+TEST(hasher_lanes_match_one_shot_digests)
+{
+    /* Three streams fed pieces of odd sizes (some far larger than one
+     * slot of the ring, some tiny) under different masks, finished and
+     * restarted midway: each must equal zlib's CRC-32 and libcrypto's
+     * one-shot MD5 and SHA-1 of exactly the bytes it was given. */
+    static uint8_t buf[5 << 20];
+    static uint8_t seen[3][5 << 20];
+    static const size_t piece[] = { 1, 3000000, 17, 1048576, 65536, 999,
+                                    2352 * 445, 1048577, 4, 12345 };
+    size_t len[3] = { 0, 0, 0 }, off = 0, i;
+    struct disc_ctx ctx;
+    struct disc_hasher *h = NULL;
+    int s, round;
+
+    t_ctx(&ctx);
+    for (i = 0; i < sizeof buf; i++)
+        buf[i] = (uint8_t)(i * 2654435761u >> 13);
+    REQUIRE_OK(&ctx, disc_hasher_new(&ctx, DISC_HASH_ALL, 3, &h));
+    for (round = 0; round < 2; round++) {
+        for (i = 0; i < sizeof piece / sizeof *piece; i++) {
+            unsigned mask = (unsigned)((i + (size_t)round) % 7 + 1);
+            size_t n = piece[i];
+            if (off + n > sizeof buf)
+                off = 0;
+            CHECK_OK(&ctx, disc_hasher_update(h, mask, buf + off, n));
+            for (s = 0; s < 3; s++)
+                if (mask & (1u << s)) {
+                    REQUIRE(len[s] + n <= sizeof seen[s]);
+                    memcpy(seen[s] + len[s], buf + off, n);
+                    len[s] += n;
+                }
+            off += n;
+        }
+        for (s = 0; s < 3; s++) {
+            struct disc_digest got;
+            uint8_t md5[16], sha1[20];
+            uLong crc = crc32(0L, Z_NULL, 0);
+            size_t k;
+
+            CHECK_OK(&ctx, disc_hasher_final(h, s, &got));
+            CHECK_INT(len[s], got.size);
+            for (k = 0; k < len[s]; k += 1u << 20)
+                crc = crc32(crc, seen[s] + k,
+                            (uInt)(len[s] - k < (1u << 20) ? len[s] - k
+                                                           : (1u << 20)));
+            CHECK_HEX((uint32_t)crc, got.crc32);
+            REQUIRE(EVP_Digest(seen[s], len[s], md5, NULL, EVP_md5(), NULL));
+            REQUIRE(EVP_Digest(seen[s], len[s], sha1, NULL, EVP_sha1(), NULL));
+            CHECK_MEM(md5, got.md5, 16);
+            CHECK_MEM(sha1, got.sha1, 20);
+            len[s] = 0;
+        }
+    }
+    disc_hasher_free(h);
 }
 
 TEST(verify_roundtrip_cli)
