@@ -133,6 +133,13 @@ disc_session_start(const struct disc *d, int s)
     return d->track[i].index[0] - DISC_PREGAP;
 }
 
+int32_t
+disc_session_gap(int s)
+{
+    return (s == 2 ? DISC_LEADOUT1 : DISC_LEADOUT_N) + DISC_LEADIN +
+           DISC_PREGAP;
+}
+
 int
 disc_track_is_data(const struct disc_track *t)
 {

@@ -31,6 +31,9 @@ typedef int32_t disc_lba;
 #define DISC_CHUNK 64          /* sectors per streaming chunk */
 #define DISC_PREGAP 150        /* Red Book pregap of a session's 1st track */
 #define DISC_SESSION_GAP 11400 /* lead-out + lead-in + pregap, session 1->2 */
+#define DISC_LEADOUT1 6750     /* lead-out of session 1 (01:30:00) */
+#define DISC_LEADOUT_N 2250    /* lead-out of later sessions (00:30:00) */
+#define DISC_LEADIN 4500       /* lead-in of sessions >= 2 (01:00:00) */
 #define DISC_LBA_MAX 404849    /* 89:59:74: under the MMC rule minutes
                                   90-99 are negative (lead-in) LBAs */
 
@@ -238,6 +241,11 @@ int disc_track_at(const struct disc *d, disc_lba lba);
  * pregap: its first track's index[0] - 150.  LBAs from here to that
  * index[0] belong to the first track as index 0 (never stored). */
 disc_lba disc_session_start(const struct disc *d, int s);
+/* Sectors from the lead-out of the session before session number s
+ * (>= 2) to INDEX 01 of the first track of s on a disc written the
+ * standard way: the lead-out (6750 after session 1, 2250 after later
+ * ones), the 4500-sector lead-in and the 150-sector pregap. */
+int32_t disc_session_gap(int s);
 int disc_track_is_data(const struct disc_track *t);
 const char *disc_mode_name(enum disc_track_mode m);
 /* Bytes of user data per sector for the mode (2352 audio, 2048, 2336,

@@ -17,6 +17,28 @@
 /* Format descriptor                                                   */
 
 struct disc_source;
+struct disc_buf;
+
+/* What a descriptor sheet says about one track whose sectors other code
+ * writes (a rip's audio files): where INDEX 00 and INDEX 01 on are. */
+struct disc_sheet_track {
+    int file;          /* map file of INDEX 01 on; -1: not in the sheet */
+    disc_lba at;       /* a sector of the track stored in that file ... */
+    int64_t time;      /* ... and its position there, in frames */
+    int gap_file;      /* map file of INDEX 00, or -1 for no INDEX 00 */
+    int64_t gap_time;  /* position of INDEX 00 in gap_file */
+    int32_t pregap;    /* generated sectors before the stored ones */
+    int32_t postgap;   /* generated sectors after them */
+};
+
+/* The files and tracks a sheet describes. */
+struct disc_sheet {
+    const char *file[DISC_MAX_TRACKS + 1]; /* names as the sheet says */
+    const char *type;  /* file type word: "BINARY", "WAVE", "AIFF" */
+    const char *cdt;   /* a CD-TEXT file name the caller can write next
+                          to the sheet (disc_cdtext_packs), or NULL */
+    struct disc_sheet_track t[DISC_MAX_TRACKS];
+};
 
 struct disc_format {
     const char *name;        /* short id, lower case: "cue" */
@@ -37,6 +59,14 @@ struct disc_format {
      * its PCM length.  Used by CUE FILE lines of audio types. */
     int (*open_audio)(struct disc_ctx *ctx, const char *path,
                       struct disc_source **out, int64_t *bytes);
+    /* Optional: appends to text the descriptor alone for the tracks map
+     * lists, whose sectors other code writes (a rip's CUE sheet).  What
+     * the text cannot hold goes through disc_write_drop.  *cdt_used is 1
+     * when the text names map->cdt, which the caller then writes. */
+    int (*sheet)(struct disc_ctx *ctx, const struct disc *d,
+                 const struct disc_sheet *map,
+                 const struct disc_write_opts *o, struct disc_buf *text,
+                 int *cdt_used);
 };
 
 /* The NULL-terminated table defined in formats/all.c. */

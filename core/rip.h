@@ -34,6 +34,8 @@ struct disc_rip_opts {
     int force;        /* overwrite existing files */
     int accuraterip;  /* compute AccurateRip v1/v2 CRCs per track */
     int no_cue;       /* do not write the rip's CUE sheet */
+    int allow_lossy;  /* write the sheet even when it drops something */
+    int strict;       /* refuse any loss the sheet reports */
     const char *file; /* single-file mode (extract): the one selected
                          track goes to exactly this path; no CUE, no
                          hidden-track split, no name template */
@@ -90,13 +92,6 @@ int disc_rip_plan_new(struct disc_ctx *ctx, const struct disc *d,
                       const struct disc_rip_opts *o,
                       struct disc_rip_plan **out);
 void disc_rip_plan_free(struct disc_rip_plan *p); /* accepts NULL */
-
-/* The rip's CUE sheet (UTF-8, CRLF), disc_malloc'd; NULL text when the
- * plan writes none.  FILE lines name the planned files; INDEX times fit
- * the gap policy, so the sheet and the files rebuild the disc's audio
- * (drop: pregaps come back as silence). */
-int disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
-                      char **text, size_t *len);
 
 /* Turns untrusted text into one safe file name component in buf (size
  * n, at least 16): no '/' or '\\', no control characters, none of

@@ -429,6 +429,8 @@ audio_write_as(struct disc_ctx *ctx, const struct disc *d, const char *path,
 
     memset(&ro, 0, sizeof ro);
     ro.force = o->force;
+    ro.allow_lossy = o->allow_lossy;
+    ro.strict = o->strict;
     ro.gaps = DISC_GAPS_APPEND;
     return disc_rip(ctx, d, self, path, &ro, NULL);
 }

@@ -9,9 +9,9 @@
 
 #include "disc_format.h"
 
-#define CUE_LEADOUT1 6750  /* lead-out of session 1 (01:30:00) */
-#define CUE_LEADOUT_N 2250 /* lead-out of later sessions (00:30:00) */
-#define CUE_LEADIN 4500    /* lead-in of sessions >= 2 (01:00:00) */
+#define CUE_LEADOUT1 DISC_LEADOUT1
+#define CUE_LEADOUT_N DISC_LEADOUT_N
+#define CUE_LEADIN DISC_LEADIN
 
 static inline int
 cue_is_blank(int c)
@@ -52,5 +52,12 @@ int disc_cue_rem_split(const char *body, char **key, const char **value);
 /* The write hook of disc_fmt_cue (cue_write.c). */
 int disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
                    const struct disc_write_opts *o);
+
+/* The sheet hook of disc_fmt_cue (cue_write.c): the text alone, for
+ * files other code writes (rips). */
+int disc_cue_sheet(struct disc_ctx *ctx, const struct disc *d,
+                   const struct disc_sheet *map,
+                   const struct disc_write_opts *o, struct disc_buf *text,
+                   int *cdt_used);
 
 #endif /* DISC_CUE_H */

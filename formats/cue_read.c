@@ -1264,14 +1264,14 @@ static int32_t
 cue_gap_length(const struct cue_parse *p, int s)
 {
     const struct cue_gap *g = &p->gap[s];
-    int32_t lo = s == 2 ? CUE_LEADOUT1 : CUE_LEADOUT_N;
+    int32_t lo = disc_session_gap(s) - CUE_LEADIN - DISC_PREGAP;
 
     /* DIC prints 01:30:00 / 01:00:00 / 00:02:00 for every session, even
      * where the real lead-out is 00:30:00; read that triple as "the
      * standard gap". */
     if (g->leadout == CUE_LEADOUT1 && g->leadin == CUE_LEADIN &&
         g->pregap == DISC_PREGAP)
-        return lo + CUE_LEADIN + DISC_PREGAP;
+        return disc_session_gap(s);
     return (g->leadout >= 0 ? g->leadout : lo) +
            (g->leadin >= 0 ? g->leadin : CUE_LEADIN) +
            (g->pregap >= 0 ? g->pregap : DISC_PREGAP);
@@ -1318,8 +1318,7 @@ cue_session_inside(struct cue_parse *p, struct cue_walk *w, int s,
     const struct cue_track *ft = &p->track[p->session_first[s] - 1];
     const struct cue_gap *g = &p->gap[s];
     const struct cue_file *f = &p->file[w->file];
-    int32_t std =
-        s == 2 ? DISC_SESSION_GAP : CUE_LEADOUT_N + CUE_LEADIN + DISC_PREGAP;
+    int32_t std = disc_session_gap(s);
     int32_t L;
     int r;
 
@@ -1839,4 +1838,5 @@ const struct disc_format disc_fmt_cue = {
     .probe = cue_probe,
     .read = cue_read,
     .write = disc_cue_write,
+    .sheet = disc_cue_sheet,
 };
