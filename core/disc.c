@@ -607,6 +607,51 @@ rawtoc_beyond_model(const struct disc *d)
     return beyond;
 }
 
+int
+disc_rawtoc_fits(const struct disc *d)
+{
+    uint8_t found[DISC_MAX_TRACKS + 1] = { 0 };
+    uint8_t lead[DISC_MAX_SESSIONS] = { 0 }; /* bits: A0, A1, A2 seen */
+    uint16_t i;
+    int s, t;
+
+    if (!d->nrawtoc)
+        return 0;
+    for (i = 0; i < d->nrawtoc; i++) {
+        const struct disc_rawtoc *r = &d->rawtoc[i];
+        struct disc_msf m = { r->pmin, r->psec, r->pframe };
+        const struct disc_session *ss;
+
+        if (r->session < 1 || r->session > d->nsessions)
+            return 0;
+        if (r->adr != 1)
+            continue;
+        ss = &d->session[r->session - 1];
+        if (r->point >= 1 && r->point <= DISC_MAX_TRACKS) {
+            t = disc_track_find(d, r->point);
+            if (t < 0 || d->track[t].session != r->session ||
+                d->track[t].control != r->control ||
+                disc_msf_to_lba(m) != d->track[t].index[1] || found[r->point])
+                return 0;
+            found[r->point] = 1;
+        } else if ((r->point == 0xA0 &&
+                    (r->pmin != ss->first_track || r->psec != ss->type)) ||
+                   (r->point == 0xA1 && r->pmin != ss->last_track) ||
+                   (r->point == 0xA2 && disc_msf_to_lba(m) != ss->leadout)) {
+            return 0;
+        } else if (r->point >= 0xA0 && r->point <= 0xA2) {
+            lead[r->session - 1] |= (uint8_t)(1u << (r->point - 0xA0));
+        }
+    }
+    for (t = 0; t < d->ntracks; t++)
+        if (!found[d->track[t].number])
+            return 0;
+    for (s = 0; s < d->nsessions; s++)
+        if (lead[s] != 7)
+            return 0;
+    return 1;
+}
+
 unsigned
 disc_features(const struct disc *d)
 {

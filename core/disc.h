@@ -366,6 +366,9 @@ const char *disc_format_name(const struct disc_format *f);
 const char *disc_format_description(const struct disc_format *f);
 const char *disc_format_extensions(const struct disc_format *f);
 unsigned disc_format_caps(const struct disc_format *f);
+/* What f holds when written with o (NULL: the defaults). */
+unsigned disc_format_caps_for(const struct disc_format *f,
+                              const struct disc_write_opts *o);
 int disc_format_can_read(const struct disc_format *f);
 int disc_format_can_write(const struct disc_format *f);
 /* Format by name ("cue"), or NULL. */
@@ -385,8 +388,11 @@ int disc_open_image(struct disc_ctx *ctx, const char *path,
 int disc_write(struct disc_ctx *ctx, const struct disc *d,
                const struct disc_format *fmt, const char *path,
                const struct disc_write_opts *o);
-/* Features of d that fmt cannot hold. */
-unsigned disc_write_loss(const struct disc *d, const struct disc_format *fmt);
+/* Features of d that fmt cannot hold when written with o (NULL: the
+ * defaults).  A captured raw TOC that disagrees with the tracks
+ * (disc_rawtoc_fits) is a loss for every format. */
+unsigned disc_write_loss(const struct disc *d, const struct disc_format *fmt,
+                         const struct disc_write_opts *o);
 /* The disc_compare flags that fit a round trip through fmt: what fmt
  * cannot hold (and was therefore dropped with --lossy) is not compared. */
 unsigned disc_compare_flags_for(const struct disc_format *fmt,

@@ -45,7 +45,11 @@ struct disc_format {
     const char *description; /* for `discarc formats` */
     const char *extensions;  /* comma list without dots: "cue" */
     unsigned caps;           /* DISC_CAP_* it holds losslessly */
-    int sub_on_request;      /* subchannel is stored only with --sub */
+    int sub_on_request;      /* subchannel is stored only with --sub
+                                (shorthand for a caps_for hook) */
+    /* Optional: what a write with options o holds (o never NULL); NULL
+     * means caps.  The core compares it with disc_features once. */
+    unsigned (*caps_for)(const struct disc_write_opts *o);
     /* Score 0..100 for the file's first bytes.  buf holds len bytes
      * (up to 4096) followed by at least 16 zero bytes. */
     int (*probe)(const uint8_t *buf, size_t len, const char *path);
@@ -88,6 +92,15 @@ int disc_error(struct disc_ctx *ctx, int code, const char *fmt, ...)
 void disc_warn(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
 void disc_info(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
 void disc_progress(struct disc_ctx *ctx, int64_t done, int64_t total);
+/* 1 when d's captured full TOC says what the model says about every
+ * session and track (each track's ADR-1 entry in its session, with its
+ * CONTROL and INDEX 01; A0 first track and disc type, A1 last track and
+ * A2 lead-out of every session; entries of other ADRs and points are
+ * extras), so a writer may store it verbatim; 0 when it disagrees or
+ * there is none.  The core refuses the write of a disagreeing raw TOC as
+ * a "raw TOC" loss before the writer runs, so a writer stores
+ * d->rawtoc when this is 1 and disc_build_rawtoc's TOC otherwise. */
+int disc_rawtoc_fits(const struct disc *d);
 /* Called by writers for each thing they cannot represent: without
  * --lossy (or under --strict) returns DISC_E_UNSUPPORTED with the text
  * as the message; with --lossy warns once and returns 0. */

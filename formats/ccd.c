@@ -1303,55 +1303,6 @@ ccd_mode_code(enum disc_track_mode m)
     return m == DISC_MODE_AUDIO ? 0 : m == DISC_MODE_MODE1 ? 1 : 2;
 }
 
-/* 1 if the raw TOC says what the model says about every session and
- * track, so it can be written verbatim. */
-static int
-ccd_toc_agrees(const struct disc *d, const struct disc_rawtoc *e,
-               uint16_t n)
-{
-    int found[DISC_MAX_TRACKS + 1] = { 0 };
-    int a0[DISC_MAX_SESSIONS] = { 0 }, a2[DISC_MAX_SESSIONS] = { 0 };
-    uint16_t i;
-    int s, t;
-
-    for (i = 0; i < n; i++) {
-        const struct disc_rawtoc *r = &e[i];
-        struct disc_msf m = { r->pmin, r->psec, r->pframe };
-        const struct disc_session *ss;
-        if (r->session < 1 || r->session > d->nsessions)
-            return 0;
-        if (r->adr != 1)
-            continue;
-        ss = &d->session[r->session - 1];
-        if (r->point >= 1 && r->point <= 99) {
-            t = disc_track_find(d, r->point);
-            if (t < 0 || d->track[t].session != r->session ||
-                d->track[t].control != r->control ||
-                disc_msf_to_lba(m) != d->track[t].index[1] || found[r->point])
-                return 0;
-            found[r->point] = 1;
-        } else if (r->point == 0xA0) {
-            if (r->pmin != ss->first_track || r->psec != ss->type)
-                return 0;
-            a0[r->session - 1] = 1;
-        } else if (r->point == 0xA1) {
-            if (r->pmin != ss->last_track)
-                return 0;
-        } else if (r->point == 0xA2) {
-            if (disc_msf_to_lba(m) != ss->leadout)
-                return 0;
-            a2[r->session - 1] = 1;
-        }
-    }
-    for (t = 0; t < d->ntracks; t++)
-        if (!found[d->track[t].number])
-            return 0;
-    for (s = 0; s < d->nsessions; s++)
-        if (!a0[s] || !a2[s])
-            return 0;
-    return 1;
-}
-
 static int
 ccd_write_entry(struct disc_ctx *ctx, struct disc_out *o, unsigned i,
                 const struct disc_rawtoc *e)
@@ -1473,13 +1424,11 @@ ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
             return r;
         start1 = 0;
     }
-    if (d->nrawtoc && ccd_toc_agrees(d, d->rawtoc, d->nrawtoc)) {
+    if (disc_rawtoc_fits(d)) {
         toc = d->rawtoc;
         ntoc = d->nrawtoc;
     } else {
-        if (d->nrawtoc)
-            disc_warn(ctx, "the source's raw TOC disagrees with its track "
-                      "list; writing a TOC built from the track list");
+        /* A disagreeing raw TOC was refused or reported by the core. */
         r = disc_build_rawtoc(ctx, d, &toc, &ntoc);
         if (r < 0)
             return r;

@@ -290,14 +290,9 @@ cue_plan(struct disc_ctx *ctx, const struct disc *d,
         w->pregap = w->s - a;
         w->postgap = e - w->f;
         w->dtype = cue_dtype_for(d, i, o->cooked, &w->layout);
-        if (cue_has_sub(d, a, e)) {
-            if (!o->sub) {
-                r = disc_write_drop(ctx, o,
-                                    "cue: the captured subchannel "
-                                    "of track %d is dropped (--sub keeps "
-                                    "audio subchannel in CDG tracks)",
-                                    t->number);
-            } else if (t->mode != DISC_MODE_AUDIO) {
+        /* Without --sub the core has reported the subchannel. */
+        if (o->sub && cue_has_sub(d, a, e)) {
+            if (t->mode != DISC_MODE_AUDIO) {
                 r = disc_write_drop(ctx, o,
                                     "cue: CUE cannot keep the "
                                     "subchannel of data track %d",

@@ -1107,47 +1107,22 @@ mds_mode_byte(enum disc_track_mode m)
     return 0xAB;
 }
 
-/* 1 if the captured raw TOC describes exactly the model: one ADR-1
- * entry per track, in its session, pointing at its INDEX 01, no other
- * track entries, and in every session an A0, an A1 and an A2 at the
- * session's lead-out (Ymir takes the lead-out from A2); sessions in range
- * and at most 255 entries per session. */
+/* 1 if MDS can store the captured raw TOC as it is: an MDS track block
+ * per entry, at most 255 per session, and entries for points 1-99 only
+ * of ADR 1 (the reader takes those as tracks). */
 static int
-mds_toc_fits(const struct disc *d)
+mds_toc_holdable(const struct disc *d)
 {
-    unsigned count[DISC_MAX_SESSIONS + 1], seen[DISC_MAX_TRACKS + 1];
-    unsigned leadin[DISC_MAX_SESSIONS + 1];
+    unsigned count[DISC_MAX_SESSIONS + 1];
     uint16_t j;
-    int i;
 
     memset(count, 0, sizeof count);
-    memset(seen, 0, sizeof seen);
-    memset(leadin, 0, sizeof leadin);
     for (j = 0; j < d->nrawtoc; j++) {
         const struct disc_rawtoc *e = &d->rawtoc[j];
-        struct disc_msf m = { e->pmin, e->psec, e->pframe };
-        if (e->session < 1 || e->session > d->nsessions ||
-            ++count[e->session] > 255)
+        if (++count[e->session] > 255 ||
+            (e->point >= 1 && e->point <= DISC_MAX_TRACKS && e->adr != 1))
             return 0;
-        if (e->point >= 1 && e->point <= DISC_MAX_TRACKS) {
-            i = disc_track_find(d, e->point);
-            if (e->adr != 1 || i < 0 || d->track[i].session != e->session ||
-                disc_msf_to_lba(m) != d->track[i].index[1] ||
-                seen[e->point]++)
-                return 0;
-        } else if (e->adr == 1 && e->point >= 0xA0 && e->point <= 0xA2) {
-            if (e->point == 0xA2 &&
-                disc_msf_to_lba(m) != d->session[e->session - 1].leadout)
-                return 0;
-            leadin[e->session] |= 1u << (e->point - 0xA0);
-        }
     }
-    for (i = 0; i < d->ntracks; i++)
-        if (!seen[d->track[i].number])
-            return 0;
-    for (i = 1; i <= d->nsessions; i++)
-        if (leadin[i] != 7)
-            return 0;
     return 1;
 }
 
@@ -1163,15 +1138,19 @@ mds_toc(struct disc_ctx *ctx, const struct disc *d,
     uint16_t j, k = 0;
     int s;
 
-    if (d->nrawtoc && !mds_toc_fits(d)) {
-        int r = disc_write_drop(ctx, o, "mds: the captured raw TOC does not "
-                                "match the track list; writing a TOC built "
-                                "from the tracks instead");
+    /* A raw TOC that disagrees with the tracks was refused or reported
+     * by the core. */
+    if (!disc_rawtoc_fits(d))
+        return disc_build_rawtoc(ctx, d, out, n);
+    if (!mds_toc_holdable(d)) {
+        int r = disc_write_drop(ctx, o, "mds: the captured raw TOC has "
+                                "entries MDS cannot store (more than 255 in "
+                                "a session, or a track point of ADR 5); "
+                                "writing a TOC built from the tracks");
         if (r < 0)
             return r;
-    }
-    if (!d->nrawtoc || !mds_toc_fits(d))
         return disc_build_rawtoc(ctx, d, out, n);
+    }
     e = disc_malloc((size_t)d->nrawtoc * sizeof *e);
     if (!e)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
@@ -1184,9 +1163,11 @@ mds_toc(struct disc_ctx *ctx, const struct disc *d,
     return 0;
 }
 
-/* What MDS cannot hold beyond the core's capability check: MCN, ISRC,
- * INDEX 02+ and captured subchannel survive only in 2448-byte sectors
- * (--sub), and only if the subchannel written really carries them. */
+/* What MDS cannot hold beyond the core's capability check (mds_caps_for:
+ * MCN, ISRC and captured subchannel need --sub): INDEX 02+, which the
+ * capability "index points" shares with the INDEX 00 pregaps MDS does
+ * hold, needs --sub too; with --sub, MCN, ISRC and INDEX 02+ survive
+ * only if the subchannel written really carries them. */
 static int
 mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
                  const struct disc_write_opts *o)
@@ -1213,27 +1194,10 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
         }
     }
     if (!o->sub) {
-        if (d->sub == DISC_SUB_CAPTURED) {
-            r = disc_write_drop(ctx, o, "mds: the captured subchannel is "
-                                "kept only in 2448-byte sectors (write with "
-                                "--sub)");
-            if (r < 0)
-                return r;
-        }
-        if (codes) {
-            r = disc_write_drop(ctx, o, "mds: MDS has no field for MCN/ISRC; "
-                                "they are kept only in the subchannel (write "
-                                "with --sub)");
-            if (r < 0)
-                return r;
-        }
-        if (indexes) {
-            r = disc_write_drop(ctx, o, "mds: MDS holds only INDEX 00 and "
-                                "01; INDEX 02+ are kept only in the "
-                                "subchannel (write with --sub)");
-            if (r < 0)
-                return r;
-        }
+        if (indexes)
+            return disc_write_drop(ctx, o, "mds: MDS holds only INDEX 00 "
+                                   "and 01; INDEX 02+ are kept only in the "
+                                   "subchannel (write with --sub)");
         return 0;
     }
     /* With --sub: check the subchannel that will be written, the way the
@@ -1494,17 +1458,28 @@ fail:
     return r;
 }
 
+#define MDS_CAPS                                                              \
+    (DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_MULTISESSION |                 \
+     DISC_CAP_SUBCHANNEL | DISC_CAP_INDEXES | DISC_CAP_ISRC_MCN |             \
+     DISC_CAP_RAWTOC | DISC_CAP_MODE2_FORM)
+
+/* MCN/ISRC (no field of their own) and captured subchannel are held only
+ * in 2448-byte sectors (--sub). */
+static unsigned
+mds_caps_for(const struct disc_write_opts *o)
+{
+    return o->sub ? MDS_CAPS
+                  : MDS_CAPS & ~(DISC_CAP_SUBCHANNEL | DISC_CAP_ISRC_MCN);
+}
+
 const struct disc_format disc_fmt_mds = {
     .name = "mds",
     .description = "Alcohol 120% MDS descriptor with MDF data (v1.x)",
     .extensions = "mds",
-    /* MCN/ISRC, INDEX 02+ and captured subchannel are held only with
-     * --sub; mds_check_losses reports them otherwise.  CD-TEXT (no field
-     * in v1) and HTOA (no agreed encoding, FORMATS 5.6) are not held. */
-    .caps = DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_MULTISESSION |
-            DISC_CAP_SUBCHANNEL | DISC_CAP_INDEXES | DISC_CAP_ISRC_MCN |
-            DISC_CAP_RAWTOC | DISC_CAP_MODE2_FORM,
-    .sub_on_request = 1,
+    /* With --sub (mds_caps_for).  CD-TEXT (no field in v1) and HTOA (no
+     * agreed encoding) are not held. */
+    .caps = MDS_CAPS,
+    .caps_for = mds_caps_for,
     .probe = mds_probe,
     .read = mds_read,
     .write = mds_write,

@@ -1503,3 +1503,93 @@ TEST(ccd_oom)
     CHECK(t_exists("y.ccd"));
     disc_free(src);
 }
+
+TEST(rawtoc_mismatch_same_verdict_ccd_mds)
+{
+    /* One raw-TOC rule: a captured TOC whose track 2 entry points
+     * elsewhere than the track list is the same loss for CloneCD and
+     * Alcohol, under the default, --lossy and --strict. */
+    static const char *const fmts[2] = { "ccd", "mds" };
+    struct fx_track t[2];
+    struct disc_write_opts o;
+    struct disc_rawtoc *e = NULL;
+    struct disc_ctx ctx;
+    struct disc *d, *r = NULL;
+    uint16_t n = 0, i;
+    int k;
+
+    memset(t, 0, sizeof t);
+    t[0].mode = DISC_MODE_MODE1;
+    t[0].session = 1;
+    t[0].length = 300;
+    t[1].mode = DISC_MODE_AUDIO;
+    t[1].session = 1;
+    t[1].pregap = 150;
+    t[1].length = 300;
+    t_ctx(&ctx);
+    d = fx_disc_build(&ctx, t, 2, NULL);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, disc_build_rawtoc(&ctx, d, &e, &n));
+    REQUIRE_OK(&ctx, disc_set_rawtoc(&ctx, d, e, n));
+    CHECK_INT(1, disc_rawtoc_fits(d));
+    for (i = 0; i < n; i++)
+        if (e[i].point == 2)
+            e[i].pframe = (uint8_t)((e[i].pframe + 1) % 75);
+    REQUIRE_OK(&ctx, disc_set_rawtoc(&ctx, d, e, n));
+    disc_free_mem(e);
+    CHECK_INT(0, disc_rawtoc_fits(d));
+    CHECK(disc_features(d) & DISC_CAP_RAWTOC);
+    for (k = 0; k < 2; k++) {
+        const struct disc_format *f = disc_format_find(fmts[k]);
+        char out[32];
+
+        REQUIRE(f);
+        (void)snprintf(out, sizeof out, "a.%s", fmts[k]);
+        memset(&o, 0, sizeof o);
+        CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "raw TOC does not match",
+                  disc_write(&ctx, d, f, out, &o));
+        CHECK(!t_exists(out));
+        o.strict = 1;
+        o.allow_lossy = 1;
+        CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "--strict",
+                  disc_write(&ctx, d, f, out, &o));
+        CHECK(!t_exists(out));
+        o.strict = 0;
+        t_ctx(&ctx);
+        REQUIRE_OK(&ctx, disc_write(&ctx, d, f, out, &o));
+        CHECK(t_contains(t_log, "raw TOC"));
+        CHECK_INT(1, ctx.nwarn);
+        /* The TOC written is the one the tracks give. */
+        REQUIRE_OK(&ctx, disc_open_image(&ctx, out, NULL, &r));
+        CHECK_INT(1, disc_rawtoc_fits(r));
+        CHECK_INT(0, (int)(disc_features(r) & DISC_CAP_RAWTOC));
+        CHECK_OK(&ctx, disc_compare(&ctx, d, r,
+                                    DISC_EQ_NO_RAWTOC | DISC_EQ_NO_SUB));
+        disc_free(r);
+        r = NULL;
+    }
+    disc_free(d);
+}
+
+TEST(caps_as_a_function_of_options)
+{
+    /* A caps_for hook (MDS), the sub_on_request shorthand (CUE) and a
+     * constant (CCD) all answer through disc_format_caps_for. */
+    struct disc_write_opts o;
+    const struct disc_format *mds = disc_format_find("mds");
+    const struct disc_format *cue = disc_format_find("cue");
+    const struct disc_format *ccd = disc_format_find("ccd");
+
+    REQUIRE(mds && cue && ccd);
+    memset(&o, 0, sizeof o);
+    CHECK_INT(0, (int)(disc_format_caps_for(mds, &o) &
+                       (DISC_CAP_SUBCHANNEL | DISC_CAP_ISRC_MCN)));
+    CHECK_INT(0, (int)(disc_format_caps_for(cue, NULL) & DISC_CAP_SUBCHANNEL));
+    CHECK_HEX(disc_format_caps(ccd), disc_format_caps_for(ccd, &o));
+    o.sub = 1;
+    CHECK(disc_format_caps_for(mds, &o) & DISC_CAP_ISRC_MCN);
+    CHECK(disc_format_caps_for(mds, &o) & DISC_CAP_SUBCHANNEL);
+    CHECK(disc_format_caps_for(cue, &o) & DISC_CAP_SUBCHANNEL);
+    CHECK(disc_compare_flags_for(mds, NULL) & DISC_EQ_NO_SUB);
+    CHECK(!(disc_compare_flags_for(mds, &o) & DISC_EQ_NO_SUB));
+}
