@@ -300,6 +300,22 @@ int disc_q_decode(const uint8_t *q, struct disc_q *out);
 int disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
                    uint32_t count, uint8_t *sub);
 
+/* Returns the 12-byte Q frame of sector lba: 0 when read, > 0 when the
+ * sector could not be read, < 0 to abort the scan. */
+typedef int (*disc_qscan_fn)(void *user, disc_lba lba, uint8_t *q);
+/* Finds INDEX 00 (pregap) starts and INDEX 02+ points of d's tracks by
+ * binary search over the Q channel given by get_q, starting from the
+ * INDEX 01 starts and lead-outs already in d (a drive's TOC).  Frames
+ * that are not ADR 1, fail their CRC or name another address are
+ * skipped.  Returns the number of Q frames read, or a negative code. */
+int disc_qscan(struct disc_ctx *ctx, struct disc *d, disc_qscan_fn get_q,
+               void *user);
+/* The INDEX 02+ part of disc_qscan for track i (array index) alone:
+ * idx[2..*last] get the starts found (*last 1 when none). */
+int disc_qscan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
+                       disc_qscan_fn get_q, void *user, disc_lba *idx,
+                       int *last);
+
 /* ------------------------------------------------------------------ */
 /* CD-TEXT (cdtext.c)                                                  */
 
@@ -563,16 +579,5 @@ int disc_open_cdio(struct disc_ctx *ctx, const char *path,
  * default drive.  *out is freed with disc_free. */
 int disc_open_drive(struct disc_ctx *ctx, const char *device,
                     const struct disc_cdio_opts *o, struct disc **out);
-
-/* Returns the 12-byte Q frame of sector lba: 0 when read, > 0 when the
- * sector could not be read, < 0 to abort the scan. */
-typedef int (*disc_qscan_fn)(void *user, disc_lba lba, uint8_t *q);
-/* Finds INDEX 00 (pregap) starts and INDEX 02+ points of d's tracks by
- * binary search over the Q channel given by get_q, starting from the
- * INDEX 01 starts and lead-outs already in d (a drive's TOC).  Frames
- * that are not ADR 1, fail their CRC or name another address are
- * skipped.  Returns the number of Q frames read, or a negative code. */
-int disc_qscan(struct disc_ctx *ctx, struct disc *d, disc_qscan_fn get_q,
-               void *user);
 
 #endif /* DISC_FORMAT_H */

@@ -69,10 +69,6 @@
 
 /* MCN and ISRC Q frames recur within every 100 sectors (FORMATS 2.3). */
 #define MDS_SCAN 100
-/* Sectors tried to find a valid Q position frame at a probe point. */
-#define MDS_PROBE_SPAN 16
-/* Index key of a Q frame that belongs to a later track or the lead-out. */
-#define MDS_KEY_LATER 100
 
 /* The descriptor, read whole. */
 struct mds_desc {
@@ -730,74 +726,34 @@ mds_scan_codes(struct disc_ctx *ctx, const struct disc *d, int i,
     return 0;
 }
 
-/* The index that track i's Q shows at the first valid position frame at
- * or after lba: MDS_KEY_LATER for a frame of a later track, the lead-out
- * or when the track ends first; -1 when the Q is damaged there. */
-static int
-mds_q_key(struct disc_ctx *ctx, const struct disc *d, int i, disc_lba lba,
-          disc_lba end, int *key)
-{
-    uint8_t sub[DISC_SECTOR_SUB];
-    struct disc_q q;
-    int k;
+struct mds_q {
+    struct disc_ctx *ctx;
+    const struct disc *d;
+};
 
-    for (k = 0; k < MDS_PROBE_SPAN && lba + k < end; k++) {
-        int r = disc_read_sectors(ctx, d, lba + k, 1, NULL, sub);
-        if (r < 0)
-            return r;
-        if (!disc_q_crc_ok(sub + 12) || disc_q_decode(sub + 12, &q) != 0 ||
-            q.adr != 1)
-            continue;
-        if (q.tno == d->track[i].number) {
-            *key = q.index;
-            return 0;
-        }
-        if (q.tno > d->track[i].number) {
-            *key = MDS_KEY_LATER;
-            return 0;
-        }
-    }
-    *key = lba + k >= end ? MDS_KEY_LATER : -1;
+/* The Q frame of lba as the disc serves it, for disc_qscan_indexes. */
+static int
+mds_q_at(void *user, disc_lba lba, uint8_t *q)
+{
+    const struct mds_q *m = user;
+    uint8_t sub[DISC_SECTOR_SUB];
+    int r = disc_read_sectors(m->ctx, m->d, lba, 1, NULL, sub);
+
+    if (r < 0)
+        return r;
+    memcpy(q, sub + 12, 12);
     return 0;
 }
 
-/* Finds INDEX 02 and later of track i in its Q by binary search (index
- * numbers only grow along a track).  idx[2..*last] get the result;
- * *last is 1 when there are none or the Q cannot tell. */
+/* INDEX 02 and later of track i as its Q shows them (the core's scan). */
 static int
 mds_scan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
                  disc_lba *idx, int *last)
 {
-    disc_lba end = disc_track_end(d, i);
-    int k, key, r;
+    struct mds_q m = { ctx, d };
+    int r = disc_qscan_indexes(ctx, d, i, mds_q_at, &m, idx, last);
 
-    *last = 1;
-    idx[1] = d->track[i].index[1];
-    for (k = 2; k <= DISC_MAX_INDEX; k++) {
-        disc_lba lo = idx[k - 1] + 1, hi = end;
-        while (lo < hi) {
-            disc_lba mid = lo + (hi - lo) / 2;
-            r = mds_q_key(ctx, d, i, mid, end, &key);
-            if (r < 0)
-                return r;
-            if (key < 0)
-                return 0; /* damaged Q: keep what was found */
-            if (key >= k)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        if (lo >= end)
-            break;
-        r = mds_q_key(ctx, d, i, lo, end, &key);
-        if (r < 0)
-            return r;
-        if (key != k)
-            break;
-        idx[k] = lo;
-        *last = k;
-    }
-    return 0;
+    return r < 0 ? r : 0;
 }
 
 /* Puts MCN, ISRC and INDEX 02+ found in the captured Q into the model
