@@ -90,7 +90,11 @@ struct disc_msf {
     uint8_t m, s, f; /* binary, 0..99, 0..59, 0..74 */
 };
 
-/* LBA -> absolute MSF: F = lba+150 for lba >= -150, else lba+450150. */
+/* Absolute frame count (MSF as frames) of an LBA by the MMC rule:
+ * lba + 150 for lba >= -150, else lba + 450150, so that the lead-in
+ * reads 90:00:00-99:59:74. */
+int32_t disc_lba_frames(disc_lba lba);
+/* LBA -> absolute MSF (disc_lba_frames as MSF). */
 struct disc_msf disc_lba_to_msf(disc_lba lba);
 /* Absolute MSF -> LBA (MMC rule: minutes 90..99 map to -45150..-151). */
 disc_lba disc_msf_to_lba(struct disc_msf msf);

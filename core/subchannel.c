@@ -173,14 +173,6 @@ sub_put_msf(uint8_t *p, int32_t frames)
     p[2] = sub_bcd((unsigned)(frames % 75));
 }
 
-/* MMC frame count of an absolute address: LBA + 150, or + 450150 below
- * -150 so that the lead-in reads 90:00:00-99:59:74 (FORMATS 1.1). */
-static int32_t
-sub_abs_frames(disc_lba lba)
-{
-    return lba >= -150 ? lba + 150 : lba + 450150;
-}
-
 void
 disc_q_encode_position(uint8_t *q, uint8_t control, uint8_t tno, uint8_t index,
                        int32_t rel, disc_lba abs)
@@ -190,7 +182,7 @@ disc_q_encode_position(uint8_t *q, uint8_t control, uint8_t tno, uint8_t index,
     q[2] = sub_bcd(index % 100u);
     sub_put_msf(q + 3, rel);
     q[6] = 0;
-    sub_put_msf(q + 7, sub_abs_frames(abs));
+    sub_put_msf(q + 7, disc_lba_frames(abs));
     disc_q_set_crc(q);
 }
 
@@ -526,7 +518,7 @@ disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
              * of a track, at libMirage's phases (FORMATS 2.3). */
             if ((r.mcn || r.isrc) && l >= r.start &&
                 (off % 100 == SUB_MCN_PHASE || off % 100 == SUB_ISRC_PHASE)) {
-                uint8_t aframe = (uint8_t)(sub_abs_frames(l) % 75);
+                uint8_t aframe = (uint8_t)(disc_lba_frames(l) % 75);
 
                 if (r.mcn && off % 100 == SUB_MCN_PHASE) {
                     disc_q_encode_mcn(q, r.control, r.mcn, aframe);

@@ -23,7 +23,6 @@
 #define CCD_MAX_ENTRIES 2048
 #define CCD_MAX_PACKS 2048 /* DISC_CDTEXT_MAX_BLOCKS x 256 */
 #define CCD_LBA_LIMIT 10000000L /* sanity bound for ALBA, PLBA, INDEX */
-#define CCD_WRAP 450150         /* frames of 100:00:00 plus 150 (MMC) */
 
 enum ccd_section {
     CCD_SEC_NONE = 0,
@@ -766,8 +765,9 @@ ccd_entry_desc(struct ccd_parse *p, size_t i, struct disc_rawtoc *r)
     } else if (e->have & CCD_BIT(CCD_E_PLBA)) {
         /* Only a PLBA: its MSF by the MMC rule (FORMATS 4.3). */
         long l = v[CCD_E_PLBA];
-        if (ccd_frames_msf(l >= -150 ? l + 150 : l + CCD_WRAP, &r->pmin,
-                           &r->psec, &r->pframe) != 0)
+        if (l < -CCD_LBA_LIMIT || l > CCD_LBA_LIMIT ||
+            ccd_frames_msf(disc_lba_frames((disc_lba)l), &r->pmin, &r->psec,
+                           &r->pframe) != 0)
             return ccd_perr(p, e->line, "[Entry %zu] PLBA=%ld is no time", i,
                             l);
     } else {
@@ -1307,11 +1307,11 @@ static int
 ccd_write_entry(struct disc_ctx *ctx, struct disc_out *o, unsigned i,
                 const struct disc_rawtoc *e)
 {
-    long f = (long)e->pmin * 4500 + (long)e->psec * 75 + e->pframe;
+    struct disc_msf m = { e->pmin, e->psec, e->pframe };
     /* ALBA as DiscImageCreator computes it (no wrap); PLBA by the MMC
-     * rule, minutes 90-99 being negative (FORMATS 4.3). */
+     * rule, minutes 90-99 being negative. */
     long alba = (long)e->min * 4500 + (long)e->sec * 75 + e->frame - 150;
-    long plba = e->pmin >= 90 ? f - CCD_WRAP : f - 150;
+    long plba = disc_msf_to_lba(m);
 
     return disc_out_printf(ctx, o,
                            "[Entry %u]\nSession=%u\nPoint=0x%02x\n"
