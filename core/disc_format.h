@@ -191,6 +191,9 @@ struct disc_extent {
 void disc_swap16(uint8_t *p, size_t n);
 /* Bytes of stored main data per sector for a layout (2352, 2048 ...). */
 uint32_t disc_data_size(enum disc_data_layout l);
+/* Where in a raw sector those bytes start (16 for Mode 1 and Mode 2, 24
+ * for Form 1 and Form 2, 0 otherwise). */
+uint32_t disc_data_offset(enum disc_data_layout l);
 /* The generated-sector kind matching a track mode. */
 enum disc_gen disc_gen_for_mode(enum disc_track_mode m);
 

@@ -494,33 +494,6 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
     return 0;
 }
 
-static void
-user_slice(enum disc_data_layout l, size_t *off, size_t *len)
-{
-    switch (l) {
-    case DISC_DATA_MODE1:
-        *off = 16;
-        *len = 2048;
-        break;
-    case DISC_DATA_FORM1:
-        *off = 24;
-        *len = 2048;
-        break;
-    case DISC_DATA_FORM2:
-        *off = 24;
-        *len = 2324;
-        break;
-    case DISC_DATA_MODE2:
-        *off = 16;
-        *len = 2336;
-        break;
-    default:
-        *off = 0;
-        *len = DISC_SECTOR_RAW;
-        break;
-    }
-}
-
 int
 disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
                       disc_lba lba, uint32_t count, const struct disc_copy *c)
@@ -530,7 +503,8 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
     size_t uoff, ulen;
     int r = 0;
 
-    user_slice(c->layout, &uoff, &ulen);
+    uoff = disc_data_offset(c->layout);
+    ulen = disc_data_size(c->layout);
     while (done < count) {
         disc_lba l = lba + (disc_lba)done;
         const struct disc_extent *e = disc_extent_find(d, l);

@@ -33,6 +33,24 @@ disc_data_size(enum disc_data_layout l)
     return 0;
 }
 
+uint32_t
+disc_data_offset(enum disc_data_layout l)
+{
+    switch (l) {
+    case DISC_DATA_MODE1:
+    case DISC_DATA_MODE2:
+        return 16; /* after sync and header */
+    case DISC_DATA_FORM1:
+    case DISC_DATA_FORM2:
+        return 24; /* after the subheader too */
+    case DISC_DATA_RAW:
+    case DISC_DATA_GEN:
+    case DISC_DATA_SECTORS:
+        return 0;
+    }
+    return 0;
+}
+
 enum disc_gen
 disc_gen_for_mode(enum disc_track_mode m)
 {

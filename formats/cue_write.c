@@ -716,7 +716,7 @@ cue_copy_cooked(struct disc_ctx *ctx, const struct disc *d,
 {
     uint8_t *buf = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
     uint8_t *re = disc_malloc(DISC_SECTOR_RAW);
-    size_t off = l == DISC_DATA_MODE1 || l == DISC_DATA_MODE2 ? 16 : 24;
+    size_t off = disc_data_offset(l);
     size_t len = disc_data_size(l);
     uint32_t done = 0, bad = 0, k;
     disc_lba first_bad = 0;
