@@ -128,21 +128,12 @@ static char *
 cdtext_latin1_to_utf8(struct disc_ctx *ctx, const uint8_t *s, size_t n)
 {
     char *out = disc_malloc(2 * n + 1);
-    size_t i, o = 0;
 
     if (!out) {
         disc_error(ctx, DISC_E_NOMEM, "out of memory (CD-TEXT)");
         return NULL;
     }
-    for (i = 0; i < n; i++) {
-        if (s[i] < 0x80) {
-            out[o++] = (char)s[i];
-        } else {
-            out[o++] = (char)(0xC0 | (s[i] >> 6));
-            out[o++] = (char)(0x80 | (s[i] & 0x3F));
-        }
-    }
-    out[o] = '\0';
+    disc_latin1_to_utf8(s, n, out);
     return out;
 }
 
@@ -201,41 +192,11 @@ cdtext_msjis_to_utf8(struct disc_ctx *ctx, const uint8_t *s, size_t n,
 static size_t
 cdtext_utf8_next(const unsigned char *s, long *cp)
 {
-    size_t len, i;
-    long v;
+    uint32_t v;
+    size_t len = disc_utf8_decode(s, 4, &v);
 
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        len = 2;
-        v = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        len = 3;
-        v = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        len = 4;
-        v = s[0] & 0x07;
-    } else {
-        *cp = -1;
-        return 1;
-    }
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = -1;
-            return 1;
-        }
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF. */
-    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
-        (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) {
-        *cp = -1;
-        return 1;
-    }
-    *cp = v;
-    return len;
+    *cp = len ? (long)v : -1;
+    return len ? len : 1;
 }
 
 /* UTF-8 to ISO-8859-1; characters beyond U+00FF become '?'. */

@@ -450,6 +450,19 @@ void disc_buf_printf(struct disc_buf *b, const char *fmt, ...)
 void disc_buf_vprintf(struct disc_buf *b, const char *fmt, va_list ap)
     DISC_PRINTF(2, 0);
 
+/* UTF-8 (text.c).  Length (1-4) of the well-formed sequence at s (n
+ * bytes there; 4 will do for a NUL-terminated string, as a NUL ends any
+ * sequence) with its code point in *cp, or 0 when none
+ * starts there (a stray or overlong byte, a surrogate, past U+10FFFF,
+ * cut short). */
+size_t disc_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Writes c (at most U+10FFFF) as UTF-8 into out (room for 4); returns
+ * the byte count. */
+size_t disc_utf8_encode(uint32_t c, char *out);
+/* ISO-8859-1 bytes as UTF-8 into out (room for 2 n + 1, NUL-terminated);
+ * returns the length. */
+size_t disc_latin1_to_utf8(const uint8_t *s, size_t n, char *out);
+
 /* ------------------------------------------------------------------ */
 /* Path helpers (text.c)                                               */
 

@@ -28,34 +28,6 @@
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
 
-/* Length of the UTF-8 sequence starting at s (1..4), or 0 if invalid. */
-static size_t
-rip_utf8_len(const unsigned char *s)
-{
-    size_t n, i;
-    uint32_t cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        n = 2, cp = s[0] & 0x1Fu;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        n = 3, cp = s[0] & 0x0Fu;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        n = 4, cp = s[0] & 0x07u;
-    else
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return n;
-}
-
 void
 disc_rip_sanitize(const char *in, const char *fallback, char *buf, size_t n)
 {
@@ -65,7 +37,8 @@ disc_rip_sanitize(const char *in, const char *fallback, char *buf, size_t n)
     if (max > DISC_RIP_NAME_MAX)
         max = DISC_RIP_NAME_MAX;
     while (*s) {
-        size_t k = rip_utf8_len(s);
+        uint32_t cp;
+        size_t k = disc_utf8_decode(s, 4, &cp);
         /* Invalid UTF-8, C0/C1 control characters, separators and the
          * characters other file systems refuse become '_'. */
         if (k == 0 || *s < 0x20 || *s == 0x7F ||

@@ -340,27 +340,6 @@ mds_parse_block(struct disc_ctx *ctx, const struct mds_desc *f, uint32_t off,
     return 0;
 }
 
-/* Appends the UTF-8 form of code point c to out at *n. */
-static void
-mds_put_utf8(char *out, size_t *n, uint32_t c)
-{
-    if (c < 0x80) {
-        out[(*n)++] = (char)c;
-    } else if (c < 0x800) {
-        out[(*n)++] = (char)(0xC0 | c >> 6);
-        out[(*n)++] = (char)(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out[(*n)++] = (char)(0xE0 | c >> 12);
-        out[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[(*n)++] = (char)(0x80 | (c & 0x3F));
-    } else {
-        out[(*n)++] = (char)(0xF0 | c >> 18);
-        out[(*n)++] = (char)(0x80 | ((c >> 12) & 0x3F));
-        out[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[(*n)++] = (char)(0x80 | (c & 0x3F));
-    }
-}
-
 /* The data file name of footer j of a track block, as UTF-8
  * (disc_malloc'd). */
 static int
@@ -399,7 +378,7 @@ mds_footer_name(struct disc_ctx *ctx, const struct mds_desc *f,
             }
             if (c >= 0xD800 && c < 0xE000)
                 c = '?'; /* unpaired surrogate */
-            mds_put_utf8(s, &n, c);
+            n += disc_utf8_encode(c, s + n);
         }
         s[n] = '\0';
     } else {
@@ -1209,14 +1188,13 @@ mds_utf16(const char *name, uint8_t *out)
     size_t n = 0;
 
     while (*s) {
-        uint32_t c = *s++;
-        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-        if (more)
-            c &= 0x3Fu >> more;
-        for (; more && (*s & 0xC0) == 0x80; more--)
-            c = c << 6 | (*s++ & 0x3F);
-        if (more || (c >= 0xD800 && c < 0xE000) || c > 0x10FFFF)
+        uint32_t c;
+        size_t k = disc_utf8_decode(s, 4, &c);
+        if (!k) {
             c = '?';
+            k = 1;
+        }
+        s += k;
         if (c >= 0x10000) {
             c -= 0x10000;
             disc_wr_le16(out + n, (uint16_t)(0xD800 | c >> 10));
