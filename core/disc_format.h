@@ -88,6 +88,13 @@ int disc_open_audio(struct disc_ctx *ctx, const char *path,
  * code. */
 int disc_error(struct disc_ctx *ctx, int code, const char *fmt, ...)
     DISC_PRINTF(3, 4);
+/* disc_error for a place in an input file: "path:line: text", or
+ * "path: text" when line is 0. */
+int disc_error_at(struct disc_ctx *ctx, int code, const char *path,
+                  unsigned line, const char *fmt, ...) DISC_PRINTF(5, 6);
+/* disc_warn with the same place prefix. */
+void disc_warn_at(struct disc_ctx *ctx, const char *path, unsigned line,
+                  const char *fmt, ...) DISC_PRINTF(4, 5);
 /* Sends a warning to ctx->log (silent when none is installed). */
 void disc_warn(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
 void disc_info(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
@@ -140,6 +147,12 @@ int disc_source_mem_new(struct disc_ctx *ctx, const void *data,
                         int64_t size, struct disc_source **out);
 /* Hands the source to the disc, which closes it in disc_free. */
 void disc_source_attach(struct disc *d, struct disc_source *s);
+/* The short-file check: how many of count sectors of stride bytes from
+ * offset src holds whole (count when its size is unknown).  Readers
+ * refuse an image whose files hold fewer at open, naming the first
+ * sector missing, rather than fail a read halfway through. */
+int64_t disc_source_sectors(const struct disc_source *src, int64_t offset,
+                            int64_t count, uint32_t stride);
 void disc_source_close(struct disc_source *s);
 
 /* How the main channel of an extent is stored. */

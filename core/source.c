@@ -51,6 +51,18 @@ disc_data_offset(enum disc_data_layout l)
     return 0;
 }
 
+int64_t
+disc_source_sectors(const struct disc_source *src, int64_t offset,
+                    int64_t count, uint32_t stride)
+{
+    int64_t whole;
+
+    if (src->size < 0)
+        return count;
+    whole = src->size > offset ? (src->size - offset) / stride : 0;
+    return whole < count ? whole : count;
+}
+
 enum disc_gen
 disc_gen_for_mode(enum disc_track_mode m)
 {

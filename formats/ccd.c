@@ -139,43 +139,10 @@ struct ccd_sinfo {
     int64_t img;      /* IMG sector of start */
 };
 
-static int
-ccd_perr(struct ccd_parse *p, unsigned line, const char *fmt, ...)
-    DISC_PRINTF(3, 4);
-static void
-ccd_pwarn(struct ccd_parse *p, unsigned line, const char *fmt, ...)
-    DISC_PRINTF(3, 4);
-
-/* A DISC_E_FORMAT error "path:line: text" (no line when line is 0). */
-static int
-ccd_perr(struct ccd_parse *p, unsigned line, const char *fmt, ...)
-{
-    char text[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    if (line)
-        return disc_error(p->ctx, DISC_E_FORMAT, "%s:%u: %s", p->path, line,
-                          text);
-    return disc_error(p->ctx, DISC_E_FORMAT, "%s: %s", p->path, text);
-}
-
-static void
-ccd_pwarn(struct ccd_parse *p, unsigned line, const char *fmt, ...)
-{
-    char text[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    if (line)
-        disc_warn(p->ctx, "%s:%u: %s", p->path, line, text);
-    else
-        disc_warn(p->ctx, "%s: %s", p->path, text);
-}
+/* A DISC_E_FORMAT error (a warning) "path:line: text", no line when 0. */
+#define ccd_perr(p, line, ...)                                                 \
+    disc_error_at((p)->ctx, DISC_E_FORMAT, (p)->path, line, __VA_ARGS__)
+#define ccd_pwarn(p, line, ...) disc_warn_at((p)->ctx, (p)->path, line, __VA_ARGS__)
 
 /* ------------------------------------------------------------------ */
 /* Probe                                                               */
@@ -1036,7 +1003,7 @@ ccd_map(struct ccd_parse *p, struct disc *d, const struct ccd_sinfo *si)
         int64_t have;
         if (!src)
             continue;
-        have = src->size / unit;
+        have = disc_source_sectors(src, 0, total, (uint32_t)unit);
         if (have < total) {
             for (s = 0; s + 1 < d->nsessions && si[s + 1].img <= have; s++)
                 ;

@@ -337,21 +337,9 @@ struct cue_parse {
     int meta_full_warned;
 };
 
-static int cue_err(struct cue_parse *p, int code, const char *fmt, ...)
-    DISC_PRINTF(3, 4);
-
 /* An error about the current line: "sheet.cue:12: ...". */
-static int
-cue_err(struct cue_parse *p, int code, const char *fmt, ...)
-{
-    char msg[224];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return disc_error(p->ctx, code, "%s:%u: %s", p->path, p->line, msg);
-}
+#define cue_err(p, code, ...)                                                  \
+    disc_error_at((p)->ctx, code, (p)->path, (p)->line, __VA_ARGS__)
 
 static int
 cue_nomem(struct cue_parse *p)
@@ -777,10 +765,10 @@ cue_meta(struct cue_parse *p, const char *key, const char *value)
         return 0; /* a track left out (cue_drop_unripped) */
     if (p->d->nmeta >= DISC_MAX_META) {
         if (!p->meta_full_warned)
-            disc_warn(p->ctx,
-                      "%s:%u: more than %d REM lines; this and "
-                      "later ones are ignored",
-                      p->path, p->line, DISC_MAX_META);
+            disc_warn_at(p->ctx, p->path, p->line,
+                         "more than %d REM lines; this and later ones are "
+                         "ignored",
+                         DISC_MAX_META);
         p->meta_full_warned = 1;
         return 0;
     }
@@ -1033,8 +1021,8 @@ cue_line(struct cue_parse *p, char *ln)
     for (k = 0; k < CUE_NTEXT; k++)
         if (strcasecmp(kw, disc_cue_text[k].kw) == 0)
             return cue_cmd_text(p, disc_cue_text[k].f, rest);
-    disc_warn(p->ctx, "%s:%u: unknown command \"%.40s\" ignored", p->path,
-              p->line, kw);
+    disc_warn_at(p->ctx, p->path, p->line, "unknown command \"%.40s\" ignored",
+                 kw);
     return 0;
 }
 
@@ -1242,11 +1230,11 @@ cue_finish_file(struct cue_parse *p, struct cue_walk *w)
     left = f->size - w->seg_byte;
     end = cue_file_end_time(p, w, t->dt->stride);
     if (left > 0 && left % t->dt->stride)
-        disc_warn(p->ctx,
-                  "%s:%u: FILE \"%.100s\" ends with %lld bytes that "
-                  "are not a whole %u-byte sector; ignored",
-                  p->path, f->line, f->name, (long long)(left % t->dt->stride),
-                  t->dt->stride);
+        disc_warn_at(p->ctx, p->path, f->line,
+                     "FILE \"%.100s\" ends with %lld bytes that are not a "
+                     "whole %u-byte sector; ignored",
+                     f->name, (long long)(left % t->dt->stride),
+                     t->dt->stride);
     if (f->last_time >= 0 && end <= f->last_time) {
         char a[16], b[16];
         return cue_err(p, DISC_E_RANGE,
@@ -1735,14 +1723,14 @@ cue_drop_unripped(struct cue_parse *p)
         p->session_first[p->session--] = 0;
     if (t->idx[0].set)
         disc_format_msf(t->idx[0].time, end, sizeof end);
-    disc_warn(p->ctx,
-              "%s:%u: TRACK %02d \"%s\" is the placeholder for a data "
-              "track: the data session was not ripped and is left out "
-              "(TRACK %02d ends %s%s)",
-              p->path, t->line, t->number, t->unripped, t->number - 1,
-              t->idx[0].set ? "at the placeholder's INDEX 00, "
-                            : "with its FILE",
-              t->idx[0].set ? end : "");
+    disc_warn_at(p->ctx, p->path, t->line,
+                 "TRACK %02d \"%s\" is the placeholder for a data "
+                 "track: the data session was not ripped and is left out "
+                 "(TRACK %02d ends %s%s)",
+                 t->number, t->unripped, t->number - 1,
+                 t->idx[0].set ? "at the placeholder's INDEX 00, "
+                               : "with its FILE",
+                 t->idx[0].set ? end : "");
     p->ntrack--;
 }
 

@@ -108,21 +108,9 @@ struct mds_mdf {
     struct disc_source *src;
 };
 
-static int mds_bad(struct disc_ctx *ctx, const struct mds_desc *f,
-                   const char *fmt, ...) DISC_PRINTF(3, 4);
-
 /* A DISC_E_FORMAT error prefixed with the descriptor's name. */
-static int
-mds_bad(struct disc_ctx *ctx, const struct mds_desc *f, const char *fmt, ...)
-{
-    char what[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return disc_error(ctx, DISC_E_FORMAT, "%s: %s", f->path, what);
-}
+#define mds_bad(ctx, f, ...)                                                   \
+    disc_error_at(ctx, DISC_E_FORMAT, (f)->path, 0, __VA_ARGS__)
 
 /* 1 if n bytes at off lie inside the descriptor. */
 static int
@@ -556,12 +544,10 @@ mds_map(struct disc_ctx *ctx, struct disc *d, const struct mds_block *b,
         enum disc_data_layout l, enum disc_sub_layout sl)
 {
     struct disc_extent e;
-    int64_t need = offset + (int64_t)count * b->sector_size;
+    int64_t whole = disc_source_sectors(src, offset, count, b->sector_size);
 
-    if (src->size >= 0 && need > src->size) {
+    if (whole < count) {
         /* Name the first sector the file does not hold. */
-        int64_t whole = (src->size > offset ? src->size - offset : 0) /
-                        b->sector_size;
         int64_t at = offset + whole * b->sector_size;
         return disc_error(ctx, DISC_E_RANGE,
                           "%s: track %u needs LBA %lld at byte %lld, but the "
