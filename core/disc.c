@@ -133,6 +133,24 @@ disc_session_start(const struct disc *d, int s)
     return d->track[i].index[0] - DISC_PREGAP;
 }
 
+void
+disc_track_file_range(const struct disc *d, int i, disc_lba *first,
+                      int32_t *count)
+{
+    const struct disc_track *t = &d->track[i];
+    disc_lba s = t->index[0], f = disc_track_end(d, i);
+    disc_lba last = t->index[t->last_index];
+
+    if (i == 0 && s < 0)
+        s = 0;
+    while (s < t->index[1] && !disc_lba_stored(d, s))
+        s++;
+    while (f - 1 > last && !disc_lba_stored(d, f - 1))
+        f--;
+    *first = s;
+    *count = f - s;
+}
+
 int32_t
 disc_session_gap(int s)
 {

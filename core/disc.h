@@ -250,6 +250,12 @@ disc_lba disc_session_start(const struct disc *d, int s);
  * standard way: the lead-out (6750 after session 1, 2250 after later
  * ones), the 4500-sector lead-in and the 150-sector pregap. */
 int32_t disc_session_gap(int s);
+/* The sectors of track i that a redump-style split image stores in the
+ * track's own file: from its pregap start (skipping generated PREGAP
+ * sectors) to its end (without generated POSTGAP sectors), never before
+ * LBA 0 for the first track.  *first and *count receive the range. */
+void disc_track_file_range(const struct disc *d, int i, disc_lba *first,
+                           int32_t *count);
 int disc_track_is_data(const struct disc_track *t);
 const char *disc_mode_name(enum disc_track_mode m);
 /* Bytes of user data per sector for the mode (2352 audio, 2048, 2336,
@@ -269,6 +275,10 @@ int disc_cdtext_set(struct disc_ctx *ctx, struct disc *d, int block,
 const char *disc_cdtext_get(const struct disc *d, int block, int track,
                             enum disc_cdtext_field f);
 const char *disc_cdtext_field_name(enum disc_cdtext_field f);
+/* Names of CD-TEXT language and genre codes; "Unknown" for unlisted
+ * codes. */
+const char *disc_cdtext_language_name(uint8_t code);
+const char *disc_cdtext_genre_name(uint16_t code);
 int disc_meta_add(struct disc_ctx *ctx, struct disc *d, const char *key,
                   const char *value);
 const char *disc_meta_get(const struct disc *d, const char *key);

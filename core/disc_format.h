@@ -9,6 +9,8 @@
 #define DISC_FORMAT_H
 
 #include "disc.h"
+#include "disc_drive.h"
+#include "rip.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -359,9 +361,6 @@ int disc_cdtext_encode(struct disc_ctx *ctx, const struct disc *d,
  * when the disc has no CD-TEXT.  *owned tells the caller to free. */
 int disc_cdtext_packs(struct disc_ctx *ctx, const struct disc *d,
                       const uint8_t **packs, size_t *len, int *owned);
-/* Names of language and genre codes; "Unknown" for unlisted codes. */
-const char *disc_cdtext_language_name(uint8_t code);
-const char *disc_cdtext_genre_name(uint16_t code);
 
 /* ------------------------------------------------------------------ */
 /* Safe output (out.c)                                                 */
@@ -557,56 +556,26 @@ disc_wr_be32(uint8_t *p, uint32_t v)
 }
 
 /* ------------------------------------------------------------------ */
-/* libcdio (source_cdio.c)                                             */
+/* Rip containers (rip.c drives them; formats/audio.c encodes)        */
 
-/* Which libcdio driver opens the path given to disc_open_cdio. */
-enum disc_cdio_driver {
-    DISC_CDIO_DEVICE = 0, /* an optical drive (path NULL: the default) */
-    DISC_CDIO_TOC,        /* cdrdao .toc through libcdio's cdrdao driver */
-    DISC_CDIO_NRG         /* Nero .nrg through libcdio's nrg driver */
+/* The encoder a container plugs into the driver. */
+struct disc_rip_sink {
+    /* Starts file f on out (opened by the driver); *enc gets state. */
+    int (*open)(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
+                const struct disc_rip_file *f, struct disc_out *out,
+                void **enc);
+    /* Encodes n bytes of 16-bit little-endian stereo PCM (n % 4 == 0). */
+    int (*write)(void *enc, struct disc_ctx *ctx, const uint8_t *pcm, size_t n);
+    /* Finishes (ok) or abandons (!ok) the file and frees enc. */
+    int (*close)(void *enc, struct disc_ctx *ctx, int ok);
+    void *user;
 };
 
-enum disc_cdio_status {
-    DISC_CDIO_RETRIED = 1, /* read correctly after retries or repairs */
-    DISC_CDIO_UNREADABLE   /* never read correctly: zero-filled (with
-                              paranoia: its best guess) */
-};
-
-/* One sector that needed retries or stayed unreadable. */
-struct disc_cdio_event {
-    disc_lba lba;
-    int track;                    /* track number, 0 if in none */
-    enum disc_cdio_status status;
-    int attempts;                 /* reads tried (0: paranoia's own) */
-    const char *what;             /* short reason, static text */
-};
-
-struct disc_cdio_opts {
-    enum disc_cdio_driver driver;
-    int paranoia;       /* audio through libcdio-paranoia: 0 off,
-                           1 overlap checking, 2 full */
-    int retries;        /* per sector (and paranoia's limit); <= 0: 5 */
-    int offset_samples; /* read offset correction in samples: disc
-                           sample k is read as drive sample k + offset */
-    int no_qscan;       /* drives: keep the TOC's pregaps, no Q scan */
-    /* Called for every sector that needed retries or stayed unreadable.
-     * Without it an unreadable sector fails the read (DISC_E_DRIVE);
-     * with it the read goes on with the sector zero-filled. */
-    void (*report)(void *user, const struct disc_cdio_event *ev);
-    void *report_user;
-};
-
-/* Fills the empty disc d (allocated by the core, freed by it on error)
- * from a drive or a libcdio image: TOC, sessions and lead-outs, modes,
- * CONTROL, MCN, ISRC, CD-TEXT (every language), pregaps and, for drives
- * that deliver raw subchannel, the INDEX 00/02+ points found in Q.  The
- * sectors come from a positional source the disc owns.  o may be NULL
- * (the default drive, no paranoia).  Returns 0 or DISC_E_*. */
-int disc_open_cdio(struct disc_ctx *ctx, const char *path,
-                   const struct disc_cdio_opts *o, struct disc *d);
-/* disc_open_cdio on a new disc, then disc_check.  device NULL: the
- * default drive.  *out is freed with disc_free. */
-int disc_open_drive(struct disc_ctx *ctx, const char *device,
-                    const struct disc_cdio_opts *o, struct disc **out);
+/* Runs a plan: creates dir if needed (and removes it again on failure),
+ * streams every file through sink in DISC_CHUNK-sector chunks, computes
+ * AccurateRip CRCs when asked, writes the CUE sheet; all outputs commit
+ * together or not at all.  Warns when the audio looks byte-swapped. */
+int disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
+                 const struct disc_rip_sink *sink);
 
 #endif /* DISC_FORMAT_H */

@@ -265,24 +265,6 @@ disc_hex(const uint8_t *p, size_t n, char *buf)
     return buf;
 }
 
-void
-disc_track_file_range(const struct disc *d, int i, disc_lba *first,
-                      int32_t *count)
-{
-    const struct disc_track *t = &d->track[i];
-    disc_lba s = t->index[0], f = disc_track_end(d, i);
-    disc_lba last = t->index[t->last_index];
-
-    if (i == 0 && s < 0)
-        s = 0;
-    while (s < t->index[1] && !disc_lba_stored(d, s))
-        s++;
-    while (f - 1 > last && !disc_lba_stored(d, f - 1))
-        f--;
-    *first = s;
-    *count = f - s;
-}
-
 int
 disc_hash_tracks(struct disc_ctx *ctx, const struct disc *d,
                  struct disc_digest *tracks, struct disc_digest *image,

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rip.h"
+#include "disc_format.h"
 
 #define SAMPLES_PER_SECTOR 588
 #define SUBMODE_PAYLOAD 0x0E /* video 0x02 | audio 0x04 | data 0x08 */

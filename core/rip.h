@@ -7,14 +7,16 @@
  * Video CD), 8.3 (AccurateRip), 9 (audio); docs/formats/audio.md.
  *
  * The encoding itself lives in formats/audio.c (the only libsndfile
- * user): it implements a struct disc_rip_sink and defines disc_rip().
- * Nothing here includes <sndfile.h>.
+ * user): it implements a struct disc_rip_sink (disc_format.h, the
+ * plugin API) and defines disc_rip().  Nothing here includes <sndfile.h>.
  */
 #ifndef DISC_RIP_H
 #define DISC_RIP_H
 
-#include "disc_format.h"
+#include "disc.h"
 #include "discid.h"
+
+struct disc_out;
 
 /* Where the pregap (INDEX 00 .. INDEX 01) of an audio track goes. */
 enum disc_rip_gaps {
@@ -101,26 +103,6 @@ void disc_rip_plan_free(struct disc_rip_plan *p); /* accepts NULL */
 #define DISC_RIP_NAME_MAX 200
 void disc_rip_sanitize(const char *in, const char *fallback, char *buf,
                        size_t n);
-
-/* The encoder a container plugs into the driver. */
-struct disc_rip_sink {
-    /* Starts file f on out (opened by the driver); *enc gets state. */
-    int (*open)(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
-                const struct disc_rip_file *f, struct disc_out *out,
-                void **enc);
-    /* Encodes n bytes of 16-bit little-endian stereo PCM (n % 4 == 0). */
-    int (*write)(void *enc, struct disc_ctx *ctx, const uint8_t *pcm, size_t n);
-    /* Finishes (ok) or abandons (!ok) the file and frees enc. */
-    int (*close)(void *enc, struct disc_ctx *ctx, int ok);
-    void *user;
-};
-
-/* Runs a plan: creates dir if needed (and removes it again on failure),
- * streams every file through sink in DISC_CHUNK-sector chunks, computes
- * AccurateRip CRCs when asked, writes the CUE sheet; all outputs commit
- * together or not at all.  Warns when the audio looks byte-swapped. */
-int disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
-                 const struct disc_rip_sink *sink);
 
 /* Rips d into dir with the container (disc_fmt_wav, _aiff, _flac: the
  * descriptor selects the encoder).  *plan (if not NULL) receives the

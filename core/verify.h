@@ -43,13 +43,6 @@ void disc_hasher_free(struct disc_hasher *h); /* accepts NULL */
 /* Lower-case hex of n bytes into buf (2n+1 bytes). */
 char *disc_hex(const uint8_t *p, size_t n, char *buf);
 
-/* The sectors of track i that a redump-style split image stores in the
- * track's own file: from its pregap start (skipping generated PREGAP
- * sectors) to its end (without generated POSTGAP sectors), never before
- * LBA 0 for the first track.  *first and *count receive the range. */
-void disc_track_file_range(const struct disc *d, int i, disc_lba *first,
-                           int32_t *count);
-
 /* Hashes of every track file (redump split layout, raw 2352-byte
  * sectors) and of the whole image (the files concatenated).  tracks has
  * room for d->ntracks digests.  The image always gets its size and CRC-32

@@ -15,7 +15,7 @@
 
 #include <sndfile.h>
 
-#include "rip.h"
+#include "disc_format.h"
 
 #define AUDIO_FRAMES 4096 /* frames per decoding step of an audio source */
 #define ENC_SECTORS 4     /* sectors converted per sf_writef_short call */

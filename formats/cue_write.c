@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cue.h"
-#include "verify.h"
 
 /* ------------------------------------------------------------------ */
 /* Writer: text                                                        */

@@ -7,6 +7,8 @@
 #   4. the suite under valgrind, minus the tests that mostly time external
 #      tools (VALGRIND_SKIP, a regular expression over test names)
 #   5. static analysis (cppcheck, clang-tidy)
+#   6. the include rules of the layers (tests/layers.sh) and the
+#      .clang-format style (tests/format.sh; `make format` fixes it)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -63,6 +65,8 @@ else
     echo "FAIL valgrind:missing (install valgrind)" | tee -a "$res"
 fi
 stage analyze bash tests/analyze.sh
+stage layers bash tests/layers.sh
+stage format bash tests/format.sh
 
 echo
 echo "FAILED:"

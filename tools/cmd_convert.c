@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "disc_format.h"
 
 static void
 convert_help(void)

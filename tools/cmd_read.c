@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "disc_format.h"
+#include "disc_drive.h"
 
 static void
 read_help(void)
@@ -170,6 +170,30 @@ read_driver_for(struct disc_ctx *ctx, const char *path, const char *from,
     return 0;
 }
 
+static int
+read_nomem(void)
+{
+    cli_progress_done();
+    fprintf(stderr, "discarc: out of memory\n");
+    return cli_exit_code(DISC_E_NOMEM);
+}
+
+/* The log next to out: its extension replaced by ".log" (malloc'd). */
+static char *
+read_log_name(const char *out)
+{
+    const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - out) : strlen(out);
+    char *s = malloc(n + 5);
+
+    if (s) {
+        memcpy(s, out, n);
+        memcpy(s + n, ".log", 5);
+    }
+    return s;
+}
+
 int
 cmd_read(int argc, char **argv)
 {
@@ -311,8 +335,7 @@ cmd_read(int argc, char **argv)
         read_disc_name(d, name, sizeof name);
         outpath = malloc(n);
         if (!outpath) {
-            rc = cli_fail(&ctx, disc_error(&ctx, DISC_E_NOMEM,
-                                           "out of memory"));
+            rc = read_nomem();
             goto done;
         }
         /* n has room for out, '/', name and ".cue". */
@@ -327,10 +350,9 @@ cmd_read(int argc, char **argv)
         out = outpath;
     }
     if (!logpath) {
-        logbuf = disc_path_with_ext(out, "log");
+        logbuf = read_log_name(out);
         if (!logbuf) {
-            rc = cli_fail(&ctx, disc_error(&ctx, DISC_E_NOMEM,
-                                           "out of memory"));
+            rc = read_nomem();
             goto done;
         }
         logpath = logbuf;
@@ -362,7 +384,7 @@ cmd_read(int argc, char **argv)
     }
 done:
     disc_free(d);
-    disc_free_mem(logbuf);
+    free(logbuf);
     free(outpath);
     free(log.ev);
     return rc;

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "disc_format.h"
 #include "verify.h"
 
 struct vprint {
