@@ -1,7 +1,7 @@
 /* cdtext.c - CD-TEXT packs: decoding into UTF-8 blocks, encoding, names.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: MMC-3 Annex J (CD-TEXT packs and size information);
- * FORMATS.md section 6; EBU Tech 3258 annex 1 (language codes); libcdio
+ * docs/formats/cd.md; EBU Tech 3258 annex 1 (language codes); libcdio
  * include/cdio/cdtext.h (genre codes) and test/data/cdtext*.cdt with the
  * decodings libcdio prints for them (test/cdtext*.right), which our
  * decoder reproduces and our encoder re-creates byte for byte for
@@ -38,7 +38,7 @@ static const uint8_t field_type[DISC_CDTEXT_NFIELDS] = {
 };
 
 /* Types that carry character strings in the block's character code.
- * DISC_ID, GENRE text and UPC/ISRC are single-byte ASCII (FORMATS 6.2),
+ * DISC_ID, GENRE text and UPC/ISRC are single-byte ASCII (docs/formats/cd.md),
  * even in an MS-JIS block. */
 static int
 cdtext_type_is_text(int type)
@@ -282,7 +282,7 @@ struct cdt_block_info {
     int count[16];  /* packs per type 0x80..0x8F */
     int dbcc;       /* some pack has the double-byte flag */
     int si_seen[3]; /* size-info packs 0, 1, 2 present */
-    uint8_t si[36]; /* size information (FORMATS 6.4) */
+    uint8_t si[36]; /* size information (docs/formats/cd.md) */
 };
 
 /* Strips the allowances around a pack array: a 4-byte READ TOC format 5
@@ -290,7 +290,7 @@ struct cdt_block_info {
  * below 0x80, i.e. not a pack type, and the length field equals the
  * bytes that follow it, or those bytes but a stray last one) and one
  * trailing byte (libcdio's cdtext.cdt ends in a stray 0x00: len % 18 ==
- * 1).  Both as libcdio accepts them (FORMATS 6.5). */
+ * 1).  Both as libcdio accepts them (docs/formats/cd.md). */
 int
 disc_cdtext_frame(struct disc_ctx *ctx, const uint8_t **packs, size_t *len)
 {
@@ -649,7 +649,7 @@ cdtext_enc_close(struct cdt_enc *e)
         return;
     memset(e->cur + 4 + e->used, 0, (size_t)(PAYLOAD - e->used));
     crc = disc_crc16(e->cur, 16);
-    e->cur[16] = (uint8_t)(crc >> 8); /* big-endian (FORMATS 6.1) */
+    e->cur[16] = (uint8_t)(crc >> 8); /* big-endian (docs/formats/cd.md) */
     e->cur[17] = (uint8_t)crc;
     e->cur = NULL;
     e->used = 0;

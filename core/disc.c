@@ -1,7 +1,8 @@
 /* disc.c - the disc model: allocation, derived values, setters,
  * invariants (disc_check), features and the full-TOC builder.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: MMC-3 READ TOC format 2; FORMATS.md sections 2.4, 4.4, 7.
+ * References: MMC-3 READ TOC format 2; docs/formats/cd.md (full TOC,
+ * disc layout).
  */
 #include <ctype.h>
 #include <string.h>

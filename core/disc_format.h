@@ -311,7 +311,7 @@ void disc_q_encode_isrc(uint8_t *q, uint8_t control, const char *isrc,
  * ADR. */
 int disc_q_decode(const uint8_t *q, struct disc_q *out);
 /* Synthesises deinterleaved P+Q (R-W zero) for count sectors from lba
- * from the model alone (FORMATS 2.5, libMirage conventions; MCN/ISRC
+ * from the model alone (docs/formats/cd.md, libMirage conventions; MCN/ISRC
  * frames at offsets 25/50 mod 100 from each track's index[0]).  Valid
  * from disc_session_start(d, 0) to the last lead-out + 6750; gaps between
  * sessions get lead-out Q. */

@@ -1,7 +1,7 @@
 /* hash.c - CRC-32, MD5 and SHA-1 in one pass, with MD5 and SHA-1 on
  * worker threads; redump-style per-track and whole-image digests.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md section 8.5 (redump: one ROM per track file,
+ * References: docs/formats/cd.md (redump: one ROM per track file,
  * raw 2352-byte sectors, pregap stored at the start of its track).
  */
 #include <pthread.h>

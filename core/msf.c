@@ -1,7 +1,7 @@
 /* msf.c - LBA <-> MSF <-> BCD conversions.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: MMC-3 (LBA/MSF, minutes 90-99 are negative LBAs);
- * FORMATS.md section 1.1.
+ * docs/formats/cd.md.
  */
 #include <stdio.h>
 

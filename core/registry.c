@@ -1,8 +1,8 @@
 /* registry.c - the format registry (probe, find, iterate) and the
  * open/write entry points with loss accounting.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: DESIGN.md section 3.7 (probe scores, extension floor,
- * features & ~caps is the loss).
+ * References: docs/formats/cd.md (probe scores, extension floor) and
+ * docs/architecture.md (loss accounting).
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -3,11 +3,8 @@
  * from untrusted CD-TEXT, the rip's CUE sheet, the streaming driver with
  * AccurateRip CRCs, the byte-order check, and data-track extraction.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md 3.1 (CUE lexical rules: upper case, quotes with
- * '"' -> '\'', CRLF, no trailing blanks), 3.4 and 3.6 (INDEX times are
- * file-relative; EAC's "gaps appended" sheets change FILE between INDEX
- * 00 and INDEX 01), 3.5 (FLAGS order 4CH DCP PRE), 7.5 (HTOA), 7.6 (VCD
- * Form 2 submode bits), 8.3 (AccurateRip track split), 9.1 (PCM).
+ * References: docs/formats/audio.md (gap policies, the rip's sheet),
+ * docs/formats/cd.md (HTOA, Video CD submode bits, AccurateRip, PCM).
  * Encoders (libsndfile) live in formats/audio.c, behind disc_rip_sink.
  */
 #include <errno.h>
@@ -368,7 +365,7 @@ disc_rip_plan_new(struct disc_ctx *ctx, const struct disc *d, const char *dir,
         tmpl = titles ? "%n - %t" : "track%n";
 
     /* Hidden track one audio: track 1's stored pregap from LBA 0 holds
-     * sound (FORMATS 7.5).  Silence there is simply a pregap. */
+     * sound (docs/formats/cd.md).  Silence there is simply a pregap. */
     if (!o->file && sel[0] && d->track[0].index[0] < d->track[0].index[1]) {
         buf = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
         if (!buf) {

@@ -3,8 +3,8 @@
  * which file under a gap policy, hidden track one audio, safe names, the
  * rip's CUE sheet), the streaming driver and data-track extraction.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md 3.1-3.6 (CUE), 7.1, 7.5, 7.6 (pregaps, HTOA,
- * Video CD), 8.3 (AccurateRip), 9 (audio); docs/formats/audio.md.
+ * References: docs/formats/audio.md, docs/formats/cd.md (pregaps, HTOA,
+ * Video CD, AccurateRip, PCM).
  *
  * The encoding itself lives in formats/audio.c (the only libsndfile
  * user): it implements a struct disc_rip_sink (disc_format.h, the

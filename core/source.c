@@ -2,8 +2,8 @@
  * raw 2352 bytes plus 96 deinterleaved subchannel bytes, whatever the
  * storage (raw, cooked, generated, interleaved or separate subchannel).
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: DESIGN.md section 3.6; FORMATS.md sections 1.2, 2.1, 3.3,
- * 4.6, 5.8.
+ * References: docs/architecture.md (sources and extents),
+ * docs/formats/cd.md (sector and subchannel layouts).
  */
 #include <string.h>
 

@@ -2,9 +2,8 @@
  * .nrg) as discs: TOC import, a positional sector source, paranoia, and
  * the Q-subchannel index scan.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: MMC-3 (READ TOC formats 2 and 5, READ CD); FORMATS.md 1.1
- * (libcdio "LSN" is our LBA, libcdio "LBA" is LSN + 150), 2.1, 2.3, 2.4,
- * 6, 7, 9.1; libcdio 2.1 include/cdio (device.h, track.h, cdtext.h,
+ * References: MMC-3 (READ TOC formats 2 and 5, READ CD);
+ * docs/formats/cd.md; libcdio 2.1 include/cdio (device.h, track.h, cdtext.h,
  * mmc_ll_cmds.h); libcdio-paranoia 10.2 include/cdio/paranoia;
  * docs/formats/cdio.md.
  *

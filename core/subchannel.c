@@ -2,8 +2,8 @@
  * CRC, MCN/ISRC coding, and P+Q synthesis from the disc model.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: IEC 60908 / ECMA-130 section 22 (subcode channels P and Q);
- * MMC-3 (READ CD raw P-W, MSF/LBA rule); FORMATS.md sections 1.1, 2.1-2.6,
- * 7.1, 7.2 and 7.5 (libMirage conventions for synthesis).
+ * MMC-3 (READ CD raw P-W, MSF/LBA rule); docs/formats/cd.md (layouts,
+ * libMirage conventions for synthesis, the Q index scan).
  */
 #include <string.h>
 
@@ -21,7 +21,7 @@
  * the most significant end, column c is bit 7 - c.  Three rounds of
  * swaps of 1x1, 2x2 and 4x4 sub-blocks (the classic delta-swap
  * transpose).  Raw byte 8n+b holds bit 7-b of channel byte n of every
- * channel (FORMATS 2.1), which is exactly this transpose of the eight
+ * channel (docs/formats/cd.md), which is exactly this transpose of the eight
  * channel bytes n, so one routine serves both directions. */
 static uint64_t
 sub_transpose(uint64_t x)
@@ -141,7 +141,7 @@ disc_q_set_crc(uint8_t *q)
 {
     uint16_t crc = disc_crc16(q, 10);
 
-    q[10] = (uint8_t)(crc >> 8); /* stored big-endian (FORMATS 2.3) */
+    q[10] = (uint8_t)(crc >> 8); /* stored big-endian (docs/formats/cd.md) */
     q[11] = (uint8_t)crc;
 }
 
@@ -213,7 +213,7 @@ disc_q_encode_mcn(uint8_t *q, uint8_t control, const char *mcn, uint8_t aframe)
     disc_q_set_crc(q);
 }
 
-/* ISRC 6-bit character code: '0'-'9' 0-9, 'A'-'Z' 17-42 (FORMATS 2.3). */
+/* ISRC 6-bit character code: '0'-'9' 0-9, 'A'-'Z' 17-42 (docs/formats/cd.md). */
 static unsigned
 sub_isrc_code(char c)
 {
@@ -447,7 +447,7 @@ sub_locate(const struct disc *d, disc_lba lba, struct sub_run *r)
         r->isrc = t->mode == DISC_MODE_AUDIO && t->isrc[0] ? t->isrc : NULL;
         if (lba < t->index[1]) {
             /* Pregap: index 0, P set, relative time counts down to
-             * 00:00:01 (FORMATS 2.3, 2.5). */
+             * 00:00:01 (docs/formats/cd.md). */
             r->p = 0xFF;
             r->index = 0;
             r->end = t->index[1];
@@ -515,7 +515,7 @@ disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
             memset(sub, r.p, SUB_CHAN);
             memset(sub + SUB_CHAN, 0, DISC_SECTOR_SUB - SUB_CHAN);
             /* ADR 2/3 frames once per 100 sectors of the stored part
-             * of a track, at libMirage's phases (FORMATS 2.3). */
+             * of a track, at libMirage's phases (docs/formats/cd.md). */
             if ((r.mcn || r.isrc) && l >= r.start &&
                 (off % 100 == SUB_MCN_PHASE || off % 100 == SUB_ISRC_PHASE)) {
                 uint8_t aframe = (uint8_t)(disc_lba_frames(l) % 75);

@@ -1,7 +1,7 @@
 /* text.c - descriptor text input (whole small files, any line end,
  * UTF-8 with or without BOM, Latin-1 fallback) and path helpers.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md section 3.1 (CUE lexical rules).
+ * References: docs/formats/cue.md (lexical rules), RFC 3629 (UTF-8).
  */
 #include <dirent.h>
 #include <errno.h>

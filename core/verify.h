@@ -2,8 +2,8 @@
  * verification, multi-digest hashing, redump-style track hashes and
  * Logiqx DAT matching.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: ECMA-130 (EDC/ECC), IEC 60908 (Q channel), FORMATS.md
- * sections 1, 2.3, 8.5; the Logiqx XML DAT format as redump.org uses it.
+ * References: ECMA-130 (EDC/ECC), IEC 60908 (Q channel),
+ * docs/formats/cd.md; the Logiqx XML DAT format as redump.org uses it.
  */
 #ifndef DISC_VERIFY_H
 #define DISC_VERIFY_H

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: libsndfile API (sf_open_virtual, sf_set_string; which tags
  * each container writes: src/wavlike.c, src/aiff.c, src/flac.c of
- * libsndfile 1.2), FORMATS.md 9.1, 9.3, 9.4; docs/formats/audio.md.
+ * libsndfile 1.2); docs/formats/audio.md, docs/formats/cd.md.
  * The only file of the project that includes <sndfile.h>.  The three
  * descriptors share one code path told apart by the SF_FORMAT major
  * type (libarchive's ar_bsd/ar_svr4 idea).
@@ -315,7 +315,7 @@ audio_enc_open(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
     }
     /* Tags must be set before the first sample is written.  A disc
      * without any text keeps the canonical 44-byte WAV / 54-byte AIFF
-     * header (FORMATS 9.3, 9.4): the track number alone is not worth a
+     * header (docs/formats/audio.md): the track number alone is not worth a
      * LIST chunk. */
     if (f->title || f->artist || f->album || f->comment[0] || f->date ||
         f->genre)

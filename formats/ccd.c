@@ -1,11 +1,10 @@
 /* ccd.c - CloneCD control file (.ccd) with its raw image (.img) and
  * deinterleaved subchannel (.sub): probe, reader and writer.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 2.4 (full TOC entries), 4 (CCD syntax,
- * keys, entry order, reader layouts, IMG/SUB layout), 6.1 and 6.5
- * (CD-TEXT packs), 7.2 (session gaps), 7.5 (HTOA) and Appendix C (what
- * libMirage needs); DiscImageCreator's CCD output as the model to match;
- * docs/formats/ccd.md (decisions and quirks).
+ * References: docs/formats/ccd.md (syntax, keys, entry order, reader
+ * layouts, IMG/SUB layout, what libMirage needs, decisions and quirks),
+ * docs/formats/cd.md (full TOC, CD-TEXT packs, session gaps, HTOA);
+ * DiscImageCreator's CCD output as the model to match.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -63,7 +62,7 @@ enum ccd_ekey {
 static const struct ccd_ekey_def {
     const char *name;
     long min, max; /* accepted range */
-    int hex;       /* written 0x.. (FORMATS 4.2) */
+    int hex;       /* written 0x.. (docs/formats/ccd.md) */
 } ccd_ekeys[CCD_E_NKEYS] = {
     { "Session", 1, DISC_MAX_SESSIONS, 0 },
     { "Point", 0, 0xFF, 1 },
@@ -158,7 +157,7 @@ ccd_probe(const uint8_t *buf, size_t len, const char *path)
     while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
                        buf[i] == '\n'))
         i++;
-    /* Aaru identifies a CCD by its first line alone (FORMATS 4.2). */
+    /* Aaru identifies a CCD by its first line alone (docs/formats/ccd.md). */
     if (i + 9 <= len && memcmp(buf + i, "[CloneCD]", 9) == 0)
         return 100;
     if (i + 9 <= len && strncasecmp((const char *)buf + i, "[clonecd]", 9) == 0)
@@ -400,7 +399,7 @@ ccd_key_cdtext(struct ccd_parse *p, const char *key, const char *val,
     }
     if (strcasecmp(key, "CATALOG") == 0) {
         /* DiscImageCreator may write CATALOG after its [CDText] lines
-         * (FORMATS 4.2); it still means the disc's MCN. */
+         * (docs/formats/ccd.md); it still means the disc's MCN. */
         return ccd_key_catalog(p, val, ln);
     }
     if (strncasecmp(key, "Entry", 5) != 0 || !key[5] ||
@@ -454,7 +453,7 @@ ccd_key_session(struct ccd_parse *p, const char *key, const char *val,
     long v;
 
     /* PreGapMode repeats the first track's mode and PreGapSubC has no
-     * documented meaning (FORMATS 4.3): checked for syntax, not used. */
+     * documented meaning (docs/formats/ccd.md): checked for syntax, not used. */
     if (strcasecmp(key, "PreGapMode") == 0 ||
         strcasecmp(key, "PreGapSubC") == 0) {
         if (ccd_number(val, 0, 255, &v) != 0)
@@ -620,7 +619,7 @@ ccd_parse_text(struct ccd_parse *p)
 /* From entries to a disc                                              */
 
 /* Picks one reading for Point/ADR/Control values written without 0x
- * (FORMATS 4.2: Aaru reads them as hex, libMirage and BizHawk as
+ * (Aaru reads them as hex, libMirage and BizHawk as
  * decimal).  Every CCD has A0/A1/A2 entries, so a writer that used bare
  * hex shows itself with "a0", and one that used decimal with "160"
  * (0x160 is not a byte); the whole file is read the way it shows. */
@@ -730,7 +729,7 @@ ccd_entry_desc(struct ccd_parse *p, size_t i, struct disc_rawtoc *r)
         r->psec = (uint8_t)v[CCD_E_PSEC];
         r->pframe = (uint8_t)v[CCD_E_PFRAME];
     } else if (e->have & CCD_BIT(CCD_E_PLBA)) {
-        /* Only a PLBA: its MSF by the MMC rule (FORMATS 4.3). */
+        /* Only a PLBA: its MSF by the MMC rule (docs/formats/ccd.md). */
         long l = v[CCD_E_PLBA];
         if (l < -CCD_LBA_LIMIT || l > CCD_LBA_LIMIT ||
             ccd_frames_msf(disc_lba_frames((disc_lba)l), &r->pmin, &r->psec,
@@ -757,7 +756,7 @@ ccd_entry_lba(struct ccd_parse *p, size_t i, const struct disc_rawtoc *r,
                         "not a valid time", i, r->point, r->pmin, r->psec,
                         r->pframe);
     *lba = disc_msf_to_lba(m);
-    /* libMirage positions tracks by PLBA, Aaru by the MSF (FORMATS 4.5);
+    /* libMirage positions tracks by PLBA, Aaru by the MSF (docs/formats/ccd.md);
      * the MSF is what the drive reported, so it wins. */
     if ((e->have & CCD_BIT(CCD_E_PLBA)) && (e->have & CCD_PMSF_BITS) &&
         e->v[CCD_E_PLBA] != *lba)
@@ -800,7 +799,7 @@ ccd_check_counts(struct ccd_parse *p)
 }
 
 /* CD-TEXT: CDTextLength against Entries (libMirage refuses a mismatch),
- * then 18-byte packs with their CRC rebuilt (FORMATS 4.3, 6.1). */
+ * then 18-byte packs with their CRC rebuilt (docs/formats/ccd.md). */
 static int
 ccd_build_cdtext(struct ccd_parse *p, struct disc *d)
 {
@@ -886,7 +885,7 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
             continue;
         /* Later sessions: DiscImageCreator writes absolute LBAs, while
          * libMirage reads values relative to the session's first INDEX 01
-         * (FORMATS 4.6).  A value that cannot be an absolute address of
+         * (docs/formats/ccd.md).  A value that cannot be an absolute address of
          * this index is relative: below the session's first INDEX 01,
          * except for the INDEX 0 of its first track, which lies before
          * it and only has to follow the previous lead-out. */
@@ -914,7 +913,7 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
     if (!ct->index_line[0])
         t->index[0] = idx1;
     if (first && t->index[0] != 0) {
-        /* The IMG starts at LBA 0 (FORMATS 4.6); what lies before track
+        /* The IMG starts at LBA 0 (docs/formats/ccd.md); what lies before track
          * 1's INDEX 01 is its pregap (hidden track audio, 7.5). */
         if (ct->index_line[0])
             return ccd_perr(p, ct->index_line[0], "INDEX 0=%d: track %d "
@@ -942,7 +941,7 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
 }
 
 /* Maps the IMG and SUB: sessions' program areas back to back from LBA 0
- * (nothing between sessions, FORMATS 4.6), one extent per track so that
+ * (nothing between sessions, docs/formats/ccd.md), one extent per track so that
  * only data tracks are descrambled. */
 static int
 ccd_map(struct ccd_parse *p, struct disc *d, const struct ccd_sinfo *si)
@@ -1304,7 +1303,7 @@ ccd_write_text(struct disc_ctx *ctx, struct disc_out *o, const struct disc *d,
                         "Sessions=%u\nDataTracksScrambled=0\n"
                         "CDTextLength=%zu\n",
                         ntoc, d->nsessions, npacks * 18);
-    /* CATALOG inside [Disc], before [CDText] (FORMATS 4.2). */
+    /* CATALOG inside [Disc], before [CDText] (docs/formats/ccd.md). */
     if (r == 0 && d->mcn[0])
         r = disc_out_printf(ctx, o, "CATALOG=%s\n", d->mcn);
     if (r == 0 && npacks)
@@ -1326,7 +1325,7 @@ ccd_write_text(struct disc_ctx *ctx, struct disc_out *o, const struct disc *d,
     }
     for (i = 0; r == 0 && i < ntoc; i++)
         r = ccd_write_entry(ctx, o, (unsigned)i, &toc[i]);
-    /* [TRACK] after every [Entry] (libMirage, FORMATS 4.5); absolute
+    /* [TRACK] after every [Entry] (libMirage, docs/formats/ccd.md); absolute
      * LBAs, as DiscImageCreator writes them (4.6). */
     for (t = 0; r == 0 && t < d->ntracks; t++) {
         const struct disc_track *tr = &d->track[t];
@@ -1376,7 +1375,7 @@ ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     int toc_owned = 0, packs_owned = 0, split, s, r;
     disc_lba start1 = d->track[0].index[0];
 
-    /* The IMG starts at LBA 0 (FORMATS 4.6): the first track may begin
+    /* The IMG starts at LBA 0 (docs/formats/ccd.md): the first track may begin
      * there (HTOA pregap) or later only by what lies before being lost. */
     if (d->track[0].index[1] < 0 || start1 > 0)
         return disc_error(ctx, DISC_E_UNSUPPORTED, "track %u starts at LBA "

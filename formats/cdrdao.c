@@ -2,7 +2,7 @@
  * libcdio's cdrdao driver (core/source_cdio.c); read-only.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: cdrdao(1) "TOC FILES"; libcdio 2.1 lib/driver/image/cdrdao.c
- * (its dialect and quirks); FORMATS.md 9.1 (big-endian audio);
+ * (its dialect and quirks); docs/formats/cd.md (big-endian audio);
  * docs/formats/cdio.md.
  */
 #include <ctype.h>

@@ -1,8 +1,7 @@
 /* cue.h - what the CUE reader and writer share (private to cue*.c).
  * cue_read.c parses, cue_write.c writes; nothing else includes this.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 3.1, 3.2, 3.7, 3.8, 7.2;
- * docs/formats/cue.md.
+ * References: docs/formats/cue.md, docs/formats/cd.md (session gaps).
  */
 #ifndef DISC_CUE_H
 #define DISC_CUE_H
@@ -28,7 +27,7 @@ cue_mode2_family(enum disc_track_mode m)
 }
 
 /* A CD-TEXT command of a sheet (block 0), in the order the writer puts
- * them (FORMATS 3.2). */
+ * them (docs/formats/cue.md). */
 struct cue_text_cmd {
     const char *kw;
     enum disc_cdtext_field f;

@@ -1,7 +1,6 @@
 /* cue_read.c - CUE sheets with BIN files: probe and read every dialect.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 1.1, 3 (CUE), 6.5 (CDTEXTFILE), 7.1-7.5,
- * 9.1; the cue sheet rules exercised by xiph/flac test/cuesheets (FLAC's
+ * References: docs/formats/cue.md, docs/formats/cd.md; the cue sheet rules exercised by xiph/flac test/cuesheets (FLAC's
  * grabbag cuesheet parser); docs/formats/cue.md.
  * Dialects: CDRWin, EAC (every gap style, unripped CD-Extra data tracks),
  * redump split, DIC/Aaru multi-session, cdrdao toc2cue, chdman,

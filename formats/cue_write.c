@@ -1,8 +1,8 @@
 /* cue_write.c - CUE sheets with BIN files: write one BIN or one per track.
  * Raw or cooked, redump split layout, CDTEXTFILE when the text needs it.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 3 (CUE), 6.5 (CDTEXTFILE), 7.1-7.5;
- * redumper's split layout as FORMATS 3.6 describes it; docs/formats/cue.md.
+ * References: docs/formats/cue.md (the sheet, CDTEXTFILE, redumper's split
+ * layout), docs/formats/cd.md.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* mds.c - Alcohol 120% MDS descriptor (v1.x) with MDF data: read, write.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md section 5 (header, session, track, extra and
- * footer blocks, mode bytes, MDF layout, writer recipe 5.10, MDS 2.0),
- * 2.1 and 2.3 (interleaved P-W, Q frames), 2.4 (full TOC), 7.5 (HTOA),
- * Appendix C (what libMirage needs); docs/formats/mds.md.
+ * References: docs/formats/mds.md (header, session, track, extra and
+ * footer blocks, mode bytes, MDF layout, the writer's recipe, what
+ * libMirage needs), docs/formats/cd.md (interleaved P-W, Q frames, full
+ * TOC, HTOA).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 #define MDS_MAX_SIZE (16L << 20) /* real descriptors are a few KiB */
 #define MDS_VERSION_MINOR 3      /* we write 1.3 (docs/formats/mds.md) */
 
-/* Structure sizes (FORMATS 5.2-5.7). */
+/* Structure sizes (docs/formats/mds.md). */
 #define MDS_HEADER 88
 #define MDS_SESSION 24
 #define MDS_TRACK 80
@@ -67,7 +67,7 @@
 #define MDS_SUB_PW 0x08     /* 96 interleaved P-W bytes after each sector */
 #define MDS_SUB_SIZE 96
 
-/* MCN and ISRC Q frames recur within every 100 sectors (FORMATS 2.3). */
+/* MCN and ISRC Q frames recur within every 100 sectors (docs/formats/cd.md). */
 #define MDS_SCAN 100
 
 /* The descriptor, read whole. */
@@ -77,7 +77,7 @@ struct mds_desc {
     size_t len;
 };
 
-/* One track block as parsed (FORMATS 5.4), with its extra block. */
+/* One track block as parsed (docs/formats/mds.md), with its extra block. */
 struct mds_block {
     uint32_t off;    /* offset of the block in the descriptor */
     unsigned no;     /* 1-based block number, for messages */
@@ -93,7 +93,7 @@ struct mds_block {
     uint32_t pregap, length; /* extra block (CD tracks) */
 };
 
-/* A session block as parsed (FORMATS 5.3). */
+/* A session block as parsed (docs/formats/mds.md). */
 struct mds_sess {
     uint32_t off;
     int32_t start, end;
@@ -464,7 +464,7 @@ mds_open_data(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
     return 0;
 }
 
-/* Track mode from the mode byte's low 3 bits (FORMATS 5.5). */
+/* Track mode from the mode byte's low 3 bits (docs/formats/mds.md). */
 static enum disc_track_mode
 mds_mode(struct disc_ctx *ctx, const struct mds_desc *f,
          const struct mds_block *b)
@@ -653,7 +653,7 @@ mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f,
 
 /* Looks for MCN (ADR 2) and ISRC (ADR 3) Q frames in the first 100
  * sectors of track i from its INDEX 00 and from its INDEX 01 (libMirage
- * looks from INDEX 00, FORMATS Appendix C). */
+ * looks from INDEX 00). */
 static int
 mds_scan_codes(struct disc_ctx *ctx, const struct disc *d, int i,
                char mcn[14], char isrc[13])
@@ -722,7 +722,7 @@ mds_scan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
 }
 
 /* Puts MCN, ISRC and INDEX 02+ found in the captured Q into the model
- * (MDS v1 has no field for them; FORMATS Appendix C). */
+ * (MDS v1 has no field for them). */
 static int
 mds_recover_q(struct disc_ctx *ctx, struct disc *d)
 {
@@ -848,7 +848,7 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
     /* Pregaps and lengths from the extra blocks.  A session's first track
      * has the 150-sector Red Book pregap, never stored; anything beyond
      * it is stored before the start offset, like other tracks' pregaps
-     * (FORMATS 5.6). */
+     * (docs/formats/mds.md). */
     for (k = 0; k < n; k++) {
         const struct mds_block *t = byp[d->track[k].number];
         struct disc_track *tr = &d->track[k];
@@ -1008,7 +1008,7 @@ fail:
 /* ------------------------------------------------------------------ */
 /* Writing                                                             */
 
-/* Mode byte written for a track mode (FORMATS 5.5: Aaru's values). */
+/* Mode byte written for a track mode (Aaru's values). */
 static uint8_t
 mds_mode_byte(enum disc_track_mode m)
 {
@@ -1195,7 +1195,7 @@ mds_utf16(const char *name, uint8_t *out)
     return n + 2;
 }
 
-/* Lays out the descriptor (FORMATS 5.10): header, session blocks, one
+/* Lays out the descriptor (docs/formats/mds.md): header, session blocks, one
  * track block per TOC entry, one extra block per entry, the footer and
  * the data file name. */
 static int
@@ -1256,7 +1256,7 @@ mds_build(struct disc_ctx *ctx, const struct disc *d,
                 const struct disc_track *tr = &d->track[i];
                 uint8_t *x = buf + ext + (size_t)j * MDS_EXTRA;
                 /* A session's first track: the Red Book 150 sectors
-                 * (not stored) plus any stored pregap (FORMATS 5.6). */
+                 * (not stored) plus any stored pregap (docs/formats/mds.md). */
                 uint32_t pre = (uint32_t)(tr->index[1] - tr->index[0]);
                 if (i == a)
                     pre += DISC_PREGAP;
@@ -1350,7 +1350,7 @@ mds_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     if (r == 0)
         r = disc_out_write(ctx, mds, desc, desclen);
     /* Each session's program area from its first track's INDEX 00 (or
-     * INDEX 01), without the unstored 150-sector pregap (FORMATS 5.8). */
+     * INDEX 01), without the unstored 150-sector pregap (docs/formats/mds.md). */
     for (s = 0; r == 0 && s < d->nsessions; s++) {
         const struct disc_session *ds = &d->session[s];
         int a = disc_track_find(d, ds->first_track);

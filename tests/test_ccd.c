@@ -1,7 +1,7 @@
-/* test_ccd.c - the CloneCD reader and writer: FORMATS 4.7 vectors, round
+/* test_ccd.c - the CloneCD reader and writer: known vectors, round
  * trips, Q frames of the written .sub, ccd2iso, rejection and quirks.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 2.3-2.6, 4, 6.6, 7.5, 7.7, Appendix C.
+ * References: docs/formats/ccd.md, docs/formats/cd.md.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -226,7 +226,7 @@ cc_dir_has(const char *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* An independent check of Q frames (FORMATS 2.3, 2.5), written from   */
+/* An independent check of Q frames (docs/formats/cd.md), written from   */
 /* the document, not from core/subchannel.c                            */
 
 static uint16_t
@@ -261,7 +261,7 @@ cc_msf_is(const uint8_t *q, int32_t frames)
 /* Checks every sector of a written .sub against the disc's track table:
  * CRC, CONTROL, track, index, relative time (counting down in pregaps),
  * absolute time, P flag, MCN and ISRC frames, and that MCN/ISRC frames
- * occur in the first 100 sectors of each track (libMirage, Appendix C).
+ * occur in the first 100 sectors of each track (libMirage).
  * The IMG/SUB layout is recomputed here: each session's program area
  * from its first track's INDEX 00, back to back. */
 static int
@@ -398,7 +398,7 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
-/* Probe and FORMATS 4.7 vectors                                       */
+/* Probe and known vectors                                       */
 
 TEST(ccd_probe_first_line)
 {
@@ -413,7 +413,7 @@ TEST(ccd_probe_first_line)
     CHECK_INT(0, disc_fmt_ccd.probe(e, 17, "x.ccd"));
 }
 
-/* FORMATS 4.7: the 4.4 CCD with a 47,040,000-byte IMG and a 1,920,000-
+/* docs/formats/ccd.md: the DiscImageCreator example CCD with a 47,040,000-byte IMG and a 1,920,000-
  * byte SUB is 2 tracks: Mode 1 at LBA 0 (10000 sectors) and audio with
  * INDEX 00 at 10000 and INDEX 01 at 10150. */
 TEST(ccd_read_formats_example)
@@ -482,7 +482,7 @@ TEST(ccd_write_formats_example_text)
     disc_free(d);
 }
 
-/* FORMATS 4.7: a PS1 CCD (one Mode 2 track); PLBA = F - 150 on every
+/* docs/formats/ccd.md: a PS1 CCD (one Mode 2 track); PLBA = F - 150 on every
  * line, so no disagreement is reported. */
 TEST(ccd_read_ps1_snippet)
 {
@@ -506,7 +506,7 @@ TEST(ccd_read_ps1_snippet)
     disc_free(d);
 }
 
-/* FORMATS 4.7: CDTextLength=90 with [CDText] Entries=4 is rejected. */
+/* docs/formats/ccd.md: CDTextLength=90 with [CDText] Entries=4 is rejected. */
 TEST(ccd_reject_cdtext_length)
 {
     struct disc_ctx ctx;
@@ -520,7 +520,7 @@ TEST(ccd_reject_cdtext_length)
     CHECK(d == NULL);
 }
 
-/* FORMATS 4.7: A0 PSec=32 gives PLBA=6750; C0 97:26:66 gives -11634.
+/* docs/formats/ccd.md: A0 PSec=32 gives PLBA=6750; C0 97:26:66 gives -11634.
  * Both come out of the writer and read back unchanged. */
 TEST(ccd_write_plba_vectors)
 {
@@ -563,7 +563,7 @@ TEST(ccd_write_plba_vectors)
     disc_free(d);
 }
 
-/* FORMATS 4.7: for a data disc starting at LBA 0, SUB bytes 0-11 of the
+/* docs/formats/ccd.md: for a data disc starting at LBA 0, SUB bytes 0-11 of the
  * first sector are zero (P) and bytes 12-23 the Q frame
  * 41 01 01 00 00 00 00 00 02 00 28 32. */
 TEST(ccd_sub_first_sector_vector)
@@ -592,7 +592,7 @@ TEST(ccd_sub_first_sector_vector)
     disc_free(d);
 }
 
-/* FORMATS 4.7 / 7.7: Enhanced CD with session 1 of 30000 sectors and a
+/* docs/formats/ccd.md: Enhanced CD with session 1 of 30000 sectors and a
  * data track at LBA 41400: IMG = (30000 + 8600) x 2352 and LBA 41400 is
  * IMG sector 30000 (nothing stored between sessions). */
 TEST(ccd_enhanced_layout)
@@ -694,7 +694,7 @@ TEST(ccd_roundtrip_fixture_enhanced)
     disc_free(d);
 }
 
-/* FORMATS 7.5 / 7.7: hidden track one audio. */
+/* docs/formats/cd.md: hidden track one audio. */
 TEST(ccd_roundtrip_htoa)
 {
     static const struct fx_track t[] = {
@@ -821,7 +821,7 @@ TEST(ccd_extra_entries_kept)
     disc_free(d);
 }
 
-/* FORMATS 4.6: libMirage-style session-relative INDEX values in session
+/* docs/formats/ccd.md: libMirage-style session-relative INDEX values in session
  * 2 give the same disc as DiscImageCreator's absolute ones, which the
  * writer then uses. */
 TEST(ccd_relative_index_session2)
@@ -1073,7 +1073,7 @@ TEST(ccd_corpus_reads)
     }
 }
 
-/* FORMATS 6.6: libcdio's cdtext.cdt exported to CCD has 96 entries and
+/* docs/formats/cd.md: libcdio's cdtext.cdt exported to CCD has 96 entries and
  * CDTextLength=1728; the CRCs rebuilt on import equal the originals. */
 TEST(ccd_cdtext_packs_kept)
 {

@@ -533,7 +533,7 @@ TEST(rip_gap_policies_pcm_and_cue)
 
 TEST(rip_wav_header_canonical)
 {
-    /* Without tags libsndfile writes the 44-byte header of FORMATS 9.3;
+    /* Without tags libsndfile writes the 44-byte header of docs/formats/audio.md;
      * the AIFF the 54-byte one of 9.4 with big-endian samples. */
     static const uint8_t comm_rate[10] = { 0x40, 0x0E, 0xAC, 0x44, 0,
                                            0,    0,    0,    0,    0 };
@@ -1351,7 +1351,7 @@ TEST(peer_rip_bchunk_matches_drop)
     disc_rip_plan_free(pa);
     disc_free(d);
     /* With an INDEX 02, bchunk starts the track at its last INDEX line,
-     * not at INDEX 01: it also drops INDEX 01..02 (FORMATS 9.2 says
+     * not at INDEX 01: it also drops INDEX 01..02 (docs/formats/audio.md says
      * "last INDEX line (INDEX 01)"; the parenthesis only holds without
      * INDEX 02). */
     {
