@@ -833,9 +833,6 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
 
     memset(&b, 0, sizeof b);
     b.eol = o->crlf ? "\r\n" : "\n";
-    if (o->split && o->merge)
-        return disc_error(ctx, DISC_E_ARG,
-                          "--split and --merge exclude each other");
     pl = disc_calloc(1, sizeof *pl);
     if (!pl)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");

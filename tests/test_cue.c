@@ -1470,8 +1470,7 @@ cu_split_merge(struct disc *d, const char *tag)
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, p[0], &o, &a));
     o.split = 1;
     REQUIRE_OK(&ctx, cu_write_read(&ctx, a, p[1], &o, &b));
-    o.split = 0;
-    o.merge = 1;
+    o.split = 0; /* one BIN again */
     REQUIRE_OK(&ctx, cu_write_read(&ctx, b, p[2], &o, &c));
     REQUIRE_OK(&ctx, cu_track_md5(&ctx, d, md5[0]));
     REQUIRE_OK(&ctx, cu_track_md5(&ctx, b, md5[1]));
