@@ -187,31 +187,20 @@ cdtext_msjis_to_utf8(struct disc_ctx *ctx, const uint8_t *s, size_t n,
     return out;
 }
 
-/* Length of the UTF-8 sequence at s and its code point; an invalid
- * sequence counts as one byte with *cp = -1. */
-static size_t
-cdtext_utf8_next(const unsigned char *s, long *cp)
-{
-    uint32_t v;
-    size_t len = disc_utf8_decode(s, 4, &v);
-
-    *cp = len ? (long)v : -1;
-    return len ? len : 1;
-}
-
 /* UTF-8 to ISO-8859-1; characters beyond U+00FF become '?'. */
 static int
 cdtext_utf8_to_latin1(struct disc_ctx *ctx, const char *s, struct cdt_buf *out,
                       int *lossy)
 {
     const unsigned char *p = (const unsigned char *)s;
-    long cp;
 
     while (*p) {
+        uint32_t cp;
+        size_t k = disc_utf8_decode(p, 4, &cp);
         int rc;
 
-        p += cdtext_utf8_next(p, &cp);
-        if (cp < 0 || cp > 0xFF) {
+        p += k ? k : 1;
+        if (!k || cp > 0xFF) {
             cp = '?';
             *lossy = 1;
         }
@@ -230,7 +219,7 @@ cdtext_utf8_to_msjis(struct disc_ctx *ctx, const char *s, struct cdt_buf *out,
     size_t n = strlen(s), inleft = n, outleft;
     char *in, *ip, *op;
     iconv_t cd;
-    long cp;
+    uint32_t cp;
     int rc, have;
 
     /* Each UTF-8 character (1-4 bytes) becomes at most 2 bytes. */
@@ -253,13 +242,14 @@ cdtext_utf8_to_msjis(struct disc_ctx *ctx, const char *s, struct cdt_buf *out,
             break;
         if (!inleft || !outleft)
             break; /* E2BIG cannot happen with 2 bytes per input byte */
-        done = cdtext_utf8_next((const unsigned char *)ip, &cp);
-        if (cp >= 0 && cp < 0x80) {
+        done = disc_utf8_decode((const unsigned char *)ip, 4, &cp);
+        if (done && cp < 0x80) {
             *op++ = (char)cp;
         } else {
             *op++ = '?';
             *lossy = 1;
         }
+        done += !done; /* an invalid byte counts as one */
         outleft--;
         ip += done;
         inleft -= done;

@@ -412,6 +412,23 @@ unsigned disc_compare_flags_for(const struct disc_format *fmt,
                                 const struct disc_write_opts *o);
 
 /* ------------------------------------------------------------------ */
+/* Path helpers (text.c)                                               */
+
+/* Directory part of path ("." when none); disc_malloc'd. */
+char *disc_path_dir(const char *path);
+/* Joins dir and name unless name is absolute; disc_malloc'd. */
+char *disc_path_join(const char *dir, const char *name);
+/* Final component of path (borrowed pointer into path). */
+const char *disc_path_base(const char *path);
+/* path with its extension replaced by ext (no dot); disc_malloc'd. */
+char *disc_path_with_ext(const char *path, const char *ext);
+/* Opens name in dir, matching the file name case-insensitively and
+ * accepting '\' as a separator when the exact name does not exist.
+ * *found gets the path actually used (disc_malloc'd).  Returns 0,
+ * DISC_E_IO when no such file exists or DISC_E_NOMEM; sets no message. */
+int disc_path_resolve(const char *dir, const char *name, char **found);
+
+/* ------------------------------------------------------------------ */
 /* Memory (alloc.c).  All heap use in the library goes through these. */
 
 void *disc_malloc(size_t n);

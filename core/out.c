@@ -37,26 +37,37 @@ struct disc_outset {
     struct disc_out *outs;
 };
 
+/* Writes all n bytes of p to o's file, retrying short writes. */
+static int
+out_write_all(struct disc_ctx *ctx, struct disc_out *o, const void *p,
+              size_t n)
+{
+    const uint8_t *b = p;
+
+    while (n) {
+        ssize_t w = write(o->fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
+                              o->path, strerror(errno));
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
 static int
 out_flush(struct disc_ctx *ctx, struct disc_out *o)
 {
-    size_t off = 0;
+    int r;
 
     if (o->fd < 0)
         return 0; /* finished: nothing buffered */
 
-    while (off < o->used) {
-        ssize_t w = write(o->fd, o->buf + off, o->used - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
-                              o->path, strerror(errno));
-        }
-        off += (size_t)w;
-    }
+    r = out_write_all(ctx, o, o->buf, o->used);
     o->used = 0;
-    return 0;
+    return r;
 }
 
 static void
@@ -192,17 +203,9 @@ disc_out_write(struct disc_ctx *ctx, struct disc_out *o, const void *p,
             return r;
     }
     if (n >= OUT_BUF) {
-        size_t off = 0;
-        while (off < n) {
-            ssize_t w = write(o->fd, b + off, n - off);
-            if (w < 0) {
-                if (errno == EINTR)
-                    continue;
-                return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
-                                  o->path, strerror(errno));
-            }
-            off += (size_t)w;
-        }
+        int r = out_write_all(ctx, o, b, n);
+        if (r < 0)
+            return r;
     } else {
         memcpy(o->buf + o->used, b, n);
         o->used += n;

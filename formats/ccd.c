@@ -537,6 +537,14 @@ ccd_key_track(struct ccd_parse *p, const char *key, const char *val,
     return 0;
 }
 
+/* The key handler of each known section. */
+static int (*const ccd_key[])(struct ccd_parse *, const char *, const char *,
+                              unsigned) = {
+    [CCD_SEC_CLONECD] = ccd_key_clonecd, [CCD_SEC_DISC] = ccd_key_disc,
+    [CCD_SEC_CDTEXT] = ccd_key_cdtext,   [CCD_SEC_SESSION] = ccd_key_session,
+    [CCD_SEC_ENTRY] = ccd_key_entry,     [CCD_SEC_TRACK] = ccd_key_track,
+};
+
 /* Reads the whole control file into p. */
 static int
 ccd_parse_text(struct ccd_parse *p)
@@ -582,32 +590,10 @@ ccd_parse_text(struct ccd_parse *p)
             r = ccd_perr(p, ln, "line starts with '='");
             break;
         }
-        switch (p->sec) {
-        case CCD_SEC_NONE:
+        if (p->sec == CCD_SEC_NONE)
             r = ccd_perr(p, ln, "%.40s= before the first section", key);
-            break;
-        case CCD_SEC_CLONECD:
-            r = ccd_key_clonecd(p, key, val, ln);
-            break;
-        case CCD_SEC_DISC:
-            r = ccd_key_disc(p, key, val, ln);
-            break;
-        case CCD_SEC_CDTEXT:
-            r = ccd_key_cdtext(p, key, val, ln);
-            break;
-        case CCD_SEC_SESSION:
-            r = ccd_key_session(p, key, val, ln);
-            break;
-        case CCD_SEC_ENTRY:
-            r = ccd_key_entry(p, key, val, ln);
-            break;
-        case CCD_SEC_TRACK:
-            r = ccd_key_track(p, key, val, ln);
-            break;
-        default: /* unknown section: already warned about */
-            r = 0;
-            break;
-        }
+        else if (p->sec != CCD_SEC_UNKNOWN) /* unknown: already warned */
+            r = ccd_key[p->sec](p, key, val, ln);
         if (r < 0)
             break;
     }

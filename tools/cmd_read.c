@@ -178,22 +178,6 @@ read_nomem(void)
     return cli_exit_code(DISC_E_NOMEM);
 }
 
-/* The log next to out: its extension replaced by ".log" (malloc'd). */
-static char *
-read_log_name(const char *out)
-{
-    const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot && dot != base ? (size_t)(dot - out) : strlen(out);
-    char *s = malloc(n + 5);
-
-    if (s) {
-        memcpy(s, out, n);
-        memcpy(s + n, ".log", 5);
-    }
-    return s;
-}
-
 int
 cmd_read(int argc, char **argv)
 {
@@ -350,7 +334,7 @@ cmd_read(int argc, char **argv)
         out = outpath;
     }
     if (!logpath) {
-        logbuf = read_log_name(out);
+        logbuf = disc_path_with_ext(out, "log");
         if (!logbuf) {
             rc = read_nomem();
             goto done;
@@ -384,7 +368,7 @@ cmd_read(int argc, char **argv)
     }
 done:
     disc_free(d);
-    free(logbuf);
+    disc_free_mem(logbuf);
     free(outpath);
     free(log.ev);
     return rc;
