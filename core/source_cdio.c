@@ -891,49 +891,16 @@ cdsrc_check_readable(struct disc_ctx *ctx, struct cdsrc *s,
     return 0;
 }
 
+/* The tracks of libcdio's TOC: starts, modes, CONTROL, ISRC, the pregaps
+ * libcdio knows; *leadout gets the last lead-out. */
 static int
-cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
-           const struct disc_cdio_opts *o, struct disc *d, int *dirfd)
+cdsrc_import_tracks(struct disc_ctx *ctx, struct cdsrc *s, struct disc *d,
+                    lsn_t *leadout)
 {
-    struct cdsrc *s = NULL;
-    struct disc_extent e;
-    CdIo_t *p = NULL;
-    track_t first, ntr;
-    lsn_t leadout;
-    char *mcn;
-    int i, r, full;
+    CdIo_t *p = s->cdio;
+    track_t first = cdio_get_first_track_num(p), ntr;
+    int i;
 
-    r = cdsrc_open_cdio(ctx, path, lpath, o->driver, &p);
-    if (r < 0)
-        return r;
-    s = disc_calloc(1, sizeof *s);
-    if (!s) {
-        cdio_destroy(p);
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    }
-    s->dirfd = *dirfd;
-    *dirfd = -1; /* the source closes it */
-    s->base.ops = &cdsrc_ops;
-    s->base.size = -1;
-    s->cdio = p;
-    s->image = o->driver != DISC_CDIO_DEVICE;
-    s->swap_audio = o->driver == DISC_CDIO_TOC;
-    s->one_at_a_time = o->driver == DISC_CDIO_TOC;
-    s->retries = o->retries > 0 ? o->retries : RETRIES_DEFAULT;
-    s->offset = o->offset_samples;
-    s->report = o->report;
-    s->report_user = o->report_user;
-    s->base.name = disc_strdup(path ? path : cdio_get_arg(p, "source"));
-    s->buf = disc_malloc((size_t)(BATCH + 2) * SECTOR_SUBRAW);
-    if (!s->base.name || !s->buf) {
-        cdsrc_close(&s->base);
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    }
-    /* From here on the disc owns the source (and libcdio's object). */
-    disc_source_attach(d, &s->base);
-    s->d = d;
-
-    first = cdio_get_first_track_num(p);
     ntr = cdio_get_num_tracks(p);
     if (first == CDIO_INVALID_TRACK || ntr == CDIO_INVALID_TRACK ||
         ntr == 0)
@@ -945,7 +912,7 @@ cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
     if (first < 1 || first + ntr - 1 > DISC_MAX_TRACKS)
         return disc_error(ctx, DISC_E_FORMAT, "%s: tracks %d-%d out of "
                           "range", s->base.name, first, first + ntr - 1);
-    leadout = cdio_get_track_lsn(p, CDIO_CDROM_LEADOUT_TRACK);
+    *leadout = cdio_get_track_lsn(p, CDIO_CDROM_LEADOUT_TRACK);
     d->ntracks = (uint8_t)ntr;
     for (i = 0; i < ntr; i++) {
         struct disc_track *t = &d->track[i];
@@ -992,7 +959,7 @@ cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
     }
     for (i = 0; i < ntr; i++) {
         struct disc_track *t = &d->track[i];
-        disc_lba next = i + 1 < ntr ? d->track[i + 1].index[1] : leadout;
+        disc_lba next = i + 1 < ntr ? d->track[i + 1].index[1] : *leadout;
         if (next <= t->index[1])
             return disc_error(ctx, DISC_E_FORMAT,
                               "%s: libcdio's TOC is not usable: track %d "
@@ -1020,7 +987,82 @@ cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
     if (s->image && d->track[0].index[0] > 0 &&
         d->track[0].index[0] == d->track[0].index[1])
         d->track[0].index[0] = 0;
+    return 0;
+}
 
+/* One extent per session: our LBA is libcdio's LSN. */
+static int
+cdsrc_map_sessions(struct disc_ctx *ctx, struct cdsrc *s, struct disc *d)
+{
+    struct disc_extent e;
+    int i, r;
+
+    for (i = 0; i < d->nsessions; i++) {
+        int a = disc_track_find(d, d->session[i].first_track);
+        if (a < 0)
+            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d has no "
+                              "tracks", s->base.name, i + 1);
+        memset(&e, 0, sizeof e);
+        e.lba = d->track[a].index[0];
+        e.count = (uint32_t)(d->session[i].leadout - e.lba);
+        e.src = &s->base;
+        e.offset = e.lba;
+        e.data = DISC_DATA_SECTORS;
+        e.sub = DISC_SUBL_NONE;
+        if (d->session[i].leadout <= e.lba)
+            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d: lead-out "
+                              "LSN %d is not after its first track",
+                              s->base.name, i + 1, d->session[i].leadout);
+        r = disc_extent_add(ctx, d, &e);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+static int
+cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
+           const struct disc_cdio_opts *o, struct disc *d, int *dirfd)
+{
+    struct cdsrc *s = NULL;
+    CdIo_t *p = NULL;
+    lsn_t leadout = 0;
+    char *mcn;
+    int i, r, full;
+
+    r = cdsrc_open_cdio(ctx, path, lpath, o->driver, &p);
+    if (r < 0)
+        return r;
+    s = disc_calloc(1, sizeof *s);
+    if (!s) {
+        cdio_destroy(p);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    s->dirfd = *dirfd;
+    *dirfd = -1; /* the source closes it */
+    s->base.ops = &cdsrc_ops;
+    s->base.size = -1;
+    s->cdio = p;
+    s->image = o->driver != DISC_CDIO_DEVICE;
+    s->swap_audio = o->driver == DISC_CDIO_TOC;
+    s->one_at_a_time = o->driver == DISC_CDIO_TOC;
+    s->retries = o->retries > 0 ? o->retries : RETRIES_DEFAULT;
+    s->offset = o->offset_samples;
+    s->report = o->report;
+    s->report_user = o->report_user;
+    s->base.name = disc_strdup(path ? path : cdio_get_arg(p, "source"));
+    s->buf = disc_malloc((size_t)(BATCH + 2) * SECTOR_SUBRAW);
+    if (!s->base.name || !s->buf) {
+        cdsrc_close(&s->base);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    /* From here on the disc owns the source (and libcdio's object). */
+    disc_source_attach(d, &s->base);
+    s->d = d;
+
+    r = cdsrc_import_tracks(ctx, s, d, &leadout);
+    if (r < 0)
+        return r;
     full = s->image ? 0 : cdsrc_import_full_toc(ctx, p, d);
     if (full < 0)
         return ctx->err;
@@ -1051,27 +1093,9 @@ cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
     if (r < 0)
         return r;
 
-    /* One extent per session: our LBA is libcdio's LSN. */
-    for (i = 0; i < d->nsessions; i++) {
-        int a = disc_track_find(d, d->session[i].first_track);
-        if (a < 0)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d has no "
-                              "tracks", s->base.name, i + 1);
-        memset(&e, 0, sizeof e);
-        e.lba = d->track[a].index[0];
-        e.count = (uint32_t)(d->session[i].leadout - e.lba);
-        e.src = &s->base;
-        e.offset = e.lba;
-        e.data = DISC_DATA_SECTORS;
-        e.sub = DISC_SUBL_NONE;
-        if (d->session[i].leadout <= e.lba)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d: lead-out "
-                              "LSN %d is not after its first track",
-                              s->base.name, i + 1, d->session[i].leadout);
-        r = disc_extent_add(ctx, d, &e);
-        if (r < 0)
-            return r;
-    }
+    r = cdsrc_map_sessions(ctx, s, d);
+    if (r < 0)
+        return r;
     if (s->image) {
         r = cdsrc_check_readable(ctx, s, s->base.name);
         if (r < 0)
