@@ -1047,38 +1047,21 @@ fail:
     return r;
 }
 
-/* Turns the parsed file into the model. */
+/* The positional entries: each track's INDEX 01 (tent: its entry, tlba:
+ * its LBA) and the A0/A1/A2 of each session, into toc and si. */
 static int
-ccd_build(struct ccd_parse *p, struct disc *d)
+ccd_scan_entries(struct ccd_parse *p, struct disc_rawtoc *toc,
+                 struct ccd_sinfo *si, int *tent, disc_lba *tlba)
 {
-    struct ccd_sinfo si[DISC_MAX_SESSIONS];
-    struct disc_rawtoc *toc = NULL;
-    int tent[DISC_MAX_TRACKS + 1];
-    disc_lba tlba[DISC_MAX_TRACKS + 1];
-    int s, n, r;
     size_t i;
+    int r;
 
-    r = ccd_check_counts(p);
-    if (r == 0)
-        r = ccd_resolve_radix(p);
-    if (r < 0)
-        return r;
-    toc = disc_calloc(p->nentry ? p->nentry : 1, sizeof *toc);
-    if (!toc)
-        return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
-    for (s = 0; s < DISC_MAX_SESSIONS; s++) {
-        si[s].a0 = si[s].a1 = si[s].a2 = -1;
-        si[s].first = si[s].last = 0;
-    }
-    for (n = 0; n <= DISC_MAX_TRACKS; n++)
-        tent[n] = -1;
-    /* Positional entries: tracks' INDEX 01, A0/A1/A2 of each session. */
     for (i = 0; i < p->nentry; i++) {
         struct disc_rawtoc *e = &toc[i];
         struct ccd_sinfo *ss;
         r = ccd_entry_desc(p, i, e);
         if (r < 0)
-            goto fail;
+            return r;
         ss = &si[e->session - 1];
         if (e->adr != 1)
             continue;
@@ -1087,12 +1070,12 @@ ccd_build(struct ccd_parse *p, struct disc *d)
                 r = ccd_perr(p, p->entry[i].line, "track %u is listed again "
                              "(first in [Entry %d])", e->point,
                              tent[e->point]);
-                goto fail;
+                return r;
             }
             tent[e->point] = (int)i;
             r = ccd_entry_lba(p, i, e, &tlba[e->point]);
             if (r < 0)
-                goto fail;
+                return r;
             if (!ss->first || e->point < ss->first)
                 ss->first = e->point;
             if (e->point > ss->last)
@@ -1103,20 +1086,28 @@ ccd_build(struct ccd_parse *p, struct disc *d)
             if (*slot >= 0) {
                 r = ccd_perr(p, p->entry[i].line, "session %u has a second "
                              "Point=0x%02x entry", e->session, e->point);
-                goto fail;
+                return r;
             }
             *slot = (int)i;
             if (e->point == 0xA2) {
                 r = ccd_entry_lba(p, i, e, &ss->leadout);
                 if (r < 0)
-                    goto fail;
+                    return r;
             }
         }
     }
-    r = disc_set_rawtoc(p->ctx, d, toc, (uint16_t)p->nentry);
-    if (r < 0)
-        goto fail;
-    /* Sessions. */
+    return 0;
+}
+
+/* The sessions of d from the entries scanned into si. */
+static int
+ccd_build_sessions(struct ccd_parse *p, struct disc *d,
+                   const struct disc_rawtoc *toc, struct ccd_sinfo *si,
+                   const disc_lba *tlba)
+{
+    size_t i;
+    int s, r;
+
     for (s = 0; s < p->sessions; s++) {
         struct ccd_sinfo *ss = &si[s];
         struct disc_session *ds = &d->session[s];
@@ -1129,12 +1120,12 @@ ccd_build(struct ccd_parse *p, struct disc *d)
         if (!ss->first) {
             r = ccd_perr(p, p->sessions_line, "Sessions=%ld but session %d "
                          "has no track entry", p->sessions, s + 1);
-            goto fail;
+            return r;
         }
         if (ss->a2 < 0) {
             r = ccd_perr(p, sl, "session %d has no lead-out entry "
                          "(Point=0xa2)", s + 1);
-            goto fail;
+            return r;
         }
         if (ss->a0 < 0 || ss->a1 < 0)
             ccd_pwarn(p, sl, "session %d lacks its Point=0x%s entry "
@@ -1151,7 +1142,7 @@ ccd_build(struct ccd_parse *p, struct disc *d)
         if (s > 0 && ss->first != si[s - 1].last + 1) {
             r = ccd_perr(p, sl, "session %d starts with track %d, not %d",
                          s + 1, ss->first, si[s - 1].last + 1);
-            goto fail;
+            return r;
         }
         ds->number = (uint8_t)(s + 1);
         ds->first_track = (uint8_t)ss->first;
@@ -1161,6 +1152,42 @@ ccd_build(struct ccd_parse *p, struct disc *d)
         ss->base = ss->start = tlba[ss->first];
         d->nsessions++;
     }
+    return 0;
+}
+
+/* Turns the parsed file into the model. */
+static int
+ccd_build(struct ccd_parse *p, struct disc *d)
+{
+    struct ccd_sinfo si[DISC_MAX_SESSIONS];
+    struct disc_rawtoc *toc = NULL;
+    int tent[DISC_MAX_TRACKS + 1];
+    disc_lba tlba[DISC_MAX_TRACKS + 1];
+    int s, n, r;
+
+    r = ccd_check_counts(p);
+    if (r == 0)
+        r = ccd_resolve_radix(p);
+    if (r < 0)
+        return r;
+    toc = disc_calloc(p->nentry ? p->nentry : 1, sizeof *toc);
+    if (!toc)
+        return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
+    for (s = 0; s < DISC_MAX_SESSIONS; s++) {
+        si[s].a0 = si[s].a1 = si[s].a2 = -1;
+        si[s].first = si[s].last = 0;
+    }
+    for (n = 0; n <= DISC_MAX_TRACKS; n++)
+        tent[n] = -1;
+    r = ccd_scan_entries(p, toc, si, tent, tlba);
+    if (r < 0)
+        goto fail;
+    r = disc_set_rawtoc(p->ctx, d, toc, (uint16_t)p->nentry);
+    if (r < 0)
+        goto fail;
+    r = ccd_build_sessions(p, d, toc, si, tlba);
+    if (r < 0)
+        goto fail;
     for (n = 1; n <= DISC_MAX_TRACKS; n++)
         if (p->trk[n].line && tent[n] < 0) {
             r = ccd_perr(p, p->trk[n].line, "[TRACK %d] has no [Entry] "
