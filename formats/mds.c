@@ -754,6 +754,56 @@ mds_recover_q(struct disc_ctx *ctx, struct disc *d)
 /* ------------------------------------------------------------------ */
 /* Building the model                                                  */
 
+/* The sessions of d from the session blocks and the A0/A2 entries. */
+static int
+mds_sessions(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
+             const struct mds_sess *ss, unsigned nsess,
+             const struct mds_block *b, unsigned nb)
+{
+    unsigned i, s;
+    int k;
+
+    d->nsessions = (uint8_t)nsess;
+    for (s = 0; s < nsess; s++) {
+        struct disc_session *ds = &d->session[s];
+        int a = -1, z = -1;
+        for (k = 0; k < d->ntracks; k++)
+            if (d->track[k].session == s + 1) {
+                if (a < 0)
+                    a = k;
+                z = k;
+            }
+        if (a < 0)
+            return mds_bad(ctx, f, "session block %u at 0x%x: no track "
+                           "entries", s + 1, ss[s].off);
+        ds->number = (uint8_t)(s + 1);
+        ds->first_track = d->track[a].number;
+        ds->last_track = d->track[z].number;
+        ds->leadout = ss[s].end;
+        ds->type = DISC_TYPE_CDDA;
+        if (ss[s].first != ds->first_track || ss[s].last != ds->last_track)
+            disc_warn(ctx, "%s: session %u lists tracks %u-%u but holds "
+                      "entries for tracks %u-%u", f->path, s + 1,
+                      ss[s].first, ss[s].last, ds->first_track,
+                      ds->last_track);
+        for (i = 0; i < nb; i++) {
+            if (b[i].session != s + 1 || b[i].adr != 1)
+                continue;
+            if (b[i].point == 0xA0) {
+                ds->type = b[i].psec;
+            } else if (b[i].point == 0xA2) {
+                struct disc_msf m = { b[i].pmin, b[i].psec, b[i].pframe };
+                if (disc_msf_to_lba(m) != ss[s].end)
+                    disc_warn(ctx, "%s: session %u: A2 lead-out %02u:%02u:"
+                              "%02u disagrees with session end %d; using "
+                              "the session end", f->path, s + 1, b[i].pmin,
+                              b[i].psec, b[i].pframe, ss[s].end);
+            }
+        }
+    }
+    return 0;
+}
+
 /* The tracks, sessions and extents of a CD descriptor. */
 static int
 mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
@@ -763,8 +813,8 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
 {
     const struct mds_block *byp[DISC_MAX_TRACKS + 1];
     uint32_t stored[DISC_MAX_TRACKS];
-    unsigned i, s;
-    int n = 0, k;
+    unsigned i;
+    int n = 0, k, r;
 
     memset(byp, 0, sizeof byp);
     for (i = 0; i < nb; i++) {
@@ -806,45 +856,9 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         return mds_bad(ctx, f, "no track entries (points 1-99) in any "
                        "session");
     d->ntracks = (uint8_t)n;
-    /* Sessions. */
-    d->nsessions = (uint8_t)nsess;
-    for (s = 0; s < nsess; s++) {
-        struct disc_session *ds = &d->session[s];
-        int a = -1, z = -1;
-        for (k = 0; k < n; k++)
-            if (d->track[k].session == s + 1) {
-                if (a < 0)
-                    a = k;
-                z = k;
-            }
-        if (a < 0)
-            return mds_bad(ctx, f, "session block %u at 0x%x: no track "
-                           "entries", s + 1, ss[s].off);
-        ds->number = (uint8_t)(s + 1);
-        ds->first_track = d->track[a].number;
-        ds->last_track = d->track[z].number;
-        ds->leadout = ss[s].end;
-        ds->type = DISC_TYPE_CDDA;
-        if (ss[s].first != ds->first_track || ss[s].last != ds->last_track)
-            disc_warn(ctx, "%s: session %u lists tracks %u-%u but holds "
-                      "entries for tracks %u-%u", f->path, s + 1,
-                      ss[s].first, ss[s].last, ds->first_track,
-                      ds->last_track);
-        for (i = 0; i < nb; i++) {
-            if (b[i].session != s + 1 || b[i].adr != 1)
-                continue;
-            if (b[i].point == 0xA0) {
-                ds->type = b[i].psec;
-            } else if (b[i].point == 0xA2) {
-                struct disc_msf m = { b[i].pmin, b[i].psec, b[i].pframe };
-                if (disc_msf_to_lba(m) != ss[s].end)
-                    disc_warn(ctx, "%s: session %u: A2 lead-out %02u:%02u:"
-                              "%02u disagrees with session end %d; using "
-                              "the session end", f->path, s + 1, b[i].pmin,
-                              b[i].psec, b[i].pframe, ss[s].end);
-            }
-        }
-    }
+    r = mds_sessions(ctx, f, d, ss, nsess, b, nb);
+    if (r < 0)
+        return r;
     /* Pregaps and lengths from the extra blocks.  A session's first track
      * has the 150-sector Red Book pregap, never stored; anything beyond
      * it is stored before the start offset, like other tracks' pregaps
@@ -888,7 +902,6 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         enum disc_sub_layout sl = DISC_SUBL_NONE;
         struct disc_source *src = NULL;
         disc_lba end = disc_track_end(d, k);
-        int r;
         if (end <= tr->index[1])
             return mds_bad(ctx, f, "track %u ends at LBA %d, not after its "
                            "start sector %d (session end or next pregap "
