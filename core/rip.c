@@ -289,6 +289,42 @@ rip_tags(const struct disc *d, struct disc_rip_file *f)
         (void)snprintf(f->comment, sizeof f->comment, "ISRC %s", t->isrc);
 }
 
+/* The files of the plan: the hidden track (when p->htoa), then each
+ * selected track with the pregaps its gap policy puts there. */
+static void
+rip_plan_files(struct disc_rip_plan *p, const uint8_t *sel)
+{
+    const struct disc *d = p->d;
+    int i;
+
+    if (p->htoa) {
+        struct disc_rip_file *f = &p->file[p->nfiles++];
+        f->track = 0;
+        f->index = 0;
+        f->start = d->track[0].index[0];
+        f->count = (uint32_t)(d->track[0].index[1] - d->track[0].index[0]);
+    }
+    for (i = 0; i < d->ntracks; i++) {
+        const struct disc_track *t = &d->track[i];
+        struct disc_rip_file *f;
+        disc_lba start, end = disc_track_end(d, i);
+
+        if (!sel[i])
+            continue;
+        f = &p->file[p->nfiles++];
+        f->gap = rip_gap_place(p, i);
+        /* The own pregap leads the file only when it is placed there;
+         * the next track's pregap is appended when placed here. */
+        start = f->gap == DISC_GAP_OWN ? t->index[0] : t->index[1];
+        if (rip_gap_place(p, i + 1) == DISC_GAP_PREVIOUS)
+            end = d->track[i + 1].index[1];
+        f->track = t->number;
+        f->index = i;
+        f->start = start;
+        f->count = (uint32_t)(end - start);
+    }
+}
+
 int
 disc_rip_plan_new(struct disc_ctx *ctx, const struct disc *d, const char *dir,
                   const char *ext, const struct disc_rip_opts *o,
@@ -379,32 +415,7 @@ disc_rip_plan_new(struct disc_ctx *ctx, const struct disc *d, const char *dir,
             goto fail;
         p->htoa = r;
     }
-    if (p->htoa) {
-        struct disc_rip_file *f = &p->file[p->nfiles++];
-        f->track = 0;
-        f->index = 0;
-        f->start = d->track[0].index[0];
-        f->count = (uint32_t)(d->track[0].index[1] - d->track[0].index[0]);
-    }
-    for (i = 0; i < d->ntracks; i++) {
-        const struct disc_track *t = &d->track[i];
-        struct disc_rip_file *f;
-        disc_lba start, end = disc_track_end(d, i);
-
-        if (!sel[i])
-            continue;
-        f = &p->file[p->nfiles++];
-        f->gap = rip_gap_place(p, i);
-        /* The own pregap leads the file only when it is placed there;
-         * the next track's pregap is appended when placed here. */
-        start = f->gap == DISC_GAP_OWN ? t->index[0] : t->index[1];
-        if (rip_gap_place(p, i + 1) == DISC_GAP_PREVIOUS)
-            end = d->track[i + 1].index[1];
-        f->track = t->number;
-        f->index = i;
-        f->start = start;
-        f->count = (uint32_t)(end - start);
-    }
+    rip_plan_files(p, sel);
     for (i = 0; i < p->nfiles; i++) {
         struct disc_rip_file *f = &p->file[i];
         p->sectors += f->count;
