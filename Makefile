@@ -173,8 +173,8 @@ install: $(LIB) $(CLI)
 	  $(DESTDIR)$(PREFIX)/include/discarc $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/discarc
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libdiscarc.a
-	install -m 644 core/disc.h core/disc_format.h core/discid.h core/rip.h \
-	  core/verify.h \
+	install -m 644 core/disc.h core/disc_format.h core/disc_drive.h \
+	  core/discid.h core/rip.h core/verify.h \
 	  $(DESTDIR)$(PREFIX)/include/discarc/
 	install -m 644 docs/discarc.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
@@ -184,7 +184,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/discarc
 
 format:
-	clang-format -i core/*.[ch] formats/*.c tools/*.c tests/*.[ch]
+	clang-format -i core/*.[ch] formats/*.[ch] tools/*.[ch] tests/*.[ch]
 
 clean:
 	rm -rf build build-san build-vg build-clang out

@@ -1,7 +1,7 @@
 /* cdtext.c - CD-TEXT packs: decoding into UTF-8 blocks, encoding, names.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: MMC-3 Annex J (CD-TEXT packs and size information);
- * FORMATS.md section 6; EBU Tech 3258 annex 1 (language codes); libcdio
+ * docs/formats/cd.md; EBU Tech 3258 annex 1 (language codes); libcdio
  * include/cdio/cdtext.h (genre codes) and test/data/cdtext*.cdt with the
  * decodings libcdio prints for them (test/cdtext*.right), which our
  * decoder reproduces and our encoder re-creates byte for byte for
@@ -38,7 +38,7 @@ static const uint8_t field_type[DISC_CDTEXT_NFIELDS] = {
 };
 
 /* Types that carry character strings in the block's character code.
- * DISC_ID, GENRE text and UPC/ISRC are single-byte ASCII (FORMATS 6.2),
+ * DISC_ID, GENRE text and UPC/ISRC are single-byte ASCII (docs/formats/cd.md),
  * even in an MS-JIS block. */
 static int
 cdtext_type_is_text(int type)
@@ -128,21 +128,12 @@ static char *
 cdtext_latin1_to_utf8(struct disc_ctx *ctx, const uint8_t *s, size_t n)
 {
     char *out = disc_malloc(2 * n + 1);
-    size_t i, o = 0;
 
     if (!out) {
         disc_error(ctx, DISC_E_NOMEM, "out of memory (CD-TEXT)");
         return NULL;
     }
-    for (i = 0; i < n; i++) {
-        if (s[i] < 0x80) {
-            out[o++] = (char)s[i];
-        } else {
-            out[o++] = (char)(0xC0 | (s[i] >> 6));
-            out[o++] = (char)(0x80 | (s[i] & 0x3F));
-        }
-    }
-    out[o] = '\0';
+    disc_latin1_to_utf8(s, n, out);
     return out;
 }
 
@@ -196,61 +187,20 @@ cdtext_msjis_to_utf8(struct disc_ctx *ctx, const uint8_t *s, size_t n,
     return out;
 }
 
-/* Length of the UTF-8 sequence at s and its code point; an invalid
- * sequence counts as one byte with *cp = -1. */
-static size_t
-cdtext_utf8_next(const unsigned char *s, long *cp)
-{
-    size_t len, i;
-    long v;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        len = 2;
-        v = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        len = 3;
-        v = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        len = 4;
-        v = s[0] & 0x07;
-    } else {
-        *cp = -1;
-        return 1;
-    }
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = -1;
-            return 1;
-        }
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF. */
-    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
-        (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) {
-        *cp = -1;
-        return 1;
-    }
-    *cp = v;
-    return len;
-}
-
 /* UTF-8 to ISO-8859-1; characters beyond U+00FF become '?'. */
 static int
 cdtext_utf8_to_latin1(struct disc_ctx *ctx, const char *s, struct cdt_buf *out,
                       int *lossy)
 {
     const unsigned char *p = (const unsigned char *)s;
-    long cp;
 
     while (*p) {
+        uint32_t cp;
+        size_t k = disc_utf8_decode(p, 4, &cp);
         int rc;
 
-        p += cdtext_utf8_next(p, &cp);
-        if (cp < 0 || cp > 0xFF) {
+        p += k ? k : 1;
+        if (!k || cp > 0xFF) {
             cp = '?';
             *lossy = 1;
         }
@@ -269,7 +219,7 @@ cdtext_utf8_to_msjis(struct disc_ctx *ctx, const char *s, struct cdt_buf *out,
     size_t n = strlen(s), inleft = n, outleft;
     char *in, *ip, *op;
     iconv_t cd;
-    long cp;
+    uint32_t cp;
     int rc, have;
 
     /* Each UTF-8 character (1-4 bytes) becomes at most 2 bytes. */
@@ -292,13 +242,14 @@ cdtext_utf8_to_msjis(struct disc_ctx *ctx, const char *s, struct cdt_buf *out,
             break;
         if (!inleft || !outleft)
             break; /* E2BIG cannot happen with 2 bytes per input byte */
-        done = cdtext_utf8_next((const unsigned char *)ip, &cp);
-        if (cp >= 0 && cp < 0x80) {
+        done = disc_utf8_decode((const unsigned char *)ip, 4, &cp);
+        if (done && cp < 0x80) {
             *op++ = (char)cp;
         } else {
             *op++ = '?';
             *lossy = 1;
         }
+        done += !done; /* an invalid byte counts as one */
         outleft--;
         ip += done;
         inleft -= done;
@@ -321,7 +272,7 @@ struct cdt_block_info {
     int count[16];  /* packs per type 0x80..0x8F */
     int dbcc;       /* some pack has the double-byte flag */
     int si_seen[3]; /* size-info packs 0, 1, 2 present */
-    uint8_t si[36]; /* size information (FORMATS 6.4) */
+    uint8_t si[36]; /* size information (docs/formats/cd.md) */
 };
 
 /* Strips the allowances around a pack array: a 4-byte READ TOC format 5
@@ -329,7 +280,7 @@ struct cdt_block_info {
  * below 0x80, i.e. not a pack type, and the length field equals the
  * bytes that follow it, or those bytes but a stray last one) and one
  * trailing byte (libcdio's cdtext.cdt ends in a stray 0x00: len % 18 ==
- * 1).  Both as libcdio accepts them (FORMATS 6.5). */
+ * 1).  Both as libcdio accepts them (docs/formats/cd.md). */
 int
 disc_cdtext_frame(struct disc_ctx *ctx, const uint8_t **packs, size_t *len)
 {
@@ -688,7 +639,7 @@ cdtext_enc_close(struct cdt_enc *e)
         return;
     memset(e->cur + 4 + e->used, 0, (size_t)(PAYLOAD - e->used));
     crc = disc_crc16(e->cur, 16);
-    e->cur[16] = (uint8_t)(crc >> 8); /* big-endian (FORMATS 6.1) */
+    e->cur[16] = (uint8_t)(crc >> 8); /* big-endian (docs/formats/cd.md) */
     e->cur[17] = (uint8_t)crc;
     e->cur = NULL;
     e->used = 0;

@@ -2,7 +2,8 @@
  * games and their ROM digests, and match a disc's track digests.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: the Logiqx datafile DTD (game/rom elements with name,
- * size, crc, md5 and sha1 attributes); FORMATS.md section 8.5.
+ * size, crc, md5 and sha1 attributes); docs/formats/cd.md (redump
+ * hashes).
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,8 @@
 /* disc.c - the disc model: allocation, derived values, setters,
  * invariants (disc_check), features and the full-TOC builder.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: MMC-3 READ TOC format 2; FORMATS.md sections 2.4, 4.4, 7.
+ * References: MMC-3 READ TOC format 2; docs/formats/cd.md (full TOC,
+ * disc layout).
  */
 #include <ctype.h>
 #include <string.h>
@@ -131,6 +132,31 @@ disc_session_start(const struct disc *d, int s)
     if (i < 0)
         return 0;
     return d->track[i].index[0] - DISC_PREGAP;
+}
+
+void
+disc_track_file_range(const struct disc *d, int i, disc_lba *first,
+                      int32_t *count)
+{
+    const struct disc_track *t = &d->track[i];
+    disc_lba s = t->index[0], f = disc_track_end(d, i);
+    disc_lba last = t->index[t->last_index];
+
+    if (i == 0 && s < 0)
+        s = 0;
+    while (s < t->index[1] && !disc_lba_stored(d, s))
+        s++;
+    while (f - 1 > last && !disc_lba_stored(d, f - 1))
+        f--;
+    *first = s;
+    *count = f - s;
+}
+
+int32_t
+disc_session_gap(int s)
+{
+    return (s == 2 ? DISC_LEADOUT1 : DISC_LEADOUT_N) + DISC_LEADIN +
+           DISC_PREGAP;
 }
 
 int
@@ -598,6 +624,51 @@ rawtoc_beyond_model(const struct disc *d)
             beyond = 1;
     }
     return beyond;
+}
+
+int
+disc_rawtoc_fits(const struct disc *d)
+{
+    uint8_t found[DISC_MAX_TRACKS + 1] = { 0 };
+    uint8_t lead[DISC_MAX_SESSIONS] = { 0 }; /* bits: A0, A1, A2 seen */
+    uint16_t i;
+    int s, t;
+
+    if (!d->nrawtoc)
+        return 0;
+    for (i = 0; i < d->nrawtoc; i++) {
+        const struct disc_rawtoc *r = &d->rawtoc[i];
+        struct disc_msf m = { r->pmin, r->psec, r->pframe };
+        const struct disc_session *ss;
+
+        if (r->session < 1 || r->session > d->nsessions)
+            return 0;
+        if (r->adr != 1)
+            continue;
+        ss = &d->session[r->session - 1];
+        if (r->point >= 1 && r->point <= DISC_MAX_TRACKS) {
+            t = disc_track_find(d, r->point);
+            if (t < 0 || d->track[t].session != r->session ||
+                d->track[t].control != r->control ||
+                disc_msf_to_lba(m) != d->track[t].index[1] || found[r->point])
+                return 0;
+            found[r->point] = 1;
+        } else if ((r->point == 0xA0 &&
+                    (r->pmin != ss->first_track || r->psec != ss->type)) ||
+                   (r->point == 0xA1 && r->pmin != ss->last_track) ||
+                   (r->point == 0xA2 && disc_msf_to_lba(m) != ss->leadout)) {
+            return 0;
+        } else if (r->point >= 0xA0 && r->point <= 0xA2) {
+            lead[r->session - 1] |= (uint8_t)(1u << (r->point - 0xA0));
+        }
+    }
+    for (t = 0; t < d->ntracks; t++)
+        if (!found[d->track[t].number])
+            return 0;
+    for (s = 0; s < d->nsessions; s++)
+        if (lead[s] != 7)
+            return 0;
+    return 1;
 }
 
 unsigned

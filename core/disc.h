@@ -31,6 +31,9 @@ typedef int32_t disc_lba;
 #define DISC_CHUNK 64          /* sectors per streaming chunk */
 #define DISC_PREGAP 150        /* Red Book pregap of a session's 1st track */
 #define DISC_SESSION_GAP 11400 /* lead-out + lead-in + pregap, session 1->2 */
+#define DISC_LEADOUT1 6750     /* lead-out of session 1 (01:30:00) */
+#define DISC_LEADOUT_N 2250    /* lead-out of later sessions (00:30:00) */
+#define DISC_LEADIN 4500       /* lead-in of sessions >= 2 (01:00:00) */
 #define DISC_LBA_MAX 404849    /* 89:59:74: under the MMC rule minutes
                                   90-99 are negative (lead-in) LBAs */
 
@@ -87,7 +90,11 @@ struct disc_msf {
     uint8_t m, s, f; /* binary, 0..99, 0..59, 0..74 */
 };
 
-/* LBA -> absolute MSF: F = lba+150 for lba >= -150, else lba+450150. */
+/* Absolute frame count (MSF as frames) of an LBA by the MMC rule:
+ * lba + 150 for lba >= -150, else lba + 450150, so that the lead-in
+ * reads 90:00:00-99:59:74. */
+int32_t disc_lba_frames(disc_lba lba);
+/* LBA -> absolute MSF (disc_lba_frames as MSF). */
 struct disc_msf disc_lba_to_msf(disc_lba lba);
 /* Absolute MSF -> LBA (MMC rule: minutes 90..99 map to -45150..-151). */
 disc_lba disc_msf_to_lba(struct disc_msf msf);
@@ -238,6 +245,17 @@ int disc_track_at(const struct disc *d, disc_lba lba);
  * pregap: its first track's index[0] - 150.  LBAs from here to that
  * index[0] belong to the first track as index 0 (never stored). */
 disc_lba disc_session_start(const struct disc *d, int s);
+/* Sectors from the lead-out of the session before session number s
+ * (>= 2) to INDEX 01 of the first track of s on a disc written the
+ * standard way: the lead-out (6750 after session 1, 2250 after later
+ * ones), the 4500-sector lead-in and the 150-sector pregap. */
+int32_t disc_session_gap(int s);
+/* The sectors of track i that a redump-style split image stores in the
+ * track's own file: from its pregap start (skipping generated PREGAP
+ * sectors) to its end (without generated POSTGAP sectors), never before
+ * LBA 0 for the first track.  *first and *count receive the range. */
+void disc_track_file_range(const struct disc *d, int i, disc_lba *first,
+                           int32_t *count);
 int disc_track_is_data(const struct disc_track *t);
 const char *disc_mode_name(enum disc_track_mode m);
 /* Bytes of user data per sector for the mode (2352 audio, 2048, 2336,
@@ -257,6 +275,10 @@ int disc_cdtext_set(struct disc_ctx *ctx, struct disc *d, int block,
 const char *disc_cdtext_get(const struct disc *d, int block, int track,
                             enum disc_cdtext_field f);
 const char *disc_cdtext_field_name(enum disc_cdtext_field f);
+/* Names of CD-TEXT language and genre codes; "Unknown" for unlisted
+ * codes. */
+const char *disc_cdtext_language_name(uint8_t code);
+const char *disc_cdtext_genre_name(uint16_t code);
 int disc_meta_add(struct disc_ctx *ctx, struct disc *d, const char *key,
                   const char *value);
 const char *disc_meta_get(const struct disc *d, const char *key);
@@ -344,7 +366,6 @@ struct disc_write_opts {
     int strict;       /* refuse any loss, even informational */
     int force;        /* overwrite existing outputs */
     int split;        /* CUE: one file per track */
-    int merge;        /* CUE: one file for the disc */
     int cooked;       /* CUE: MODE1/2048 etc. where possible */
     int crlf;         /* CUE: CRLF line ends */
     int store_gaps;   /* CUE: store generated PREGAP/POSTGAP sectors in the
@@ -358,6 +379,9 @@ const char *disc_format_name(const struct disc_format *f);
 const char *disc_format_description(const struct disc_format *f);
 const char *disc_format_extensions(const struct disc_format *f);
 unsigned disc_format_caps(const struct disc_format *f);
+/* What f holds when written with o (NULL: the defaults). */
+unsigned disc_format_caps_for(const struct disc_format *f,
+                              const struct disc_write_opts *o);
 int disc_format_can_read(const struct disc_format *f);
 int disc_format_can_write(const struct disc_format *f);
 /* Format by name ("cue"), or NULL. */
@@ -377,12 +401,32 @@ int disc_open_image(struct disc_ctx *ctx, const char *path,
 int disc_write(struct disc_ctx *ctx, const struct disc *d,
                const struct disc_format *fmt, const char *path,
                const struct disc_write_opts *o);
-/* Features of d that fmt cannot hold. */
-unsigned disc_write_loss(const struct disc *d, const struct disc_format *fmt);
+/* Features of d that fmt cannot hold when written with o (NULL: the
+ * defaults).  A captured raw TOC that disagrees with the tracks
+ * (disc_rawtoc_fits) is a loss for every format. */
+unsigned disc_write_loss(const struct disc *d, const struct disc_format *fmt,
+                         const struct disc_write_opts *o);
 /* The disc_compare flags that fit a round trip through fmt: what fmt
  * cannot hold (and was therefore dropped with --lossy) is not compared. */
 unsigned disc_compare_flags_for(const struct disc_format *fmt,
                                 const struct disc_write_opts *o);
+
+/* ------------------------------------------------------------------ */
+/* Path helpers (text.c)                                               */
+
+/* Directory part of path ("." when none); disc_malloc'd. */
+char *disc_path_dir(const char *path);
+/* Joins dir and name unless name is absolute; disc_malloc'd. */
+char *disc_path_join(const char *dir, const char *name);
+/* Final component of path (borrowed pointer into path). */
+const char *disc_path_base(const char *path);
+/* path with its extension replaced by ext (no dot); disc_malloc'd. */
+char *disc_path_with_ext(const char *path, const char *ext);
+/* Opens name in dir, matching the file name case-insensitively and
+ * accepting '\' as a separator when the exact name does not exist.
+ * *found gets the path actually used (disc_malloc'd).  Returns 0,
+ * DISC_E_IO when no such file exists or DISC_E_NOMEM; sets no message. */
+int disc_path_resolve(const char *dir, const char *name, char **found);
 
 /* ------------------------------------------------------------------ */
 /* Memory (alloc.c).  All heap use in the library goes through these. */

@@ -9,6 +9,8 @@
 #define DISC_FORMAT_H
 
 #include "disc.h"
+#include "disc_drive.h"
+#include "rip.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,13 +19,39 @@
 /* Format descriptor                                                   */
 
 struct disc_source;
+struct disc_buf;
+
+/* What a descriptor sheet says about one track whose sectors other code
+ * writes (a rip's audio files): where INDEX 00 and INDEX 01 on are. */
+struct disc_sheet_track {
+    int file;          /* map file of INDEX 01 on; -1: not in the sheet */
+    disc_lba at;       /* a sector of the track stored in that file ... */
+    int64_t time;      /* ... and its position there, in frames */
+    int gap_file;      /* map file of INDEX 00, or -1 for no INDEX 00 */
+    int64_t gap_time;  /* position of INDEX 00 in gap_file */
+    int32_t pregap;    /* generated sectors before the stored ones */
+    int32_t postgap;   /* generated sectors after them */
+};
+
+/* The files and tracks a sheet describes. */
+struct disc_sheet {
+    const char *file[DISC_MAX_TRACKS + 1]; /* names as the sheet says */
+    const char *type;  /* file type word: "BINARY", "WAVE", "AIFF" */
+    const char *cdt;   /* a CD-TEXT file name the caller can write next
+                          to the sheet (disc_cdtext_packs), or NULL */
+    struct disc_sheet_track t[DISC_MAX_TRACKS];
+};
 
 struct disc_format {
     const char *name;        /* short id, lower case: "cue" */
     const char *description; /* for `discarc formats` */
     const char *extensions;  /* comma list without dots: "cue" */
     unsigned caps;           /* DISC_CAP_* it holds losslessly */
-    int sub_on_request;      /* subchannel is stored only with --sub */
+    int sub_on_request;      /* subchannel is stored only with --sub
+                                (shorthand for a caps_for hook) */
+    /* Optional: what a write with options o holds (o never NULL); NULL
+     * means caps.  The core compares it with disc_features once. */
+    unsigned (*caps_for)(const struct disc_write_opts *o);
     /* Score 0..100 for the file's first bytes.  buf holds len bytes
      * (up to 4096) followed by at least 16 zero bytes. */
     int (*probe)(const uint8_t *buf, size_t len, const char *path);
@@ -37,6 +65,14 @@ struct disc_format {
      * its PCM length.  Used by CUE FILE lines of audio types. */
     int (*open_audio)(struct disc_ctx *ctx, const char *path,
                       struct disc_source **out, int64_t *bytes);
+    /* Optional: appends to text the descriptor alone for the tracks map
+     * lists, whose sectors other code writes (a rip's CUE sheet).  What
+     * the text cannot hold goes through disc_write_drop.  *cdt_used is 1
+     * when the text names map->cdt, which the caller then writes. */
+    int (*sheet)(struct disc_ctx *ctx, const struct disc *d,
+                 const struct disc_sheet *map,
+                 const struct disc_write_opts *o, struct disc_buf *text,
+                 int *cdt_used);
 };
 
 /* The NULL-terminated table defined in formats/all.c. */
@@ -54,10 +90,26 @@ int disc_open_audio(struct disc_ctx *ctx, const char *path,
  * code. */
 int disc_error(struct disc_ctx *ctx, int code, const char *fmt, ...)
     DISC_PRINTF(3, 4);
+/* disc_error for a place in an input file: "path:line: text", or
+ * "path: text" when line is 0. */
+int disc_error_at(struct disc_ctx *ctx, int code, const char *path,
+                  unsigned line, const char *fmt, ...) DISC_PRINTF(5, 6);
+/* disc_warn with the same place prefix. */
+void disc_warn_at(struct disc_ctx *ctx, const char *path, unsigned line,
+                  const char *fmt, ...) DISC_PRINTF(4, 5);
 /* Sends a warning to ctx->log (silent when none is installed). */
 void disc_warn(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
 void disc_info(struct disc_ctx *ctx, const char *fmt, ...) DISC_PRINTF(2, 3);
 void disc_progress(struct disc_ctx *ctx, int64_t done, int64_t total);
+/* 1 when d's captured full TOC says what the model says about every
+ * session and track (each track's ADR-1 entry in its session, with its
+ * CONTROL and INDEX 01; A0 first track and disc type, A1 last track and
+ * A2 lead-out of every session; entries of other ADRs and points are
+ * extras), so a writer may store it verbatim; 0 when it disagrees or
+ * there is none.  The core refuses the write of a disagreeing raw TOC as
+ * a "raw TOC" loss before the writer runs, so a writer stores
+ * d->rawtoc when this is 1 and disc_build_rawtoc's TOC otherwise. */
+int disc_rawtoc_fits(const struct disc *d);
 /* Called by writers for each thing they cannot represent: without
  * --lossy (or under --strict) returns DISC_E_UNSUPPORTED with the text
  * as the message; with --lossy warns once and returns 0. */
@@ -97,6 +149,12 @@ int disc_source_mem_new(struct disc_ctx *ctx, const void *data,
                         int64_t size, struct disc_source **out);
 /* Hands the source to the disc, which closes it in disc_free. */
 void disc_source_attach(struct disc *d, struct disc_source *s);
+/* The short-file check: how many of count sectors of stride bytes from
+ * offset src holds whole (count when its size is unknown).  Readers
+ * refuse an image whose files hold fewer at open, naming the first
+ * sector missing, rather than fail a read halfway through. */
+int64_t disc_source_sectors(const struct disc_source *src, int64_t offset,
+                            int64_t count, uint32_t stride);
 void disc_source_close(struct disc_source *s);
 
 /* How the main channel of an extent is stored. */
@@ -148,6 +206,9 @@ struct disc_extent {
 void disc_swap16(uint8_t *p, size_t n);
 /* Bytes of stored main data per sector for a layout (2352, 2048 ...). */
 uint32_t disc_data_size(enum disc_data_layout l);
+/* Where in a raw sector those bytes start (16 for Mode 1 and Mode 2, 24
+ * for Form 1 and Form 2, 0 otherwise). */
+uint32_t disc_data_offset(enum disc_data_layout l);
 /* The generated-sector kind matching a track mode. */
 enum disc_gen disc_gen_for_mode(enum disc_track_mode m);
 
@@ -250,12 +311,28 @@ void disc_q_encode_isrc(uint8_t *q, uint8_t control, const char *isrc,
  * ADR. */
 int disc_q_decode(const uint8_t *q, struct disc_q *out);
 /* Synthesises deinterleaved P+Q (R-W zero) for count sectors from lba
- * from the model alone (FORMATS 2.5, libMirage conventions; MCN/ISRC
+ * from the model alone (docs/formats/cd.md, libMirage conventions; MCN/ISRC
  * frames at offsets 25/50 mod 100 from each track's index[0]).  Valid
  * from disc_session_start(d, 0) to the last lead-out + 6750; gaps between
  * sessions get lead-out Q. */
 int disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
                    uint32_t count, uint8_t *sub);
+
+/* Returns the 12-byte Q frame of sector lba: 0 when read, > 0 when the
+ * sector could not be read, < 0 to abort the scan. */
+typedef int (*disc_qscan_fn)(void *user, disc_lba lba, uint8_t *q);
+/* Finds INDEX 00 (pregap) starts and INDEX 02+ points of d's tracks by
+ * binary search over the Q channel given by get_q, starting from the
+ * INDEX 01 starts and lead-outs already in d (a drive's TOC).  Frames
+ * that are not ADR 1, fail their CRC or name another address are
+ * skipped.  Returns the number of Q frames read, or a negative code. */
+int disc_qscan(struct disc_ctx *ctx, struct disc *d, disc_qscan_fn get_q,
+               void *user);
+/* The INDEX 02+ part of disc_qscan for track i (array index) alone:
+ * idx[2..*last] get the starts found (*last 1 when none). */
+int disc_qscan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
+                       disc_qscan_fn get_q, void *user, disc_lba *idx,
+                       int *last);
 
 /* ------------------------------------------------------------------ */
 /* CD-TEXT (cdtext.c)                                                  */
@@ -284,9 +361,6 @@ int disc_cdtext_encode(struct disc_ctx *ctx, const struct disc *d,
  * when the disc has no CD-TEXT.  *owned tells the caller to free. */
 int disc_cdtext_packs(struct disc_ctx *ctx, const struct disc *d,
                       const uint8_t **packs, size_t *len, int *owned);
-/* Names of language and genre codes; "Unknown" for unlisted codes. */
-const char *disc_cdtext_language_name(uint8_t code);
-const char *disc_cdtext_genre_name(uint16_t code);
 
 /* ------------------------------------------------------------------ */
 /* Safe output (out.c)                                                 */
@@ -388,22 +462,18 @@ void disc_buf_printf(struct disc_buf *b, const char *fmt, ...)
 void disc_buf_vprintf(struct disc_buf *b, const char *fmt, va_list ap)
     DISC_PRINTF(2, 0);
 
-/* ------------------------------------------------------------------ */
-/* Path helpers (text.c)                                               */
-
-/* Directory part of path ("." when none); disc_malloc'd. */
-char *disc_path_dir(const char *path);
-/* Joins dir and name unless name is absolute; disc_malloc'd. */
-char *disc_path_join(const char *dir, const char *name);
-/* Final component of path (borrowed pointer into path). */
-const char *disc_path_base(const char *path);
-/* path with its extension replaced by ext (no dot); disc_malloc'd. */
-char *disc_path_with_ext(const char *path, const char *ext);
-/* Opens name in dir, matching the file name case-insensitively and
- * accepting '\' as a separator when the exact name does not exist.
- * *found gets the path actually used (disc_malloc'd).  Returns 0,
- * DISC_E_IO when no such file exists or DISC_E_NOMEM; sets no message. */
-int disc_path_resolve(const char *dir, const char *name, char **found);
+/* UTF-8 (text.c).  Length (1-4) of the well-formed sequence at s (n
+ * bytes there; 4 will do for a NUL-terminated string, as a NUL ends any
+ * sequence) with its code point in *cp, or 0 when none
+ * starts there (a stray or overlong byte, a surrogate, past U+10FFFF,
+ * cut short). */
+size_t disc_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Writes c (at most U+10FFFF) as UTF-8 into out (room for 4); returns
+ * the byte count. */
+size_t disc_utf8_encode(uint32_t c, char *out);
+/* ISO-8859-1 bytes as UTF-8 into out (room for 2 n + 1, NUL-terminated);
+ * returns the length. */
+size_t disc_latin1_to_utf8(const uint8_t *s, size_t n, char *out);
 
 /* Little/big-endian field helpers for binary formats. */
 static inline uint16_t
@@ -469,67 +539,33 @@ disc_wr_be32(uint8_t *p, uint32_t v)
 }
 
 /* ------------------------------------------------------------------ */
-/* libcdio (source_cdio.c)                                             */
+/* Rip containers (rip.c drives them; formats/audio.c encodes)        */
 
-/* Which libcdio driver opens the path given to disc_open_cdio. */
-enum disc_cdio_driver {
-    DISC_CDIO_DEVICE = 0, /* an optical drive (path NULL: the default) */
-    DISC_CDIO_TOC,        /* cdrdao .toc through libcdio's cdrdao driver */
-    DISC_CDIO_NRG         /* Nero .nrg through libcdio's nrg driver */
+/* The encoder a container plugs into the driver. */
+struct disc_rip_sink {
+    /* Starts file f on out (opened by the driver); *enc gets state. */
+    int (*open)(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
+                const struct disc_rip_file *f, struct disc_out *out,
+                void **enc);
+    /* Encodes n bytes of 16-bit little-endian stereo PCM (n % 4 == 0). */
+    int (*write)(void *enc, struct disc_ctx *ctx, const uint8_t *pcm, size_t n);
+    /* Finishes (ok) or abandons (!ok) the file and frees enc. */
+    int (*close)(void *enc, struct disc_ctx *ctx, int ok);
+    void *user;
+    /* Optional: stores all n sectors of the file (from lba of d) itself,
+     * e.g. by a kernel copy, instead of being handed them through write;
+     * advances ctx->progress_done by n.  Returns 1 when it did, 0 when it
+     * cannot (the driver then reads and calls write), or an error.  Not
+     * used when the driver needs the bytes (AccurateRip). */
+    int (*copy)(void *enc, struct disc_ctx *ctx, const struct disc *d,
+                disc_lba lba, uint32_t n);
 };
 
-enum disc_cdio_status {
-    DISC_CDIO_RETRIED = 1, /* read correctly after retries or repairs */
-    DISC_CDIO_UNREADABLE   /* never read correctly: zero-filled (with
-                              paranoia: its best guess) */
-};
-
-/* One sector that needed retries or stayed unreadable. */
-struct disc_cdio_event {
-    disc_lba lba;
-    int track;                    /* track number, 0 if in none */
-    enum disc_cdio_status status;
-    int attempts;                 /* reads tried (0: paranoia's own) */
-    const char *what;             /* short reason, static text */
-};
-
-struct disc_cdio_opts {
-    enum disc_cdio_driver driver;
-    int paranoia;       /* audio through libcdio-paranoia: 0 off,
-                           1 overlap checking, 2 full */
-    int retries;        /* per sector (and paranoia's limit); <= 0: 5 */
-    int offset_samples; /* read offset correction in samples: disc
-                           sample k is read as drive sample k + offset */
-    int no_qscan;       /* drives: keep the TOC's pregaps, no Q scan */
-    /* Called for every sector that needed retries or stayed unreadable.
-     * Without it an unreadable sector fails the read (DISC_E_DRIVE);
-     * with it the read goes on with the sector zero-filled. */
-    void (*report)(void *user, const struct disc_cdio_event *ev);
-    void *report_user;
-};
-
-/* Fills the empty disc d (allocated by the core, freed by it on error)
- * from a drive or a libcdio image: TOC, sessions and lead-outs, modes,
- * CONTROL, MCN, ISRC, CD-TEXT (every language), pregaps and, for drives
- * that deliver raw subchannel, the INDEX 00/02+ points found in Q.  The
- * sectors come from a positional source the disc owns.  o may be NULL
- * (the default drive, no paranoia).  Returns 0 or DISC_E_*. */
-int disc_open_cdio(struct disc_ctx *ctx, const char *path,
-                   const struct disc_cdio_opts *o, struct disc *d);
-/* disc_open_cdio on a new disc, then disc_check.  device NULL: the
- * default drive.  *out is freed with disc_free. */
-int disc_open_drive(struct disc_ctx *ctx, const char *device,
-                    const struct disc_cdio_opts *o, struct disc **out);
-
-/* Returns the 12-byte Q frame of sector lba: 0 when read, > 0 when the
- * sector could not be read, < 0 to abort the scan. */
-typedef int (*disc_qscan_fn)(void *user, disc_lba lba, uint8_t *q);
-/* Finds INDEX 00 (pregap) starts and INDEX 02+ points of d's tracks by
- * binary search over the Q channel given by get_q, starting from the
- * INDEX 01 starts and lead-outs already in d (a drive's TOC).  Frames
- * that are not ADR 1, fail their CRC or name another address are
- * skipped.  Returns the number of Q frames read, or a negative code. */
-int disc_qscan(struct disc_ctx *ctx, struct disc *d, disc_qscan_fn get_q,
-               void *user);
+/* Runs a plan: creates dir if needed (and removes it again on failure),
+ * streams every file through sink in DISC_CHUNK-sector chunks, computes
+ * AccurateRip CRCs when asked, writes the CUE sheet; all outputs commit
+ * together or not at all.  Warns when the audio looks byte-swapped. */
+int disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
+                 const struct disc_rip_sink *sink);
 
 #endif /* DISC_FORMAT_H */

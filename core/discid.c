@@ -1,7 +1,7 @@
 /* discid.c - disc identifiers (freedb, MusicBrainz, AccurateRip, CTDB)
  * and AccurateRip track CRCs.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md 7.3, 8.1-8.4, 8.6 (formulas and vectors, from
+ * References: docs/formats/cd.md (Enhanced CD, the formulas, from
  * metabrainz/libdiscid src/disc.c and src/toc.c, gchudov/cuetools.net
  * CUETools.AccurateRip/AccurateRip.cs and CUETools.CDImage/CDImage.cs,
  * leo-bogert/accuraterip-checksum); RFC 4648 (base64).  Written from
@@ -56,7 +56,7 @@ discid_digitsum(int64_t n)
 }
 
 /* freedb/CDDB id over every track and the real lead-out (libcdio and
- * CUETools; FORMATS 8.1 keeps the data track of an Enhanced CD). */
+ * CUETools; freedb keeps the data track of an Enhanced CD). */
 static uint32_t
 discid_freedb(const struct disc *d)
 {

@@ -1,8 +1,8 @@
 /* discid.h - disc identifiers (freedb/CDDB, MusicBrainz, AccurateRip,
  * CTDB) and AccurateRip track CRCs (v1, v2).
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 7.3 (Enhanced CD), 8.1-8.4 (formulas),
- * 8.6 (test vectors); docs/formats/audio.md of this project.
+ * References: docs/formats/cd.md (Enhanced CD, the formulas),
+ * docs/formats/audio.md.
  */
 #ifndef DISC_DISCID_H
 #define DISC_DISCID_H
@@ -13,7 +13,7 @@
  * and empty when the identifier does not exist (no audio track). */
 struct disc_ids {
     uint32_t freedb;           /* CDDB id, libcdio/CUETools form: every track
-                                  and the real lead-out (FORMATS 8.1) */
+                                  and the real lead-out (docs/formats/cd.md) */
     char musicbrainz[29];      /* 28 characters, base64 with "._-" */
     char mb_toc[1024];         /* "first last leadout off1 ... offN" (frames),
                                   the TOC MusicBrainz looks discs up by */
@@ -27,7 +27,7 @@ struct disc_ids {
 };
 
 /* Computes every identifier of d.  Enhanced CD (audio session, then a
- * data session) is handled as FORMATS 7.3 says: MusicBrainz ends the
+ * data session) is handled as docs/formats/cd.md says: MusicBrainz ends the
  * disc at the data track's start - 11400; freedb and AccurateRip keep
  * the data track and the real lead-out.  Returns 0, or DISC_E_ARG when
  * the disc has no tracks. */
@@ -53,7 +53,7 @@ struct disc_ar_acc {
 
 /* Prepares a for a track of nsamples stereo samples; first/last say
  * whether it is the first/last audio track of the disc (2939 samples
- * skipped at the start, 2940 at the end, FORMATS 8.3). */
+ * skipped at the start, 2940 at the end). */
 void disc_ar_init(struct disc_ar_acc *a, uint32_t nsamples, int first,
                   int last);
 /* Adds n samples (4 bytes each, little-endian L then R) whose first one

@@ -57,6 +57,48 @@ disc_error(struct disc_ctx *ctx, int code, const char *fmt, ...)
     return code;
 }
 
+/* "path:line: text" (line 0: "path: text") into buf. */
+static void place_text(char *buf, size_t n, const char *path, unsigned line,
+                       const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+static void
+place_text(char *buf, size_t n, const char *path, unsigned line,
+           const char *fmt, va_list ap)
+{
+    int k = line ? snprintf(buf, n, "%s:%u: ", path, line)
+                 : snprintf(buf, n, "%s: ", path);
+
+    if (k >= 0 && (size_t)k < n)
+        (void)vsnprintf(buf + k, n - (size_t)k, fmt, ap); /* may be cut */
+}
+
+int
+disc_error_at(struct disc_ctx *ctx, int code, const char *path, unsigned line,
+              const char *fmt, ...)
+{
+    char text[sizeof ctx->msg];
+    va_list ap;
+
+    va_start(ap, fmt);
+    place_text(text, sizeof text, path, line, fmt, ap);
+    va_end(ap);
+    return disc_error(ctx, code, "%s", text);
+}
+
+void
+disc_warn_at(struct disc_ctx *ctx, const char *path, unsigned line,
+             const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    place_text(text, sizeof text, path, line, fmt, ap);
+    va_end(ap);
+    disc_warn(ctx, "%s", text);
+}
+
 static void disc_vlog(struct disc_ctx *ctx, int level, const char *fmt,
                       va_list ap) __attribute__((format(printf, 3, 0)));
 

@@ -2,7 +2,7 @@
  * of every stream on a pool of worker threads; redump-style per-track and
  * whole-image digests.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md section 8.5 (redump: one ROM per track file,
+ * References: docs/formats/cd.md (redump: one ROM per track file,
  * raw 2352-byte sectors, pregap stored at the start of its track).
  *
  * The data is read once into a ring of slots.  Each (algorithm, stream)
@@ -364,24 +364,6 @@ disc_hex(const uint8_t *p, size_t n, char *buf)
     }
     buf[2 * n] = '\0';
     return buf;
-}
-
-void
-disc_track_file_range(const struct disc *d, int i, disc_lba *first,
-                      int32_t *count)
-{
-    const struct disc_track *t = &d->track[i];
-    disc_lba s = t->index[0], f = disc_track_end(d, i);
-    disc_lba last = t->index[t->last_index];
-
-    if (i == 0 && s < 0)
-        s = 0;
-    while (s < t->index[1] && !disc_lba_stored(d, s))
-        s++;
-    while (f - 1 > last && !disc_lba_stored(d, f - 1))
-        f--;
-    *first = s;
-    *count = f - s;
 }
 
 int

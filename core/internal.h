@@ -11,8 +11,6 @@ struct disc_priv {
     struct disc_extent *ext;
     size_t next, cap;
     struct disc_source *sources; /* singly linked, closed in disc_free */
-    int sorted;
-    int synth_warned;
 };
 
 /* The file descriptor of a file source, or -1 for other kinds. */

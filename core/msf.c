@@ -1,7 +1,7 @@
 /* msf.c - LBA <-> MSF <-> BCD conversions.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: MMC-3 (LBA/MSF, minutes 90-99 are negative LBAs);
- * FORMATS.md section 1.1.
+ * docs/formats/cd.md.
  */
 #include <stdio.h>
 
@@ -28,11 +28,16 @@ disc_msf_to_frames(struct disc_msf msf)
     return (msf.m * 60 + msf.s) * 75 + msf.f;
 }
 
+int32_t
+disc_lba_frames(disc_lba lba)
+{
+    return lba >= -150 ? lba + 150 : lba + WRAP;
+}
+
 struct disc_msf
 disc_lba_to_msf(disc_lba lba)
 {
-    int32_t f = lba >= -150 ? lba + 150 : lba + WRAP;
-    return disc_frames_to_msf(f);
+    return disc_frames_to_msf(disc_lba_frames(lba));
 }
 
 disc_lba

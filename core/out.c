@@ -37,26 +37,37 @@ struct disc_outset {
     struct disc_out *outs;
 };
 
+/* Writes all n bytes of p to o's file, retrying short writes. */
+static int
+out_write_all(struct disc_ctx *ctx, struct disc_out *o, const void *p,
+              size_t n)
+{
+    const uint8_t *b = p;
+
+    while (n) {
+        ssize_t w = write(o->fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
+                              o->path, strerror(errno));
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
 static int
 out_flush(struct disc_ctx *ctx, struct disc_out *o)
 {
-    size_t off = 0;
+    int r;
 
     if (o->fd < 0)
         return 0; /* finished: nothing buffered */
 
-    while (off < o->used) {
-        ssize_t w = write(o->fd, o->buf + off, o->used - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
-                              o->path, strerror(errno));
-        }
-        off += (size_t)w;
-    }
+    r = out_write_all(ctx, o, o->buf, o->used);
     o->used = 0;
-    return 0;
+    return r;
 }
 
 static void
@@ -192,17 +203,9 @@ disc_out_write(struct disc_ctx *ctx, struct disc_out *o, const void *p,
             return r;
     }
     if (n >= OUT_BUF) {
-        size_t off = 0;
-        while (off < n) {
-            ssize_t w = write(o->fd, b + off, n - off);
-            if (w < 0) {
-                if (errno == EINTR)
-                    continue;
-                return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
-                                  o->path, strerror(errno));
-            }
-            off += (size_t)w;
-        }
+        int r = out_write_all(ctx, o, b, n);
+        if (r < 0)
+            return r;
     } else {
         memcpy(o->buf + o->used, b, n);
         o->used += n;
@@ -511,33 +514,6 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
     return 0;
 }
 
-static void
-user_slice(enum disc_data_layout l, size_t *off, size_t *len)
-{
-    switch (l) {
-    case DISC_DATA_MODE1:
-        *off = 16;
-        *len = 2048;
-        break;
-    case DISC_DATA_FORM1:
-        *off = 24;
-        *len = 2048;
-        break;
-    case DISC_DATA_FORM2:
-        *off = 24;
-        *len = 2324;
-        break;
-    case DISC_DATA_MODE2:
-        *off = 16;
-        *len = 2336;
-        break;
-    default:
-        *off = 0;
-        *len = DISC_SECTOR_RAW;
-        break;
-    }
-}
-
 int
 disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
                       disc_lba lba, uint32_t count, const struct disc_copy *c)
@@ -547,7 +523,8 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
     size_t uoff, ulen;
     int r = 0;
 
-    user_slice(c->layout, &uoff, &ulen);
+    uoff = disc_data_offset(c->layout);
+    ulen = disc_data_size(c->layout);
     while (done < count) {
         disc_lba l = lba + (disc_lba)done;
         const struct disc_extent *e = disc_extent_find(d, l);

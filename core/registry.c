@@ -1,8 +1,8 @@
 /* registry.c - the format registry (probe, find, iterate) and the
  * open/write entry points with loss accounting.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: DESIGN.md section 3.7 (probe scores, extension floor,
- * features & ~caps is the loss).
+ * References: docs/formats/cd.md (probe scores, extension floor) and
+ * docs/architecture.md (loss accounting).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -37,6 +37,21 @@ disc_format_extensions(const struct disc_format *f)
 unsigned
 disc_format_caps(const struct disc_format *f)
 {
+    return f->caps;
+}
+
+unsigned
+disc_format_caps_for(const struct disc_format *f,
+                     const struct disc_write_opts *o)
+{
+    static const struct disc_write_opts defaults;
+
+    if (!o)
+        o = &defaults;
+    if (f->caps_for)
+        return f->caps_for(o);
+    if (f->sub_on_request && !o->sub)
+        return f->caps & ~DISC_CAP_SUBCHANNEL;
     return f->caps;
 }
 
@@ -230,22 +245,29 @@ disc_open_image(struct disc_ctx *ctx, const char *path,
 }
 
 unsigned
-disc_write_loss(const struct disc *d, const struct disc_format *fmt)
+disc_write_loss(const struct disc *d, const struct disc_format *fmt,
+                const struct disc_write_opts *o)
 {
-    return disc_features(d) & ~fmt->caps & ~DISC_CAP_TRACK_FILES;
+    unsigned caps = disc_format_caps_for(fmt, o);
+
+    /* One raw-TOC rule: a captured TOC that contradicts the tracks is
+     * replaced by the built one, whatever the format. */
+    if (d->nrawtoc && !disc_rawtoc_fits(d))
+        caps &= ~DISC_CAP_RAWTOC;
+    return disc_features(d) & ~caps & ~DISC_CAP_TRACK_FILES;
 }
 
 unsigned
 disc_compare_flags_for(const struct disc_format *fmt,
                        const struct disc_write_opts *o)
 {
-    unsigned caps = fmt->caps, f = DISC_EQ_NO_CDTEXT_RAW;
+    unsigned caps = disc_format_caps_for(fmt, o), f = DISC_EQ_NO_CDTEXT_RAW;
 
     if (!(caps & DISC_CAP_META))
         f |= DISC_EQ_NO_META;
     if (!(caps & DISC_CAP_RAWTOC))
         f |= DISC_EQ_NO_RAWTOC;
-    if (!(caps & DISC_CAP_SUBCHANNEL) || (fmt->sub_on_request && !(o && o->sub)))
+    if (!(caps & DISC_CAP_SUBCHANNEL))
         f |= DISC_EQ_NO_SUB;
     if (!(caps & DISC_CAP_MODE2_FORM))
         f |= DISC_EQ_MODE2_FAMILY;
@@ -277,6 +299,48 @@ disc_write_drop(struct disc_ctx *ctx, const struct disc_write_opts *o,
     return 0;
 }
 
+/* The names of the capability bits in caps, comma-separated. */
+static void
+cap_list(unsigned caps, char *list, size_t size)
+{
+    unsigned bit;
+    size_t n = 0;
+
+    list[0] = '\0';
+    for (bit = 1; bit && bit <= caps; bit <<= 1)
+        if (caps & bit)
+            n += (size_t)snprintf(list + n, n < size ? size - n : 0, "%s%s",
+                                  n ? ", " : "", disc_cap_name(bit));
+}
+
+/* Why the losses of a write happen, when an option or the input can
+ * change it: "" otherwise. */
+static void
+loss_reasons(const struct disc *d, const struct disc_format *fmt,
+             const struct disc_write_opts *o, unsigned lost, char *why,
+             size_t size)
+{
+    struct disc_write_opts with_sub = *o;
+    char list[512];
+    unsigned sub;
+    size_t n = 0;
+
+    why[0] = '\0';
+    with_sub.sub = 1;
+    sub = lost & disc_format_caps_for(fmt, &with_sub);
+    if (!o->sub && sub) {
+        cap_list(sub, list, sizeof list);
+        n += (size_t)snprintf(why, size, "; written with --sub it holds %s",
+                              list);
+    }
+    if ((lost & DISC_CAP_RAWTOC) && (disc_format_caps_for(fmt, o) &
+                                     DISC_CAP_RAWTOC) &&
+        d->nrawtoc && !disc_rawtoc_fits(d))
+        (void)snprintf(why + n, n < size ? size - n : 0,
+                       "; the captured raw TOC does not match the track "
+                       "list");
+}
+
 int
 disc_write(struct disc_ctx *ctx, const struct disc *d,
            const struct disc_format *fmt, const char *path,
@@ -294,7 +358,7 @@ disc_write(struct disc_ctx *ctx, const struct disc *d,
     r = disc_check(ctx, d);
     if (r < 0)
         return r;
-    lost = disc_write_loss(d, fmt);
+    lost = disc_write_loss(d, fmt, o);
     /* Soft losses (the declared Mode 2 form of a whole track, which the
      * sectors' own subheaders still carry) are warnings unless --strict. */
     if ((lost & DISC_CAP_SOFT) && !o->strict) {
@@ -305,16 +369,12 @@ disc_write(struct disc_ctx *ctx, const struct disc *d,
         lost &= ~DISC_CAP_SOFT;
     }
     if (lost) {
-        char list[512] = "";
-        size_t n = 0;
-        for (bit = 1; bit && bit <= lost; bit <<= 1)
-            if (lost & bit)
-                n += (size_t)snprintf(list + n, n < sizeof list ?
-                                      sizeof list - n : 0, "%s%s",
-                                      n ? ", " : "", disc_cap_name(bit));
+        char list[512], why[600];
+        cap_list(lost, list, sizeof list);
+        loss_reasons(d, fmt, o, lost, why, sizeof why);
         if (!o->allow_lossy || o->strict)
             return disc_error(ctx, DISC_E_UNSUPPORTED,
-                              "%s cannot hold: %s%s", fmt->name, list,
+                              "%s cannot hold: %s%s%s", fmt->name, list, why,
                               o->strict ? " (refused under --strict)"
                                         : " (use --lossy to convert anyway)");
         for (bit = 1; bit && bit <= lost; bit <<= 1)

@@ -3,11 +3,8 @@
  * from untrusted CD-TEXT, the rip's CUE sheet, the streaming driver with
  * AccurateRip CRCs, the byte-order check, and data-track extraction.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md 3.1 (CUE lexical rules: upper case, quotes with
- * '"' -> '\'', CRLF, no trailing blanks), 3.4 and 3.6 (INDEX times are
- * file-relative; EAC's "gaps appended" sheets change FILE between INDEX
- * 00 and INDEX 01), 3.5 (FLAGS order 4CH DCP PRE), 7.5 (HTOA), 7.6 (VCD
- * Form 2 submode bits), 8.3 (AccurateRip track split), 9.1 (PCM).
+ * References: docs/formats/audio.md (gap policies, the rip's sheet),
+ * docs/formats/cd.md (HTOA, Video CD submode bits, AccurateRip, PCM).
  * Encoders (libsndfile) live in formats/audio.c, behind disc_rip_sink.
  */
 #include <errno.h>
@@ -18,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rip.h"
+#include "disc_format.h"
 
 #define SAMPLES_PER_SECTOR 588
 #define SUBMODE_PAYLOAD 0x0E /* video 0x02 | audio 0x04 | data 0x08 */
@@ -27,34 +24,6 @@
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
-
-/* Length of the UTF-8 sequence starting at s (1..4), or 0 if invalid. */
-static size_t
-rip_utf8_len(const unsigned char *s)
-{
-    size_t n, i;
-    uint32_t cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        n = 2, cp = s[0] & 0x1Fu;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        n = 3, cp = s[0] & 0x0Fu;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        n = 4, cp = s[0] & 0x07u;
-    else
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return n;
-}
 
 void
 disc_rip_sanitize(const char *in, const char *fallback, char *buf, size_t n)
@@ -65,7 +34,8 @@ disc_rip_sanitize(const char *in, const char *fallback, char *buf, size_t n)
     if (max > DISC_RIP_NAME_MAX)
         max = DISC_RIP_NAME_MAX;
     while (*s) {
-        size_t k = rip_utf8_len(s);
+        uint32_t cp;
+        size_t k = disc_utf8_decode(s, 4, &cp);
         /* Invalid UTF-8, C0/C1 control characters, separators and the
          * characters other file systems refuse become '_'. */
         if (k == 0 || *s < 0x20 || *s == 0x7F ||
@@ -319,6 +289,42 @@ rip_tags(const struct disc *d, struct disc_rip_file *f)
         (void)snprintf(f->comment, sizeof f->comment, "ISRC %s", t->isrc);
 }
 
+/* The files of the plan: the hidden track (when p->htoa), then each
+ * selected track with the pregaps its gap policy puts there. */
+static void
+rip_plan_files(struct disc_rip_plan *p, const uint8_t *sel)
+{
+    const struct disc *d = p->d;
+    int i;
+
+    if (p->htoa) {
+        struct disc_rip_file *f = &p->file[p->nfiles++];
+        f->track = 0;
+        f->index = 0;
+        f->start = d->track[0].index[0];
+        f->count = (uint32_t)(d->track[0].index[1] - d->track[0].index[0]);
+    }
+    for (i = 0; i < d->ntracks; i++) {
+        const struct disc_track *t = &d->track[i];
+        struct disc_rip_file *f;
+        disc_lba start, end = disc_track_end(d, i);
+
+        if (!sel[i])
+            continue;
+        f = &p->file[p->nfiles++];
+        f->gap = rip_gap_place(p, i);
+        /* The own pregap leads the file only when it is placed there;
+         * the next track's pregap is appended when placed here. */
+        start = f->gap == DISC_GAP_OWN ? t->index[0] : t->index[1];
+        if (rip_gap_place(p, i + 1) == DISC_GAP_PREVIOUS)
+            end = d->track[i + 1].index[1];
+        f->track = t->number;
+        f->index = i;
+        f->start = start;
+        f->count = (uint32_t)(end - start);
+    }
+}
+
 int
 disc_rip_plan_new(struct disc_ctx *ctx, const struct disc *d, const char *dir,
                   const char *ext, const struct disc_rip_opts *o,
@@ -395,7 +401,7 @@ disc_rip_plan_new(struct disc_ctx *ctx, const struct disc *d, const char *dir,
         tmpl = titles ? "%n - %t" : "track%n";
 
     /* Hidden track one audio: track 1's stored pregap from LBA 0 holds
-     * sound (FORMATS 7.5).  Silence there is simply a pregap. */
+     * sound (docs/formats/cd.md).  Silence there is simply a pregap. */
     if (!o->file && sel[0] && d->track[0].index[0] < d->track[0].index[1]) {
         buf = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
         if (!buf) {
@@ -409,32 +415,7 @@ disc_rip_plan_new(struct disc_ctx *ctx, const struct disc *d, const char *dir,
             goto fail;
         p->htoa = r;
     }
-    if (p->htoa) {
-        struct disc_rip_file *f = &p->file[p->nfiles++];
-        f->track = 0;
-        f->index = 0;
-        f->start = d->track[0].index[0];
-        f->count = (uint32_t)(d->track[0].index[1] - d->track[0].index[0]);
-    }
-    for (i = 0; i < d->ntracks; i++) {
-        const struct disc_track *t = &d->track[i];
-        struct disc_rip_file *f;
-        disc_lba start, end = disc_track_end(d, i);
-
-        if (!sel[i])
-            continue;
-        f = &p->file[p->nfiles++];
-        f->gap = rip_gap_place(p, i);
-        /* The own pregap leads the file only when it is placed there;
-         * the next track's pregap is appended when placed here. */
-        start = f->gap == DISC_GAP_OWN ? t->index[0] : t->index[1];
-        if (rip_gap_place(p, i + 1) == DISC_GAP_PREVIOUS)
-            end = d->track[i + 1].index[1];
-        f->track = t->number;
-        f->index = i;
-        f->start = start;
-        f->count = (uint32_t)(end - start);
-    }
+    rip_plan_files(p, sel);
     for (i = 0; i < p->nfiles; i++) {
         struct disc_rip_file *f = &p->file[i];
         p->sectors += f->count;
@@ -476,53 +457,6 @@ fail:
 /* CUE sheet                                                           */
 
 
-/* A quoted CUE string: '"' becomes '\'' (CUETools' rule) and control
- * characters become spaces, so the value stays on its line. */
-static void
-rip_put_quoted(struct disc_buf *b, const char *indent, const char *key,
-               const char *v)
-{
-    char q[1024];
-    size_t i;
-
-    for (i = 0; i < sizeof q - 1 && v[i]; i++) {
-        unsigned char c = (unsigned char)v[i];
-        if (c == '"')
-            c = '\'';
-        else if (c < 0x20 || c == 0x7F)
-            c = ' ';
-        q[i] = (char)c;
-    }
-    q[i] = '\0';
-    disc_buf_printf(b, "%s%s \"%s\"\r\n", indent, key, q);
-}
-
-static void
-rip_put_cdtext(struct disc_buf *b, const struct disc *d, int track,
-               const char *indent)
-{
-    int f;
-
-    for (f = 0; f < DISC_CDTEXT_NFIELDS; f++) {
-        const char *v = rip_text(d, track, (enum disc_cdtext_field)f);
-        /* 0x8D (closed information) has no CUE keyword; a track's 0x8E
-         * is its ISRC, written from the Q channel ISRC instead. */
-        if (!v || f == DISC_CDTEXT_CLOSED ||
-            (track && f == DISC_CDTEXT_UPC_ISRC))
-            continue;
-        rip_put_quoted(b, indent,
-                       disc_cdtext_field_name((enum disc_cdtext_field)f), v);
-    }
-}
-
-static void
-rip_put_time(struct disc_buf *b, const char *what, int32_t frames)
-{
-    char t[16];
-    disc_buf_printf(b, "    %s %s\r\n", what,
-                    disc_format_msf(frames, t, sizeof t));
-}
-
 /* Index in p->file of the file of track i (array index), or -1. */
 static int
 rip_file_of(const struct disc_rip_plan *p, int i)
@@ -534,115 +468,75 @@ rip_file_of(const struct disc_rip_plan *p, int i)
     return -1;
 }
 
-int
-disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
-                  char **text, size_t *len)
+/* The rip's CUE sheet (UTF-8, CRLF) from the CUE plugin's writer, given
+ * the planned files and where each pregap went; *cdt_used when it names
+ * the CD-TEXT file map->cdt.  Nothing when the plan writes no sheet. */
+static int
+rip_sheet(struct disc_ctx *ctx, const struct disc_rip_plan *p,
+          const char *cdt, struct disc_buf *text, int *cdt_used)
 {
     const struct disc *d = p->d;
-    struct disc_buf b = { NULL, 0, 0, 0 };
-    /* CUE file types: AIFF for AIFF; WAVE for WAV and, as EAC and
-     * foobar2000 write it, for FLAC (there is no FLAC type). */
-    const char *type = strncasecmp(p->ext, "aif", 3) == 0 ? "AIFF" : "WAVE";
-    int i, k, x, prev = -1, multi = 0, session = 0;
+    const struct disc_format *cue = disc_format_find("cue");
+    struct disc_write_opts wo;
+    struct disc_sheet *m;
+    int i, k, r;
 
-    *text = NULL;
-    *len = 0;
+    *cdt_used = 0;
     if (!p->cue_name)
         return 0;
-    for (k = 0; k < p->nfiles; k++)
-        if (p->file[k].track && d->track[p->file[k].index].session !=
-                                    d->track[p->file[0].index].session)
-            multi = 1;
-    for (i = 0; i < d->nmeta; i++) {
-        const char *key = d->meta[i].key, *v = d->meta[i].value;
-        char clean[1024];
-        size_t j;
-        /* Layout REMs are the sheet's own business, not metadata. */
-        if (!strcasecmp(key, "SESSION") || !strcasecmp(key, "LEAD-OUT") ||
-            !strcasecmp(key, "LEAD-IN") || !strcasecmp(key, "PREGAP") ||
-            strpbrk(key, " \t\r\n"))
-            continue;
-        for (j = 0; j < sizeof clean - 1 && v[j]; j++)
-            clean[j] = (char)((unsigned char)v[j] < 0x20 ? ' ' : v[j]);
-        clean[j] = '\0';
-        while (j > 0 && clean[j - 1] == ' ')
-            clean[--j] = '\0';
-        if (j)
-            disc_buf_printf(&b, "REM %s %s\r\n", key, clean);
-        else
-            disc_buf_printf(&b, "REM %s\r\n", key);
-    }
-    if (d->mcn[0])
-        disc_buf_printf(&b, "CATALOG %s\r\n", d->mcn);
-    rip_put_cdtext(&b, d, 0, "");
+    if (!cue || !cue->sheet)
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "this build has no CUE sheet writer (use --no-cue)");
+    m = disc_calloc(1, sizeof *m);
+    if (!m)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    /* CUE file types: AIFF for AIFF; WAVE for WAV and, as EAC and
+     * foobar2000 write it, for FLAC (there is no FLAC type). */
+    m->type = strncasecmp(p->ext, "aif", 3) == 0 ? "AIFF" : "WAVE";
+    m->cdt = cdt;
+    for (i = 0; i < d->ntracks; i++)
+        m->t[i].file = m->t[i].gap_file = -1;
     for (k = 0; k < p->nfiles; k++) {
         const struct disc_rip_file *f = &p->file[k];
-        const struct disc_track *t;
-        int32_t pregap;
+        const struct disc_track *t = &d->track[f->index];
+        struct disc_sheet_track *w = &m->t[f->index];
 
+        m->file[k] = f->name;
         if (f->track == 0)
-            continue; /* the hidden track is written with track 1 */
-        i = f->index;
-        t = &d->track[i];
-        pregap = t->index[1] - t->index[0];
-        if (multi && t->session != session) {
-            disc_buf_printf(&b, "REM SESSION %02u\r\n", t->session);
-            session = t->session;
-        }
-        /* The pregap lives in the hidden-track file or in the previous
-         * file (then FILE changes between INDEX 00 and INDEX 01, as in
-         * EAC's "gaps appended" sheets), at the start of this file, or
-         * nowhere (PREGAP). */
-        if (f->gap == DISC_GAP_HIDDEN) {
-            disc_buf_printf(&b, "FILE \"%s\" %s\r\n", p->file[0].name, type);
-        } else if (f->gap == DISC_GAP_PREVIOUS) {
-            x = rip_file_of(p, i - 1);
-            if (x < 0 || prev != x || p->file[x].start > t->index[0] ||
-                p->file[x].start + (disc_lba)p->file[x].count != t->index[1]) {
-                disc_free_mem(b.p);
+            continue; /* the hidden track is track 1's INDEX 00 */
+        w->file = k;
+        w->at = f->start;
+        switch (f->gap) {
+        case DISC_GAP_HIDDEN:
+            w->gap_file = 0;
+            break;
+        case DISC_GAP_PREVIOUS:
+            w->gap_file = rip_file_of(p, f->index - 1);
+            if (w->gap_file < 0) {
+                disc_free_mem(m);
                 return disc_error(ctx, DISC_E_ARG,
-                                  "rip plan: pregap of "
-                                  "track %u has no file",
+                                  "rip plan: pregap of track %u has no file",
                                   t->number);
             }
-        } else {
-            disc_buf_printf(&b, "FILE \"%s\" %s\r\n", f->name, type);
+            w->gap_time = t->index[0] - p->file[w->gap_file].start;
+            break;
+        case DISC_GAP_OWN:
+            w->gap_file = k;
+            break;
+        case DISC_GAP_SILENCE:
+            w->pregap = t->index[1] - t->index[0];
+            break;
+        case DISC_GAP_NONE:
+            break;
         }
-        disc_buf_printf(&b, "  TRACK %02u AUDIO\r\n", t->number);
-        rip_put_cdtext(&b, d, t->number, "    ");
-        if (t->isrc[0])
-            disc_buf_printf(&b, "    ISRC %s\r\n", t->isrc);
-        if (t->control & (DISC_CTL_4CH | DISC_CTL_COPY | DISC_CTL_PREEMPH))
-            disc_buf_printf(&b, "    FLAGS%s%s%s\r\n",
-                    t->control & DISC_CTL_4CH ? " 4CH" : "",
-                    t->control & DISC_CTL_COPY ? " DCP" : "",
-                    t->control & DISC_CTL_PREEMPH ? " PRE" : "");
-        if (f->gap == DISC_GAP_HIDDEN) {
-            rip_put_time(&b, "INDEX 00", 0);
-            disc_buf_printf(&b, "FILE \"%s\" %s\r\n", f->name, type);
-        } else if (f->gap == DISC_GAP_PREVIOUS) {
-            x = rip_file_of(p, i - 1);
-            rip_put_time(&b, "INDEX 00", t->index[0] - p->file[x].start);
-            disc_buf_printf(&b, "FILE \"%s\" %s\r\n", f->name, type);
-        } else if (f->gap == DISC_GAP_SILENCE) {
-            rip_put_time(&b, "PREGAP", pregap);
-        } else if (f->gap == DISC_GAP_OWN) {
-            rip_put_time(&b, "INDEX 00", 0);
-        }
-        for (x = 1; x <= t->last_index; x++) {
-            char name[24];
-            (void)snprintf(name, sizeof name, "INDEX %02d", x);
-            rip_put_time(&b, name, t->index[x] - f->start);
-        }
-        prev = k;
     }
-    if (b.err) {
-        disc_free_mem(b.p);
-        return disc_error(ctx, b.err, "out of memory");
-    }
-    *text = b.p;
-    *len = b.len;
-    return 0;
+    memset(&wo, 0, sizeof wo);
+    wo.crlf = 1;
+    wo.allow_lossy = p->o.allow_lossy;
+    wo.strict = p->o.strict;
+    r = cue->sheet(ctx, d, m, &wo, text, cdt_used);
+    disc_free_mem(m);
+    return r;
 }
 
 /* ------------------------------------------------------------------ */
@@ -782,6 +676,30 @@ rip_ar_rest(struct disc_ctx *ctx, const struct disc_rip_plan *p,
     return 0;
 }
 
+/* The CD-TEXT file the rip's sheet names, as one more output of set. */
+static int
+rip_write_cdt(struct disc_ctx *ctx, const struct disc *d,
+              struct disc_outset *set, const char *path)
+{
+    const uint8_t *packs;
+    struct disc_out *out;
+    size_t n;
+    int owned, r;
+
+    r = disc_cdtext_packs(ctx, d, &packs, &n, &owned);
+    if (r < 0)
+        return r;
+    r = disc_outset_open(ctx, set, path, &out);
+    if (r == 0)
+        r = disc_out_write(ctx, out, packs, n);
+    if (owned) {
+        void *mem; /* ours to free although lent const */
+        memcpy(&mem, &packs, sizeof mem);
+        disc_free_mem(mem);
+    }
+    return r;
+}
+
 int
 disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
              const struct disc_rip_sink *sink)
@@ -791,10 +709,10 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
     struct rip_ar ar[DISC_MAX_TRACKS + 1];
     int arfile[DISC_MAX_TRACKS + 1];
     uint8_t *buf = NULL;
-    char *cue = NULL;
-    size_t cuelen = 0;
+    struct disc_buf cue = { NULL, 0, 0, 0 };
+    char *cdt = NULL;
     int64_t extra = 0;
-    int k, nar = 0, made_dir = 0, r;
+    int k, nar = 0, made_dir = 0, cdt_used = 0, r;
     struct disc_ctx probe;
     double ratio;
     struct stat st;
@@ -810,9 +728,14 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
                   "swapped): the image may hold big-endian audio where "
                   "little-endian is expected",
                   ratio);
-    r = disc_rip_cue_text(ctx, p, &cue, &cuelen);
+    if (p->cue_path) {
+        cdt = disc_path_with_ext(p->cue_path, "cdt");
+        if (!cdt)
+            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    r = rip_sheet(ctx, p, cdt ? disc_path_base(cdt) : NULL, &cue, &cdt_used);
     if (r < 0)
-        return r;
+        goto fail;
     buf = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
     if (!buf) {
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
@@ -901,11 +824,13 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
         disc_ar_result(&ar[k].acc, &p->file[arfile[k]].ar);
         p->file[arfile[k]].has_ar = 1;
     }
-    if (cue) {
+    if (cue.p) {
         struct disc_out *out;
         r = disc_outset_open(ctx, set, p->cue_path, &out);
         if (r == 0)
-            r = disc_out_write(ctx, out, cue, cuelen);
+            r = disc_out_write(ctx, out, cue.p, cue.len);
+        if (r == 0 && cdt_used)
+            r = rip_write_cdt(ctx, d, set, cdt);
         if (r < 0)
             goto fail;
     }
@@ -917,7 +842,8 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
         disc_info(ctx, "%d data track%s not ripped", p->skipped_data,
                   p->skipped_data == 1 ? "" : "s");
     disc_free_mem(buf);
-    disc_free_mem(cue);
+    disc_free_mem(cue.p);
+    disc_free_mem(cdt);
     return 0;
 fail:
     disc_outset_abort(set);
@@ -926,7 +852,8 @@ fail:
     for (k = 0; k < p->nfiles; k++)
         p->file[k].has_ar = 0;
     disc_free_mem(buf);
-    disc_free_mem(cue);
+    disc_free_mem(cue.p);
+    disc_free_mem(cdt);
     return r;
 }
 

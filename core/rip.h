@@ -3,18 +3,20 @@
  * which file under a gap policy, hidden track one audio, safe names, the
  * rip's CUE sheet), the streaming driver and data-track extraction.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md 3.1-3.6 (CUE), 7.1, 7.5, 7.6 (pregaps, HTOA,
- * Video CD), 8.3 (AccurateRip), 9 (audio); docs/formats/audio.md.
+ * References: docs/formats/audio.md, docs/formats/cd.md (pregaps, HTOA,
+ * Video CD, AccurateRip, PCM).
  *
  * The encoding itself lives in formats/audio.c (the only libsndfile
- * user): it implements a struct disc_rip_sink and defines disc_rip().
- * Nothing here includes <sndfile.h>.
+ * user): it implements a struct disc_rip_sink (disc_format.h, the
+ * plugin API) and defines disc_rip().  Nothing here includes <sndfile.h>.
  */
 #ifndef DISC_RIP_H
 #define DISC_RIP_H
 
-#include "disc_format.h"
+#include "disc.h"
 #include "discid.h"
+
+struct disc_out;
 
 /* Where the pregap (INDEX 00 .. INDEX 01) of an audio track goes. */
 enum disc_rip_gaps {
@@ -34,6 +36,8 @@ struct disc_rip_opts {
     int force;        /* overwrite existing files */
     int accuraterip;  /* compute AccurateRip v1/v2 CRCs per track */
     int no_cue;       /* do not write the rip's CUE sheet */
+    int allow_lossy;  /* write the sheet even when it drops something */
+    int strict;       /* refuse any loss the sheet reports */
     const char *file; /* single-file mode (extract): the one selected
                          track goes to exactly this path; no CUE, no
                          hidden-track split, no name template */
@@ -94,13 +98,6 @@ int disc_rip_plan_new(struct disc_ctx *ctx, const struct disc *d,
                       struct disc_rip_plan **out);
 void disc_rip_plan_free(struct disc_rip_plan *p); /* accepts NULL */
 
-/* The rip's CUE sheet (UTF-8, CRLF), disc_malloc'd; NULL text when the
- * plan writes none.  FILE lines name the planned files; INDEX times fit
- * the gap policy, so the sheet and the files rebuild the disc's audio
- * (drop: pregaps come back as silence). */
-int disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
-                      char **text, size_t *len);
-
 /* Turns untrusted text into one safe file name component in buf (size
  * n, at least 16): no '/' or '\\', no control characters, none of
  * :*?"<>|, no leading dot, dash or space, no trailing dot or space, at
@@ -109,33 +106,6 @@ int disc_rip_cue_text(struct disc_ctx *ctx, const struct disc_rip_plan *p,
 #define DISC_RIP_NAME_MAX 200
 void disc_rip_sanitize(const char *in, const char *fallback, char *buf,
                        size_t n);
-
-/* The encoder a container plugs into the driver. */
-struct disc_rip_sink {
-    /* Starts file f on out (opened by the driver); *enc gets state. */
-    int (*open)(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
-                const struct disc_rip_file *f, struct disc_out *out,
-                void **enc);
-    /* Encodes n bytes of 16-bit little-endian stereo PCM (n % 4 == 0). */
-    int (*write)(void *enc, struct disc_ctx *ctx, const uint8_t *pcm, size_t n);
-    /* Finishes (ok) or abandons (!ok) the file and frees enc. */
-    int (*close)(void *enc, struct disc_ctx *ctx, int ok);
-    void *user;
-    /* Optional: stores all n sectors of the file (from lba of d) itself,
-     * e.g. by a kernel copy, instead of being handed them through write;
-     * advances ctx->progress_done by n.  Returns 1 when it did, 0 when it
-     * cannot (the driver then reads and calls write), or an error.  Not
-     * used when the driver needs the bytes (AccurateRip). */
-    int (*copy)(void *enc, struct disc_ctx *ctx, const struct disc *d,
-                disc_lba lba, uint32_t n);
-};
-
-/* Runs a plan: creates dir if needed (and removes it again on failure),
- * streams every file through sink in DISC_CHUNK-sector chunks, computes
- * AccurateRip CRCs when asked, writes the CUE sheet; all outputs commit
- * together or not at all.  Warns when the audio looks byte-swapped. */
-int disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
-                 const struct disc_rip_sink *sink);
 
 /* Rips d into dir with the container (disc_fmt_wav, _aiff, _flac: the
  * descriptor selects the encoder).  *plan (if not NULL) receives the

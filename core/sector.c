@@ -2,7 +2,7 @@
  * Also cooked-to-raw conversion, generated sectors and classification.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: ECMA-130 (sector layout, EDC/ECC, Annex B scrambler);
- * FORMATS.md sections 1.2-1.6.
+ * docs/formats/cd.md.
  */
 #include <string.h>
 
@@ -781,7 +781,7 @@ disc_sector_generate(uint8_t *raw, disc_lba lba, enum disc_gen g)
 /* ECMA-130 Annex B: 15-bit LFSR x^15 + x + 1, seed 1, output bit = LSB,
  * feedback bit0 ^ bit1 into bit 14, first bit in each byte's LSB.
  * Entry i applies to sector offset 12 + i.  Generated offline; the
- * tests check it against a bitwise LFSR and FORMATS.md section 1.6. */
+ * tests check it against a bitwise LFSR (docs/formats/cd.md). */
 static const uint8_t scramble_tab[2340] = {
     0x01, 0x80, 0x00, 0x60, 0x00, 0x28, 0x00, 0x1e, 0x80, 0x08, 0x60, 0x06,
     0xa8, 0x02, 0xfe, 0x81, 0x80, 0x60, 0x60, 0x28, 0x28, 0x1e, 0x9e, 0x88,

@@ -2,8 +2,8 @@
  * raw 2352 bytes plus 96 deinterleaved subchannel bytes, whatever the
  * storage (raw, cooked, generated, interleaved or separate subchannel).
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: DESIGN.md section 3.6; FORMATS.md sections 1.2, 2.1, 3.3,
- * 4.6, 5.8.
+ * References: docs/architecture.md (sources and extents),
+ * docs/formats/cd.md (sector and subchannel layouts).
  */
 #include <string.h>
 
@@ -31,6 +31,36 @@ disc_data_size(enum disc_data_layout l)
         return 0;
     }
     return 0;
+}
+
+uint32_t
+disc_data_offset(enum disc_data_layout l)
+{
+    switch (l) {
+    case DISC_DATA_MODE1:
+    case DISC_DATA_MODE2:
+        return 16; /* after sync and header */
+    case DISC_DATA_FORM1:
+    case DISC_DATA_FORM2:
+        return 24; /* after the subheader too */
+    case DISC_DATA_RAW:
+    case DISC_DATA_GEN:
+    case DISC_DATA_SECTORS:
+        return 0;
+    }
+    return 0;
+}
+
+int64_t
+disc_source_sectors(const struct disc_source *src, int64_t offset,
+                    int64_t count, uint32_t stride)
+{
+    int64_t whole;
+
+    if (src->size < 0)
+        return count;
+    whole = src->size > offset ? (src->size - offset) / stride : 0;
+    return whole < count ? whole : count;
 }
 
 enum disc_gen

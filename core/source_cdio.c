@@ -2,9 +2,8 @@
  * .nrg) as discs: TOC import, a positional sector source, paranoia, and
  * the Q-subchannel index scan.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: MMC-3 (READ TOC formats 2 and 5, READ CD); FORMATS.md 1.1
- * (libcdio "LSN" is our LBA, libcdio "LBA" is LSN + 150), 2.1, 2.3, 2.4,
- * 6, 7, 9.1; libcdio 2.1 include/cdio (device.h, track.h, cdtext.h,
+ * References: MMC-3 (READ TOC formats 2 and 5, READ CD);
+ * docs/formats/cd.md; libcdio 2.1 include/cdio (device.h, track.h, cdtext.h,
  * mmc_ll_cmds.h); libcdio-paranoia 10.2 include/cdio/paranoia;
  * docs/formats/cdio.md.
  *
@@ -521,153 +520,6 @@ static const struct disc_source_ops cdsrc_ops = {
 };
 
 /* ------------------------------------------------------------------ */
-/* Q-subchannel index scan                                             */
-
-#define QSCAN_PROBE 16 /* sectors tried past an unusable Q frame */
-#define QSCAN_TRIES 3  /* reads of one sector before it counts unusable */
-
-struct qscan {
-    struct disc_ctx *ctx;
-    disc_qscan_fn get_q;
-    void *user;
-    unsigned reads;
-};
-
-/* The first usable position (ADR 1, good CRC, matching address) Q frame
- * at or after lba and before lim; 1 with *at set, 0 if none, < 0 on a
- * provider error. */
-static int
-qscan_frame(struct qscan *qs, disc_lba lba, disc_lba lim, struct disc_q *q,
-            disc_lba *at)
-{
-    uint8_t raw[12];
-    disc_lba l;
-    int r, k;
-
-    for (l = lba; l < lim && l < lba + QSCAN_PROBE; l++) {
-        for (k = 0; k < QSCAN_TRIES; k++) {
-            qs->reads++;
-            r = qs->get_q(qs->user, l, raw);
-            if (r < 0)
-                return r;
-            if (r > 0 || !disc_q_crc_ok(raw))
-                continue; /* read again: Q errors are mostly transient */
-            if ((raw[0] & 0x0F) != 1 || disc_q_decode(raw, q) != 0 ||
-                q->abs != l)
-                break; /* MCN/ISRC frame, or a bad address: next one */
-            *at = l;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Smallest lba in [lo, hi) whose Q satisfies pred (monotone: false then
- * true); hi when none.  Returns < 0 on error or when the Q frames near
- * a probe were all unusable (the caller keeps the TOC's values). */
-static int
-qscan_search(struct qscan *qs, disc_lba lo, disc_lba hi,
-             int (*pred)(const struct disc_q *, int), int arg,
-             disc_lba *out)
-{
-    while (lo < hi) {
-        disc_lba mid = lo + (hi - lo) / 2, at;
-        struct disc_q q;
-        int r = qscan_frame(qs, mid, hi, &q, &at);
-        if (r < 0)
-            return r;
-        if (r == 0) {
-            /* Nothing usable in [mid, hi): decide on the lower half by
-             * probing from lo instead. */
-            r = qscan_frame(qs, lo, mid, &q, &at);
-            if (r < 0)
-                return r;
-            if (r == 0) {
-                /* Every sector in [lo, hi) is unusable: the boundary is
-                 * somewhere in it.  Take hi, the first sector known to
-                 * be past it, and say so. */
-                disc_warn(qs->ctx, "LBA %d-%d: no readable Q; index "
-                          "boundary uncertain by %d sectors", lo, hi - 1,
-                          hi - lo);
-                break;
-            }
-        }
-        if (pred(&q, arg))
-            hi = at;
-        else
-            lo = at + 1;
-    }
-    *out = lo < hi ? hi : lo;
-    return 0;
-}
-
-static int
-qscan_pred_track(const struct disc_q *q, int tno)
-{
-    return q->tno == 0xAA || q->tno >= tno;
-}
-
-static int
-qscan_pred_index(const struct disc_q *q, int k)
-{
-    return q->index >= k;
-}
-
-int
-disc_qscan(struct disc_ctx *ctx, struct disc *d, disc_qscan_fn get_q,
-           void *user)
-{
-    struct qscan qs = { ctx, get_q, user, 0 };
-    int i, k, r;
-
-    /* 1. INDEX 00: where the Q track number changes, between the
-     *    previous track's INDEX 01 and this track's. */
-    for (i = 0; i < d->ntracks; i++) {
-        struct disc_track *t = &d->track[i];
-        disc_lba at;
-
-        if (i == 0 || d->track[i - 1].session != t->session)
-            continue; /* Red Book pregap or HTOA: from the TOC */
-        t->index[0] = t->index[1];
-        r = qscan_search(&qs, d->track[i - 1].index[1] + 1, t->index[1],
-                         qscan_pred_track, t->number, &at);
-        if (r < 0)
-            return r;
-        t->index[0] = at;
-    }
-    /* 2. INDEX 02 and up: the highest index shows in the track's last
-     *    sector; each index start is a binary search. */
-    for (i = 0; i < d->ntracks; i++) {
-        struct disc_track *t = &d->track[i];
-        disc_lba end = disc_track_end(d, i), at, last;
-        struct disc_q q;
-
-        t->last_index = 1;
-        /* The last usable frame of the track, scanning backwards. */
-        r = 0;
-        for (last = end - 1; last >= t->index[1] && r == 0 &&
-                             last > end - 1 - 4 * QSCAN_PROBE;
-             last--)
-            r = qscan_frame(&qs, last, last + 1, &q, &at);
-        if (r < 0)
-            return r;
-        if (r == 0 || q.tno != t->number || q.index < 2)
-            continue;
-        for (k = 2; k <= q.index && k <= DISC_MAX_INDEX; k++) {
-            r = qscan_search(&qs, t->index[k - 1] + 1, end,
-                             qscan_pred_index, k, &at);
-            if (r < 0)
-                return r;
-            if (at >= end)
-                break;
-            t->index[k] = at;
-            t->last_index = (uint8_t)k;
-        }
-    }
-    return (int)qs.reads;
-}
-
-/* ------------------------------------------------------------------ */
 /* TOC import                                                          */
 
 static enum disc_track_mode
@@ -1039,49 +891,16 @@ cdsrc_check_readable(struct disc_ctx *ctx, struct cdsrc *s,
     return 0;
 }
 
+/* The tracks of libcdio's TOC: starts, modes, CONTROL, ISRC, the pregaps
+ * libcdio knows; *leadout gets the last lead-out. */
 static int
-cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
-           const struct disc_cdio_opts *o, struct disc *d, int *dirfd)
+cdsrc_import_tracks(struct disc_ctx *ctx, struct cdsrc *s, struct disc *d,
+                    lsn_t *leadout)
 {
-    struct cdsrc *s = NULL;
-    struct disc_extent e;
-    CdIo_t *p = NULL;
-    track_t first, ntr;
-    lsn_t leadout;
-    char *mcn;
-    int i, r, full;
+    CdIo_t *p = s->cdio;
+    track_t first = cdio_get_first_track_num(p), ntr;
+    int i;
 
-    r = cdsrc_open_cdio(ctx, path, lpath, o->driver, &p);
-    if (r < 0)
-        return r;
-    s = disc_calloc(1, sizeof *s);
-    if (!s) {
-        cdio_destroy(p);
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    }
-    s->dirfd = *dirfd;
-    *dirfd = -1; /* the source closes it */
-    s->base.ops = &cdsrc_ops;
-    s->base.size = -1;
-    s->cdio = p;
-    s->image = o->driver != DISC_CDIO_DEVICE;
-    s->swap_audio = o->driver == DISC_CDIO_TOC;
-    s->one_at_a_time = o->driver == DISC_CDIO_TOC;
-    s->retries = o->retries > 0 ? o->retries : RETRIES_DEFAULT;
-    s->offset = o->offset_samples;
-    s->report = o->report;
-    s->report_user = o->report_user;
-    s->base.name = disc_strdup(path ? path : cdio_get_arg(p, "source"));
-    s->buf = disc_malloc((size_t)(BATCH + 2) * SECTOR_SUBRAW);
-    if (!s->base.name || !s->buf) {
-        cdsrc_close(&s->base);
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    }
-    /* From here on the disc owns the source (and libcdio's object). */
-    disc_source_attach(d, &s->base);
-    s->d = d;
-
-    first = cdio_get_first_track_num(p);
     ntr = cdio_get_num_tracks(p);
     if (first == CDIO_INVALID_TRACK || ntr == CDIO_INVALID_TRACK ||
         ntr == 0)
@@ -1093,7 +912,7 @@ cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
     if (first < 1 || first + ntr - 1 > DISC_MAX_TRACKS)
         return disc_error(ctx, DISC_E_FORMAT, "%s: tracks %d-%d out of "
                           "range", s->base.name, first, first + ntr - 1);
-    leadout = cdio_get_track_lsn(p, CDIO_CDROM_LEADOUT_TRACK);
+    *leadout = cdio_get_track_lsn(p, CDIO_CDROM_LEADOUT_TRACK);
     d->ntracks = (uint8_t)ntr;
     for (i = 0; i < ntr; i++) {
         struct disc_track *t = &d->track[i];
@@ -1140,7 +959,7 @@ cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
     }
     for (i = 0; i < ntr; i++) {
         struct disc_track *t = &d->track[i];
-        disc_lba next = i + 1 < ntr ? d->track[i + 1].index[1] : leadout;
+        disc_lba next = i + 1 < ntr ? d->track[i + 1].index[1] : *leadout;
         if (next <= t->index[1])
             return disc_error(ctx, DISC_E_FORMAT,
                               "%s: libcdio's TOC is not usable: track %d "
@@ -1168,7 +987,82 @@ cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
     if (s->image && d->track[0].index[0] > 0 &&
         d->track[0].index[0] == d->track[0].index[1])
         d->track[0].index[0] = 0;
+    return 0;
+}
 
+/* One extent per session: our LBA is libcdio's LSN. */
+static int
+cdsrc_map_sessions(struct disc_ctx *ctx, struct cdsrc *s, struct disc *d)
+{
+    struct disc_extent e;
+    int i, r;
+
+    for (i = 0; i < d->nsessions; i++) {
+        int a = disc_track_find(d, d->session[i].first_track);
+        if (a < 0)
+            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d has no "
+                              "tracks", s->base.name, i + 1);
+        memset(&e, 0, sizeof e);
+        e.lba = d->track[a].index[0];
+        e.count = (uint32_t)(d->session[i].leadout - e.lba);
+        e.src = &s->base;
+        e.offset = e.lba;
+        e.data = DISC_DATA_SECTORS;
+        e.sub = DISC_SUBL_NONE;
+        if (d->session[i].leadout <= e.lba)
+            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d: lead-out "
+                              "LSN %d is not after its first track",
+                              s->base.name, i + 1, d->session[i].leadout);
+        r = disc_extent_add(ctx, d, &e);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+static int
+cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
+           const struct disc_cdio_opts *o, struct disc *d, int *dirfd)
+{
+    struct cdsrc *s = NULL;
+    CdIo_t *p = NULL;
+    lsn_t leadout = 0;
+    char *mcn;
+    int i, r, full;
+
+    r = cdsrc_open_cdio(ctx, path, lpath, o->driver, &p);
+    if (r < 0)
+        return r;
+    s = disc_calloc(1, sizeof *s);
+    if (!s) {
+        cdio_destroy(p);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    s->dirfd = *dirfd;
+    *dirfd = -1; /* the source closes it */
+    s->base.ops = &cdsrc_ops;
+    s->base.size = -1;
+    s->cdio = p;
+    s->image = o->driver != DISC_CDIO_DEVICE;
+    s->swap_audio = o->driver == DISC_CDIO_TOC;
+    s->one_at_a_time = o->driver == DISC_CDIO_TOC;
+    s->retries = o->retries > 0 ? o->retries : RETRIES_DEFAULT;
+    s->offset = o->offset_samples;
+    s->report = o->report;
+    s->report_user = o->report_user;
+    s->base.name = disc_strdup(path ? path : cdio_get_arg(p, "source"));
+    s->buf = disc_malloc((size_t)(BATCH + 2) * SECTOR_SUBRAW);
+    if (!s->base.name || !s->buf) {
+        cdsrc_close(&s->base);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    /* From here on the disc owns the source (and libcdio's object). */
+    disc_source_attach(d, &s->base);
+    s->d = d;
+
+    r = cdsrc_import_tracks(ctx, s, d, &leadout);
+    if (r < 0)
+        return r;
     full = s->image ? 0 : cdsrc_import_full_toc(ctx, p, d);
     if (full < 0)
         return ctx->err;
@@ -1199,27 +1093,9 @@ cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
     if (r < 0)
         return r;
 
-    /* One extent per session: our LBA is libcdio's LSN. */
-    for (i = 0; i < d->nsessions; i++) {
-        int a = disc_track_find(d, d->session[i].first_track);
-        if (a < 0)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d has no "
-                              "tracks", s->base.name, i + 1);
-        memset(&e, 0, sizeof e);
-        e.lba = d->track[a].index[0];
-        e.count = (uint32_t)(d->session[i].leadout - e.lba);
-        e.src = &s->base;
-        e.offset = e.lba;
-        e.data = DISC_DATA_SECTORS;
-        e.sub = DISC_SUBL_NONE;
-        if (d->session[i].leadout <= e.lba)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d: lead-out "
-                              "LSN %d is not after its first track",
-                              s->base.name, i + 1, d->session[i].leadout);
-        r = disc_extent_add(ctx, d, &e);
-        if (r < 0)
-            return r;
-    }
+    r = cdsrc_map_sessions(ctx, s, d);
+    if (r < 0)
+        return r;
     if (s->image) {
         r = cdsrc_check_readable(ctx, s, s->base.name);
         if (r < 0)

@@ -1,6 +1,6 @@
 /* source_file.c - pread-backed byte sources: image files and memory.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: DESIGN.md section 3.6 (positional reads, no file position,
+ * References: docs/formats/cd.md (positional reads, no file position,
  * short reads are errors with the rest zero-filled).
  */
 #include <errno.h>

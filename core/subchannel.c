@@ -2,8 +2,8 @@
  * CRC, MCN/ISRC coding, and P+Q synthesis from the disc model.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: IEC 60908 / ECMA-130 section 22 (subcode channels P and Q);
- * MMC-3 (READ CD raw P-W, MSF/LBA rule); FORMATS.md sections 1.1, 2.1-2.6,
- * 7.1, 7.2 and 7.5 (libMirage conventions for synthesis).
+ * MMC-3 (READ CD raw P-W, MSF/LBA rule); docs/formats/cd.md (layouts,
+ * libMirage conventions for synthesis, the Q index scan).
  */
 #include <string.h>
 
@@ -21,7 +21,7 @@
  * the most significant end, column c is bit 7 - c.  Three rounds of
  * swaps of 1x1, 2x2 and 4x4 sub-blocks (the classic delta-swap
  * transpose).  Raw byte 8n+b holds bit 7-b of channel byte n of every
- * channel (FORMATS 2.1), which is exactly this transpose of the eight
+ * channel (docs/formats/cd.md), which is exactly this transpose of the eight
  * channel bytes n, so one routine serves both directions. */
 static uint64_t
 sub_transpose(uint64_t x)
@@ -141,7 +141,7 @@ disc_q_set_crc(uint8_t *q)
 {
     uint16_t crc = disc_crc16(q, 10);
 
-    q[10] = (uint8_t)(crc >> 8); /* stored big-endian (FORMATS 2.3) */
+    q[10] = (uint8_t)(crc >> 8); /* stored big-endian (docs/formats/cd.md) */
     q[11] = (uint8_t)crc;
 }
 
@@ -173,14 +173,6 @@ sub_put_msf(uint8_t *p, int32_t frames)
     p[2] = sub_bcd((unsigned)(frames % 75));
 }
 
-/* MMC frame count of an absolute address: LBA + 150, or + 450150 below
- * -150 so that the lead-in reads 90:00:00-99:59:74 (FORMATS 1.1). */
-static int32_t
-sub_abs_frames(disc_lba lba)
-{
-    return lba >= -150 ? lba + 150 : lba + 450150;
-}
-
 void
 disc_q_encode_position(uint8_t *q, uint8_t control, uint8_t tno, uint8_t index,
                        int32_t rel, disc_lba abs)
@@ -190,7 +182,7 @@ disc_q_encode_position(uint8_t *q, uint8_t control, uint8_t tno, uint8_t index,
     q[2] = sub_bcd(index % 100u);
     sub_put_msf(q + 3, rel);
     q[6] = 0;
-    sub_put_msf(q + 7, sub_abs_frames(abs));
+    sub_put_msf(q + 7, disc_lba_frames(abs));
     disc_q_set_crc(q);
 }
 
@@ -221,7 +213,7 @@ disc_q_encode_mcn(uint8_t *q, uint8_t control, const char *mcn, uint8_t aframe)
     disc_q_set_crc(q);
 }
 
-/* ISRC 6-bit character code: '0'-'9' 0-9, 'A'-'Z' 17-42 (FORMATS 2.3). */
+/* ISRC 6-bit character code: '0'-'9' 0-9, 'A'-'Z' 17-42 (docs/formats/cd.md). */
 static unsigned
 sub_isrc_code(char c)
 {
@@ -455,7 +447,7 @@ sub_locate(const struct disc *d, disc_lba lba, struct sub_run *r)
         r->isrc = t->mode == DISC_MODE_AUDIO && t->isrc[0] ? t->isrc : NULL;
         if (lba < t->index[1]) {
             /* Pregap: index 0, P set, relative time counts down to
-             * 00:00:01 (FORMATS 2.3, 2.5). */
+             * 00:00:01 (docs/formats/cd.md). */
             r->p = 0xFF;
             r->index = 0;
             r->end = t->index[1];
@@ -523,10 +515,10 @@ disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
             memset(sub, r.p, SUB_CHAN);
             memset(sub + SUB_CHAN, 0, DISC_SECTOR_SUB - SUB_CHAN);
             /* ADR 2/3 frames once per 100 sectors of the stored part
-             * of a track, at libMirage's phases (FORMATS 2.3). */
+             * of a track, at libMirage's phases (docs/formats/cd.md). */
             if ((r.mcn || r.isrc) && l >= r.start &&
                 (off % 100 == SUB_MCN_PHASE || off % 100 == SUB_ISRC_PHASE)) {
-                uint8_t aframe = (uint8_t)(sub_abs_frames(l) % 75);
+                uint8_t aframe = (uint8_t)(disc_lba_frames(l) % 75);
 
                 if (r.mcn && off % 100 == SUB_MCN_PHASE) {
                     disc_q_encode_mcn(q, r.control, r.mcn, aframe);
@@ -542,4 +534,176 @@ disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
         }
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Q-subchannel index scan                                             */
+
+#define QSCAN_PROBE 16 /* sectors tried past an unusable Q frame */
+#define QSCAN_TRIES 3  /* reads of one sector before it counts unusable */
+
+struct qscan {
+    struct disc_ctx *ctx;
+    disc_qscan_fn get_q;
+    void *user;
+    unsigned reads;
+};
+
+/* The first usable position (ADR 1, good CRC, matching address) Q frame
+ * at or after lba and before lim; 1 with *at set, 0 if none, < 0 on a
+ * provider error. */
+static int
+qscan_frame(struct qscan *qs, disc_lba lba, disc_lba lim, struct disc_q *q,
+            disc_lba *at)
+{
+    uint8_t raw[12];
+    disc_lba l;
+    int r, k;
+
+    for (l = lba; l < lim && l < lba + QSCAN_PROBE; l++) {
+        for (k = 0; k < QSCAN_TRIES; k++) {
+            qs->reads++;
+            r = qs->get_q(qs->user, l, raw);
+            if (r < 0)
+                return r;
+            if (r > 0 || !disc_q_crc_ok(raw))
+                continue; /* read again: Q errors are mostly transient */
+            if ((raw[0] & 0x0F) != 1 || disc_q_decode(raw, q) != 0 ||
+                q->abs != l)
+                break; /* MCN/ISRC frame, or a bad address: next one */
+            *at = l;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Smallest lba in [lo, hi) whose Q satisfies pred (monotone: false then
+ * true); hi when none.  Returns < 0 on error or when the Q frames near
+ * a probe were all unusable (the caller keeps the TOC's values). */
+static int
+qscan_search(struct qscan *qs, disc_lba lo, disc_lba hi,
+             int (*pred)(const struct disc_q *, int), int arg,
+             disc_lba *out)
+{
+    while (lo < hi) {
+        disc_lba mid = lo + (hi - lo) / 2, at;
+        struct disc_q q;
+        int r = qscan_frame(qs, mid, hi, &q, &at);
+        if (r < 0)
+            return r;
+        if (r == 0) {
+            /* Nothing usable in [mid, hi): decide on the lower half by
+             * probing from lo instead. */
+            r = qscan_frame(qs, lo, mid, &q, &at);
+            if (r < 0)
+                return r;
+            if (r == 0) {
+                /* Every sector in [lo, hi) is unusable: the boundary is
+                 * somewhere in it.  Take hi, the first sector known to
+                 * be past it, and say so. */
+                disc_warn(qs->ctx, "LBA %d-%d: no readable Q; index "
+                          "boundary uncertain by %d sectors", lo, hi - 1,
+                          hi - lo);
+                break;
+            }
+        }
+        if (pred(&q, arg))
+            hi = at;
+        else
+            lo = at + 1;
+    }
+    *out = lo < hi ? hi : lo;
+    return 0;
+}
+
+static int
+qscan_pred_track(const struct disc_q *q, int tno)
+{
+    return q->tno == 0xAA || q->tno >= tno;
+}
+
+static int
+qscan_pred_index(const struct disc_q *q, int k)
+{
+    return q->index >= k;
+}
+
+/* INDEX 02 and up of track i: the highest index shows in the track's
+ * last sector; each index start is a binary search. */
+static int
+qscan_indexes(struct qscan *qs, const struct disc *d, int i, disc_lba *idx,
+              int *last)
+{
+    const struct disc_track *t = &d->track[i];
+    disc_lba end = disc_track_end(d, i), at, l;
+    struct disc_q q;
+    int k, r = 0;
+
+    *last = 1;
+    idx[1] = t->index[1];
+    /* The last usable frame of the track, scanning backwards. */
+    for (l = end - 1;
+         l >= t->index[1] && r == 0 && l > end - 1 - 4 * QSCAN_PROBE; l--)
+        r = qscan_frame(qs, l, l + 1, &q, &at);
+    if (r <= 0 || q.tno != t->number || q.index < 2)
+        return r;
+    for (k = 2; k <= q.index && k <= DISC_MAX_INDEX; k++) {
+        r = qscan_search(qs, idx[k - 1] + 1, end, qscan_pred_index, k, &at);
+        if (r < 0)
+            return r;
+        if (at >= end)
+            break;
+        idx[k] = at;
+        *last = k;
+    }
+    return 0;
+}
+
+int
+disc_qscan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
+                   disc_qscan_fn get_q, void *user, disc_lba *idx, int *last)
+{
+    struct qscan qs = { ctx, get_q, user, 0 };
+    int r = qscan_indexes(&qs, d, i, idx, last);
+
+    return r < 0 ? r : (int)qs.reads;
+}
+
+int
+disc_qscan(struct disc_ctx *ctx, struct disc *d, disc_qscan_fn get_q,
+           void *user)
+{
+    struct qscan qs = { ctx, get_q, user, 0 };
+    int i, k, r;
+
+    /* 1. INDEX 00: where the Q track number changes, between the
+     *    previous track's INDEX 01 and this track's. */
+    for (i = 0; i < d->ntracks; i++) {
+        struct disc_track *t = &d->track[i];
+        disc_lba at;
+
+        if (i == 0 || d->track[i - 1].session != t->session)
+            continue; /* Red Book pregap or HTOA: from the TOC */
+        t->index[0] = t->index[1];
+        r = qscan_search(&qs, d->track[i - 1].index[1] + 1, t->index[1],
+                         qscan_pred_track, t->number, &at);
+        if (r < 0)
+            return r;
+        t->index[0] = at;
+    }
+    /* 2. INDEX 02 and up. */
+    for (i = 0; i < d->ntracks; i++) {
+        struct disc_track *t = &d->track[i];
+        disc_lba idx[DISC_MAX_INDEX + 1];
+        int last;
+
+        r = qscan_indexes(&qs, d, i, idx, &last);
+        if (r < 0)
+            return r;
+        for (k = 2; k <= last; k++)
+            t->index[k] = idx[k];
+        t->last_index = (uint8_t)last;
+    }
+    return (int)qs.reads;
 }

@@ -1,7 +1,7 @@
 /* text.c - descriptor text input (whole small files, any line end,
  * UTF-8 with or without BOM, Latin-1 fallback) and path helpers.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md section 3.1 (CUE lexical rules).
+ * References: docs/formats/cue.md (lexical rules), RFC 3629 (UTF-8).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,34 +14,88 @@
 
 #define TEXT_MAX (16u << 20)
 
+size_t
+disc_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t len, i;
+    uint32_t v;
+
+    if (!n)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        len = 2, v = s[0] & 0x1Fu;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        len = 3, v = s[0] & 0x0Fu;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        len = 4, v = s[0] & 0x07u;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (s[i] & 0x3Fu);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF. */
+    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
+        (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
+        return 0;
+    *cp = v;
+    return len;
+}
+
+size_t
+disc_utf8_encode(uint32_t c, char *out)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | c >> 6);
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | c >> 12);
+        out[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | c >> 18);
+    out[1] = (char)(0x80 | (c >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (c >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+size_t
+disc_latin1_to_utf8(const uint8_t *s, size_t n, char *out)
+{
+    size_t i, o = 0;
+
+    /* Every byte is the code point of the same value. */
+    for (i = 0; i < n; i++)
+        o += disc_utf8_encode(s[i], out + o);
+    out[o] = '\0';
+    return o;
+}
+
 /* 1 if p[0..n) is valid UTF-8. */
 static int
 valid_utf8(const unsigned char *p, size_t n)
 {
-    size_t i = 0;
+    size_t i = 0, k;
+    uint32_t cp;
 
-    while (i < n) {
-        unsigned char c = p[i];
-        size_t k;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1;
-        else if (c >= 0xE0 && c <= 0xEF)
-            k = 2;
-        else if (c >= 0xF0 && c <= 0xF4)
-            k = 3;
-        else
+    for (; i < n; i += k)
+        if ((k = disc_utf8_decode(p + i, n - i, &cp)) == 0)
             return 0;
-        if (i + k >= n)
-            return 0;
-        for (size_t j = 1; j <= k; j++)
-            if ((p[i + j] & 0xC0) != 0x80)
-                return 0;
-        i += k + 1;
-    }
     return 1;
 }
 
@@ -51,7 +105,7 @@ disc_text_open(struct disc_ctx *ctx, const char *path, struct disc_text *t)
     FILE *f;
     struct stat st;
     unsigned char *raw;
-    size_t n, i, o;
+    size_t n, i;
     int e = 0;
 
     memset(t, 0, sizeof *t);
@@ -112,18 +166,8 @@ disc_text_open(struct disc_ctx *ctx, const char *path, struct disc_text *t)
          * them as Latin-1, which maps every byte. */
         t->latin1 = 1;
         t->buf = disc_malloc(2 * (n - i) + 1);
-        if (t->buf) {
-            for (o = 0; i < n; i++) {
-                unsigned char c = raw[i];
-                if (c < 0x80) {
-                    t->buf[o++] = (char)c;
-                } else {
-                    t->buf[o++] = (char)(0xC0 | c >> 6);
-                    t->buf[o++] = (char)(0x80 | (c & 0x3F));
-                }
-            }
-            t->len = o;
-        }
+        if (t->buf)
+            t->len = disc_latin1_to_utf8(raw + i, n - i, t->buf);
     }
     disc_free_mem(raw);
     if (!t->buf) {

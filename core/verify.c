@@ -3,9 +3,8 @@
  * TOC; audio silence and clipping as information.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: ECMA-130 sections 14-16 (sector layout, EDC/ECC), IEC
- * 60908 (Q channel); FORMATS.md sections 1.2-1.4, 2.3, 7.1 (an audio
- * -> data transition codes the first part of the data track's pregap as
- * audio).
+ * 60908 (Q channel); docs/formats/cd.md.  An audio -> data transition
+ * codes the first part of the data track's pregap as audio.
  */
 #include <stdarg.h>
 #include <stdio.h>

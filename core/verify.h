@@ -2,8 +2,8 @@
  * verification, multi-digest hashing, redump-style track hashes and
  * Logiqx DAT matching.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: ECMA-130 (EDC/ECC), IEC 60908 (Q channel), FORMATS.md
- * sections 1, 2.3, 8.5; the Logiqx XML DAT format as redump.org uses it.
+ * References: ECMA-130 (EDC/ECC), IEC 60908 (Q channel),
+ * docs/formats/cd.md; the Logiqx XML DAT format as redump.org uses it.
  */
 #ifndef DISC_VERIFY_H
 #define DISC_VERIFY_H
@@ -43,13 +43,6 @@ int disc_hasher_final(struct disc_hasher *h, int s, struct disc_digest *out);
 void disc_hasher_free(struct disc_hasher *h); /* accepts NULL */
 /* Lower-case hex of n bytes into buf (2n+1 bytes). */
 char *disc_hex(const uint8_t *p, size_t n, char *buf);
-
-/* The sectors of track i that a redump-style split image stores in the
- * track's own file: from its pregap start (skipping generated PREGAP
- * sectors) to its end (without generated POSTGAP sectors), never before
- * LBA 0 for the first track.  *first and *count receive the range. */
-void disc_track_file_range(const struct disc *d, int i, disc_lba *first,
-                           int32_t *count);
 
 /* Hashes of every track file (redump split layout, raw 2352-byte
  * sectors) and of the whole image (the files concatenated).  tracks has

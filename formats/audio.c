@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: libsndfile API (sf_open_virtual, sf_set_string; which tags
  * each container writes: src/wavlike.c, src/aiff.c, src/flac.c of
- * libsndfile 1.2), FORMATS.md 9.1, 9.3, 9.4; docs/formats/audio.md.
+ * libsndfile 1.2); docs/formats/audio.md, docs/formats/cd.md.
  * The only file of the project that includes <sndfile.h>.  The three
  * descriptors share one code path told apart by the SF_FORMAT major
  * type (libarchive's ar_bsd/ar_svr4 idea).
@@ -15,7 +15,7 @@
 
 #include <sndfile.h>
 
-#include "rip.h"
+#include "disc_format.h"
 
 #define AUDIO_FRAMES 4096 /* frames per decoding step of an audio source */
 #define ENC_SECTORS 4     /* sectors converted per sf_writef_short call */
@@ -331,7 +331,7 @@ audio_enc_open(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
     }
     /* Tags must be set before the first sample is written.  A disc
      * without any text keeps the canonical 44-byte WAV / 54-byte AIFF
-     * header (FORMATS 9.3, 9.4): the track number alone is not worth a
+     * header (docs/formats/audio.md): the track number alone is not worth a
      * LIST chunk. */
     if (f->title || f->artist || f->album || f->comment[0] || f->date ||
         f->genre)
@@ -539,6 +539,8 @@ audio_write_as(struct disc_ctx *ctx, const struct disc *d, const char *path,
 
     memset(&ro, 0, sizeof ro);
     ro.force = o->force;
+    ro.allow_lossy = o->allow_lossy;
+    ro.strict = o->strict;
     ro.gaps = DISC_GAPS_APPEND;
     return disc_rip(ctx, d, self, path, &ro, NULL);
 }

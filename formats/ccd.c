@@ -1,11 +1,10 @@
 /* ccd.c - CloneCD control file (.ccd) with its raw image (.img) and
  * deinterleaved subchannel (.sub): probe, reader and writer.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 2.4 (full TOC entries), 4 (CCD syntax,
- * keys, entry order, reader layouts, IMG/SUB layout), 6.1 and 6.5
- * (CD-TEXT packs), 7.2 (session gaps), 7.5 (HTOA) and Appendix C (what
- * libMirage needs); DiscImageCreator's CCD output as the model to match;
- * docs/formats/ccd.md (decisions and quirks).
+ * References: docs/formats/ccd.md (syntax, keys, entry order, reader
+ * layouts, IMG/SUB layout, what libMirage needs, decisions and quirks),
+ * docs/formats/cd.md (full TOC, CD-TEXT packs, session gaps, HTOA);
+ * DiscImageCreator's CCD output as the model to match.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -23,7 +22,6 @@
 #define CCD_MAX_ENTRIES 2048
 #define CCD_MAX_PACKS 2048 /* DISC_CDTEXT_MAX_BLOCKS x 256 */
 #define CCD_LBA_LIMIT 10000000L /* sanity bound for ALBA, PLBA, INDEX */
-#define CCD_WRAP 450150         /* frames of 100:00:00 plus 150 (MMC) */
 
 enum ccd_section {
     CCD_SEC_NONE = 0,
@@ -64,7 +62,7 @@ enum ccd_ekey {
 static const struct ccd_ekey_def {
     const char *name;
     long min, max; /* accepted range */
-    int hex;       /* written 0x.. (FORMATS 4.2) */
+    int hex;       /* written 0x.. (docs/formats/ccd.md) */
 } ccd_ekeys[CCD_E_NKEYS] = {
     { "Session", 1, DISC_MAX_SESSIONS, 0 },
     { "Point", 0, 0xFF, 1 },
@@ -140,43 +138,10 @@ struct ccd_sinfo {
     int64_t img;      /* IMG sector of start */
 };
 
-static int
-ccd_perr(struct ccd_parse *p, unsigned line, const char *fmt, ...)
-    DISC_PRINTF(3, 4);
-static void
-ccd_pwarn(struct ccd_parse *p, unsigned line, const char *fmt, ...)
-    DISC_PRINTF(3, 4);
-
-/* A DISC_E_FORMAT error "path:line: text" (no line when line is 0). */
-static int
-ccd_perr(struct ccd_parse *p, unsigned line, const char *fmt, ...)
-{
-    char text[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    if (line)
-        return disc_error(p->ctx, DISC_E_FORMAT, "%s:%u: %s", p->path, line,
-                          text);
-    return disc_error(p->ctx, DISC_E_FORMAT, "%s: %s", p->path, text);
-}
-
-static void
-ccd_pwarn(struct ccd_parse *p, unsigned line, const char *fmt, ...)
-{
-    char text[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    if (line)
-        disc_warn(p->ctx, "%s:%u: %s", p->path, line, text);
-    else
-        disc_warn(p->ctx, "%s: %s", p->path, text);
-}
+/* A DISC_E_FORMAT error (a warning) "path:line: text", no line when 0. */
+#define ccd_perr(p, line, ...)                                                 \
+    disc_error_at((p)->ctx, DISC_E_FORMAT, (p)->path, line, __VA_ARGS__)
+#define ccd_pwarn(p, line, ...) disc_warn_at((p)->ctx, (p)->path, line, __VA_ARGS__)
 
 /* ------------------------------------------------------------------ */
 /* Probe                                                               */
@@ -192,7 +157,7 @@ ccd_probe(const uint8_t *buf, size_t len, const char *path)
     while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
                        buf[i] == '\n'))
         i++;
-    /* Aaru identifies a CCD by its first line alone (FORMATS 4.2). */
+    /* Aaru identifies a CCD by its first line alone (docs/formats/ccd.md). */
     if (i + 9 <= len && memcmp(buf + i, "[CloneCD]", 9) == 0)
         return 100;
     if (i + 9 <= len && strncasecmp((const char *)buf + i, "[clonecd]", 9) == 0)
@@ -434,7 +399,7 @@ ccd_key_cdtext(struct ccd_parse *p, const char *key, const char *val,
     }
     if (strcasecmp(key, "CATALOG") == 0) {
         /* DiscImageCreator may write CATALOG after its [CDText] lines
-         * (FORMATS 4.2); it still means the disc's MCN. */
+         * (docs/formats/ccd.md); it still means the disc's MCN. */
         return ccd_key_catalog(p, val, ln);
     }
     if (strncasecmp(key, "Entry", 5) != 0 || !key[5] ||
@@ -488,7 +453,7 @@ ccd_key_session(struct ccd_parse *p, const char *key, const char *val,
     long v;
 
     /* PreGapMode repeats the first track's mode and PreGapSubC has no
-     * documented meaning (FORMATS 4.3): checked for syntax, not used. */
+     * documented meaning (docs/formats/ccd.md): checked for syntax, not used. */
     if (strcasecmp(key, "PreGapMode") == 0 ||
         strcasecmp(key, "PreGapSubC") == 0) {
         if (ccd_number(val, 0, 255, &v) != 0)
@@ -572,6 +537,14 @@ ccd_key_track(struct ccd_parse *p, const char *key, const char *val,
     return 0;
 }
 
+/* The key handler of each known section. */
+static int (*const ccd_key[])(struct ccd_parse *, const char *, const char *,
+                              unsigned) = {
+    [CCD_SEC_CLONECD] = ccd_key_clonecd, [CCD_SEC_DISC] = ccd_key_disc,
+    [CCD_SEC_CDTEXT] = ccd_key_cdtext,   [CCD_SEC_SESSION] = ccd_key_session,
+    [CCD_SEC_ENTRY] = ccd_key_entry,     [CCD_SEC_TRACK] = ccd_key_track,
+};
+
 /* Reads the whole control file into p. */
 static int
 ccd_parse_text(struct ccd_parse *p)
@@ -617,32 +590,10 @@ ccd_parse_text(struct ccd_parse *p)
             r = ccd_perr(p, ln, "line starts with '='");
             break;
         }
-        switch (p->sec) {
-        case CCD_SEC_NONE:
+        if (p->sec == CCD_SEC_NONE)
             r = ccd_perr(p, ln, "%.40s= before the first section", key);
-            break;
-        case CCD_SEC_CLONECD:
-            r = ccd_key_clonecd(p, key, val, ln);
-            break;
-        case CCD_SEC_DISC:
-            r = ccd_key_disc(p, key, val, ln);
-            break;
-        case CCD_SEC_CDTEXT:
-            r = ccd_key_cdtext(p, key, val, ln);
-            break;
-        case CCD_SEC_SESSION:
-            r = ccd_key_session(p, key, val, ln);
-            break;
-        case CCD_SEC_ENTRY:
-            r = ccd_key_entry(p, key, val, ln);
-            break;
-        case CCD_SEC_TRACK:
-            r = ccd_key_track(p, key, val, ln);
-            break;
-        default: /* unknown section: already warned about */
-            r = 0;
-            break;
-        }
+        else if (p->sec != CCD_SEC_UNKNOWN) /* unknown: already warned */
+            r = ccd_key[p->sec](p, key, val, ln);
         if (r < 0)
             break;
     }
@@ -654,7 +605,7 @@ ccd_parse_text(struct ccd_parse *p)
 /* From entries to a disc                                              */
 
 /* Picks one reading for Point/ADR/Control values written without 0x
- * (FORMATS 4.2: Aaru reads them as hex, libMirage and BizHawk as
+ * (Aaru reads them as hex, libMirage and BizHawk as
  * decimal).  Every CCD has A0/A1/A2 entries, so a writer that used bare
  * hex shows itself with "a0", and one that used decimal with "160"
  * (0x160 is not a byte); the whole file is read the way it shows. */
@@ -764,10 +715,11 @@ ccd_entry_desc(struct ccd_parse *p, size_t i, struct disc_rawtoc *r)
         r->psec = (uint8_t)v[CCD_E_PSEC];
         r->pframe = (uint8_t)v[CCD_E_PFRAME];
     } else if (e->have & CCD_BIT(CCD_E_PLBA)) {
-        /* Only a PLBA: its MSF by the MMC rule (FORMATS 4.3). */
+        /* Only a PLBA: its MSF by the MMC rule (docs/formats/ccd.md). */
         long l = v[CCD_E_PLBA];
-        if (ccd_frames_msf(l >= -150 ? l + 150 : l + CCD_WRAP, &r->pmin,
-                           &r->psec, &r->pframe) != 0)
+        if (l < -CCD_LBA_LIMIT || l > CCD_LBA_LIMIT ||
+            ccd_frames_msf(disc_lba_frames((disc_lba)l), &r->pmin, &r->psec,
+                           &r->pframe) != 0)
             return ccd_perr(p, e->line, "[Entry %zu] PLBA=%ld is no time", i,
                             l);
     } else {
@@ -790,7 +742,7 @@ ccd_entry_lba(struct ccd_parse *p, size_t i, const struct disc_rawtoc *r,
                         "not a valid time", i, r->point, r->pmin, r->psec,
                         r->pframe);
     *lba = disc_msf_to_lba(m);
-    /* libMirage positions tracks by PLBA, Aaru by the MSF (FORMATS 4.5);
+    /* libMirage positions tracks by PLBA, Aaru by the MSF (docs/formats/ccd.md);
      * the MSF is what the drive reported, so it wins. */
     if ((e->have & CCD_BIT(CCD_E_PLBA)) && (e->have & CCD_PMSF_BITS) &&
         e->v[CCD_E_PLBA] != *lba)
@@ -833,7 +785,7 @@ ccd_check_counts(struct ccd_parse *p)
 }
 
 /* CD-TEXT: CDTextLength against Entries (libMirage refuses a mismatch),
- * then 18-byte packs with their CRC rebuilt (FORMATS 4.3, 6.1). */
+ * then 18-byte packs with their CRC rebuilt (docs/formats/ccd.md). */
 static int
 ccd_build_cdtext(struct ccd_parse *p, struct disc *d)
 {
@@ -919,7 +871,7 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
             continue;
         /* Later sessions: DiscImageCreator writes absolute LBAs, while
          * libMirage reads values relative to the session's first INDEX 01
-         * (FORMATS 4.6).  A value that cannot be an absolute address of
+         * (docs/formats/ccd.md).  A value that cannot be an absolute address of
          * this index is relative: below the session's first INDEX 01,
          * except for the INDEX 0 of its first track, which lies before
          * it and only has to follow the previous lead-out. */
@@ -947,7 +899,7 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
     if (!ct->index_line[0])
         t->index[0] = idx1;
     if (first && t->index[0] != 0) {
-        /* The IMG starts at LBA 0 (FORMATS 4.6); what lies before track
+        /* The IMG starts at LBA 0 (docs/formats/ccd.md); what lies before track
          * 1's INDEX 01 is its pregap (hidden track audio, 7.5). */
         if (ct->index_line[0])
             return ccd_perr(p, ct->index_line[0], "INDEX 0=%d: track %d "
@@ -975,7 +927,7 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
 }
 
 /* Maps the IMG and SUB: sessions' program areas back to back from LBA 0
- * (nothing between sessions, FORMATS 4.6), one extent per track so that
+ * (nothing between sessions, docs/formats/ccd.md), one extent per track so that
  * only data tracks are descrambled. */
 static int
 ccd_map(struct ccd_parse *p, struct disc *d, const struct ccd_sinfo *si)
@@ -1036,7 +988,7 @@ ccd_map(struct ccd_parse *p, struct disc *d, const struct ccd_sinfo *si)
         int64_t have;
         if (!src)
             continue;
-        have = src->size / unit;
+        have = disc_source_sectors(src, 0, total, (uint32_t)unit);
         if (have < total) {
             for (s = 0; s + 1 < d->nsessions && si[s + 1].img <= have; s++)
                 ;
@@ -1095,38 +1047,21 @@ fail:
     return r;
 }
 
-/* Turns the parsed file into the model. */
+/* The positional entries: each track's INDEX 01 (tent: its entry, tlba:
+ * its LBA) and the A0/A1/A2 of each session, into toc and si. */
 static int
-ccd_build(struct ccd_parse *p, struct disc *d)
+ccd_scan_entries(struct ccd_parse *p, struct disc_rawtoc *toc,
+                 struct ccd_sinfo *si, int *tent, disc_lba *tlba)
 {
-    struct ccd_sinfo si[DISC_MAX_SESSIONS];
-    struct disc_rawtoc *toc = NULL;
-    int tent[DISC_MAX_TRACKS + 1];
-    disc_lba tlba[DISC_MAX_TRACKS + 1];
-    int s, n, r;
     size_t i;
+    int r;
 
-    r = ccd_check_counts(p);
-    if (r == 0)
-        r = ccd_resolve_radix(p);
-    if (r < 0)
-        return r;
-    toc = disc_calloc(p->nentry ? p->nentry : 1, sizeof *toc);
-    if (!toc)
-        return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
-    for (s = 0; s < DISC_MAX_SESSIONS; s++) {
-        si[s].a0 = si[s].a1 = si[s].a2 = -1;
-        si[s].first = si[s].last = 0;
-    }
-    for (n = 0; n <= DISC_MAX_TRACKS; n++)
-        tent[n] = -1;
-    /* Positional entries: tracks' INDEX 01, A0/A1/A2 of each session. */
     for (i = 0; i < p->nentry; i++) {
         struct disc_rawtoc *e = &toc[i];
         struct ccd_sinfo *ss;
         r = ccd_entry_desc(p, i, e);
         if (r < 0)
-            goto fail;
+            return r;
         ss = &si[e->session - 1];
         if (e->adr != 1)
             continue;
@@ -1135,12 +1070,12 @@ ccd_build(struct ccd_parse *p, struct disc *d)
                 r = ccd_perr(p, p->entry[i].line, "track %u is listed again "
                              "(first in [Entry %d])", e->point,
                              tent[e->point]);
-                goto fail;
+                return r;
             }
             tent[e->point] = (int)i;
             r = ccd_entry_lba(p, i, e, &tlba[e->point]);
             if (r < 0)
-                goto fail;
+                return r;
             if (!ss->first || e->point < ss->first)
                 ss->first = e->point;
             if (e->point > ss->last)
@@ -1151,20 +1086,28 @@ ccd_build(struct ccd_parse *p, struct disc *d)
             if (*slot >= 0) {
                 r = ccd_perr(p, p->entry[i].line, "session %u has a second "
                              "Point=0x%02x entry", e->session, e->point);
-                goto fail;
+                return r;
             }
             *slot = (int)i;
             if (e->point == 0xA2) {
                 r = ccd_entry_lba(p, i, e, &ss->leadout);
                 if (r < 0)
-                    goto fail;
+                    return r;
             }
         }
     }
-    r = disc_set_rawtoc(p->ctx, d, toc, (uint16_t)p->nentry);
-    if (r < 0)
-        goto fail;
-    /* Sessions. */
+    return 0;
+}
+
+/* The sessions of d from the entries scanned into si. */
+static int
+ccd_build_sessions(struct ccd_parse *p, struct disc *d,
+                   const struct disc_rawtoc *toc, struct ccd_sinfo *si,
+                   const disc_lba *tlba)
+{
+    size_t i;
+    int s, r;
+
     for (s = 0; s < p->sessions; s++) {
         struct ccd_sinfo *ss = &si[s];
         struct disc_session *ds = &d->session[s];
@@ -1177,12 +1120,12 @@ ccd_build(struct ccd_parse *p, struct disc *d)
         if (!ss->first) {
             r = ccd_perr(p, p->sessions_line, "Sessions=%ld but session %d "
                          "has no track entry", p->sessions, s + 1);
-            goto fail;
+            return r;
         }
         if (ss->a2 < 0) {
             r = ccd_perr(p, sl, "session %d has no lead-out entry "
                          "(Point=0xa2)", s + 1);
-            goto fail;
+            return r;
         }
         if (ss->a0 < 0 || ss->a1 < 0)
             ccd_pwarn(p, sl, "session %d lacks its Point=0x%s entry "
@@ -1199,7 +1142,7 @@ ccd_build(struct ccd_parse *p, struct disc *d)
         if (s > 0 && ss->first != si[s - 1].last + 1) {
             r = ccd_perr(p, sl, "session %d starts with track %d, not %d",
                          s + 1, ss->first, si[s - 1].last + 1);
-            goto fail;
+            return r;
         }
         ds->number = (uint8_t)(s + 1);
         ds->first_track = (uint8_t)ss->first;
@@ -1209,6 +1152,42 @@ ccd_build(struct ccd_parse *p, struct disc *d)
         ss->base = ss->start = tlba[ss->first];
         d->nsessions++;
     }
+    return 0;
+}
+
+/* Turns the parsed file into the model. */
+static int
+ccd_build(struct ccd_parse *p, struct disc *d)
+{
+    struct ccd_sinfo si[DISC_MAX_SESSIONS];
+    struct disc_rawtoc *toc = NULL;
+    int tent[DISC_MAX_TRACKS + 1];
+    disc_lba tlba[DISC_MAX_TRACKS + 1];
+    int s, n, r;
+
+    r = ccd_check_counts(p);
+    if (r == 0)
+        r = ccd_resolve_radix(p);
+    if (r < 0)
+        return r;
+    toc = disc_calloc(p->nentry ? p->nentry : 1, sizeof *toc);
+    if (!toc)
+        return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
+    for (s = 0; s < DISC_MAX_SESSIONS; s++) {
+        si[s].a0 = si[s].a1 = si[s].a2 = -1;
+        si[s].first = si[s].last = 0;
+    }
+    for (n = 0; n <= DISC_MAX_TRACKS; n++)
+        tent[n] = -1;
+    r = ccd_scan_entries(p, toc, si, tent, tlba);
+    if (r < 0)
+        goto fail;
+    r = disc_set_rawtoc(p->ctx, d, toc, (uint16_t)p->nentry);
+    if (r < 0)
+        goto fail;
+    r = ccd_build_sessions(p, d, toc, si, tlba);
+    if (r < 0)
+        goto fail;
     for (n = 1; n <= DISC_MAX_TRACKS; n++)
         if (p->trk[n].line && tent[n] < 0) {
             r = ccd_perr(p, p->trk[n].line, "[TRACK %d] has no [Entry] "
@@ -1303,64 +1282,15 @@ ccd_mode_code(enum disc_track_mode m)
     return m == DISC_MODE_AUDIO ? 0 : m == DISC_MODE_MODE1 ? 1 : 2;
 }
 
-/* 1 if the raw TOC says what the model says about every session and
- * track, so it can be written verbatim. */
-static int
-ccd_toc_agrees(const struct disc *d, const struct disc_rawtoc *e,
-               uint16_t n)
-{
-    int found[DISC_MAX_TRACKS + 1] = { 0 };
-    int a0[DISC_MAX_SESSIONS] = { 0 }, a2[DISC_MAX_SESSIONS] = { 0 };
-    uint16_t i;
-    int s, t;
-
-    for (i = 0; i < n; i++) {
-        const struct disc_rawtoc *r = &e[i];
-        struct disc_msf m = { r->pmin, r->psec, r->pframe };
-        const struct disc_session *ss;
-        if (r->session < 1 || r->session > d->nsessions)
-            return 0;
-        if (r->adr != 1)
-            continue;
-        ss = &d->session[r->session - 1];
-        if (r->point >= 1 && r->point <= 99) {
-            t = disc_track_find(d, r->point);
-            if (t < 0 || d->track[t].session != r->session ||
-                d->track[t].control != r->control ||
-                disc_msf_to_lba(m) != d->track[t].index[1] || found[r->point])
-                return 0;
-            found[r->point] = 1;
-        } else if (r->point == 0xA0) {
-            if (r->pmin != ss->first_track || r->psec != ss->type)
-                return 0;
-            a0[r->session - 1] = 1;
-        } else if (r->point == 0xA1) {
-            if (r->pmin != ss->last_track)
-                return 0;
-        } else if (r->point == 0xA2) {
-            if (disc_msf_to_lba(m) != ss->leadout)
-                return 0;
-            a2[r->session - 1] = 1;
-        }
-    }
-    for (t = 0; t < d->ntracks; t++)
-        if (!found[d->track[t].number])
-            return 0;
-    for (s = 0; s < d->nsessions; s++)
-        if (!a0[s] || !a2[s])
-            return 0;
-    return 1;
-}
-
 static int
 ccd_write_entry(struct disc_ctx *ctx, struct disc_out *o, unsigned i,
                 const struct disc_rawtoc *e)
 {
-    long f = (long)e->pmin * 4500 + (long)e->psec * 75 + e->pframe;
+    struct disc_msf m = { e->pmin, e->psec, e->pframe };
     /* ALBA as DiscImageCreator computes it (no wrap); PLBA by the MMC
-     * rule, minutes 90-99 being negative (FORMATS 4.3). */
+     * rule, minutes 90-99 being negative. */
     long alba = (long)e->min * 4500 + (long)e->sec * 75 + e->frame - 150;
-    long plba = e->pmin >= 90 ? f - CCD_WRAP : f - 150;
+    long plba = disc_msf_to_lba(m);
 
     return disc_out_printf(ctx, o,
                            "[Entry %u]\nSession=%u\nPoint=0x%02x\n"
@@ -1386,7 +1316,7 @@ ccd_write_text(struct disc_ctx *ctx, struct disc_out *o, const struct disc *d,
                         "Sessions=%u\nDataTracksScrambled=0\n"
                         "CDTextLength=%zu\n",
                         ntoc, d->nsessions, npacks * 18);
-    /* CATALOG inside [Disc], before [CDText] (FORMATS 4.2). */
+    /* CATALOG inside [Disc], before [CDText] (docs/formats/ccd.md). */
     if (r == 0 && d->mcn[0])
         r = disc_out_printf(ctx, o, "CATALOG=%s\n", d->mcn);
     if (r == 0 && npacks)
@@ -1408,7 +1338,7 @@ ccd_write_text(struct disc_ctx *ctx, struct disc_out *o, const struct disc *d,
     }
     for (i = 0; r == 0 && i < ntoc; i++)
         r = ccd_write_entry(ctx, o, (unsigned)i, &toc[i]);
-    /* [TRACK] after every [Entry] (libMirage, FORMATS 4.5); absolute
+    /* [TRACK] after every [Entry] (libMirage, docs/formats/ccd.md); absolute
      * LBAs, as DiscImageCreator writes them (4.6). */
     for (t = 0; r == 0 && t < d->ntracks; t++) {
         const struct disc_track *tr = &d->track[t];
@@ -1458,7 +1388,7 @@ ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     int toc_owned = 0, packs_owned = 0, split, s, r;
     disc_lba start1 = d->track[0].index[0];
 
-    /* The IMG starts at LBA 0 (FORMATS 4.6): the first track may begin
+    /* The IMG starts at LBA 0 (docs/formats/ccd.md): the first track may begin
      * there (HTOA pregap) or later only by what lies before being lost. */
     if (d->track[0].index[1] < 0 || start1 > 0)
         return disc_error(ctx, DISC_E_UNSUPPORTED, "track %u starts at LBA "
@@ -1473,13 +1403,11 @@ ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
             return r;
         start1 = 0;
     }
-    if (d->nrawtoc && ccd_toc_agrees(d, d->rawtoc, d->nrawtoc)) {
+    if (disc_rawtoc_fits(d)) {
         toc = d->rawtoc;
         ntoc = d->nrawtoc;
     } else {
-        if (d->nrawtoc)
-            disc_warn(ctx, "the source's raw TOC disagrees with its track "
-                      "list; writing a TOC built from the track list");
+        /* A disagreeing raw TOC was refused or reported by the core. */
         r = disc_build_rawtoc(ctx, d, &toc, &ntoc);
         if (r < 0)
             return r;

@@ -3,7 +3,7 @@
  * native reader (formats/toc.c); read-only, chosen only by name.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: cdrdao(1) "TOC FILES"; libcdio 2.1 lib/driver/image/cdrdao.c
- * (its dialect and quirks); FORMATS.md 9.1 (big-endian audio);
+ * (its dialect and quirks); docs/formats/cd.md (big-endian audio);
  * docs/formats/cdio.md.
  */
 #include <string.h>

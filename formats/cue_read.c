@@ -1,8 +1,8 @@
 /* cue_read.c - CUE sheets with BIN files: probe and read every dialect.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 1.1, 3 (CUE), 6.5 (CDTEXTFILE), 7.1-7.5,
- * 9.1; the cue sheet rules exercised by xiph/flac test/cuesheets (FLAC's
- * grabbag cuesheet parser); docs/formats/cue.md.
+ * References: docs/formats/cue.md, docs/formats/cd.md; the cue sheet
+ * rules exercised by xiph/flac test/cuesheets (FLAC's grabbag cuesheet
+ * parser).  The layout of the parsed sheet is cue_layout.c.
  * Dialects: CDRWin, EAC (every gap style, unripped CD-Extra data tracks),
  * redump split, DIC/Aaru multi-session, cdrdao toc2cue, chdman,
  * hand-written sheets.
@@ -154,15 +154,6 @@ disc_cue_rem_split(const char *body, char **key, const char **value)
 /* ------------------------------------------------------------------ */
 /* Datatypes                                                           */
 
-struct cue_dtype {
-    const char *name;
-    enum disc_track_mode mode;
-    enum disc_data_layout layout;
-    uint32_t stride;
-    int cdg; /* 2352 audio + 96 interleaved P-W */
-    int cdi; /* CD-i session */
-};
-
 static const struct cue_dtype cue_dtypes[] = {
     { "AUDIO", DISC_MODE_AUDIO, DISC_DATA_RAW, 2352, 0, 0 },
     { "CDG", DISC_MODE_AUDIO, DISC_DATA_RAW, 2448, 1, 0 },
@@ -250,108 +241,6 @@ cue_probe(const uint8_t *buf, size_t len, const char *path)
 
 /* ------------------------------------------------------------------ */
 /* Reader: parse state                                                 */
-
-enum cue_ftype { CUE_F_BINARY, CUE_F_MOTOROLA, CUE_F_AUDIO };
-
-struct cue_file {
-    char *name;    /* as written in the sheet */
-    unsigned line; /* its FILE line */
-    enum cue_ftype type;
-    struct disc_source *src; /* owned by the disc once opened */
-    int64_t size;            /* bytes (PCM bytes for audio files) */
-    int32_t last_time;       /* last INDEX time seen in this FILE, -1 none */
-};
-
-struct cue_index {
-    int32_t time; /* frames from the start of its FILE */
-    int file;
-    unsigned line;
-    int set;
-};
-
-#define CUE_SEEN_FLAGS 1u
-#define CUE_SEEN_ISRC 2u
-#define CUE_SEEN_PREGAP 4u
-#define CUE_SEEN_POSTGAP 8u
-
-struct cue_track {
-    int number;
-    unsigned line; /* TRACK line */
-    int session;
-    const struct cue_dtype *dt; /* NULL for a placeholder */
-    char unripped[16]; /* placeholder datatype as written (EAC), or "" */
-    size_t item;       /* items of the sheet before its TRACK line */
-    uint8_t control;
-    unsigned seen; /* CUE_SEEN_*: the commands a track takes once */
-    int scms;
-    char isrc[13];
-    int32_t pregap, postgap; /* generated sectors (PREGAP/POSTGAP) */
-    int nindex, last;        /* indexes seen, highest number */
-    struct cue_index idx[DISC_MAX_INDEX + 1];
-    disc_lba lba[DISC_MAX_INDEX + 1];
-    disc_lba gen_start; /* LBA of the generated pregap */
-};
-
-/* REM LEAD-OUT / LEAD-IN / PREGAP lines that describe one session gap
- * (DIC, Aaru), in frames; -1 when absent. */
-struct cue_gap {
-    int32_t leadout, leadin, pregap;
-    unsigned line;
-    char *text[3]; /* the values as written, for metadata fallback */
-};
-
-enum cue_item_kind {
-    CUE_IT_FILE,
-    CUE_IT_INDEX,
-    CUE_IT_SESSION,
-    CUE_IT_LEADOUT /* INDEX 00 of an unripped data track: the lead-out */
-};
-
-/* The layout-relevant lines in sheet order. */
-struct cue_item {
-    enum cue_item_kind kind;
-    int arg;   /* FILE: file; INDEX, LEADOUT: track (array index; for
-                  LEADOUT the dropped placeholder); SESSION: number */
-    int index; /* INDEX number */
-};
-
-struct cue_parse {
-    struct disc_ctx *ctx;
-    struct disc *d;
-    const char *path;
-    char *dir;
-    unsigned line;
-    struct cue_file *file;
-    size_t nfile, capfile;
-    int cur_file;
-    struct cue_track track[DISC_MAX_TRACKS];
-    int ntrack;
-    struct cue_item *item;
-    size_t nitem, capitem;
-    int session;                               /* current session number */
-    int session_first[DISC_MAX_SESSIONS + 2];  /* first track per session */
-    struct cue_gap gap[DISC_MAX_SESSIONS + 2]; /* gap before session n */
-    int catalog_seen;
-    char *cdtextfile;
-    unsigned cdtextfile_line;
-    int meta_full_warned;
-};
-
-static int cue_err(struct cue_parse *p, int code, const char *fmt, ...)
-    DISC_PRINTF(3, 4);
-
-/* An error about the current line: "sheet.cue:12: ...". */
-static int
-cue_err(struct cue_parse *p, int code, const char *fmt, ...)
-{
-    char msg[224];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return disc_error(p->ctx, code, "%s:%u: %s", p->path, p->line, msg);
-}
 
 static int
 cue_nomem(struct cue_parse *p)
@@ -777,10 +666,10 @@ cue_meta(struct cue_parse *p, const char *key, const char *value)
         return 0; /* a track left out (cue_drop_unripped) */
     if (p->d->nmeta >= DISC_MAX_META) {
         if (!p->meta_full_warned)
-            disc_warn(p->ctx,
-                      "%s:%u: more than %d REM lines; this and "
-                      "later ones are ignored",
-                      p->path, p->line, DISC_MAX_META);
+            disc_warn_at(p->ctx, p->path, p->line,
+                         "more than %d REM lines; this and later ones are "
+                         "ignored",
+                         DISC_MAX_META);
         p->meta_full_warned = 1;
         return 0;
     }
@@ -1033,8 +922,8 @@ cue_line(struct cue_parse *p, char *ln)
     for (k = 0; k < CUE_NTEXT; k++)
         if (strcasecmp(kw, disc_cue_text[k].kw) == 0)
             return cue_cmd_text(p, disc_cue_text[k].f, rest);
-    disc_warn(p->ctx, "%s:%u: unknown command \"%.40s\" ignored", p->path,
-              p->line, kw);
+    disc_warn_at(p->ctx, p->path, p->line, "unknown command \"%.40s\" ignored",
+                 kw);
     return 0;
 }
 
@@ -1101,405 +990,6 @@ cue_open_files(struct cue_parse *p)
         disc_source_attach(p->d, f->src);
     }
     return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Reader: layout                                                      */
-
-/* The walk over the sheet that turns file times into disc LBAs.  A
- * "segment" is a run of one track's sectors stored contiguously in the
- * current FILE, from file time seg_time (byte seg_byte) at LBA seg_lba. */
-struct cue_walk {
-    int file;
-    int open;      /* a segment is open */
-    int seg_track; /* track (array index) of the open segment */
-    int32_t seg_time;
-    int64_t seg_byte;
-    disc_lba seg_lba;
-    int cur_track;     /* last track that had an INDEX, -1 */
-    int post;          /* track whose POSTGAP is still to be placed, -1 */
-    int pending;       /* session whose boundary is not placed yet, 0 */
-    int32_t last_time; /* time of the last INDEX walked in this FILE */
-};
-
-/* Time at which the current FILE runs out for sectors of stride bytes
- * stored from the open segment's start. */
-static int32_t
-cue_file_end_time(const struct cue_parse *p, const struct cue_walk *w,
-                  uint32_t stride)
-{
-    const struct cue_file *f = &p->file[w->file];
-    int64_t left = f->size - w->seg_byte;
-
-    if (left < 0)
-        left = 0;
-    return w->seg_time + (int32_t)(left / stride);
-}
-
-static int
-cue_close_seg(struct cue_parse *p, struct cue_walk *w, int32_t t_end)
-{
-    const struct cue_track *t;
-    const struct cue_file *f = &p->file[w->file];
-    struct disc_extent e;
-    int64_t bytes;
-    int32_t n;
-    int r;
-
-    if (!w->open || t_end <= w->seg_time)
-        return 0;
-    t = &p->track[w->seg_track];
-    n = t_end - w->seg_time;
-    bytes = (int64_t)n * t->dt->stride;
-    if (w->seg_byte + bytes > f->size) {
-        p->line = f->line;
-        return cue_err(p, DISC_E_RANGE,
-                       "FILE \"%.100s\" (%lld bytes) is "
-                       "too short: TRACK %02d needs bytes up to %lld",
-                       f->name, (long long)f->size, t->number,
-                       (long long)w->seg_byte + (long long)bytes);
-    }
-    if (f->type == CUE_F_AUDIO && t->dt->stride != DISC_SECTOR_RAW) {
-        p->line = f->line;
-        return cue_err(p, DISC_E_FORMAT,
-                       "TRACK %02d (%s) cannot be stored "
-                       "in the audio file \"%.100s\"",
-                       t->number, t->dt->name, f->name);
-    }
-    memset(&e, 0, sizeof e);
-    e.lba = w->seg_lba;
-    e.count = (uint32_t)n;
-    e.src = f->src;
-    e.offset = w->seg_byte;
-    e.stride = t->dt->stride;
-    e.data = f->type == CUE_F_AUDIO ? DISC_DATA_RAW : t->dt->layout;
-    if (f->type == CUE_F_MOTOROLA && t->dt->mode == DISC_MODE_AUDIO)
-        e.flags = DISC_EXT_SWAP;
-    e.sub = t->dt->cdg ? DISC_SUBL_INTERLEAVED : DISC_SUBL_NONE;
-    r = disc_extent_add(p->ctx, p->d, &e);
-    if (r < 0)
-        return r;
-    w->seg_byte += bytes;
-    w->seg_lba += n;
-    w->seg_time = t_end;
-    return 0;
-}
-
-/* Generated (unstored) sectors for a PREGAP or POSTGAP of track ti. */
-static int
-cue_gen(struct cue_parse *p, struct cue_walk *w, int ti, int32_t n)
-{
-    struct disc_extent e;
-    int r;
-
-    if (n <= 0)
-        return 0;
-    memset(&e, 0, sizeof e);
-    e.lba = w->seg_lba;
-    e.count = (uint32_t)n;
-    e.data = DISC_DATA_GEN;
-    e.gen = disc_gen_for_mode(p->track[ti].dt->mode);
-    r = disc_extent_add(p->ctx, p->d, &e);
-    if (r < 0)
-        return r;
-    w->seg_lba += n;
-    return 0;
-}
-
-/* Ends the running track's data at file time t_end, then places the
- * POSTGAP it still owes. */
-static int
-cue_end_track(struct cue_parse *p, struct cue_walk *w, int32_t t_end)
-{
-    int r = cue_close_seg(p, w, t_end);
-
-    if (r == 0 && w->post >= 0) {
-        r = cue_gen(p, w, w->post, p->track[w->post].postgap);
-        w->post = -1;
-    }
-    return r;
-}
-
-/* Closes the current FILE: the open segment runs to its end. */
-static int
-cue_finish_file(struct cue_parse *p, struct cue_walk *w)
-{
-    const struct cue_file *f;
-    const struct cue_track *t;
-    int64_t left;
-    int32_t end;
-
-    if (w->file < 0)
-        return 0;
-    f = &p->file[w->file];
-    p->line = f->line;
-    /* Nothing in this FILE belongs to a track: no INDEX in it, and no
-     * track running on from the previous FILE. */
-    if (!w->open)
-        return cue_err(p, DISC_E_FORMAT, "FILE \"%.100s\" holds no track",
-                       f->name);
-    t = &p->track[w->seg_track];
-    left = f->size - w->seg_byte;
-    end = cue_file_end_time(p, w, t->dt->stride);
-    if (left > 0 && left % t->dt->stride)
-        disc_warn(p->ctx,
-                  "%s:%u: FILE \"%.100s\" ends with %lld bytes that "
-                  "are not a whole %u-byte sector; ignored",
-                  p->path, f->line, f->name, (long long)(left % t->dt->stride),
-                  t->dt->stride);
-    if (f->last_time >= 0 && end <= f->last_time) {
-        char a[16], b[16];
-        return cue_err(p, DISC_E_RANGE,
-                       "FILE \"%.100s\" is too short: it "
-                       "ends at %s, but TRACK %02d has an INDEX at %s",
-                       f->name, disc_format_msf(end, a, sizeof a), t->number,
-                       disc_format_msf(f->last_time, b, sizeof b));
-    }
-    return cue_end_track(p, w, end);
-}
-
-/* Frames between a session's lead-out and its successor's first INDEX 01
- * from the REM length lines (DIC multi-BIN), or the standard gap. */
-static int32_t
-cue_gap_length(const struct cue_parse *p, int s)
-{
-    const struct cue_gap *g = &p->gap[s];
-    int32_t lo = s == 2 ? CUE_LEADOUT1 : CUE_LEADOUT_N;
-
-    /* DIC prints 01:30:00 / 01:00:00 / 00:02:00 for every session, even
-     * where the real lead-out is 00:30:00; read that triple as "the
-     * standard gap". */
-    if (g->leadout == CUE_LEADOUT1 && g->leadin == CUE_LEADIN &&
-        g->pregap == DISC_PREGAP)
-        return lo + CUE_LEADIN + DISC_PREGAP;
-    return (g->leadout >= 0 ? g->leadout : lo) +
-           (g->leadin >= 0 ? g->leadin : CUE_LEADIN) +
-           (g->pregap >= 0 ? g->pregap : DISC_PREGAP);
-}
-
-/* The lead-out of the session before session s as the sheet places it:
- * between FILEs (redump style; the first FILE of s starts the session). */
-static int
-cue_session_between(struct cue_parse *p, struct cue_walk *w, int s)
-{
-    const struct cue_track *ft = &p->track[p->session_first[s] - 1];
-    int32_t gap = cue_gap_length(p, s), t1 = ft->idx[1].time;
-    struct disc_session *prev = &p->d->session[s - 2];
-    disc_lba lead = w->seg_lba;
-
-    prev->leadout = lead;
-    if (ft->idx[1].file != w->file) {
-        p->line = ft->idx[1].line;
-        return cue_err(p, DISC_E_FORMAT,
-                       "INDEX 01 of TRACK %02d, the first "
-                       "track of session %02d, must be in its first FILE",
-                       ft->number, s);
-    }
-    if (gap - t1 - ft->pregap < DISC_PREGAP) {
-        p->line = ft->line;
-        return cue_err(p, DISC_E_FORMAT,
-                       "session %02d: a gap of %d sectors "
-                       "after the lead-out leaves no room for the pregap of "
-                       "TRACK %02d",
-                       s, gap, ft->number);
-    }
-    w->seg_lba = lead + gap - t1 - ft->pregap;
-    return 0;
-}
-
-/* The lead-out inside one FILE (single-file sheets: DIC _img.cue, Aaru,
- * IsoBuster): INDEX times are disc positions and the gap between the
- * sessions is not stored.  REM LEAD-OUT, when given, is the lead-out's
- * position; without it the standard gap is assumed (libMirage). */
-static int
-cue_session_inside(struct cue_parse *p, struct cue_walk *w, int s,
-                   int32_t t_first)
-{
-    const struct cue_track *ft = &p->track[p->session_first[s] - 1];
-    const struct cue_gap *g = &p->gap[s];
-    const struct cue_file *f = &p->file[w->file];
-    int32_t std =
-        s == 2 ? DISC_SESSION_GAP : CUE_LEADOUT_N + CUE_LEADIN + DISC_PREGAP;
-    int32_t L;
-    int r;
-
-    if (ft->idx[1].file != w->file) {
-        p->line = ft->idx[1].line;
-        return cue_err(p, DISC_E_FORMAT,
-                       "INDEX 01 of TRACK %02d, the first "
-                       "track of session %02d, must be in the same FILE as "
-                       "its first INDEX",
-                       ft->number, s);
-    }
-    if (g->leadout >= 0 && (g->leadin >= 0 || g->pregap >= 0)) {
-        /* Length lines inside one FILE: the gap counts from the previous
-         * session's data end, which is the first INDEX time here. */
-        L = ft->idx[1].time + ft->pregap - cue_gap_length(p, s);
-    } else if (g->leadout >= 0) {
-        L = g->leadout;
-    } else {
-        L = ft->idx[1].time + ft->pregap - std;
-    }
-    if (L <= w->last_time || t_first - L < DISC_PREGAP) {
-        char a[16];
-        p->line = g->line ? g->line : ft->line;
-        return cue_err(p, DISC_E_FORMAT,
-                       "session %02d: lead-out of the "
-                       "previous session at %s does not fit between its "
-                       "last INDEX and TRACK %02d",
-                       s, disc_format_msf(L < 0 ? 0 : L, a, sizeof a),
-                       ft->number);
-    }
-    if (L > cue_file_end_time(p, w, p->track[w->seg_track].dt->stride)) {
-        p->line = f->line;
-        return cue_err(p, DISC_E_RANGE,
-                       "FILE \"%.100s\" is too short for "
-                       "session %02d's lead-out",
-                       f->name, s - 1);
-    }
-    r = cue_end_track(p, w, L);
-    if (r < 0)
-        return r;
-    p->d->session[s - 2].leadout = w->seg_lba;
-    /* The sectors from L to the next session are not in the file. */
-    w->seg_lba += t_first - L;
-    w->seg_time = t_first;
-    w->open = 0;
-    return 0;
-}
-
-/* INDEX n of track t must lie inside the current FILE, whose sectors
- * from the open segment on are stride bytes long. */
-static int
-cue_index_in_file(struct cue_parse *p, const struct cue_walk *w,
-                  const struct cue_track *t, int n, uint32_t stride)
-{
-    const struct cue_file *f = &p->file[w->file];
-    int32_t time = t->idx[n].time, end = cue_file_end_time(p, w, stride);
-    char a[16], b[16];
-
-    p->line = t->idx[n].line;
-    if (time < end)
-        return 0;
-    return cue_err(p, DISC_E_RANGE,
-                   "INDEX %02d of TRACK %02d at %s "
-                   "is beyond the end of FILE \"%.100s\" (%s)",
-                   n, t->number, disc_format_msf(time, a, sizeof a), f->name,
-                   disc_format_msf(end, b, sizeof b));
-}
-
-static int
-cue_walk_index(struct cue_parse *p, struct cue_walk *w, int ti, int n)
-{
-    struct cue_track *t = &p->track[ti];
-    int32_t time = t->idx[n].time;
-    int r;
-
-    p->line = t->idx[n].line;
-    if (ti != w->cur_track && w->pending &&
-        p->session_first[w->pending] == ti + 1) {
-        r = cue_session_inside(p, w, w->pending, time);
-        w->pending = 0;
-        if (r < 0)
-            return r;
-    }
-    r = cue_index_in_file(p, w, t, n,
-                          w->open ? p->track[w->seg_track].dt->stride
-                                  : t->dt->stride);
-    if (r < 0)
-        return r;
-    if (ti != w->cur_track) {
-        r = cue_end_track(p, w, time);
-        if (r < 0)
-            return r;
-        if (!w->open && time != w->seg_time) {
-            char a[16];
-            return cue_err(p, DISC_E_FORMAT,
-                           "TRACK %02d, the first track "
-                           "of session %02d, must start its FILE at "
-                           "00:00:00, not %s",
-                           t->number, t->session,
-                           disc_format_msf(time, a, sizeof a));
-        }
-        t->gen_start = w->seg_lba;
-        r = cue_gen(p, w, ti, t->pregap);
-        if (r < 0)
-            return r;
-        w->open = 1;
-        w->seg_track = ti;
-        w->cur_track = ti;
-    }
-    t->lba[n] = w->seg_lba + (time - w->seg_time);
-    w->last_time = time;
-    if (n == t->last && t->postgap > 0)
-        w->post = ti;
-    return 0;
-}
-
-/* The INDEX 00 of an unripped data track (cue_drop_unripped) is the
- * session's lead-out: the running track ends there, and the rest of the
- * FILE, the placeholder's pregap, belongs to no track. */
-static int
-cue_walk_leadout(struct cue_parse *p, struct cue_walk *w, int ti)
-{
-    const struct cue_track *t = &p->track[ti];
-    int r = cue_index_in_file(p, w, t, 0, p->track[w->seg_track].dt->stride);
-
-    if (r == 0)
-        r = cue_end_track(p, w, t->idx[0].time);
-    w->file = -1; /* nothing more of it is stored */
-    return r;
-}
-
-static int
-cue_layout(struct cue_parse *p)
-{
-    struct cue_walk w;
-    size_t i;
-    int r = 0;
-
-    memset(&w, 0, sizeof w);
-    w.file = -1;
-    w.cur_track = -1;
-    w.post = -1;
-    for (i = 0; i < p->nitem && r == 0; i++) {
-        const struct cue_item *it = &p->item[i];
-        switch (it->kind) {
-        case CUE_IT_FILE:
-            r = cue_finish_file(p, &w);
-            if (r < 0)
-                break;
-            w.file = it->arg;
-            w.seg_time = 0;
-            w.seg_byte = 0;
-            w.last_time = -1;
-            if (w.pending) {
-                r = cue_session_between(p, &w, w.pending);
-                w.pending = 0;
-                w.open = 0;
-            } else {
-                /* Data before the first INDEX of this FILE continues the
-                 * current track (EAC "gaps appended" and similar). */
-                w.open = w.cur_track >= 0;
-                w.seg_track = w.cur_track;
-            }
-            break;
-        case CUE_IT_INDEX:
-            r = cue_walk_index(p, &w, it->arg, it->index);
-            break;
-        case CUE_IT_SESSION:
-            w.pending = it->arg;
-            break;
-        case CUE_IT_LEADOUT:
-            r = cue_walk_leadout(p, &w, it->arg);
-            break;
-        }
-    }
-    if (r == 0)
-        r = cue_finish_file(p, &w);
-    if (r == 0)
-        p->d->session[p->d->nsessions - 1].leadout = w.seg_lba;
-    return r;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1736,14 +1226,14 @@ cue_drop_unripped(struct cue_parse *p)
         p->session_first[p->session--] = 0;
     if (t->idx[0].set)
         disc_format_msf(t->idx[0].time, end, sizeof end);
-    disc_warn(p->ctx,
-              "%s:%u: TRACK %02d \"%s\" is the placeholder for a data "
-              "track: the data session was not ripped and is left out "
-              "(TRACK %02d ends %s%s)",
-              p->path, t->line, t->number, t->unripped, t->number - 1,
-              t->idx[0].set ? "at the placeholder's INDEX 00, "
-                            : "with its FILE",
-              t->idx[0].set ? end : "");
+    disc_warn_at(p->ctx, p->path, t->line,
+                 "TRACK %02d \"%s\" is the placeholder for a data "
+                 "track: the data session was not ripped and is left out "
+                 "(TRACK %02d ends %s%s)",
+                 t->number, t->unripped, t->number - 1,
+                 t->idx[0].set ? "at the placeholder's INDEX 00, "
+                               : "with its FILE",
+                 t->idx[0].set ? end : "");
     p->ntrack--;
 }
 
@@ -1814,7 +1304,7 @@ cue_read(struct disc_ctx *ctx, const char *path, struct disc *d)
         r = cue_open_files(p);
     }
     if (r == 0)
-        r = cue_layout(p);
+        r = disc_cue_layout(p);
     if (r == 0)
         r = cue_build(p);
     if (r == 0)
@@ -1839,4 +1329,5 @@ const struct disc_format disc_fmt_cue = {
     .probe = cue_probe,
     .read = cue_read,
     .write = disc_cue_write,
+    .sheet = disc_cue_sheet,
 };

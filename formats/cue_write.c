@@ -1,15 +1,14 @@
 /* cue_write.c - CUE sheets with BIN files: write one BIN or one per track.
  * Raw or cooked, redump split layout, CDTEXTFILE when the text needs it.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 3 (CUE), 6.5 (CDTEXTFILE), 7.1-7.5;
- * redumper's split layout as FORMATS 3.6 describes it; docs/formats/cue.md.
+ * References: docs/formats/cue.md (the sheet, CDTEXTFILE, redumper's split
+ * layout), docs/formats/cd.md.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cue.h"
-#include "verify.h"
 
 /* ------------------------------------------------------------------ */
 /* Writer: text                                                        */
@@ -181,6 +180,8 @@ struct cue_wtrack {
 
 struct cue_wplan {
     struct cue_wtrack t[DISC_MAX_TRACKS];
+    struct disc_sheet map; /* what the sheet says about each track */
+    const char *dtype[DISC_MAX_TRACKS];
     int nfile;
     char *dir, *stem;
     char *name[DISC_MAX_TRACKS]; /* BIN file names as in the sheet */
@@ -288,14 +289,9 @@ cue_plan(struct disc_ctx *ctx, const struct disc *d,
         w->pregap = w->s - a;
         w->postgap = e - w->f;
         w->dtype = cue_dtype_for(d, i, o->cooked, &w->layout);
-        if (cue_has_sub(d, a, e)) {
-            if (!o->sub) {
-                r = disc_write_drop(ctx, o,
-                                    "cue: the captured subchannel "
-                                    "of track %d is dropped (--sub keeps "
-                                    "audio subchannel in CDG tracks)",
-                                    t->number);
-            } else if (t->mode != DISC_MODE_AUDIO) {
+        /* Without --sub the core has reported the subchannel. */
+        if (o->sub && cue_has_sub(d, a, e)) {
+            if (t->mode != DISC_MODE_AUDIO) {
                 r = disc_write_drop(ctx, o,
                                     "cue: CUE cannot keep the "
                                     "subchannel of data track %d",
@@ -412,27 +408,41 @@ cue_names(const struct disc *d, const char *path,
 
 /* File times: each track's stored range continues its BIN; between
  * sessions of one BIN the time goes on across the unstored gap (DIC
- * _img.cue convention: INDEX times are disc positions). */
+ * _img.cue convention: INDEX times are disc positions).  Fills the map
+ * the sheet is written from. */
 static void
 cue_times(const struct disc *d, struct cue_wplan *pl, int split)
 {
     int64_t tpos = 0;
     int i;
 
+    for (i = 0; i < pl->nfile; i++)
+        pl->map.file[i] = pl->name[i];
+    pl->map.type = "BINARY";
+    pl->map.cdt = pl->cdt;
     for (i = 0; i < d->ntracks; i++) {
         struct cue_wtrack *w = &pl->t[i];
+        struct disc_sheet_track *m = &pl->map.t[i];
         if (split) {
             w->file = i;
             w->tbase = 0;
-            continue;
+        } else {
+            if (i > 0 && d->track[i].session != d->track[i - 1].session) {
+                const struct disc_session *prev = disc_track_session(d, i - 1);
+                tpos += (d->track[i].index[0] - prev->leadout);
+            }
+            w->file = 0;
+            w->tbase = tpos;
+            tpos += w->f - w->s;
         }
-        if (i > 0 && d->track[i].session != d->track[i - 1].session) {
-            const struct disc_session *prev = disc_track_session(d, i - 1);
-            tpos += (d->track[i].index[0] - prev->leadout);
-        }
-        w->file = 0;
-        w->tbase = tpos;
-        tpos += w->f - w->s;
+        m->file = w->file;
+        m->at = w->s;
+        m->time = w->tbase;
+        m->gap_file = w->s < d->track[i].index[1] ? w->file : -1;
+        m->gap_time = w->tbase;
+        m->pregap = w->pregap;
+        m->postgap = w->postgap;
+        pl->dtype[i] = w->dtype;
     }
 }
 
@@ -529,66 +539,84 @@ cue_gap_lines(int s, int32_t gap, int32_t *lo, int32_t *li)
     }
 }
 
+/* The session lines before track i, the first listed track of its
+ * session; prev is the listed track before it, or -1. */
+static void
+cue_put_session(struct cue_buf *b, const struct disc *d,
+                const struct disc_sheet *m, int prev, int i)
+{
+    const struct disc_track *t = &d->track[i];
+    char buf[24];
+    int32_t gap, lo, li;
+
+    if (prev < 0) {
+        cue_put(b, "REM SESSION %02d", t->session);
+        return;
+    }
+    gap = t->index[1] - disc_track_session(d, prev)->leadout;
+    if (m->t[prev].file == m->t[i].file) {
+        /* One file: the position of the lead-out in the file's time. */
+        const struct disc_sheet_track *pw = &m->t[prev];
+        int64_t end = disc_track_end(d, prev) - pw->postgap;
+        cue_put(b, "REM LEAD-OUT %s",
+                disc_format_msf((int32_t)(pw->time + end - pw->at), buf,
+                                sizeof buf));
+        cue_put(b, "REM SESSION %02d", t->session);
+        return;
+    }
+    if (gap == disc_session_gap(t->session)) {
+        cue_put(b, "REM SESSION %02d", t->session);
+        return;
+    }
+    cue_gap_lines(t->session, gap, &lo, &li);
+    cue_put(b, "REM LEAD-OUT %s", disc_format_msf(lo, buf, sizeof buf));
+    cue_put(b, "REM SESSION %02d", t->session);
+    cue_put(b, "REM LEAD-IN %s", disc_format_msf(li, buf, sizeof buf));
+    cue_put(b, "REM PREGAP %s", disc_format_msf(DISC_PREGAP, buf, sizeof buf));
+}
+
+/* The sheet for the tracks m lists, with the datatypes dtype (NULL: the
+ * raw datatype of each mode). */
 static int
 cue_sheet(struct disc_ctx *ctx, const struct disc *d,
-          const struct disc_write_opts *o, const struct cue_wplan *pl,
-          struct cue_buf *b)
+          const struct disc_write_opts *o, const struct disc_sheet *m,
+          const char *const *dtype, struct cue_buf *b)
 {
-    char m[24];
-    int i, r, file = -1;
+    int i, r, file = -1, prev = -1, first = -1, multi = 0;
 
+    for (i = 0; i < d->ntracks; i++) {
+        if (m->t[i].file < 0)
+            continue;
+        if (first < 0)
+            first = i;
+        else if (d->track[i].session != d->track[first].session)
+            multi = 1;
+    }
     r = cue_put_meta(ctx, b, d, o, 0, "");
     if (r < 0)
         return r;
     if (d->mcn[0])
         cue_put(b, "CATALOG %s", d->mcn);
-    if (pl->cdt)
-        cue_put(b, "CDTEXTFILE \"%s\"", pl->cdt);
+    if (m->cdt)
+        cue_put(b, "CDTEXTFILE \"%s\"", m->cdt);
     cue_put_cdtext(b, d, 0, "");
     for (i = 0; i < d->ntracks; i++) {
         const struct disc_track *t = &d->track[i];
-        const struct cue_wtrack *w = &pl->t[i];
-        int first_of_session = i == 0 || t->session != d->track[i - 1].session;
+        const struct disc_sheet_track *w = &m->t[i];
+        enum disc_data_layout l;
         int n;
 
-        if (first_of_session && d->nsessions > 1) {
-            if (i > 0) {
-                const struct disc_session *prev = disc_track_session(d, i - 1);
-                int32_t gap = t->index[1] - prev->leadout, lo, li;
-                int32_t std = t->session == 2
-                                  ? DISC_SESSION_GAP
-                                  : CUE_LEADOUT_N + CUE_LEADIN + DISC_PREGAP;
-                if (o->split) {
-                    if (gap != std) {
-                        cue_gap_lines(t->session, gap, &lo, &li);
-                        cue_put(b, "REM LEAD-OUT %s",
-                                disc_format_msf(lo, m, sizeof m));
-                        cue_put(b, "REM SESSION %02d", t->session);
-                        cue_put(b, "REM LEAD-IN %s",
-                                disc_format_msf(li, m, sizeof m));
-                        cue_put(b, "REM PREGAP %s",
-                                disc_format_msf(DISC_PREGAP, m, sizeof m));
-                    } else {
-                        cue_put(b, "REM SESSION %02d", t->session);
-                    }
-                } else {
-                    /* Position of the lead-out in the file's time. */
-                    const struct cue_wtrack *pw = &pl->t[i - 1];
-                    cue_put(
-                        b, "REM LEAD-OUT %s",
-                        disc_format_msf((int32_t)(pw->tbase + pw->f - pw->s), m,
-                                        sizeof m));
-                    cue_put(b, "REM SESSION %02d", t->session);
-                }
-            } else {
-                cue_put(b, "REM SESSION %02d", t->session);
-            }
+        if (w->file < 0)
+            continue;
+        if (multi && (prev < 0 || t->session != d->track[prev].session))
+            cue_put_session(b, d, m, prev, i);
+        n = w->gap_file >= 0 ? w->gap_file : w->file;
+        if (n != file) {
+            file = n;
+            cue_put(b, "FILE \"%s\" %s", m->file[file], m->type);
         }
-        if (w->file != file) {
-            file = w->file;
-            cue_put(b, "FILE \"%s\" BINARY", pl->name[file]);
-        }
-        cue_put(b, "  TRACK %02d %s", t->number, w->dtype);
+        cue_put(b, "  TRACK %02d %s", t->number,
+                dtype ? dtype[i] : cue_dtype_for(d, i, 0, &l));
         cue_put_cdtext(b, d, t->number, "    ");
         r = cue_put_meta(ctx, b, d, o, t->number, "    ");
         if (r < 0)
@@ -604,19 +632,73 @@ cue_sheet(struct disc_ctx *ctx, const struct disc *d,
                     cue_scms(d, t->number) ? " SCMS" : "");
         if (w->pregap)
             cue_put_time(b, "PREGAP", w->pregap);
-        if (w->s < t->index[1])
-            cue_put_time(b, "INDEX 00", w->tbase);
+        if (w->gap_file >= 0)
+            cue_put_time(b, "INDEX 00", w->gap_time);
+        if (w->file != file) {
+            /* The pregap ended in another file (EAC's "gaps appended"
+             * sheets change FILE between INDEX 00 and INDEX 01). */
+            file = w->file;
+            cue_put(b, "FILE \"%s\" %s", m->file[file], m->type);
+        }
         for (n = 1; n <= t->last_index; n++) {
             char what[24];
             (void)snprintf(what, sizeof what, "INDEX %02d", n);
-            cue_put_time(b, what, w->tbase + (t->index[n] - w->s));
+            cue_put_time(b, what, w->time + (t->index[n] - w->at));
         }
         if (w->postgap)
             cue_put_time(b, "POSTGAP", w->postgap);
+        prev = i;
     }
     if (b->t.err)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     return 0;
+}
+
+/* 1 when the sheet for d names a CDTEXTFILE: its text commands cannot
+ * say all of the CD-TEXT and there are packs to write; < 0 on failure. */
+static int
+cue_cdt_wanted(struct disc_ctx *ctx, const struct disc *d)
+{
+    const uint8_t *packs;
+    size_t n;
+    int owned, r;
+
+    if (!cue_need_cdt(d))
+        return 0;
+    r = disc_cdtext_packs(ctx, d, &packs, &n, &owned);
+    if (r < 0)
+        return r;
+    if (owned) {
+        void *mem; /* ours to free: see cue_plan_free */
+        memcpy(&mem, &packs, sizeof mem);
+        disc_free_mem(mem);
+    }
+    return n > 0;
+}
+
+int
+disc_cue_sheet(struct disc_ctx *ctx, const struct disc *d,
+               const struct disc_sheet *map, const struct disc_write_opts *o,
+               struct disc_buf *text, int *cdt_used)
+{
+    struct disc_sheet m = *map;
+    struct cue_buf b;
+    int r;
+
+    *cdt_used = 0;
+    if (m.cdt) {
+        r = cue_cdt_wanted(ctx, d);
+        if (r < 0)
+            return r;
+        if (!r)
+            m.cdt = NULL;
+    }
+    b.t = *text;
+    b.eol = o->crlf ? "\r\n" : "\n";
+    r = cue_sheet(ctx, d, o, &m, NULL, &b);
+    *text = b.t;
+    *cdt_used = m.cdt != NULL;
+    return r;
 }
 
 /* ------------------------------------------------------------------ */
@@ -633,7 +715,7 @@ cue_copy_cooked(struct disc_ctx *ctx, const struct disc *d,
 {
     uint8_t *buf = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
     uint8_t *re = disc_malloc(DISC_SECTOR_RAW);
-    size_t off = l == DISC_DATA_MODE1 || l == DISC_DATA_MODE2 ? 16 : 24;
+    size_t off = disc_data_offset(l);
     size_t len = disc_data_size(l);
     uint32_t done = 0, bad = 0, k;
     disc_lba first_bad = 0;
@@ -751,9 +833,6 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
 
     memset(&b, 0, sizeof b);
     b.eol = o->crlf ? "\r\n" : "\n";
-    if (o->split && o->merge)
-        return disc_error(ctx, DISC_E_ARG,
-                          "--split and --merge exclude each other");
     pl = disc_calloc(1, sizeof *pl);
     if (!pl)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
@@ -780,7 +859,8 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
             (void)snprintf(pl->cdt, n, "%s.cdt", pl->stem);
         }
     }
-    r = cue_sheet(ctx, d, o, pl, &b);
+    pl->map.cdt = pl->cdt;
+    r = cue_sheet(ctx, d, o, &pl->map, pl->dtype, &b);
     if (r < 0)
         goto fail;
 

@@ -1,9 +1,9 @@
 /* mds.c - Alcohol 120% MDS descriptor (v1.x) with MDF data: read, write.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md section 5 (header, session, track, extra and
- * footer blocks, mode bytes, MDF layout, writer recipe 5.10, MDS 2.0),
- * 2.1 and 2.3 (interleaved P-W, Q frames), 2.4 (full TOC), 7.5 (HTOA),
- * Appendix C (what libMirage needs); docs/formats/mds.md.
+ * References: docs/formats/mds.md (header, session, track, extra and
+ * footer blocks, mode bytes, MDF layout, the writer's recipe, what
+ * libMirage needs), docs/formats/cd.md (interleaved P-W, Q frames, full
+ * TOC, HTOA).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 #define MDS_MAX_SIZE (16L << 20) /* real descriptors are a few KiB */
 #define MDS_VERSION_MINOR 3      /* we write 1.3 (docs/formats/mds.md) */
 
-/* Structure sizes (FORMATS 5.2-5.7). */
+/* Structure sizes (docs/formats/mds.md). */
 #define MDS_HEADER 88
 #define MDS_SESSION 24
 #define MDS_TRACK 80
@@ -67,12 +67,8 @@
 #define MDS_SUB_PW 0x08     /* 96 interleaved P-W bytes after each sector */
 #define MDS_SUB_SIZE 96
 
-/* MCN and ISRC Q frames recur within every 100 sectors (FORMATS 2.3). */
+/* MCN and ISRC Q frames recur within every 100 sectors (docs/formats/cd.md). */
 #define MDS_SCAN 100
-/* Sectors tried to find a valid Q position frame at a probe point. */
-#define MDS_PROBE_SPAN 16
-/* Index key of a Q frame that belongs to a later track or the lead-out. */
-#define MDS_KEY_LATER 100
 
 /* The descriptor, read whole. */
 struct mds_desc {
@@ -81,7 +77,7 @@ struct mds_desc {
     size_t len;
 };
 
-/* One track block as parsed (FORMATS 5.4), with its extra block. */
+/* One track block as parsed (docs/formats/mds.md), with its extra block. */
 struct mds_block {
     uint32_t off;    /* offset of the block in the descriptor */
     unsigned no;     /* 1-based block number, for messages */
@@ -97,7 +93,7 @@ struct mds_block {
     uint32_t pregap, length; /* extra block (CD tracks) */
 };
 
-/* A session block as parsed (FORMATS 5.3). */
+/* A session block as parsed (docs/formats/mds.md). */
 struct mds_sess {
     uint32_t off;
     int32_t start, end;
@@ -112,21 +108,9 @@ struct mds_mdf {
     struct disc_source *src;
 };
 
-static int mds_bad(struct disc_ctx *ctx, const struct mds_desc *f,
-                   const char *fmt, ...) DISC_PRINTF(3, 4);
-
 /* A DISC_E_FORMAT error prefixed with the descriptor's name. */
-static int
-mds_bad(struct disc_ctx *ctx, const struct mds_desc *f, const char *fmt, ...)
-{
-    char what[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return disc_error(ctx, DISC_E_FORMAT, "%s: %s", f->path, what);
-}
+#define mds_bad(ctx, f, ...)                                                   \
+    disc_error_at(ctx, DISC_E_FORMAT, (f)->path, 0, __VA_ARGS__)
 
 /* 1 if n bytes at off lie inside the descriptor. */
 static int
@@ -344,27 +328,6 @@ mds_parse_block(struct disc_ctx *ctx, const struct mds_desc *f, uint32_t off,
     return 0;
 }
 
-/* Appends the UTF-8 form of code point c to out at *n. */
-static void
-mds_put_utf8(char *out, size_t *n, uint32_t c)
-{
-    if (c < 0x80) {
-        out[(*n)++] = (char)c;
-    } else if (c < 0x800) {
-        out[(*n)++] = (char)(0xC0 | c >> 6);
-        out[(*n)++] = (char)(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out[(*n)++] = (char)(0xE0 | c >> 12);
-        out[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[(*n)++] = (char)(0x80 | (c & 0x3F));
-    } else {
-        out[(*n)++] = (char)(0xF0 | c >> 18);
-        out[(*n)++] = (char)(0x80 | ((c >> 12) & 0x3F));
-        out[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[(*n)++] = (char)(0x80 | (c & 0x3F));
-    }
-}
-
 /* The data file name of footer j of a track block, as UTF-8
  * (disc_malloc'd). */
 static int
@@ -403,7 +366,7 @@ mds_footer_name(struct disc_ctx *ctx, const struct mds_desc *f,
             }
             if (c >= 0xD800 && c < 0xE000)
                 c = '?'; /* unpaired surrogate */
-            mds_put_utf8(s, &n, c);
+            n += disc_utf8_encode(c, s + n);
         }
         s[n] = '\0';
     } else {
@@ -501,7 +464,7 @@ mds_open_data(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
     return 0;
 }
 
-/* Track mode from the mode byte's low 3 bits (FORMATS 5.5). */
+/* Track mode from the mode byte's low 3 bits (docs/formats/mds.md). */
 static enum disc_track_mode
 mds_mode(struct disc_ctx *ctx, const struct mds_desc *f,
          const struct mds_block *b)
@@ -581,12 +544,10 @@ mds_map(struct disc_ctx *ctx, struct disc *d, const struct mds_block *b,
         enum disc_data_layout l, enum disc_sub_layout sl)
 {
     struct disc_extent e;
-    int64_t need = offset + (int64_t)count * b->sector_size;
+    int64_t whole = disc_source_sectors(src, offset, count, b->sector_size);
 
-    if (src->size >= 0 && need > src->size) {
+    if (whole < count) {
         /* Name the first sector the file does not hold. */
-        int64_t whole = (src->size > offset ? src->size - offset : 0) /
-                        b->sector_size;
         int64_t at = offset + whole * b->sector_size;
         return disc_error(ctx, DISC_E_RANGE,
                           "%s: track %u needs LBA %lld at byte %lld, but the "
@@ -692,7 +653,7 @@ mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f,
 
 /* Looks for MCN (ADR 2) and ISRC (ADR 3) Q frames in the first 100
  * sectors of track i from its INDEX 00 and from its INDEX 01 (libMirage
- * looks from INDEX 00, FORMATS Appendix C). */
+ * looks from INDEX 00). */
 static int
 mds_scan_codes(struct disc_ctx *ctx, const struct disc *d, int i,
                char mcn[14], char isrc[13])
@@ -730,78 +691,38 @@ mds_scan_codes(struct disc_ctx *ctx, const struct disc *d, int i,
     return 0;
 }
 
-/* The index that track i's Q shows at the first valid position frame at
- * or after lba: MDS_KEY_LATER for a frame of a later track, the lead-out
- * or when the track ends first; -1 when the Q is damaged there. */
-static int
-mds_q_key(struct disc_ctx *ctx, const struct disc *d, int i, disc_lba lba,
-          disc_lba end, int *key)
-{
-    uint8_t sub[DISC_SECTOR_SUB];
-    struct disc_q q;
-    int k;
+struct mds_q {
+    struct disc_ctx *ctx;
+    const struct disc *d;
+};
 
-    for (k = 0; k < MDS_PROBE_SPAN && lba + k < end; k++) {
-        int r = disc_read_sectors(ctx, d, lba + k, 1, NULL, sub);
-        if (r < 0)
-            return r;
-        if (!disc_q_crc_ok(sub + 12) || disc_q_decode(sub + 12, &q) != 0 ||
-            q.adr != 1)
-            continue;
-        if (q.tno == d->track[i].number) {
-            *key = q.index;
-            return 0;
-        }
-        if (q.tno > d->track[i].number) {
-            *key = MDS_KEY_LATER;
-            return 0;
-        }
-    }
-    *key = lba + k >= end ? MDS_KEY_LATER : -1;
+/* The Q frame of lba as the disc serves it, for disc_qscan_indexes. */
+static int
+mds_q_at(void *user, disc_lba lba, uint8_t *q)
+{
+    const struct mds_q *m = user;
+    uint8_t sub[DISC_SECTOR_SUB];
+    int r = disc_read_sectors(m->ctx, m->d, lba, 1, NULL, sub);
+
+    if (r < 0)
+        return r;
+    memcpy(q, sub + 12, 12);
     return 0;
 }
 
-/* Finds INDEX 02 and later of track i in its Q by binary search (index
- * numbers only grow along a track).  idx[2..*last] get the result;
- * *last is 1 when there are none or the Q cannot tell. */
+/* INDEX 02 and later of track i as its Q shows them (the core's scan). */
 static int
 mds_scan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
                  disc_lba *idx, int *last)
 {
-    disc_lba end = disc_track_end(d, i);
-    int k, key, r;
+    struct mds_q m = { ctx, d };
+    int r = disc_qscan_indexes(ctx, d, i, mds_q_at, &m, idx, last);
 
-    *last = 1;
-    idx[1] = d->track[i].index[1];
-    for (k = 2; k <= DISC_MAX_INDEX; k++) {
-        disc_lba lo = idx[k - 1] + 1, hi = end;
-        while (lo < hi) {
-            disc_lba mid = lo + (hi - lo) / 2;
-            r = mds_q_key(ctx, d, i, mid, end, &key);
-            if (r < 0)
-                return r;
-            if (key < 0)
-                return 0; /* damaged Q: keep what was found */
-            if (key >= k)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        if (lo >= end)
-            break;
-        r = mds_q_key(ctx, d, i, lo, end, &key);
-        if (r < 0)
-            return r;
-        if (key != k)
-            break;
-        idx[k] = lo;
-        *last = k;
-    }
-    return 0;
+    return r < 0 ? r : 0;
 }
 
 /* Puts MCN, ISRC and INDEX 02+ found in the captured Q into the model
- * (MDS v1 has no field for them; FORMATS Appendix C). */
+ * (MDS v1 has no field for them). */
 static int
 mds_recover_q(struct disc_ctx *ctx, struct disc *d)
 {
@@ -833,6 +754,56 @@ mds_recover_q(struct disc_ctx *ctx, struct disc *d)
 /* ------------------------------------------------------------------ */
 /* Building the model                                                  */
 
+/* The sessions of d from the session blocks and the A0/A2 entries. */
+static int
+mds_sessions(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
+             const struct mds_sess *ss, unsigned nsess,
+             const struct mds_block *b, unsigned nb)
+{
+    unsigned i, s;
+    int k;
+
+    d->nsessions = (uint8_t)nsess;
+    for (s = 0; s < nsess; s++) {
+        struct disc_session *ds = &d->session[s];
+        int a = -1, z = -1;
+        for (k = 0; k < d->ntracks; k++)
+            if (d->track[k].session == s + 1) {
+                if (a < 0)
+                    a = k;
+                z = k;
+            }
+        if (a < 0)
+            return mds_bad(ctx, f, "session block %u at 0x%x: no track "
+                           "entries", s + 1, ss[s].off);
+        ds->number = (uint8_t)(s + 1);
+        ds->first_track = d->track[a].number;
+        ds->last_track = d->track[z].number;
+        ds->leadout = ss[s].end;
+        ds->type = DISC_TYPE_CDDA;
+        if (ss[s].first != ds->first_track || ss[s].last != ds->last_track)
+            disc_warn(ctx, "%s: session %u lists tracks %u-%u but holds "
+                      "entries for tracks %u-%u", f->path, s + 1,
+                      ss[s].first, ss[s].last, ds->first_track,
+                      ds->last_track);
+        for (i = 0; i < nb; i++) {
+            if (b[i].session != s + 1 || b[i].adr != 1)
+                continue;
+            if (b[i].point == 0xA0) {
+                ds->type = b[i].psec;
+            } else if (b[i].point == 0xA2) {
+                struct disc_msf m = { b[i].pmin, b[i].psec, b[i].pframe };
+                if (disc_msf_to_lba(m) != ss[s].end)
+                    disc_warn(ctx, "%s: session %u: A2 lead-out %02u:%02u:"
+                              "%02u disagrees with session end %d; using "
+                              "the session end", f->path, s + 1, b[i].pmin,
+                              b[i].psec, b[i].pframe, ss[s].end);
+            }
+        }
+    }
+    return 0;
+}
+
 /* The tracks, sessions and extents of a CD descriptor. */
 static int
 mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
@@ -842,8 +813,8 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
 {
     const struct mds_block *byp[DISC_MAX_TRACKS + 1];
     uint32_t stored[DISC_MAX_TRACKS];
-    unsigned i, s;
-    int n = 0, k;
+    unsigned i;
+    int n = 0, k, r;
 
     memset(byp, 0, sizeof byp);
     for (i = 0; i < nb; i++) {
@@ -885,49 +856,13 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         return mds_bad(ctx, f, "no track entries (points 1-99) in any "
                        "session");
     d->ntracks = (uint8_t)n;
-    /* Sessions. */
-    d->nsessions = (uint8_t)nsess;
-    for (s = 0; s < nsess; s++) {
-        struct disc_session *ds = &d->session[s];
-        int a = -1, z = -1;
-        for (k = 0; k < n; k++)
-            if (d->track[k].session == s + 1) {
-                if (a < 0)
-                    a = k;
-                z = k;
-            }
-        if (a < 0)
-            return mds_bad(ctx, f, "session block %u at 0x%x: no track "
-                           "entries", s + 1, ss[s].off);
-        ds->number = (uint8_t)(s + 1);
-        ds->first_track = d->track[a].number;
-        ds->last_track = d->track[z].number;
-        ds->leadout = ss[s].end;
-        ds->type = DISC_TYPE_CDDA;
-        if (ss[s].first != ds->first_track || ss[s].last != ds->last_track)
-            disc_warn(ctx, "%s: session %u lists tracks %u-%u but holds "
-                      "entries for tracks %u-%u", f->path, s + 1,
-                      ss[s].first, ss[s].last, ds->first_track,
-                      ds->last_track);
-        for (i = 0; i < nb; i++) {
-            if (b[i].session != s + 1 || b[i].adr != 1)
-                continue;
-            if (b[i].point == 0xA0) {
-                ds->type = b[i].psec;
-            } else if (b[i].point == 0xA2) {
-                struct disc_msf m = { b[i].pmin, b[i].psec, b[i].pframe };
-                if (disc_msf_to_lba(m) != ss[s].end)
-                    disc_warn(ctx, "%s: session %u: A2 lead-out %02u:%02u:"
-                              "%02u disagrees with session end %d; using "
-                              "the session end", f->path, s + 1, b[i].pmin,
-                              b[i].psec, b[i].pframe, ss[s].end);
-            }
-        }
-    }
+    r = mds_sessions(ctx, f, d, ss, nsess, b, nb);
+    if (r < 0)
+        return r;
     /* Pregaps and lengths from the extra blocks.  A session's first track
      * has the 150-sector Red Book pregap, never stored; anything beyond
      * it is stored before the start offset, like other tracks' pregaps
-     * (FORMATS 5.6). */
+     * (docs/formats/mds.md). */
     for (k = 0; k < n; k++) {
         const struct mds_block *t = byp[d->track[k].number];
         struct disc_track *tr = &d->track[k];
@@ -967,7 +902,6 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         enum disc_sub_layout sl = DISC_SUBL_NONE;
         struct disc_source *src = NULL;
         disc_lba end = disc_track_end(d, k);
-        int r;
         if (end <= tr->index[1])
             return mds_bad(ctx, f, "track %u ends at LBA %d, not after its "
                            "start sector %d (session end or next pregap "
@@ -1087,7 +1021,7 @@ fail:
 /* ------------------------------------------------------------------ */
 /* Writing                                                             */
 
-/* Mode byte written for a track mode (FORMATS 5.5: Aaru's values). */
+/* Mode byte written for a track mode (Aaru's values). */
 static uint8_t
 mds_mode_byte(enum disc_track_mode m)
 {
@@ -1107,47 +1041,22 @@ mds_mode_byte(enum disc_track_mode m)
     return 0xAB;
 }
 
-/* 1 if the captured raw TOC describes exactly the model: one ADR-1
- * entry per track, in its session, pointing at its INDEX 01, no other
- * track entries, and in every session an A0, an A1 and an A2 at the
- * session's lead-out (Ymir takes the lead-out from A2); sessions in range
- * and at most 255 entries per session. */
+/* 1 if MDS can store the captured raw TOC as it is: an MDS track block
+ * per entry, at most 255 per session, and entries for points 1-99 only
+ * of ADR 1 (the reader takes those as tracks). */
 static int
-mds_toc_fits(const struct disc *d)
+mds_toc_holdable(const struct disc *d)
 {
-    unsigned count[DISC_MAX_SESSIONS + 1], seen[DISC_MAX_TRACKS + 1];
-    unsigned leadin[DISC_MAX_SESSIONS + 1];
+    unsigned count[DISC_MAX_SESSIONS + 1];
     uint16_t j;
-    int i;
 
     memset(count, 0, sizeof count);
-    memset(seen, 0, sizeof seen);
-    memset(leadin, 0, sizeof leadin);
     for (j = 0; j < d->nrawtoc; j++) {
         const struct disc_rawtoc *e = &d->rawtoc[j];
-        struct disc_msf m = { e->pmin, e->psec, e->pframe };
-        if (e->session < 1 || e->session > d->nsessions ||
-            ++count[e->session] > 255)
+        if (++count[e->session] > 255 ||
+            (e->point >= 1 && e->point <= DISC_MAX_TRACKS && e->adr != 1))
             return 0;
-        if (e->point >= 1 && e->point <= DISC_MAX_TRACKS) {
-            i = disc_track_find(d, e->point);
-            if (e->adr != 1 || i < 0 || d->track[i].session != e->session ||
-                disc_msf_to_lba(m) != d->track[i].index[1] ||
-                seen[e->point]++)
-                return 0;
-        } else if (e->adr == 1 && e->point >= 0xA0 && e->point <= 0xA2) {
-            if (e->point == 0xA2 &&
-                disc_msf_to_lba(m) != d->session[e->session - 1].leadout)
-                return 0;
-            leadin[e->session] |= 1u << (e->point - 0xA0);
-        }
     }
-    for (i = 0; i < d->ntracks; i++)
-        if (!seen[d->track[i].number])
-            return 0;
-    for (i = 1; i <= d->nsessions; i++)
-        if (leadin[i] != 7)
-            return 0;
     return 1;
 }
 
@@ -1163,15 +1072,19 @@ mds_toc(struct disc_ctx *ctx, const struct disc *d,
     uint16_t j, k = 0;
     int s;
 
-    if (d->nrawtoc && !mds_toc_fits(d)) {
-        int r = disc_write_drop(ctx, o, "mds: the captured raw TOC does not "
-                                "match the track list; writing a TOC built "
-                                "from the tracks instead");
+    /* A raw TOC that disagrees with the tracks was refused or reported
+     * by the core. */
+    if (!disc_rawtoc_fits(d))
+        return disc_build_rawtoc(ctx, d, out, n);
+    if (!mds_toc_holdable(d)) {
+        int r = disc_write_drop(ctx, o, "mds: the captured raw TOC has "
+                                "entries MDS cannot store (more than 255 in "
+                                "a session, or a track point of ADR 5); "
+                                "writing a TOC built from the tracks");
         if (r < 0)
             return r;
-    }
-    if (!d->nrawtoc || !mds_toc_fits(d))
         return disc_build_rawtoc(ctx, d, out, n);
+    }
     e = disc_malloc((size_t)d->nrawtoc * sizeof *e);
     if (!e)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
@@ -1184,9 +1097,11 @@ mds_toc(struct disc_ctx *ctx, const struct disc *d,
     return 0;
 }
 
-/* What MDS cannot hold beyond the core's capability check: MCN, ISRC,
- * INDEX 02+ and captured subchannel survive only in 2448-byte sectors
- * (--sub), and only if the subchannel written really carries them. */
+/* What MDS cannot hold beyond the core's capability check (mds_caps_for:
+ * MCN, ISRC and captured subchannel need --sub): INDEX 02+, which the
+ * capability "index points" shares with the INDEX 00 pregaps MDS does
+ * hold, needs --sub too; with --sub, MCN, ISRC and INDEX 02+ survive
+ * only if the subchannel written really carries them. */
 static int
 mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
                  const struct disc_write_opts *o)
@@ -1213,27 +1128,10 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
         }
     }
     if (!o->sub) {
-        if (d->sub == DISC_SUB_CAPTURED) {
-            r = disc_write_drop(ctx, o, "mds: the captured subchannel is "
-                                "kept only in 2448-byte sectors (write with "
-                                "--sub)");
-            if (r < 0)
-                return r;
-        }
-        if (codes) {
-            r = disc_write_drop(ctx, o, "mds: MDS has no field for MCN/ISRC; "
-                                "they are kept only in the subchannel (write "
-                                "with --sub)");
-            if (r < 0)
-                return r;
-        }
-        if (indexes) {
-            r = disc_write_drop(ctx, o, "mds: MDS holds only INDEX 00 and "
-                                "01; INDEX 02+ are kept only in the "
-                                "subchannel (write with --sub)");
-            if (r < 0)
-                return r;
-        }
+        if (indexes)
+            return disc_write_drop(ctx, o, "mds: MDS holds only INDEX 00 "
+                                   "and 01; INDEX 02+ are kept only in the "
+                                   "subchannel (write with --sub)");
         return 0;
     }
     /* With --sub: check the subchannel that will be written, the way the
@@ -1289,14 +1187,13 @@ mds_utf16(const char *name, uint8_t *out)
     size_t n = 0;
 
     while (*s) {
-        uint32_t c = *s++;
-        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-        if (more)
-            c &= 0x3Fu >> more;
-        for (; more && (*s & 0xC0) == 0x80; more--)
-            c = c << 6 | (*s++ & 0x3F);
-        if (more || (c >= 0xD800 && c < 0xE000) || c > 0x10FFFF)
+        uint32_t c;
+        size_t k = disc_utf8_decode(s, 4, &c);
+        if (!k) {
             c = '?';
+            k = 1;
+        }
+        s += k;
         if (c >= 0x10000) {
             c -= 0x10000;
             disc_wr_le16(out + n, (uint16_t)(0xD800 | c >> 10));
@@ -1311,7 +1208,7 @@ mds_utf16(const char *name, uint8_t *out)
     return n + 2;
 }
 
-/* Lays out the descriptor (FORMATS 5.10): header, session blocks, one
+/* Lays out the descriptor (docs/formats/mds.md): header, session blocks, one
  * track block per TOC entry, one extra block per entry, the footer and
  * the data file name. */
 static int
@@ -1372,7 +1269,7 @@ mds_build(struct disc_ctx *ctx, const struct disc *d,
                 const struct disc_track *tr = &d->track[i];
                 uint8_t *x = buf + ext + (size_t)j * MDS_EXTRA;
                 /* A session's first track: the Red Book 150 sectors
-                 * (not stored) plus any stored pregap (FORMATS 5.6). */
+                 * (not stored) plus any stored pregap (docs/formats/mds.md). */
                 uint32_t pre = (uint32_t)(tr->index[1] - tr->index[0]);
                 if (i == a)
                     pre += DISC_PREGAP;
@@ -1466,7 +1363,7 @@ mds_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     if (r == 0)
         r = disc_out_write(ctx, mds, desc, desclen);
     /* Each session's program area from its first track's INDEX 00 (or
-     * INDEX 01), without the unstored 150-sector pregap (FORMATS 5.8). */
+     * INDEX 01), without the unstored 150-sector pregap (docs/formats/mds.md). */
     for (s = 0; r == 0 && s < d->nsessions; s++) {
         const struct disc_session *ds = &d->session[s];
         int a = disc_track_find(d, ds->first_track);
@@ -1494,17 +1391,28 @@ fail:
     return r;
 }
 
+#define MDS_CAPS                                                              \
+    (DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_MULTISESSION |                 \
+     DISC_CAP_SUBCHANNEL | DISC_CAP_INDEXES | DISC_CAP_ISRC_MCN |             \
+     DISC_CAP_RAWTOC | DISC_CAP_MODE2_FORM)
+
+/* MCN/ISRC (no field of their own) and captured subchannel are held only
+ * in 2448-byte sectors (--sub). */
+static unsigned
+mds_caps_for(const struct disc_write_opts *o)
+{
+    return o->sub ? MDS_CAPS
+                  : MDS_CAPS & ~(DISC_CAP_SUBCHANNEL | DISC_CAP_ISRC_MCN);
+}
+
 const struct disc_format disc_fmt_mds = {
     .name = "mds",
     .description = "Alcohol 120% MDS descriptor with MDF data (v1.x)",
     .extensions = "mds",
-    /* MCN/ISRC, INDEX 02+ and captured subchannel are held only with
-     * --sub; mds_check_losses reports them otherwise.  CD-TEXT (no field
-     * in v1) and HTOA (no agreed encoding, FORMATS 5.6) are not held. */
-    .caps = DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_MULTISESSION |
-            DISC_CAP_SUBCHANNEL | DISC_CAP_INDEXES | DISC_CAP_ISRC_MCN |
-            DISC_CAP_RAWTOC | DISC_CAP_MODE2_FORM,
-    .sub_on_request = 1,
+    /* With --sub (mds_caps_for).  CD-TEXT (no field in v1) and HTOA (no
+     * agreed encoding) are not held. */
+    .caps = MDS_CAPS,
+    .caps_for = mds_caps_for,
     .probe = mds_probe,
     .read = mds_read,
     .write = mds_write,

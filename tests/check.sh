@@ -7,7 +7,9 @@
 #   4. the suite under valgrind, minus the tests that mostly time external
 #      tools (VALGRIND_SKIP, a regular expression over test names)
 #   5. static analysis (cppcheck, clang-tidy)
-#   6. the set-up itself: a fresh clone of this tree runs `make run`
+#   6. the include rules of the layers (tests/layers.sh) and the
+#      .clang-format style (tests/format.sh; `make format` fixes it)
+#   7. the set-up itself: a fresh clone of this tree runs `make run`
 #      (FRESH=0 leaves it out)
 # `make check` installs the Debian packages the suite uses before this.
 set -uo pipefail
@@ -75,6 +77,8 @@ else
     echo "FAIL valgrind:missing (install valgrind)" | tee -a "$res"
 fi
 stage analyze bash tests/analyze.sh
+stage layers bash tests/layers.sh
+stage format bash tests/format.sh
 
 # A newcomer's first command, in a fresh clone of what is committed: it
 # must build and run the sample in one go and leave the clone clean.

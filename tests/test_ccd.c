@@ -1,7 +1,7 @@
-/* test_ccd.c - the CloneCD reader and writer: FORMATS 4.7 vectors, round
+/* test_ccd.c - the CloneCD reader and writer: known vectors, round
  * trips, Q frames of the written .sub, ccd2iso, rejection and quirks.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 2.3-2.6, 4, 6.6, 7.5, 7.7, Appendix C.
+ * References: docs/formats/ccd.md, docs/formats/cd.md.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -226,7 +226,7 @@ cc_dir_has(const char *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* An independent check of Q frames (FORMATS 2.3, 2.5), written from   */
+/* An independent check of Q frames (docs/formats/cd.md), written from   */
 /* the document, not from core/subchannel.c                            */
 
 static uint16_t
@@ -261,7 +261,7 @@ cc_msf_is(const uint8_t *q, int32_t frames)
 /* Checks every sector of a written .sub against the disc's track table:
  * CRC, CONTROL, track, index, relative time (counting down in pregaps),
  * absolute time, P flag, MCN and ISRC frames, and that MCN/ISRC frames
- * occur in the first 100 sectors of each track (libMirage, Appendix C).
+ * occur in the first 100 sectors of each track (libMirage).
  * The IMG/SUB layout is recomputed here: each session's program area
  * from its first track's INDEX 00, back to back. */
 static int
@@ -398,7 +398,7 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
-/* Probe and FORMATS 4.7 vectors                                       */
+/* Probe and known vectors                                       */
 
 TEST(ccd_probe_first_line)
 {
@@ -413,7 +413,7 @@ TEST(ccd_probe_first_line)
     CHECK_INT(0, disc_fmt_ccd.probe(e, 17, "x.ccd"));
 }
 
-/* FORMATS 4.7: the 4.4 CCD with a 47,040,000-byte IMG and a 1,920,000-
+/* docs/formats/ccd.md: the DiscImageCreator example CCD with a 47,040,000-byte IMG and a 1,920,000-
  * byte SUB is 2 tracks: Mode 1 at LBA 0 (10000 sectors) and audio with
  * INDEX 00 at 10000 and INDEX 01 at 10150. */
 TEST(ccd_read_formats_example)
@@ -482,7 +482,7 @@ TEST(ccd_write_formats_example_text)
     disc_free(d);
 }
 
-/* FORMATS 4.7: a PS1 CCD (one Mode 2 track); PLBA = F - 150 on every
+/* docs/formats/ccd.md: a PS1 CCD (one Mode 2 track); PLBA = F - 150 on every
  * line, so no disagreement is reported. */
 TEST(ccd_read_ps1_snippet)
 {
@@ -506,7 +506,7 @@ TEST(ccd_read_ps1_snippet)
     disc_free(d);
 }
 
-/* FORMATS 4.7: CDTextLength=90 with [CDText] Entries=4 is rejected. */
+/* docs/formats/ccd.md: CDTextLength=90 with [CDText] Entries=4 is rejected. */
 TEST(ccd_reject_cdtext_length)
 {
     struct disc_ctx ctx;
@@ -520,7 +520,7 @@ TEST(ccd_reject_cdtext_length)
     CHECK(d == NULL);
 }
 
-/* FORMATS 4.7: A0 PSec=32 gives PLBA=6750; C0 97:26:66 gives -11634.
+/* docs/formats/ccd.md: A0 PSec=32 gives PLBA=6750; C0 97:26:66 gives -11634.
  * Both come out of the writer and read back unchanged. */
 TEST(ccd_write_plba_vectors)
 {
@@ -563,7 +563,7 @@ TEST(ccd_write_plba_vectors)
     disc_free(d);
 }
 
-/* FORMATS 4.7: for a data disc starting at LBA 0, SUB bytes 0-11 of the
+/* docs/formats/ccd.md: for a data disc starting at LBA 0, SUB bytes 0-11 of the
  * first sector are zero (P) and bytes 12-23 the Q frame
  * 41 01 01 00 00 00 00 00 02 00 28 32. */
 TEST(ccd_sub_first_sector_vector)
@@ -592,7 +592,7 @@ TEST(ccd_sub_first_sector_vector)
     disc_free(d);
 }
 
-/* FORMATS 4.7 / 7.7: Enhanced CD with session 1 of 30000 sectors and a
+/* docs/formats/ccd.md: Enhanced CD with session 1 of 30000 sectors and a
  * data track at LBA 41400: IMG = (30000 + 8600) x 2352 and LBA 41400 is
  * IMG sector 30000 (nothing stored between sessions). */
 TEST(ccd_enhanced_layout)
@@ -694,7 +694,7 @@ TEST(ccd_roundtrip_fixture_enhanced)
     disc_free(d);
 }
 
-/* FORMATS 7.5 / 7.7: hidden track one audio. */
+/* docs/formats/cd.md: hidden track one audio. */
 TEST(ccd_roundtrip_htoa)
 {
     static const struct fx_track t[] = {
@@ -821,7 +821,7 @@ TEST(ccd_extra_entries_kept)
     disc_free(d);
 }
 
-/* FORMATS 4.6: libMirage-style session-relative INDEX values in session
+/* docs/formats/ccd.md: libMirage-style session-relative INDEX values in session
  * 2 give the same disc as DiscImageCreator's absolute ones, which the
  * writer then uses. */
 TEST(ccd_relative_index_session2)
@@ -1097,7 +1097,7 @@ TEST(ccd_corpus_reads)
     }
 }
 
-/* FORMATS 6.6: libcdio's cdtext.cdt exported to CCD has 96 entries and
+/* docs/formats/cd.md: libcdio's cdtext.cdt exported to CCD has 96 entries and
  * CDTextLength=1728; the CRCs rebuilt on import equal the originals. */
 TEST(ccd_cdtext_packs_kept)
 {
@@ -1526,4 +1526,94 @@ TEST(ccd_oom)
     CHECK(k > 10);
     CHECK(t_exists("y.ccd"));
     disc_free(src);
+}
+
+TEST(rawtoc_mismatch_same_verdict_ccd_mds)
+{
+    /* One raw-TOC rule: a captured TOC whose track 2 entry points
+     * elsewhere than the track list is the same loss for CloneCD and
+     * Alcohol, under the default, --lossy and --strict. */
+    static const char *const fmts[2] = { "ccd", "mds" };
+    struct fx_track t[2];
+    struct disc_write_opts o;
+    struct disc_rawtoc *e = NULL;
+    struct disc_ctx ctx;
+    struct disc *d, *r = NULL;
+    uint16_t n = 0, i;
+    int k;
+
+    memset(t, 0, sizeof t);
+    t[0].mode = DISC_MODE_MODE1;
+    t[0].session = 1;
+    t[0].length = 300;
+    t[1].mode = DISC_MODE_AUDIO;
+    t[1].session = 1;
+    t[1].pregap = 150;
+    t[1].length = 300;
+    t_ctx(&ctx);
+    d = fx_disc_build(&ctx, t, 2, NULL);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, disc_build_rawtoc(&ctx, d, &e, &n));
+    REQUIRE_OK(&ctx, disc_set_rawtoc(&ctx, d, e, n));
+    CHECK_INT(1, disc_rawtoc_fits(d));
+    for (i = 0; i < n; i++)
+        if (e[i].point == 2)
+            e[i].pframe = (uint8_t)((e[i].pframe + 1) % 75);
+    REQUIRE_OK(&ctx, disc_set_rawtoc(&ctx, d, e, n));
+    disc_free_mem(e);
+    CHECK_INT(0, disc_rawtoc_fits(d));
+    CHECK(disc_features(d) & DISC_CAP_RAWTOC);
+    for (k = 0; k < 2; k++) {
+        const struct disc_format *f = disc_format_find(fmts[k]);
+        char out[32];
+
+        REQUIRE(f);
+        (void)snprintf(out, sizeof out, "a.%s", fmts[k]);
+        memset(&o, 0, sizeof o);
+        CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "raw TOC does not match",
+                  disc_write(&ctx, d, f, out, &o));
+        CHECK(!t_exists(out));
+        o.strict = 1;
+        o.allow_lossy = 1;
+        CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "--strict",
+                  disc_write(&ctx, d, f, out, &o));
+        CHECK(!t_exists(out));
+        o.strict = 0;
+        t_ctx(&ctx);
+        REQUIRE_OK(&ctx, disc_write(&ctx, d, f, out, &o));
+        CHECK(t_contains(t_log, "raw TOC"));
+        CHECK_INT(1, ctx.nwarn);
+        /* The TOC written is the one the tracks give. */
+        REQUIRE_OK(&ctx, disc_open_image(&ctx, out, NULL, &r));
+        CHECK_INT(1, disc_rawtoc_fits(r));
+        CHECK_INT(0, (int)(disc_features(r) & DISC_CAP_RAWTOC));
+        CHECK_OK(&ctx, disc_compare(&ctx, d, r,
+                                    DISC_EQ_NO_RAWTOC | DISC_EQ_NO_SUB));
+        disc_free(r);
+        r = NULL;
+    }
+    disc_free(d);
+}
+
+TEST(caps_as_a_function_of_options)
+{
+    /* A caps_for hook (MDS), the sub_on_request shorthand (CUE) and a
+     * constant (CCD) all answer through disc_format_caps_for. */
+    struct disc_write_opts o;
+    const struct disc_format *mds = disc_format_find("mds");
+    const struct disc_format *cue = disc_format_find("cue");
+    const struct disc_format *ccd = disc_format_find("ccd");
+
+    REQUIRE(mds && cue && ccd);
+    memset(&o, 0, sizeof o);
+    CHECK_INT(0, (int)(disc_format_caps_for(mds, &o) &
+                       (DISC_CAP_SUBCHANNEL | DISC_CAP_ISRC_MCN)));
+    CHECK_INT(0, (int)(disc_format_caps_for(cue, NULL) & DISC_CAP_SUBCHANNEL));
+    CHECK_HEX(disc_format_caps(ccd), disc_format_caps_for(ccd, &o));
+    o.sub = 1;
+    CHECK(disc_format_caps_for(mds, &o) & DISC_CAP_ISRC_MCN);
+    CHECK(disc_format_caps_for(mds, &o) & DISC_CAP_SUBCHANNEL);
+    CHECK(disc_format_caps_for(cue, &o) & DISC_CAP_SUBCHANNEL);
+    CHECK(disc_compare_flags_for(mds, NULL) & DISC_EQ_NO_SUB);
+    CHECK(!(disc_compare_flags_for(mds, &o) & DISC_EQ_NO_SUB));
 }

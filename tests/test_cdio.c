@@ -2,7 +2,7 @@
  * .nrg through libcdio, `discarc read`, the read offset, and the
  * Q-subchannel index scan; peer tests against cd-info and vcdxbuild.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: docs/formats/cdio.md; FORMATS.md 2.3, 2.5, 9.1; libcdio
+ * References: docs/formats/cdio.md; docs/formats/audio.md, docs/formats/cd.md; libcdio
  * test/data and its expected .right files (cd-info output).
  */
 #include <dirent.h>

@@ -1,8 +1,8 @@
-/* test_cdtext.c - CD-TEXT packs: FORMATS 6.6 vectors, decoding checked
+/* test_cdtext.c - CD-TEXT packs: known vectors, decoding checked
  * against libcdio's own decodings, encoder round trips, character codes
  * and hostile input.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md section 6; libcdio test/data/cdtext*.cdt and
+ * References: docs/formats/cd.md; libcdio test/data/cdtext*.cdt and
  * test/cdtext*.right (corpus libcdio/ and libcdio/expected/).
  */
 #include <stdlib.h>
@@ -144,7 +144,7 @@ same_text(const struct disc *a, const struct disc *b)
 }
 
 /* ------------------------------------------------------------------ */
-/* FORMATS 6.6 vectors                                                 */
+/* known vectors                                                 */
 
 TEST(cdtext_vector_cdtext_cdt)
 {
@@ -182,7 +182,7 @@ TEST(cdtext_vector_cdtext_cdt)
     CHECK_MEM(si1, p + 44 * PACK + 4, 12);
     CHECK_INT(2, p[45 * PACK + 1]);
     CHECK_MEM(si2, p + 45 * PACK + 4, 12);
-    /* Sequence numbers restart at 0 in block 1 (FORMATS 6.1). */
+    /* Sequence numbers restart at 0 in block 1 (docs/formats/cd.md). */
     CHECK_INT(0, p[46 * PACK + 2]);
     CHECK_INT(1, (p[46 * PACK + 3] >> 4) & 7);
     CHECK_HEX(0x31, p[95 * PACK + 2]);
@@ -208,7 +208,7 @@ TEST(cdtext_vector_libburnia)
     CHECK_HEX(0x3A, p[17]);
     free(p);
 
-    /* Not a FORMATS vector, but the same property holds for krosis. */
+    /* Not a published vector, but the same property holds for krosis. */
     p = slurp_corpus("libcdio/cdtext-krosis.cdt", &len);
     REQUIRE(p);
     CHECK_INT(47 * PACK, len);
@@ -438,7 +438,7 @@ TEST(cdtext_decode_spot_values)
     d = decode_new(&ctx, p, len);
     free(p);
     REQUIRE(d);
-    /* The FORMATS 6.6 list, independently of the .right parser. */
+    /* The docs/formats/cd.md list, independently of the .right parser. */
     CHECK_STR("Joyful Nights", disc_cdtext_get(d, 0, 0, DISC_CDTEXT_TITLE));
     CHECK_STR("United Cat Orchestra",
               disc_cdtext_get(d, 0, 0, DISC_CDTEXT_PERFORMER));

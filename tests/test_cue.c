@@ -1,6 +1,6 @@
 /* test_cue.c - tests of the CUE reader and writer (formats/cue*.c).
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 3, 6.5, 7.1-7.5, 9.1, 9.3;
+ * References: docs/formats/audio.md, docs/formats/cd.md, docs/formats/cue.md;
  * docs/formats/cue.md.  Covered: every sheet of the public corpus, the
  * dialects (EAC gap styles, redump split, multi-session, CDTEXTFILE,
  * MOTOROLA, CDG), round trips, independent readers (cd-info, chdman) and
@@ -48,7 +48,7 @@ cu_sparse(const char *path, long long size)
     return fx_sparse(path, size);
 }
 
-/* A canonical 44-byte-header PCM WAV (FORMATS 9.3) holding sectors CD
+/* A canonical 44-byte-header PCM WAV (docs/formats/audio.md) holding sectors CD
  * sectors of silence, sparse. */
 static int
 cu_wav(const char *path, long long sectors)
@@ -1230,7 +1230,7 @@ TEST(cue_htoa_and_track1_pregap)
     disc_free(d);
 }
 
-/* FORMATS 3.10: the single-file and split examples give one TOC, and the
+/* docs/formats/cue.md: the single-file and split examples give one TOC, and the
  * split sheet written back from it is byte-exact with the example. */
 TEST(cue_formats_examples_single_and_split_agree)
 {
@@ -1470,8 +1470,7 @@ cu_split_merge(struct disc *d, const char *tag)
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, p[0], &o, &a));
     o.split = 1;
     REQUIRE_OK(&ctx, cu_write_read(&ctx, a, p[1], &o, &b));
-    o.split = 0;
-    o.merge = 1;
+    o.split = 0; /* one BIN again */
     REQUIRE_OK(&ctx, cu_write_read(&ctx, b, p[2], &o, &c));
     REQUIRE_OK(&ctx, cu_track_md5(&ctx, d, md5[0]));
     REQUIRE_OK(&ctx, cu_track_md5(&ctx, b, md5[1]));

@@ -1,5 +1,5 @@
 /* test_discid.c - disc identifiers and AccurateRip CRCs against the
- * vectors of FORMATS.md 8.6 and 7.7.
+ * vectors of docs/formats/cd.md.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <stdio.h>
@@ -119,7 +119,7 @@ TEST(discid_accuraterip_crc_vectors)
     uint8_t one[4];
 
     t_ctx(&ctx);
-    /* FORMATS 8.6: only track (first and last), 0x00010001. */
+    /* docs/formats/cd.md: only track (first and last), 0x00010001. */
     d = discid_word_disc(&ctx, 0x00010001, mem, 1);
     REQUIRE(d);
     CHECK_OK(&ctx, disc_check(&ctx, d));
@@ -165,7 +165,7 @@ TEST(discid_accuraterip_crc_vectors)
 TEST(discid_ar_range_pregap_to_previous)
 {
     /* AccurateRip tracks run INDEX 01 to INDEX 01: track 2's pregap is
-     * counted with track 1 (FORMATS 8.3). */
+     * counted with track 1 (docs/formats/cd.md). */
     struct disc_ctx ctx;
     struct disc *d;
     disc_lba start;
@@ -209,7 +209,7 @@ discid_freedb_by_hand(const int64_t *frames, int n, int64_t leadout)
 
 TEST(discid_enhanced_cd)
 {
-    /* FORMATS 7.7: session 1 audio (track 2 INDEX 01 at 15150, lead-out
+    /* docs/formats/cd.md: session 1 audio (track 2 INDEX 01 at 15150, lead-out
      * 30000), session 2 data at 41400 to 50000.  MusicBrainz lead-out
      * 30150; freedb and AccurateRip keep the data track. */
     static const struct fx_track t[] = {

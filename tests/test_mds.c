@@ -1,8 +1,8 @@
 /* test_mds.c - Alcohol MDS/MDF: byte layout vectors, round trips,
  * subchannel, multisession, corrupt descriptors, peer tools.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md section 5 (5.10 worked example, 5.12 vectors),
- * 2.6 (Q vectors), Appendix C; docs/formats/mds.md.
+ * References: docs/formats/mds.md,
+ * docs/formats/cd.md (Q vectors).
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@ extern const struct disc_format disc_fmt_mds;
 extern const struct disc_format disc_fmt_cue;
 extern const struct disc_format disc_fmt_ccd;
 
-/* Field offsets, typed in from FORMATS.md 5.2-5.7 (not from mds.c). */
+/* Field offsets, typed in from docs/formats/mds.md. */
 #define H_SESS_OFF 0x50
 #define S_SIZE 24
 #define T_SIZE 80
@@ -186,7 +186,7 @@ mds_t_count_files(const char *dir)
 }
 
 /* ------------------------------------------------------------------ */
-/* FORMATS 5.12 vectors                                                 */
+/* known vectors                                                 */
 
 TEST(mds_probe_signature)
 {
@@ -207,7 +207,7 @@ TEST(mds_probe_signature)
     CHECK(f == &disc_fmt_mds);
 }
 
-/* FORMATS 5.10 worked example: mixed-mode disc, T1 Mode 1 10000 sectors,
+/* docs/formats/mds.md worked example: mixed-mode disc, T1 Mode 1 10000 sectors,
  * T2 audio with a 150-sector pregap and 9850 sectors. */
 TEST(mds_vector_worked_example)
 {
@@ -331,7 +331,7 @@ TEST(mds_vector_worked_example)
 
 /* With subchannel: 2448-byte sectors, subchannel byte 0x08, and the 96
  * bytes after MDF sector 0 are the interleaved P-W whose Q is the
- * FORMATS 2.6 vector "data track 1, index 1, LBA 0". */
+ * docs/formats/cd.md vector "data track 1, index 1, LBA 0". */
 TEST(mds_vector_subchannel)
 {
     static const uint8_t q0[12] = { 0x41, 0x01, 0x01, 0x00, 0x00, 0x00,
@@ -519,7 +519,7 @@ TEST(mds_roundtrip_nosub_reports_losses)
     disc_free(full);
     d = mds_t_mixed(&ctx);
     REQUIRE(d);
-    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "MCN/ISRC",
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "with --sub it holds ISRC/MCN",
               disc_write(&ctx, d, &disc_fmt_mds, "a.mds", &o));
     CHECK_INT(0, mds_t_count_files("."));
     o.strict = 1;
@@ -529,7 +529,7 @@ TEST(mds_roundtrip_nosub_reports_losses)
     o.strict = 0;
     t_ctx(&ctx);
     REQUIRE_OK(&ctx, disc_write(&ctx, d, &disc_fmt_mds, "a.mds", &o));
-    CHECK(strstr(t_log, "MCN/ISRC") != NULL);
+    CHECK(strstr(t_log, "ISRC/MCN") != NULL);
     CHECK(strstr(t_log, "INDEX 02") != NULL);
     CHECK_INT(2, ctx.nwarn);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "a.mds", NULL, &r));
@@ -730,7 +730,7 @@ TEST(mds_rawtoc_verbatim)
     disc_free(d);
 }
 
-/* HTOA is outside the capabilities (FORMATS 5.6: no agreed encoding):
+/* HTOA is outside the capabilities (docs/formats/mds.md: no agreed encoding):
  * refused; with --lossy the hidden sectors are stored as part of track
  * 1's pregap and discarc reads them back. */
 TEST(mds_htoa)

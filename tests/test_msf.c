@@ -1,7 +1,7 @@
 /* test_msf.c - LBA <-> MSF <-> BCD conversions, MSF text parsing and
  * formatting.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 1.1 and 1.6 (vectors).
+ * References: docs/formats/cd.md.
  */
 #include "test.h"
 
@@ -10,7 +10,7 @@ struct msf_vec {
     disc_lba lba;
 };
 
-/* FORMATS 1.1 / 1.6, MMC rule (minutes 90-99 are negative LBAs). */
+/* docs/formats/cd.md, MMC rule (minutes 90-99 are negative LBAs). */
 static const struct msf_vec msf_vecs[] = {
     { 0, 2, 0, 0 },         { 0, 0, 0, -150 },      { 0, 1, 74, -1 },
     { 79, 59, 74, 359849 }, { 97, 26, 66, -11634 }, { 90, 0, 0, -45150 },

@@ -347,7 +347,9 @@ TEST(rip_titles_never_escape)
     REQUIRE_OK(&ctx, rip_with(&ctx, d, "wav", "deep/er/out", DISC_GAPS_APPEND,
                               "%t", NULL));
     list_dir("deep/er/out", names, sizeof names);
-    CHECK_STR("Track 07.wav|_.._.._evil.cue|_.._x.wav|_.wav|"
+    /* The control character in a title is kept in a CD-TEXT file, as
+     * convert keeps it. */
+    CHECK_STR("Track 07.wav|_.._.._evil.cdt|_.._.._evil.cue|_.._x.wav|_.wav|"
               "_etc_passwd.wav|a_b.wav|hidden.wav|rf.wav|"
               "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
               "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
@@ -531,7 +533,7 @@ TEST(rip_gap_policies_pcm_and_cue)
 
 TEST(rip_wav_header_canonical)
 {
-    /* Without tags libsndfile writes the 44-byte header of FORMATS 9.3;
+    /* Without tags libsndfile writes the 44-byte header of docs/formats/audio.md;
      * the AIFF the 54-byte one of 9.4 with big-endian samples. */
     static const uint8_t comm_rate[10] = { 0x40, 0x0E, 0xAC, 0x44, 0,
                                            0,    0,    0,    0,    0 };
@@ -1464,7 +1466,7 @@ TEST(peer_rip_bchunk_matches_drop)
     disc_rip_plan_free(pa);
     disc_free(d);
     /* With an INDEX 02, bchunk starts the track at its last INDEX line,
-     * not at INDEX 01: it also drops INDEX 01..02 (FORMATS 9.2 says
+     * not at INDEX 01: it also drops INDEX 01..02 (docs/formats/audio.md says
      * "last INDEX line (INDEX 01)"; the parenthesis only holds without
      * INDEX 02). */
     {
@@ -1965,5 +1967,110 @@ TEST(extract_cli)
         2, t_run(out, sizeof out, "'%s' extract m.ccd -t 7 2>&1", t_discarc));
     CHECK_INT(
         1, t_run(out, sizeof out, "'%s' extract m.ccd -t 1 2>&1", t_discarc));
+    disc_free(d);
+}
+
+/* The sheet's lines without FILE, INDEX and PREGAP lines and line ends:
+ * what a rip and a conversion must say alike. */
+static void
+sheet_body(const char *path, char *out, size_t n)
+{
+    char *text = t_slurp(path, NULL), *line, *save = NULL;
+    size_t o = 0;
+
+    out[0] = '\0';
+    if (!text)
+        return;
+    for (line = strtok_r(text, "\r\n", &save); line;
+         line = strtok_r(NULL, "\r\n", &save)) {
+        if (strncmp(line, "FILE ", 5) == 0 || strstr(line, "INDEX ") ||
+            strstr(line, "PREGAP "))
+            continue;
+        o += (size_t)snprintf(out + o, o < n ? n - o : 0, "%s\n", line);
+    }
+    free(text);
+}
+
+TEST(rip_sheet_matches_convert)
+{
+    /* One CUE writer: a rip's sheet keeps what convert's keeps (FLAGS
+     * SCMS, track REM lines, a bare DISC_ID), under every gap policy. */
+    static const char sheet[] =
+        "REM GENRE Rock\r\nREM DATE 1999\r\nREM COMMENT \"ExactAudioCopy\"\r\n"
+        "CATALOG 0123456789012\r\nPERFORMER \"Band\"\r\nTITLE \"Album\"\r\n"
+        "DISC_ID XY12\r\n"
+        "FILE \"a.bin\" BINARY\r\n"
+        "  TRACK 01 AUDIO\r\n    TITLE \"One\"\r\n"
+        "    REM REPLAYGAIN_TRACK_GAIN -7.00 dB\r\n"
+        "    FLAGS DCP SCMS\r\n    INDEX 01 00:00:00\r\n"
+        "  TRACK 02 AUDIO\r\n    TITLE \"Two\"\r\n    ISRC USRC17607839\r\n"
+        "    FLAGS PRE\r\n    INDEX 00 00:01:00\r\n    INDEX 01 00:03:00\r\n"
+        "    INDEX 02 00:04:00\r\n";
+    static const enum disc_rip_gaps pol[3] = { DISC_GAPS_APPEND,
+                                               DISC_GAPS_PREPEND,
+                                               DISC_GAPS_DROP };
+    static char conv[4096], rip[4096];
+    struct disc_write_opts wo;
+    struct disc_rip_plan *p = NULL;
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    int k;
+
+    t_ctx(&ctx);
+    REQUIRE(t_write_file("in.cue", sheet, sizeof sheet - 1) == 0);
+    REQUIRE(fx_sparse("a.bin", 600LL * DISC_SECTOR_RAW) == 0);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "in.cue", NULL, &d));
+    memset(&wo, 0, sizeof wo);
+    REQUIRE(mkdir("conv", 0777) == 0);
+    REQUIRE_OK(&ctx, disc_write(&ctx, d, disc_format_find("cue"),
+                                "conv/Album.cue", &wo));
+    sheet_body("conv/Album.cue", conv, sizeof conv);
+    CHECK(strstr(conv, "    FLAGS DCP SCMS\n") != NULL);
+    CHECK(strstr(conv, "    REM REPLAYGAIN_TRACK_GAIN -7.00 dB\n") != NULL);
+    CHECK(strstr(conv, "DISC_ID XY12\n") != NULL);
+    for (k = 0; k < 3; k++) {
+        char dir[16];
+        (void)snprintf(dir, sizeof dir, "rip%d", k);
+        REQUIRE_OK(&ctx, rip_with(&ctx, d, "wav", dir, pol[k], NULL, &p));
+        sheet_body(p->cue_path, rip, sizeof rip);
+        CHECK_STR(conv, rip);
+        disc_rip_plan_free(p);
+        p = NULL;
+    }
+    disc_free(d);
+}
+
+TEST(rip_sheet_loss_refused)
+{
+    /* What the sheet cannot hold is refused unless --lossy, as in a
+     * conversion: a metadata value with a line break has no REM line. */
+    struct fx_track t[1];
+    struct disc_rip_opts o;
+    struct disc_ctx ctx;
+    struct disc *d;
+
+    memset(t, 0, sizeof t);
+    t[0].mode = DISC_MODE_AUDIO;
+    t[0].session = 1;
+    t[0].length = 20;
+    t_ctx(&ctx);
+    d = fx_disc_build(&ctx, t, 1, NULL);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, disc_meta_add(&ctx, d, "COMMENT", "two\nlines"));
+    memset(&o, 0, sizeof o);
+    CHECK(disc_rip(&ctx, d, disc_format_find("wav"), "out", &o, NULL) ==
+          DISC_E_UNSUPPORTED);
+    CHECK(t_contains(ctx.msg, "COMMENT"));
+    CHECK(!t_exists("out/rip.cue") && !t_exists("out/track01.wav"));
+    o.allow_lossy = 1;
+    REQUIRE_OK(&ctx,
+               disc_rip(&ctx, d, disc_format_find("wav"), "out", &o, NULL));
+    CHECK(t_contains(t_log, "COMMENT"));
+    CHECK(t_exists("out/rip.cue") && t_exists("out/track01.wav"));
+    o.allow_lossy = 0;
+    o.strict = 1;
+    o.force = 1;
+    CHECK(disc_rip(&ctx, d, disc_format_find("wav"), "out", &o, NULL) ==
+          DISC_E_UNSUPPORTED);
     disc_free(d);
 }

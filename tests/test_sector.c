@@ -1,9 +1,9 @@
 /* test_sector.c - tests of the sector codec (core/sector.c).
- * Checked against the vectors of FORMATS.md section 1.6, slow reference
+ * Checked against the vectors of docs/formats/cd.md, slow reference
  * formulations written here from sections 1.3-1.5, libcdio's
  * isofs-m1.bin and a VCD built by vcdimager at test time.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 1.2-1.6.
+ * References: docs/formats/cd.md.
  */
 #include <openssl/sha.h>
 #include <stdlib.h>
@@ -32,7 +32,7 @@ fill(uint8_t *p, size_t n, uint32_t seed)
         p[i] = (uint8_t)rnd(&seed);
 }
 
-/* Bit-at-a-time CRC-32/CD-ROM-EDC, straight from FORMATS.md 1.3. */
+/* Bit-at-a-time CRC-32/CD-ROM-EDC, straight from docs/formats/cd.md. */
 static uint32_t
 ref_edc(const uint8_t *p, size_t n)
 {
@@ -85,7 +85,7 @@ ref_vector_ok(const uint8_t *v, int n)
 }
 
 /* 1 if every P and Q vector of the sector, gathered with the index
- * formulas of FORMATS.md 1.4 as written, satisfies both equations.
+ * formulas of docs/formats/cd.md as written, satisfies both equations.
  * zero_header: treat bytes 12-15 as zero (Mode 2 Form 1). */
 static int
 ref_pq_ok(const uint8_t *sec, int zero_header)
@@ -222,7 +222,7 @@ TEST(sector_sync_and_header)
 }
 
 /* ------------------------------------------------------------------ */
-/* FORMATS.md 1.6 vectors                                              */
+/* Known vectors                                              */
 
 TEST(sector_mode1_zero_lba0_vectors)
 {
@@ -508,7 +508,7 @@ TEST(sector_scramble_table)
     CHECK_MEM(disc_sync, s, 12); /* sync is never scrambled */
     CHECK_MEM(head, s + 12, 16);
     CHECK_MEM(tail, s + 2336, 16);
-    /* The whole sequence against the LFSR of FORMATS.md 1.5, run here
+    /* The whole sequence against the LFSR of docs/formats/cd.md, run here
      * bit by bit. */
     for (i = 12; i < DISC_SECTOR_RAW; i++) {
         uint8_t b = 0;

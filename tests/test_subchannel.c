@@ -1,9 +1,9 @@
 /* test_subchannel.c - P-W (de)interleaving, Q frames, CRC-16, MCN/ISRC
  * coding and P+Q synthesis from the disc model.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: FORMATS.md sections 2.1-2.6 (vectors in 2.6), 7.1, 7.2, 7.5.
+ * References: docs/formats/cd.md.
  * Expected values are recomputed here from the track table and the
- * rules in FORMATS.md, never taken from the code under test.
+ * rules in docs/formats/cd.md, never taken from the code under test.
  */
 #include <stdlib.h>
 
@@ -40,7 +40,7 @@ ref_crc16(const uint8_t *p, size_t n)
     return (uint16_t)~c;
 }
 
-/* FORMATS 2.1, literally: linear[c*12+n] bit (7-b) = raw[8n+b] bit
+/* docs/formats/cd.md, literally: linear[c*12+n] bit (7-b) = raw[8n+b] bit
  * (7-c). */
 static void
 ref_interleave(const uint8_t *lin, uint8_t *raw)
@@ -68,7 +68,7 @@ ref_deinterleave(const uint8_t *raw, uint8_t *lin)
                     lin[c * 12 + n] |= (uint8_t)(0x80 >> b);
 }
 
-/* The Q frames of FORMATS 2.6. */
+/* The Q frames of docs/formats/cd.md. */
 static const uint8_t q_data_lba0[12] = { 0x41, 0x01, 0x01, 0x00, 0x00, 0x00,
                                          0x00, 0x00, 0x02, 0x00, 0x28, 0x32 };
 static const uint8_t q_audio_lba0[12] = { 0x01, 0x01, 0x01, 0x00, 0x00, 0x00,
@@ -149,7 +149,7 @@ TEST(sub_q_crc_detects_bit_flip)
 }
 
 /* ------------------------------------------------------------------ */
-/* Q encoding: the vectors of FORMATS 2.6, byte for byte               */
+/* Q encoding: the vectors of docs/formats/cd.md, byte for byte               */
 
 TEST(sub_q_encode_vectors)
 {
@@ -401,7 +401,7 @@ TEST(sub_interleave_vectors)
     CHECK_MEM(lin, back, 96);
 }
 
-/* One set bit per channel position lands where FORMATS 2.1 says. */
+/* One set bit per channel position lands where docs/formats/cd.md says. */
 TEST(sub_interleave_single_bits)
 {
     uint8_t lin[96], raw[96];
@@ -887,7 +887,7 @@ TEST(sub_synth_two_sessions)
     disc_free(d);
 }
 
-/* HTOA (FORMATS 7.5): track 1 INDEX 00 at LBA 0, INDEX 01 at 2250.  The
+/* HTOA (docs/formats/cd.md): track 1 INDEX 00 at LBA 0, INDEX 01 at 2250.  The
  * index-0 part runs from -150 with one relative count-down; ADR 2 frames
  * start in the stored part only. */
 TEST(sub_synth_htoa)
@@ -933,7 +933,7 @@ TEST(sub_synth_htoa)
     disc_free(d);
 }
 
-/* Synthesised frames equal the FORMATS 2.6 vectors. */
+/* Synthesised frames equal the known vectors. */
 TEST(sub_synth_vectors)
 {
     static const struct sub_tdesc audio[] = {

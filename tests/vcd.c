@@ -1,6 +1,6 @@
 /* vcd.c - builds a small Video CD image with ffmpeg and vcdimager.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: vcdimager (vcdxgen, vcdxbuild); FORMATS.md section 1.6.
+ * References: vcdimager (vcdxgen, vcdxbuild); docs/formats/cd.md.
  */
 #include <stdio.h>
 #include <unistd.h>

@@ -2,7 +2,7 @@
  * vcdimager, for tests that want real Mode 2 Form 1 / Form 2 sectors
  * written by an independent encoder.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: vcdimager (vcdxgen, vcdxbuild); FORMATS.md section 1.6.
+ * References: vcdimager (vcdxgen, vcdxbuild); docs/formats/cd.md.
  */
 #ifndef VCD_H
 #define VCD_H

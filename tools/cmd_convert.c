@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "disc_format.h"
 
 static void
 convert_help(void)
@@ -70,7 +69,7 @@ cmd_convert(int argc, char **argv)
     struct disc *d = NULL, *back = NULL;
     const struct disc_format *to = NULL;
     const char *from = NULL, *toname = NULL, *in, *out;
-    int c, r, verify = 0;
+    int c, r, verify = 0, merge = 0;
 
     memset(&wo, 0, sizeof wo);
     optind = 1;
@@ -95,7 +94,7 @@ cmd_convert(int argc, char **argv)
             wo.split = 1;
             break;
         case O_MERGE:
-            wo.merge = 1;
+            merge = 1; /* the default; said only to exclude --split */
             break;
         case O_COOKED:
             wo.cooked = 1;
@@ -124,7 +123,7 @@ cmd_convert(int argc, char **argv)
     }
     if (optind + 2 != argc)
         return cli_usage_error("convert", "expected INPUT and OUTPUT");
-    if (wo.split && wo.merge)
+    if (wo.split && merge)
         return cli_usage_error("convert", "--split and --merge exclude "
                                           "each other");
     in = argv[optind];

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "disc_format.h"
 #include "discid.h"
 
 static const char *

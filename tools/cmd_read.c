@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "disc_format.h"
+#include "disc_drive.h"
 
 static void
 read_help(void)
@@ -170,6 +170,97 @@ read_driver_for(struct disc_ctx *ctx, const char *path, const char *from,
     return 0;
 }
 
+static int
+read_nomem(void)
+{
+    cli_progress_done();
+    fprintf(stderr, "discarc: out of memory\n");
+    return cli_exit_code(DISC_E_NOMEM);
+}
+
+/* Index of arg in the NUL-separated list words, or -1. */
+static int
+read_word(const char *arg, const char *words)
+{
+    int i;
+
+    for (i = 0; *words; i++, words += strlen(words) + 1)
+        if (strcmp(arg, words) == 0)
+            return i;
+    return -1;
+}
+
+/* A whole number from min to 1000000; 0, or -1 when arg is none. */
+static int
+read_number(const char *arg, long min, int *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(arg, &end, 10);
+    if (errno || *end || end == arg || v < min || v > 1000000)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* Opens src (NULL: the default drive): a drive, a libcdio image, or
+ * another image through discarc's own reader.  An exit code. */
+static int
+read_open(struct disc_ctx *ctx, const char *src, const char *from,
+          struct disc_cdio_opts *co, struct disc **d)
+{
+    const struct disc_format *fmt = NULL;
+    struct stat st;
+    int r;
+
+    if (src && stat(src, &st) == 0 && S_ISREG(st.st_mode) &&
+        !(from && strcmp(from, "device") == 0)) {
+        r = read_driver_for(ctx, src, from, &co->driver, &fmt);
+        if (r == -1)
+            return cli_usage_error("read", "unknown format \"%s\"", from);
+        if (r == -2)
+            return cli_fail(ctx, ctx->err);
+        if (r == 0) {
+            /* Another image format: read it with discarc's own reader. */
+            if (co->paranoia || co->offset_samples)
+                fprintf(stderr, "discarc: warning: --paranoia and --offset "
+                                "apply to drives and libcdio images only\n");
+            r = disc_open_image(ctx, src, fmt, d);
+        } else {
+            r = disc_open_drive(ctx, src, co, d);
+        }
+    } else {
+        r = disc_open_drive(ctx, src, co, d);
+    }
+    return r < 0 ? cli_fail(ctx, r) : EXIT_OK;
+}
+
+/* The CUE sheet to write in the directory out (made when out ends in
+ * '/'), named after the disc: *path (malloc'd).  An exit code. */
+static int
+read_out_in_dir(const struct disc *d, const char *out, char **path)
+{
+    char name[80];
+    size_t n = strlen(out) + sizeof name + 8;
+    struct stat st;
+
+    read_disc_name(d, name, sizeof name);
+    *path = malloc(n);
+    if (!*path)
+        return read_nomem();
+    /* n has room for out, '/', name and ".cue". */
+    (void)snprintf(*path, n, "%s%s%s.cue", out,
+                   out[strlen(out) - 1] == '/' ? "" : "/", name);
+    if (out[strlen(out) - 1] == '/' && stat(out, &st) != 0 &&
+        mkdir(out, 0777) != 0) {
+        fprintf(stderr, "discarc: %s: %s\n", out, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
 int
 cmd_read(int argc, char **argv)
 {
@@ -194,13 +285,11 @@ cmd_read(int argc, char **argv)
     struct read_log log;
     struct disc_ctx ctx;
     struct disc *d = NULL;
-    const struct disc_format *to = NULL, *fmt = NULL;
+    const struct disc_format *to = NULL;
     const char *out = NULL, *from = NULL, *logpath = NULL, *src = NULL;
     char *outpath = NULL, *logbuf = NULL;
     struct stat st;
-    int c, r, rc = EXIT_OK, isdir = 0;
-    long v;
-    char *end;
+    int c, r, v, rc = EXIT_OK, isdir = 0;
 
     memset(&co, 0, sizeof co);
     memset(&wo, 0, sizeof wo);
@@ -212,27 +301,16 @@ cmd_read(int argc, char **argv)
             out = optarg;
             break;
         case O_PARANOIA:
-            if (strcmp(optarg, "off") == 0)
-                co.paranoia = 0;
-            else if (strcmp(optarg, "overlap") == 0)
-                co.paranoia = 1;
-            else if (strcmp(optarg, "full") == 0)
-                co.paranoia = 2;
-            else
+            co.paranoia = read_word(optarg, "off\0overlap\0full\0");
+            if (co.paranoia < 0)
                 return cli_usage_error("read", "--paranoia takes off, "
                                        "overlap or full");
             break;
         case O_RETRIES:
         case O_OFFSET:
-            errno = 0;
-            v = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || v < -1000000 ||
-                v > 1000000 || (c == O_RETRIES && v < 0))
+            if (read_number(optarg, c == O_RETRIES ? 0 : -1000000, &v) != 0)
                 return cli_usage_error("read", "bad number \"%s\"", optarg);
-            if (c == O_RETRIES)
-                co.retries = (int)v;
-            else
-                co.offset_samples = (int)v;
+            *(c == O_RETRIES ? &co.retries : &co.offset_samples) = v;
             break;
         case O_FROM:
             from = optarg;
@@ -281,56 +359,21 @@ cmd_read(int argc, char **argv)
     co.report = read_report;
     co.report_user = &log;
     co.driver = DISC_CDIO_DEVICE;
-    if (src && stat(src, &st) == 0 && S_ISREG(st.st_mode) &&
-        !(from && strcmp(from, "device") == 0)) {
-        r = read_driver_for(&ctx, src, from, &co.driver, &fmt);
-        if (r == -1)
-            return cli_usage_error("read", "unknown format \"%s\"", from);
-        if (r == -2)
-            return cli_fail(&ctx, ctx.err);
-        if (r == 0) {
-            /* Another image format: read it with discarc's own reader. */
-            if (co.paranoia || co.offset_samples)
-                fprintf(stderr, "discarc: warning: --paranoia and --offset "
-                                "apply to drives and libcdio images only\n");
-            r = disc_open_image(&ctx, src, fmt, &d);
-        } else {
-            r = disc_open_drive(&ctx, src, &co, &d);
-        }
-    } else {
-        r = disc_open_drive(&ctx, src, &co, &d);
-    }
-    if (r < 0) {
+    rc = read_open(&ctx, src, from, &co, &d);
+    if (rc != EXIT_OK) {
         free(log.ev);
-        return cli_fail(&ctx, r);
+        return rc;
     }
-
     if (isdir) {
-        char name[80];
-        size_t n = strlen(out) + sizeof name + 8;
-        read_disc_name(d, name, sizeof name);
-        outpath = malloc(n);
-        if (!outpath) {
-            rc = cli_fail(&ctx, disc_error(&ctx, DISC_E_NOMEM,
-                                           "out of memory"));
+        rc = read_out_in_dir(d, out, &outpath);
+        if (rc != EXIT_OK)
             goto done;
-        }
-        /* n has room for out, '/', name and ".cue". */
-        (void)snprintf(outpath, n, "%s%s%s.cue", out,
-                       out[strlen(out) - 1] == '/' ? "" : "/", name);
-        if (out[strlen(out) - 1] == '/' && stat(out, &st) != 0 &&
-            mkdir(out, 0777) != 0) {
-            fprintf(stderr, "discarc: %s: %s\n", out, strerror(errno));
-            rc = EXIT_RUNTIME;
-            goto done;
-        }
         out = outpath;
     }
     if (!logpath) {
         logbuf = disc_path_with_ext(out, "log");
         if (!logbuf) {
-            rc = cli_fail(&ctx, disc_error(&ctx, DISC_E_NOMEM,
-                                           "out of memory"));
+            rc = read_nomem();
             goto done;
         }
         logpath = logbuf;

@@ -50,6 +50,10 @@ rip_help(void)
            "                       sheet says PREGAP, which comes back as "
            "silence)\n"
            "      --no-cue         do not write the CUE sheet\n"
+           "      --lossy          write the CUE sheet even when it cannot "
+           "hold\n"
+           "                       something (each loss is a warning)\n"
+           "      --strict         refuse any loss of the CUE sheet\n"
            "      --accuraterip    print each track's AccurateRip CRCs (v1, "
            "v2) and the\n"
            "                       disc's AccurateRip file name\n"
@@ -166,7 +170,7 @@ print_ar(const struct disc *d, const struct disc_rip_plan *p)
 int
 cmd_rip(int argc, char **argv)
 {
-    enum { O_FROM = 256, O_FORCE, O_NOCUE, O_AR };
+    enum { O_FROM = 256, O_FORCE, O_NOCUE, O_AR, O_LOSSY, O_STRICT };
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' },
         { "format", required_argument, NULL, 'f' },
@@ -174,6 +178,8 @@ cmd_rip(int argc, char **argv)
         { "name", required_argument, NULL, 'n' },
         { "gaps", required_argument, NULL, 'g' },
         { "no-cue", no_argument, NULL, O_NOCUE },
+        { "lossy", no_argument, NULL, O_LOSSY },
+        { "strict", no_argument, NULL, O_STRICT },
         { "accuraterip", no_argument, NULL, O_AR },
         { "from", required_argument, NULL, O_FROM },
         { "force", no_argument, NULL, O_FORCE },
@@ -222,6 +228,12 @@ cmd_rip(int argc, char **argv)
             break;
         case O_NOCUE:
             ro.no_cue = 1;
+            break;
+        case O_LOSSY:
+            ro.allow_lossy = 1;
+            break;
+        case O_STRICT:
+            ro.strict = 1;
             break;
         case O_AR:
             ro.accuraterip = 1;

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "disc_format.h"
 #include "verify.h"
 
 struct vprint {
@@ -266,6 +265,86 @@ xml_attr(const char *s)
         }
 }
 
+/* s as a JSON string (quotes and backslashes escaped). */
+static void
+json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++)
+        printf(*s == '"' || *s == '\\' ? "\\%c" : "%c", *s);
+    putchar('"');
+}
+
+static void
+hash_help(void)
+{
+    printf(
+        "Usage: discarc hash [--json | --redump] [--image] [--dat FILE] "
+        "[--name NAME] IMAGE\n\n"
+        "Size, CRC-32, MD5 and SHA-1 of every track file as a "
+        "redump-style split\nimage stores it (raw 2352-byte "
+        "sectors, each pregap at the start of its\nown track), "
+        "and of the whole image (the track files concatenated), "
+        "in\none pass.\n\n"
+        "  --redump     print <rom name=... size=... crc=... md5=... "
+        "sha1=.../> lines\n"
+        "  --image      also the MD5 and SHA-1 of the whole image (a "
+        "second digest\n"
+        "               stream; its size and CRC-32 are always "
+        "given)\n"
+        "  --name NAME  base name of the track files (default: the "
+        "image's)\n"
+        "  --dat FILE   match against a local Logiqx XML DAT "
+        "(redump.org): name the\n"
+        "               matching game, or the track that differs "
+        "(exit 3)\n");
+}
+
+/* Matches the track digests against a DAT file; the exit code. */
+static int
+hash_dat(struct disc_ctx *ctx, const struct disc *d,
+         const struct disc_digest *tr, const char *datpath, int json)
+{
+    struct disc_dat *dat = NULL;
+    struct disc_dat_match m;
+    char sha1[41];
+    int i, r, rc = EXIT_OK;
+
+    r = disc_dat_load(ctx, datpath, &dat);
+    if (r < 0)
+        return cli_fail(ctx, r);
+    disc_dat_match(dat, tr, d->ntracks, &m);
+    if (json) {
+        printf(",\n  \"dat\": {\"game\": ");
+        if (m.game)
+            json_string(m.game->name);
+        else
+            printf("null");
+        printf(", \"matched\": %d, \"tracks\": %d, \"roms\": %d}",
+               m.matched, m.ntracks, m.nrom);
+    } else if (!m.game) {
+        printf("DAT: no game in %s matches any track\n", datpath);
+    } else if (m.matched == m.ntracks && m.nrom == m.ntracks) {
+        printf("DAT: match: \"%s\" (all %d tracks)\n", m.game->name,
+               m.ntracks);
+    } else {
+        printf("DAT: closest: \"%s\", %d of %d tracks match\n",
+               m.game->name, m.matched, m.ntracks);
+        for (i = 0; i < d->ntracks; i++)
+            if (m.track_rom[i] < 0)
+                printf("DAT: track %u differs (size %lld, sha1 %s)\n",
+                       d->track[i].number, (long long)tr[i].size,
+                       disc_hex(tr[i].sha1, 20, sha1));
+        if (m.nrom != m.ntracks)
+            printf("DAT: the game has %d track files, the image %d\n",
+                   m.nrom, m.ntracks);
+    }
+    if (!m.game || m.matched != m.ntracks || m.nrom != m.ntracks)
+        rc = EXIT_INPUT;
+    disc_dat_free(dat);
+    return rc;
+}
+
 int
 cmd_hash(int argc, char **argv)
 {
@@ -309,26 +388,7 @@ cmd_hash(int argc, char **argv)
             from = optarg;
             break;
         case 'h':
-            printf(
-                "Usage: discarc hash [--json | --redump] [--image] [--dat FILE] "
-                "[--name NAME] IMAGE\n\n"
-                "Size, CRC-32, MD5 and SHA-1 of every track file as a "
-                "redump-style split\nimage stores it (raw 2352-byte "
-                "sectors, each pregap at the start of its\nown track), "
-                "and of the whole image (the track files concatenated), "
-                "in\none pass.\n\n"
-                "  --redump     print <rom name=... size=... crc=... md5=... "
-                "sha1=.../> lines\n"
-                "  --image      also the MD5 and SHA-1 of the whole image (a "
-                "second digest\n"
-                "               stream; its size and CRC-32 are always "
-                "given)\n"
-                "  --name NAME  base name of the track files (default: the "
-                "image's)\n"
-                "  --dat FILE   match against a local Logiqx XML DAT "
-                "(redump.org): name the\n"
-                "               matching game, or the track that differs "
-                "(exit 3)\n");
+            hash_help();
             return EXIT_OK;
         default:
             return cli_usage_error("hash", "bad option");
@@ -367,11 +427,10 @@ cmd_hash(int argc, char **argv)
         disc_hex(tr[i].md5, 16, md5);
         disc_hex(tr[i].sha1, 20, sha1);
         if (json) {
-            printf("%s\n    {\"track\": %u, \"file\": \"", i ? "," : "",
+            printf("%s\n    {\"track\": %u, \"file\": ", i ? "," : "",
                    d->track[i].number);
-            for (const char *p = fname; *p; p++)
-                printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-            printf("\", \"size\": %lld, \"crc32\": \"%08x\", \"md5\": \"%s\","
+            json_string(fname);
+            printf(", \"size\": %lld, \"crc32\": \"%08x\", \"md5\": \"%s\","
                    " \"sha1\": \"%s\"}",
                    (long long)tr[i].size, tr[i].crc32, md5, sha1);
         } else if (redump) {
@@ -406,50 +465,8 @@ cmd_hash(int argc, char **argv)
             printf("  md5 %s  sha1 %s", md5, sha1);
         printf("\n");
     }
-    if (datpath) {
-        struct disc_dat *dat = NULL;
-        struct disc_dat_match m;
-        r = disc_dat_load(&ctx, datpath, &dat);
-        if (r < 0) {
-            disc_free(d);
-            if (json)
-                printf("\n}\n");
-            return cli_fail(&ctx, r);
-        }
-        disc_dat_match(dat, tr, d->ntracks, &m);
-        if (json) {
-            printf(",\n  \"dat\": {\"game\": ");
-            if (m.game) {
-                putchar('"');
-                for (const char *p = m.game->name; *p; p++)
-                    printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-                putchar('"');
-            } else {
-                printf("null");
-            }
-            printf(", \"matched\": %d, \"tracks\": %d, \"roms\": %d}",
-                   m.matched, m.ntracks, m.nrom);
-        } else if (!m.game) {
-            printf("DAT: no game in %s matches any track\n", datpath);
-        } else if (m.matched == m.ntracks && m.nrom == m.ntracks) {
-            printf("DAT: match: \"%s\" (all %d tracks)\n", m.game->name,
-                   m.ntracks);
-        } else {
-            printf("DAT: closest: \"%s\", %d of %d tracks match\n",
-                   m.game->name, m.matched, m.ntracks);
-            for (i = 0; i < d->ntracks; i++)
-                if (m.track_rom[i] < 0)
-                    printf("DAT: track %u differs (size %lld, sha1 %s)\n",
-                           d->track[i].number, (long long)tr[i].size,
-                           disc_hex(tr[i].sha1, 20, sha1));
-            if (m.nrom != m.ntracks)
-                printf("DAT: the game has %d track files, the image %d\n",
-                       m.nrom, m.ntracks);
-        }
-        if (!m.game || m.matched != m.ntracks || m.nrom != m.ntracks)
-            rc = EXIT_INPUT;
-        disc_dat_free(dat);
-    }
+    if (datpath)
+        rc = hash_dat(&ctx, d, tr, datpath, json);
     if (json)
         printf("\n}\n");
     disc_free(d);
