@@ -366,6 +366,7 @@ struct disc_write_opts {
     int strict;       /* refuse any loss, even informational */
     int force;        /* overwrite existing outputs */
     int split;        /* CUE: one file per track */
+    int merge;        /* CUE, TOC: one data file for the disc */
     int cooked;       /* CUE: MODE1/2048 etc. where possible */
     int crlf;         /* CUE: CRLF line ends */
     int store_gaps;   /* CUE: store generated PREGAP/POSTGAP sectors in the

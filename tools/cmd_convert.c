@@ -94,7 +94,8 @@ cmd_convert(int argc, char **argv)
             wo.split = 1;
             break;
         case O_MERGE:
-            merge = 1; /* the default; said only to exclude --split */
+            merge = 1;
+            wo.merge = 1;
             break;
         case O_COOKED:
             wo.cooked = 1;
