@@ -1810,6 +1810,13 @@ cue_read(struct disc_ctx *ctx, const char *path, struct disc *d)
     disc_text_close(&txt);
     if (r == 0) {
         cue_drop_unripped(p);
+        /* The last REM SESSION with a FILE but no TRACK: nothing later
+         * checks it (the next REM SESSION does for the others). */
+        if (!p->session_first[p->session])
+            r = cue_err(p, DISC_E_FORMAT, "session %02d has no track",
+                        p->session);
+    }
+    if (r == 0) {
         d->nsessions = (uint8_t)p->session;
         r = cue_open_files(p);
     }
