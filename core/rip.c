@@ -897,8 +897,10 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
     if (cue) {
         struct disc_out *out;
         r = disc_outset_open(ctx, set, p->cue_path, &out);
-        if (r == 0)
+        if (r == 0) {
+            disc_outset_descriptor(set, out); /* the sheet names the rest */
             r = disc_out_write(ctx, out, cue, cuelen);
+        }
         if (r < 0)
             goto fail;
     }

@@ -1,6 +1,7 @@
 /* discarc.c - the discarc command-line tool: dispatch and shared helpers.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "disc_format.h"
 
 #ifndef DISCARC_VERSION
 #define DISCARC_VERSION "0.1.0"
@@ -168,6 +170,42 @@ usage(FILE *f)
                "conversion that would lose data.\n");
 }
 
+/* SIGINT, SIGTERM, SIGHUP: remove the temporary files, say so in one
+ * line and die of the signal (the exit status tells the shell which).
+ * Only async-signal-safe calls. */
+static void
+cli_on_signal(int sig)
+{
+    static const char head[] = "discarc: interrupted by ";
+    static const char tail[] = "; temporary files removed\n";
+    const char *name = sig == SIGINT    ? "SIGINT"
+                       : sig == SIGTERM ? "SIGTERM"
+                                        : "SIGHUP";
+
+    disc_out_remove_temps();
+    if (progress_drawn)
+        (void)!write(STDERR_FILENO, "\n", 1);
+    (void)!write(STDERR_FILENO, head, sizeof head - 1);
+    (void)!write(STDERR_FILENO, name, strlen(name));
+    (void)!write(STDERR_FILENO, tail, sizeof tail - 1);
+    (void)raise(sig); /* SA_RESETHAND restored the default action */
+}
+
+static void
+cli_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_on_signal;
+    sa.sa_flags = (int)SA_RESETHAND;
+    sigfillset(&sa.sa_mask);
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        (void)sigaction(sigs[i], &sa, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -198,6 +236,7 @@ main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    cli_signals();
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[a], commands[i].name) == 0) {
             int r = commands[i].fn(argc - a, argv + a);
