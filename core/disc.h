@@ -70,11 +70,16 @@ struct disc_ctx {
     unsigned nwarn; /* warnings emitted through this context */
     int64_t progress_done;  /* sectors done in the current operation */
     int64_t progress_total; /* sectors the operation will process */
+    unsigned flags;         /* DISC_CTX_* */
 };
+
+/* Descriptors may name files outside their own folder (an absolute path
+ * or ".."); by default such names are refused. */
+#define DISC_CTX_OUTSIDE_PATHS 0x1u
 
 #define DISC_CTX_INIT                                                        \
     {                                                                        \
-        0, 0, { 0 }, NULL, NULL, NULL, NULL, 0, 0, 0                         \
+        0, 0, { 0 }, NULL, NULL, NULL, NULL, 0, 0, 0, 0                      \
     }
 
 /* Static text for an error code. */

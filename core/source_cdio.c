@@ -1434,6 +1434,14 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
             }
             while (k < 3 && (w[k] = strtok_r(NULL, " \t\n\r", &save)))
                 k++;
+            if (disc_path_escapes(name) &&
+                !(ctx && (ctx->flags & DISC_CTX_OUTSIDE_PATHS))) {
+                r = disc_error(ctx, DISC_E_FORMAT, "%s:%u: data file "
+                               "\"%.100s\" leads outside the .toc's folder "
+                               "(allow with --allow-outside-paths)", path,
+                               lno, name);
+                break;
+            }
             full = name[0] == '/' ? disc_strdup(name)
                                   : disc_path_join(abs, name);
             if (!full) {

@@ -410,3 +410,80 @@ TEST(fault_output_appearing_is_not_replaced)
     CHECK_INT(3, dir_count(".", &tmps)); /* big.cue, big.iso, out.ccd */
     CHECK_INT(0, tmps);
 }
+
+/* ------------------------------------------------------------------ */
+/* Hostile descriptors                                                 */
+
+/* A sheet's FILE (or CDTEXTFILE, or a .toc's data file) leading outside
+ * its folder is refused, unless --allow-outside-paths. */
+TEST(hostile_paths_outside_folder_refused)
+{
+    static const char *const sheets[] = {
+        "FILE \"../a.bin\" BINARY\n  TRACK 01 MODE1/2352\n"
+        "    INDEX 01 00:00:00\n",
+        "FILE \"..\\\\a.bin\" BINARY\n  TRACK 01 MODE1/2352\n"
+        "    INDEX 01 00:00:00\n",
+        "FILE \"ABS\" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n",
+        "CDTEXTFILE \"../a.cdt\"\nFILE \"b.bin\" BINARY\n  TRACK 01 "
+        "MODE1/2352\n    INDEX 01 00:00:00\n",
+    };
+    char abs[4096], text[4400], err[1024];
+    size_t i;
+    int rc;
+
+    REQUIRE(getcwd(abs, sizeof abs - 8));
+    strcat(abs, "/a.bin");
+    REQUIRE(fx_sparse("a.bin", 10 * 2352) == 0);
+    REQUIRE(t_write_file("a.cdt", "", 0) == 0);
+    REQUIRE(mkdir("s", 0755) == 0);
+    REQUIRE(fx_sparse("s/b.bin", 10 * 2352) == 0);
+    for (i = 0; i < sizeof sheets / sizeof sheets[0]; i++) {
+        const char *abspos = strstr(sheets[i], "ABS");
+        if (abspos)
+            (void)snprintf(text, sizeof text, "%.*s%s%s",
+                           (int)(abspos - sheets[i]), sheets[i], abs,
+                           abspos + 3);
+        else
+            (void)snprintf(text, sizeof text, "%s", sheets[i]);
+        REQUIRE(t_write_file("s/x.cue", text, strlen(text)) == 0);
+        rc = t_run(err, sizeof err, "'%s' info s/x.cue 2>&1 >/dev/null",
+                   t_discarc);
+        CHECK_INT(3, rc);
+        CHECK(strstr(err, "leads outside the sheet's folder") != NULL);
+        CHECK(strchr(err, '\n') == err + strlen(err) - 1);
+        if (i != 3) /* the empty .cdt itself is refused further on */
+            CHECK_INT(0, t_run(NULL, 0, "'%s' info s/x.cue "
+                               "--allow-outside-paths >/dev/null 2>&1",
+                               t_discarc));
+    }
+    /* A .toc's data file. */
+    REQUIRE(fx_sparse("s/c.bin", 10 * 2352) == 0);
+    {
+        static const char toc[] = "CD_ROM\nTRACK MODE1_RAW\n"
+                                  "DATAFILE \"../a.bin\"\n";
+        REQUIRE(t_write_file("s/x.toc", toc, sizeof toc - 1) == 0);
+    }
+    rc = t_run(err, sizeof err, "'%s' info s/x.toc 2>&1 >/dev/null",
+               t_discarc);
+    CHECK_INT(3, rc);
+    CHECK(strstr(err, "leads outside the .toc's folder") != NULL);
+    CHECK_INT(0, t_run(NULL, 0, "'%s' --allow-outside-paths info s/x.toc "
+                       ">/dev/null 2>&1", t_discarc));
+}
+
+/* Control characters in CD-TEXT and REM lines are shown escaped. */
+TEST(hostile_text_escaped_on_output)
+{
+    static const char sheet[] = "TITLE \"Evil\033[2Jtitle\"\n"
+                                "REM COMMENT \"bell\007\"\n"
+                                "FILE \"a.bin\" BINARY\n  TRACK 01 MODE1/2352\n"
+                                "    INDEX 01 00:00:00\n";
+    char out[8192];
+
+    REQUIRE(fx_sparse("a.bin", 10 * 2352) == 0);
+    REQUIRE(t_write_file("x.cue", sheet, sizeof sheet - 1) == 0);
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' info x.cue 2>&1", t_discarc));
+    CHECK(strchr(out, '\033') == NULL && strchr(out, '\007') == NULL);
+    CHECK(strstr(out, "Evil\\x1b[2Jtitle") != NULL);
+    CHECK(strstr(out, "bell\\x07") != NULL);
+}

@@ -18,7 +18,23 @@
 
 int cli_verbose;
 int cli_quiet;
+static int cli_outside_paths;
 static int progress_drawn;
+
+void
+cli_put_text(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            fprintf(f, "\\u%04x", *++p);
+        else
+            putc(*p, f);
+    }
+}
 
 static void
 cli_log(void *user, int level, const char *text)
@@ -29,8 +45,9 @@ cli_log(void *user, int level, const char *text)
     if (cli_quiet && level != DISC_LOG_WARN)
         return;
     cli_progress_done();
-    fprintf(stderr, "discarc: %s%s\n", level == DISC_LOG_WARN ? "warning: " : "",
-            text);
+    fprintf(stderr, "discarc: %s", level == DISC_LOG_WARN ? "warning: " : "");
+    cli_put_text(stderr, text);
+    putc('\n', stderr);
 }
 
 static void
@@ -69,6 +86,8 @@ cli_ctx(struct disc_ctx *ctx)
     struct disc_ctx init = DISC_CTX_INIT;
     *ctx = init;
     ctx->log = cli_log;
+    if (cli_outside_paths)
+        ctx->flags |= DISC_CTX_OUTSIDE_PATHS;
     if (isatty(STDERR_FILENO) && !cli_quiet)
         ctx->progress = cli_progress;
 }
@@ -94,8 +113,9 @@ int
 cli_fail(const struct disc_ctx *ctx, int code)
 {
     cli_progress_done();
-    fprintf(stderr, "discarc: %s\n",
-            ctx->msg[0] ? ctx->msg : disc_strerror(code));
+    fputs("discarc: ", stderr);
+    cli_put_text(stderr, ctx->msg[0] ? ctx->msg : disc_strerror(code));
+    putc('\n', stderr);
     return cli_exit_code(code);
 }
 
@@ -158,12 +178,16 @@ usage(FILE *f)
 {
     size_t i;
     fprintf(f,
-            "Usage: discarc [--verbose|--quiet] COMMAND [ARGS...]\n"
+            "Usage: discarc [--verbose|--quiet] [--allow-outside-paths] "
+            "COMMAND [ARGS...]\n"
             "       discarc --version | --help\n\n"
             "Multi-track optical disc images: CUE/BIN, CloneCD, Alcohol "
             "MDS/MDF, audio rips.\n\nCommands:\n");
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n--allow-outside-paths (anywhere on the line): descriptors "
+               "may name files\noutside their own folder (absolute paths, "
+               "\"..\"); refused by default.\n");
     fprintf(f, "\nRun 'discarc COMMAND --help' for the options of a command.\n"
                "Exit status: 0 success, 1 runtime failure (I/O, memory), "
                "2 usage error,\n3 damaged or unsupported input, or a "
@@ -210,8 +234,22 @@ int
 main(int argc, char **argv)
 {
     size_t i;
-    int a = 1;
+    int a = 1, k, n = 1;
 
+    /* --allow-outside-paths is taken wherever it stands (up to "--"). */
+    for (k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "--") == 0) {
+            while (k < argc)
+                argv[n++] = argv[k++];
+            break;
+        }
+        if (strcmp(argv[k], "--allow-outside-paths") == 0)
+            cli_outside_paths = 1;
+        else
+            argv[n++] = argv[k];
+    }
+    argc = n;
+    argv[argc] = NULL;
     while (a < argc && argv[a][0] == '-') {
         if (strcmp(argv[a], "--version") == 0) {
             printf("discarc %s\n", DISCARC_VERSION);
