@@ -90,10 +90,12 @@ disc_out_remove_temps(void)
 }
 
 /* Test hooks (docs/testing.md): DISCARC_TEST_FAULT="enospc:N" makes
- * every write fail with ENOSPC once N bytes of output were written;
+ * every write fail with ENOSPC once N bytes of output were written
+ * ("eio:N": with EIO);
  * "kill:K" sends SIGKILL to the process before step K (0-based) of a
  * set's commit (each rename or removal is one step). */
 static long long fault_enospc = -1, fault_written;
+static int fault_errno = ENOSPC;
 static long fault_kill = -1, fault_step;
 
 static void
@@ -109,9 +111,13 @@ fault_init(void)
     if (!f)
         return;
     if (strncmp(f, "enospc:", 7) == 0)
-        fault_enospc = atoll(f + 7);
+        fault_enospc = strtoll(f + 7, NULL, 10);
+    else if (strncmp(f, "eio:", 4) == 0) {
+        fault_enospc = strtoll(f + 4, NULL, 10);
+        fault_errno = EIO;
+    }
     else if (strncmp(f, "kill:", 5) == 0)
-        fault_kill = atol(f + 5);
+        fault_kill = strtol(f + 5, NULL, 10);
 }
 
 /* write(2) with the ENOSPC hook. */
@@ -120,7 +126,7 @@ out_sys_write(int fd, const void *p, size_t n)
 {
     if (fault_enospc >= 0) {
         if (fault_written + (long long)n > fault_enospc) {
-            errno = ENOSPC;
+            errno = fault_errno;
             return -1;
         }
         fault_written += (long long)n;

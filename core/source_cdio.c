@@ -1318,7 +1318,10 @@ cdsrc_toc_write(struct disc_ctx *ctx, const char *path, const char *text,
         disc_free_mem(p);
         return r;
     }
-    strcat(p, "/t.toc"); /* fits: n has room */
+    {
+        size_t l = strlen(p);
+        (void)snprintf(p + l, n - l, "/t.toc"); /* fits: n has room */
+    }
     f = fopen(p, "wx");
     ok = f && fputs(text, f) >= 0;
     if (f && fclose(f) != 0)
@@ -1382,7 +1385,7 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
     } else if (r == 0) {
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
-    if (r == 0 && strpbrk(abs, "\"\t\r\n"))
+    if (r == 0 && abs && strpbrk(abs, "\"\t\r\n"))
         r = disc_error(ctx, DISC_E_UNSUPPORTED, "%s: libcdio cannot name "
                        "files in a folder whose path has quotes, tabs or "
                        "line breaks", path);
@@ -1543,9 +1546,11 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
                 why = "more than 99 tracks";
             else if (!a || !toc_mode(a, &tr[i].bs, &tr[i].ds))
                 why = "a TRACK without a mode libcdio knows";
-            else if (strtok_r(NULL, " \t\n\r", &save) &&
-                     strtok_r(NULL, " \t\n\r", &save))
-                why = "words after the sub-channel mode";
+            else {
+                (void)strtok_r(NULL, " \t\n\r", &save); /* sub-channel */
+                if (strtok_r(NULL, " \t\n\r", &save))
+                    why = "words after the sub-channel mode";
+            }
         } else if (!t && (strcmp(kw, "NO") == 0 || strcmp(kw, "COPY") == 0 ||
                           strcmp(kw, "PRE_EMPHASIS") == 0 ||
                           strcmp(kw, "TWO_CHANNEL_AUDIO") == 0 ||
@@ -1562,14 +1567,9 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
                        strcmp(a, "PRE_EMPHASIS") != 0) ||
                 strtok_r(NULL, " \t\n\r", &save))
                 why = "NO without COPY or PRE_EMPHASIS";
-        } else if (strcmp(kw, "COPY") == 0 ||
-                   strcmp(kw, "PRE_EMPHASIS") == 0 ||
-                   strcmp(kw, "TWO_CHANNEL_AUDIO") == 0 ||
-                   strcmp(kw, "FOUR_CHANNEL_AUDIO") == 0) {
-            /* flags: libcdio ignores further words */
         } else if (strcmp(kw, "ISRC") == 0) {
             size_t k;
-            if (t->isrc++ || !a || strlen(a) != 12)
+            if (!t || t->isrc++ || !a || strlen(a) != 12)
                 why = "an ISRC that is not 12 characters, or a second one";
             for (k = 0; !why && k < 12; k++)
                 if (!(a[k] >= '0' && a[k] <= '9') &&
@@ -1595,7 +1595,11 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
         } else if (strcmp(kw, "LANGUAGE") == 0) {
             if (!a)
                 why = "LANGUAGE without a number";
-        } else if (strcmp(kw, "LANGUAGE_MAP") == 0 ||
+        } else if (strcmp(kw, "COPY") == 0 ||
+                   strcmp(kw, "PRE_EMPHASIS") == 0 ||
+                   strcmp(kw, "TWO_CHANNEL_AUDIO") == 0 ||
+                   strcmp(kw, "FOUR_CHANNEL_AUDIO") == 0 ||
+                   strcmp(kw, "LANGUAGE_MAP") == 0 ||
                    strcmp(kw, "{") == 0 || strcmp(kw, "}") == 0 ||
                    strcmp(kw, "TITLE") == 0 ||
                    strcmp(kw, "PERFORMER") == 0 ||
@@ -1605,7 +1609,8 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
                    strcmp(kw, "ARRANGER") == 0 ||
                    strcmp(kw, "UPC_EAN") == 0 || strcmp(kw, "GENRE") == 0 ||
                    strcmp(kw, "DISC_ID") == 0) {
-            /* CD-TEXT: libcdio stores the string or ignores the line */
+            /* flags (libcdio ignores further words), and CD-TEXT:
+             * libcdio stores the string or ignores the line */
         } else {
             r = disc_error(ctx, DISC_E_UNSUPPORTED, "%s:%u: libcdio's "
                            "cdrdao driver does not read \"%.40s\"", path, lno,

@@ -100,13 +100,13 @@ nrg_check(struct disc_ctx *ctx, const char *path)
         if ((uint32_t)alen - pos < 8)
             return disc_error(ctx, DISC_E_FORMAT, "%s: chunk at offset %lld "
                               "runs past the chunk area", path,
-                              (long long)(start + pos));
+                              (long long)start + pos);
         id = disc_rd_be32(area + pos);
         len = disc_rd_be32(area + pos + 4);
         if (len > (uint32_t)alen - pos - 8)
             return disc_error(ctx, DISC_E_FORMAT, "%s: chunk at offset %lld "
                               "is %u bytes long, past the chunk area", path,
-                              (long long)(start + pos), len);
+                              (long long)start + pos, len);
         switch (id) {
         case NRG_ID('C', 'U', 'E', 'X'):
             n = len / 8;
@@ -117,7 +117,7 @@ nrg_check(struct disc_ctx *ctx, const char *path)
                 break;
             }
             for (i = 2; i < n && !why; i += 2) {
-                const uint8_t *e = c + 8 * i;
+                const uint8_t *e = c + (size_t)8 * i;
                 int32_t lba = (int32_t)disc_rd_be32(e + 4);
                 int32_t next = (int32_t)disc_rd_be32(e + 12);
                 if (e[2] >> 4 > 1 || e[1] == e[9] || lba < -150 ||
@@ -136,7 +136,7 @@ nrg_check(struct disc_ctx *ctx, const char *path)
                 break;
             }
             for (i = 0; i < n && !why; i++) {
-                const uint8_t *e = c + es * i;
+                const uint8_t *e = c + (size_t)es * i;
                 uint64_t off = etn2 ? (uint64_t)disc_rd_be32(e) << 32 |
                                           disc_rd_be32(e + 4)
                                     : disc_rd_be32(e);
@@ -148,7 +148,8 @@ nrg_check(struct disc_ctx *ctx, const char *path)
                 uint32_t bs = nrg_block(type, etn2);
                 if (!bs || blen == 0 || blen % bs ||
                     off != (uint64_t)lsn * bs ||
-                    (uint64_t)lsn + i * 150 + blen / bs > NRG_MAX_LBA)
+                    (uint64_t)lsn + (uint64_t)i * 150 + blen / bs >
+                        NRG_MAX_LBA)
                     why = "an ETNF/ETN2 entry with an unknown type or "
                           "off the disc";
             }
@@ -188,7 +189,7 @@ nrg_check(struct disc_ctx *ctx, const char *path)
         }
         if (why)
             return disc_error(ctx, DISC_E_FORMAT, "%s: chunk at offset %lld: "
-                              "%s", path, (long long)(start + pos), why);
+                              "%s", path, (long long)start + pos, why);
         pos += 8 + len;
     }
     if (!end)

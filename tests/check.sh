@@ -7,6 +7,9 @@
 #   4. the suite under valgrind, minus the tests that mostly time external
 #      tools (VALGRIND_SKIP, a regular expression over test names)
 #   5. static analysis (cppcheck, clang-tidy)
+#   6. a short fuzz smoke: every libFuzzer target of tests/fuzz from its
+#      seeds, fixed seed, at most 10 s each (the seeds and the regression
+#      corpus are replayed by the suite itself, test fuzz_replay)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -63,6 +66,7 @@ else
     echo "FAIL valgrind:missing (install valgrind)" | tee -a "$res"
 fi
 stage analyze bash tests/analyze.sh
+stage fuzz-smoke make -j"$jobs" fuzz-smoke
 
 echo
 echo "FAILED:"

@@ -279,6 +279,22 @@ TEST(fault_enospc_injected_convert_and_rip)
         }
 }
 
+/* EIO the same way: one line, exit 1, nothing left. */
+TEST(fault_eio_injected_convert)
+{
+    char err[1024];
+    int tmps = 0;
+
+    REQUIRE(copy_sample() == 0);
+    REQUIRE(mkdir("o", 0755) == 0);
+    CHECK_INT(1, t_run(NULL, 0, "DISCARC_TEST_FAULT=eio:5000 '%s' convert "
+                       "mixed.cue o/x.cue >/dev/null 2>&1", t_discarc));
+    (void)t_run(err, sizeof err, "DISCARC_TEST_FAULT=eio:5000 '%s' convert "
+                "mixed.cue o/x.cue 2>&1 >/dev/null", t_discarc);
+    CHECK_STR("discarc: o/x.bin: write failed: Input/output error\n", err);
+    CHECK_INT(0, dir_count("o", &tmps));
+}
+
 /* A real full file system: a 256 KiB tmpfs (needs root to mount). */
 TEST(fault_enospc_tmpfs_convert_and_rip)
 {

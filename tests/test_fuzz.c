@@ -40,7 +40,7 @@ TEST(fuzz_regress_cli_one_line_exit_3)
         const char *target, *descriptor;
     } sets[] = {
         { "cue", "f.cue" }, { "ccd", "f.ccd" }, { "mds", "f.mds" },
-        { "nrg", "f.nrg" }, { "toc", "f.toc" },
+        { "nrg", "f.nrg" }, { "toc", "f.toc" }, { "audio", "f.cue" },
     };
     size_t s, i;
     int seen = 0;
@@ -80,6 +80,6 @@ TEST(fuzz_regress_cli_one_line_exit_3)
         if (n >= 0)
             free(list);
     }
-    CHECK(seen >= 9);
+    CHECK(seen >= 10);
     fuzz_cleanup();
 }
