@@ -46,7 +46,10 @@ endif
 
 CORE_SRC    := $(sort $(wildcard core/*.c))
 FORMAT_SRC  := $(sort $(wildcard formats/*.c))
-TEST_SRC    := $(sort $(wildcard tests/*.c))
+FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/target_%.c,%,\
+                  $(wildcard tests/fuzz/target_*.c)))
+FUZZ_LIB_SRC := tests/fuzz/common.c $(FUZZ_TARGETS:%=tests/fuzz/target_%.c)
+TEST_SRC    := $(sort $(wildcard tests/*.c)) $(FUZZ_LIB_SRC)
 LIB_OBJ     := $(CORE_SRC:%.c=$(BUILD)/%.o) $(FORMAT_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ    := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
@@ -54,13 +57,15 @@ LIB     := $(BUILD)/libdiscarc.a
 CLI     := $(BUILD)/discarc
 MKSAMPLE := $(BUILD)/mksample
 TESTRUN := $(BUILD)/tests/run
+FUZZ_REPLAY := $(BUILD)/fuzz/replay
 
 .PHONY: all check test test-san test-valgrind analyze run deps deps-test \
-        install uninstall clean samples bench format pkgcheck run-sample
+        install uninstall clean samples bench format pkgcheck run-sample \
+        fuzz fuzz-build fuzz-smoke fuzz-bins
 
 SAMPLES := $(BUILD)/samples
 
-all: $(LIB) $(CLI) $(MKSAMPLE)
+all: $(LIB) $(CLI) $(MKSAMPLE) $(FUZZ_REPLAY)
 
 # One line per missing library, naming the Debian package, before any
 # compiler runs (every object waits for this check).
@@ -95,6 +100,20 @@ $(BUILD)/tests/list.h: $(sort $(wildcard tests/test_*.c))
 	@mv $@.tmp $@
 
 $(BUILD)/tests/main.o: $(BUILD)/tests/list.h
+
+# Fuzz targets: tests/fuzz/target_NAME.c, each "FUZZ_TARGET(NAME)".
+$(BUILD)/tests/fuzz_list.h: $(FUZZ_TARGETS:%=tests/fuzz/target_%.c)
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from tests/fuzz/target_*.c */'; \
+	  for t in $(FUZZ_TARGETS); do \
+	    echo "int fuzz_$$t(const uint8_t *data, size_t size);"; done; \
+	  echo 'static const struct { const char *name; fuzz_fn fn; }'; \
+	  echo '    fuzz_targets[] = {'; \
+	  for t in $(FUZZ_TARGETS); do echo "    { \"$$t\", fuzz_$$t },"; done; \
+	  echo '};'; } > $@.tmp
+	@mv $@.tmp $@
+$(BUILD)/tests/test_fuzz.o $(BUILD)/tests/fuzz/replay.o: \
+  $(BUILD)/tests/fuzz_list.h
 # Test code may use GNU and X/Open interfaces (nftw, realpath, memmem).
 $(BUILD)/tests/%.o: CPPFLAGS += -Itests -I$(BUILD)/tests -D_GNU_SOURCE
 
@@ -111,6 +130,38 @@ $(SAMPLES)/mixed.bin: $(MKSAMPLE) samples/mixed-data.iso
 $(SAMPLES)/mixed.cue: samples/mixed.cue
 	@mkdir -p $(SAMPLES)
 	cp samples/mixed.cue $@
+
+# Replays fuzz inputs without libFuzzer (any compiler, valgrind).
+$(FUZZ_REPLAY): $(BUILD)/tests/fuzz/replay.o $(FUZZ_LIB_SRC:%.c=$(BUILD)/%.o) \
+  $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# libFuzzer binaries (clang): the library is instrumented for coverage,
+# ASan and UBSan; each target gets its own binary with libFuzzer's main.
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
+$(BUILD)/fuzz/target_%.o: tests/fuzz/target_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(CFLAGS) -DFUZZ_LIBFUZZER -MMD -MP \
+	  -c -o $@ $<
+$(BUILD)/fuzz/fuzz-%: $(BUILD)/fuzz/target_%.o $(BUILD)/tests/fuzz/common.o \
+  $(LIB)
+	$(CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+
+# make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="cue nrg"]: each target in
+# turn, one core, niced; results appended to build-fuzz/fuzz-log.tsv.
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+# The short run `make check` does: at most 2 minutes in all.
+fuzz-smoke: fuzz-build
+	bash tests/fuzz/run.sh --smoke $(FUZZ_TARGETS)
+
 
 # Runs the suite once with this build.
 test: all $(TESTRUN) samples
@@ -187,6 +238,6 @@ format:
 	clang-format -i core/*.[ch] formats/*.[ch] tools/*.[ch] tests/*.[ch]
 
 clean:
-	rm -rf build build-san build-vg build-clang out
+	rm -rf build build-san build-vg build-clang build-fuzz out
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -73,11 +73,16 @@ struct disc_ctx {
     unsigned nwarn; /* warnings emitted through this context */
     int64_t progress_done;  /* sectors done in the current operation */
     int64_t progress_total; /* sectors the operation will process */
+    unsigned flags;         /* DISC_CTX_* */
 };
+
+/* Descriptors may name files outside their own folder (an absolute path
+ * or ".."); by default such names are refused. */
+#define DISC_CTX_OUTSIDE_PATHS 0x1u
 
 #define DISC_CTX_INIT                                                        \
     {                                                                        \
-        0, 0, { 0 }, NULL, NULL, NULL, NULL, 0, 0, 0                         \
+        0, 0, { 0 }, NULL, NULL, NULL, NULL, 0, 0, 0, 0                      \
     }
 
 /* Static text for an error code. */
@@ -423,6 +428,10 @@ char *disc_path_join(const char *dir, const char *name);
 const char *disc_path_base(const char *path);
 /* path with its extension replaced by ext (no dot); disc_malloc'd. */
 char *disc_path_with_ext(const char *path, const char *ext);
+/* 1 if a file name as a descriptor gives it leads outside the
+ * descriptor's folder: absolute ("/x", "\\x", "C:\\x", "C:/x") or with a
+ * ".." component ('/' or '\\' separated). */
+int disc_path_escapes(const char *name);
 /* Opens name in dir, matching the file name case-insensitively and
  * accepting '\' as a separator when the exact name does not exist.
  * *found gets the path actually used (disc_malloc'd).  Returns 0,

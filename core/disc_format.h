@@ -393,6 +393,10 @@ int disc_out_finish(struct disc_ctx *ctx, struct disc_out *o);
 int disc_out_commit(struct disc_ctx *ctx, struct disc_out *o);
 /* Remove the temporary file; accepts NULL. */
 void disc_out_abort(struct disc_out *o);
+/* Removes every temporary output file of this process (named
+ * "<output>.tmp-<pid>-XXXXXX") and nothing else.  Async-signal-safe:
+ * for SIGINT/SIGTERM/SIGHUP handlers, which then end the process. */
+void disc_out_remove_temps(void);
 /* A group of outputs committed together: all or none appear.  src is
  * the disc being written: an output that would replace one of its input
  * files is refused, --force or not (inputs are never modified). */
@@ -401,6 +405,11 @@ int disc_outset_new(struct disc_ctx *ctx, const struct disc *src, int force,
                     struct disc_outset **s);
 int disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
                      const char *path, struct disc_out **out);
+/* The descriptor of the set (by default the first file opened): on
+ * commit an existing one is moved aside before the other files and the
+ * new one is renamed into place after them, so that a reader never sees
+ * a descriptor with files of another conversion. */
+void disc_outset_descriptor(struct disc_outset *s, struct disc_out *o);
 /* --link: outputs opened from now on may be hard links to an input file
  * whose bytes they equal entirely (reflinks are always tried). */
 void disc_outset_link(struct disc_outset *s, int on);

@@ -4,8 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: rename(2) atomicity (POSIX), copy_file_range(2) (Linux).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -19,6 +22,227 @@
 
 #define OUT_BUF (1u << 20)
 
+/* ------------------------------------------------------------------ */
+/* Temporary names and the registry signal handlers clean up           */
+
+/* Every temporary file is "<final name>.tmp-<pid>-XXXXXX": the pid lets a
+ * later run tell the leftovers of a killed process (SIGKILL, power loss)
+ * from the files of a run still going (see out_sweep). */
+#define TMP_SLOTS 1024
+
+/* The temporary files this process has on disk.  Slots are changed only
+ * with every signal blocked, so a handler calling disc_out_remove_temps
+ * sees each slot either empty or naming a complete path. */
+static char *volatile tmp_slot[TMP_SLOTS];
+
+static void
+sig_block(sigset_t *old)
+{
+    sigset_t all;
+
+    sigfillset(&all);
+    (void)pthread_sigmask(SIG_SETMASK, &all, old);
+}
+
+static void
+sig_restore(const sigset_t *old)
+{
+    (void)pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* Called with signals blocked.  A full table only loses the cleanup on a
+ * signal (the sweep of the next run still removes the file). */
+static void
+tmp_register(char *path)
+{
+    size_t i;
+
+    for (i = 0; i < TMP_SLOTS; i++)
+        if (!tmp_slot[i]) {
+            tmp_slot[i] = path;
+            return;
+        }
+}
+
+static void
+tmp_unregister(const char *path)
+{
+    sigset_t old;
+    size_t i;
+
+    sig_block(&old);
+    for (i = 0; i < TMP_SLOTS; i++)
+        if (tmp_slot[i] == path)
+            tmp_slot[i] = NULL;
+    sig_restore(&old);
+}
+
+void
+disc_out_remove_temps(void)
+{
+    size_t i;
+
+    for (i = 0; i < TMP_SLOTS; i++) {
+        const char *p = tmp_slot[i];
+        if (p)
+            (void)unlink(p);
+    }
+}
+
+/* Test hooks (docs/testing.md): DISCARC_TEST_FAULT="enospc:N" makes
+ * every write fail with ENOSPC once N bytes of output were written
+ * ("eio:N": with EIO);
+ * "kill:K" sends SIGKILL to the process before step K (0-based) of a
+ * set's commit (each rename or removal is one step). */
+static long long fault_enospc = -1, fault_written;
+static int fault_errno = ENOSPC;
+static long fault_kill = -1, fault_step;
+
+static void
+fault_init(void)
+{
+    static int done;
+    const char *f;
+
+    if (done)
+        return;
+    done = 1;
+    f = getenv("DISCARC_TEST_FAULT");
+    if (!f)
+        return;
+    if (strncmp(f, "enospc:", 7) == 0)
+        fault_enospc = strtoll(f + 7, NULL, 10);
+    else if (strncmp(f, "eio:", 4) == 0) {
+        fault_enospc = strtoll(f + 4, NULL, 10);
+        fault_errno = EIO;
+    }
+    else if (strncmp(f, "kill:", 5) == 0)
+        fault_kill = strtol(f + 5, NULL, 10);
+}
+
+/* write(2) with the ENOSPC hook. */
+static ssize_t
+out_sys_write(int fd, const void *p, size_t n)
+{
+    if (fault_enospc >= 0) {
+        if (fault_written + (long long)n > fault_enospc) {
+            errno = fault_errno;
+            return -1;
+        }
+        fault_written += (long long)n;
+    }
+    return write(fd, p, n);
+}
+
+static void
+fault_commit_step(void)
+{
+    if (fault_kill >= 0 && fault_step++ == fault_kill)
+        (void)raise(SIGKILL);
+}
+
+/* Removes "<base>.tmp-<pid>-XXXXXX" files next to path whose process is
+ * gone: what a killed run left.  Files of live processes stay.  No heap
+ * use (a failed allocation here would have nowhere to go). */
+static void
+out_sweep(const char *path)
+{
+    char dir[4096], full[8192];
+    const char *base = disc_path_base(path);
+    size_t bl = strlen(base), dl = (size_t)(base - path);
+    struct dirent *e;
+    DIR *d;
+
+    if (dl >= sizeof dir)
+        return;
+    if (dl == 0) {
+        dir[0] = '.';
+        dir[1] = '\0';
+    } else {
+        memcpy(dir, path, dl);
+        dir[dl] = '\0';
+    }
+    d = opendir(dir);
+    while (d && (e = readdir(d))) {
+        const char *p = e->d_name;
+        char *end;
+        long pid;
+
+        if (strncmp(p, base, bl) != 0 || strncmp(p + bl, ".tmp-", 5) != 0)
+            continue;
+        p += bl + 5;
+        if (*p < '0' || *p > '9')
+            continue;
+        pid = strtol(p, &end, 10);
+        if (*end != '-' || strlen(end + 1) != 6 || pid <= 0 ||
+            pid == (long)getpid() ||
+            !(kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+            continue;
+        if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, e->d_name) <
+            sizeof full)
+            (void)unlink(full);
+    }
+    if (d)
+        (void)closedir(d);
+}
+
+/* A new empty temporary file for path, registered for the signal
+ * cleanup; *tmp gets its name.  Returns the fd or -1 (errno set). */
+static int
+tmp_create(const char *path, char **tmp)
+{
+    size_t n = strlen(path) + 40;
+    sigset_t old;
+    int fd, e;
+
+    *tmp = disc_malloc(n);
+    if (!*tmp) {
+        errno = ENOMEM;
+        return -1;
+    }
+    (void)snprintf(*tmp, n, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
+    sig_block(&old);
+    fd = mkstemp(*tmp);
+    e = errno;
+    if (fd >= 0)
+        tmp_register(*tmp);
+    sig_restore(&old);
+    if (fd < 0) {
+        disc_free_mem(*tmp);
+        *tmp = NULL;
+        errno = e;
+    }
+    return fd;
+}
+
+/* rename(2) that fails with EEXIST instead of replacing an existing
+ * file: renameat2 RENAME_NOREPLACE, or link + unlink where the file
+ * system lacks it. */
+static int
+rename_noreplace(const char *from, const char *to)
+{
+    struct stat st;
+
+#ifdef RENAME_NOREPLACE
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+#endif
+    if (link(from, to) == 0) {
+        (void)unlink(from); /* the new name is in place either way */
+        return 0;
+    }
+    if (errno == EEXIST)
+        return -1;
+    /* No hard links here (FAT): check, then rename; a narrow race. */
+    if (lstat(to, &st) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(from, to);
+}
+
 struct disc_out {
     char *path;   /* final name */
     char *tmp;    /* temporary name while writing */
@@ -27,6 +251,9 @@ struct disc_out {
     size_t used;
     int64_t size; /* logical size written so far */
     int link;     /* may hard-link an input file that equals the output */
+    int force;    /* may replace an existing file */
+    char *bak;    /* commit: the replaced file's temporary name, or NULL */
+    int placed;   /* commit: renamed into place */
     struct disc_out *next; /* in an outset */
 };
 
@@ -35,6 +262,7 @@ struct disc_outset {
     int force;
     int link;
     struct disc_out *outs;
+    struct disc_out *desc; /* replaced first, placed last */
 };
 
 /* Writes all n bytes of p to o's file, retrying short writes. */
@@ -45,7 +273,7 @@ out_write_all(struct disc_ctx *ctx, struct disc_out *o, const void *p,
     const uint8_t *b = p;
 
     while (n) {
-        ssize_t w = write(o->fd, b, n);
+        ssize_t w = out_sys_write(o->fd, b, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0)
@@ -79,7 +307,12 @@ out_free(struct disc_out *o)
         close(o->fd);
     disc_free_mem(o->buf);
     disc_free_mem(o->path);
+    if (o->tmp)
+        tmp_unregister(o->tmp);
     disc_free_mem(o->tmp);
+    if (o->bak)
+        tmp_unregister(o->bak);
+    disc_free_mem(o->bak);
     disc_free_mem(o);
 }
 
@@ -127,10 +360,10 @@ out_open(struct disc_ctx *ctx, const char *path, int force,
          const struct disc *src, struct disc_out **out)
 {
     struct disc_out *o;
-    size_t n = strlen(path);
     int r;
 
     *out = NULL;
+    fault_init();
     r = disc_out_check(ctx, src, path, force);
     if (r < 0)
         return r;
@@ -138,17 +371,18 @@ out_open(struct disc_ctx *ctx, const char *path, int force,
     if (!o)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     o->fd = -1;
+    o->force = force;
     o->path = disc_strdup(path);
-    o->tmp = disc_malloc(n + 16);
-    if (!o->path || !o->tmp) {
+    if (!o->path) {
         out_free(o);
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
-    (void)snprintf(o->tmp, n + 16, "%s.tmp-XXXXXX", path); /* fits */
-    o->fd = mkstemp(o->tmp);
+    out_sweep(path);
+    o->fd = tmp_create(path, &o->tmp);
     if (o->fd < 0) {
-        r = disc_error(ctx, DISC_E_IO, "%s: cannot create: %s", path,
-                       strerror(errno));
+        r = errno == ENOMEM ? disc_error(ctx, DISC_E_NOMEM, "out of memory")
+                            : disc_error(ctx, DISC_E_IO, "%s: cannot create: "
+                                         "%s", path, strerror(errno));
         out_free(o);
         return r;
     }
@@ -282,12 +516,25 @@ out_close(struct disc_ctx *ctx, struct disc_out *o)
     return 0;
 }
 
+/* Moves the temporary file into place: over an existing file only with
+ * force; without, an output that appeared while we wrote stays. */
 static int
 out_rename(struct disc_ctx *ctx, struct disc_out *o)
 {
-    if (rename(o->tmp, o->path) != 0)
+    int r = o->force ? rename(o->tmp, o->path)
+                     : rename_noreplace(o->tmp, o->path);
+
+    if (r != 0 && errno == EEXIST)
+        return disc_error(ctx, DISC_E_EXISTS, "%s: appeared while discarc "
+                          "was writing it; not replaced (use --force to "
+                          "overwrite)", o->path);
+    if (r != 0)
         return disc_error(ctx, DISC_E_IO, "%s: cannot rename into place: %s",
                           o->path, strerror(errno));
+    tmp_unregister(o->tmp);
+    disc_free_mem(o->tmp);
+    o->tmp = NULL;
+    o->placed = 1;
     return 0;
 }
 
@@ -304,8 +551,12 @@ int
 disc_out_commit(struct disc_ctx *ctx, struct disc_out *o)
 {
     int r = out_close(ctx, o);
-    if (r == 0)
+    if (r == 0) {
+        sigset_t old;
+        sig_block(&old);
         r = out_rename(ctx, o);
+        sig_restore(&old);
+    }
     if (r < 0) {
         disc_out_abort(o);
         return r;
@@ -323,7 +574,8 @@ disc_out_abort(struct disc_out *o)
         close(o->fd);
         o->fd = -1;
     }
-    unlink(o->tmp);
+    if (o->tmp)
+        (void)unlink(o->tmp);
     out_free(o);
 }
 
@@ -363,8 +615,111 @@ disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
     o->link = s->link;
     o->next = s->outs;
     s->outs = o;
+    if (!s->desc)
+        s->desc = o; /* the first file opened, unless told otherwise */
     *out = o;
     return 0;
+}
+
+void
+disc_outset_descriptor(struct disc_outset *s, struct disc_out *o)
+{
+    s->desc = o;
+}
+
+/* Undoes a failed swap: our files out of place, the old ones back. */
+static void
+outset_rollback(struct disc_outset *s)
+{
+    struct disc_out *o;
+
+    for (o = s->outs; o; o = o->next) {
+        if (o->placed) {
+            (void)unlink(o->path);
+            o->placed = 0;
+        }
+        if (o->bak && rename(o->bak, o->path) == 0) {
+            tmp_unregister(o->bak);
+            disc_free_mem(o->bak);
+            o->bak = NULL;
+        }
+    }
+}
+
+/* Moves the existing file at o's path aside (force only). */
+static int
+outset_move_old(struct disc_ctx *ctx, struct disc_out *o)
+{
+    struct stat st;
+    int fd, r = 0;
+
+    if (!o->force || lstat(o->path, &st) != 0)
+        return 0;
+    fd = tmp_create(o->path, &o->bak);
+    if (fd < 0 && errno == ENOMEM)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    if (fd < 0)
+        return disc_error(ctx, DISC_E_IO, "%s: cannot make room for the new "
+                          "file: %s", o->path, strerror(errno));
+    (void)close(fd);
+    fault_commit_step();
+    if (rename(o->path, o->bak) != 0) {
+        r = disc_error(ctx, DISC_E_IO, "%s: cannot move the old file aside: "
+                       "%s", o->path, strerror(errno));
+        (void)unlink(o->bak);
+        tmp_unregister(o->bak);
+        disc_free_mem(o->bak);
+        o->bak = NULL;
+    }
+    return r;
+}
+
+/* Replaces a set as a unit (docs/architecture.md, "Safe output"):
+ * 1. the existing files of the set are renamed to temporary names, the
+ *    descriptor's first;
+ * 2. the new files are renamed into place, the descriptor last;
+ * 3. the old files are removed.
+ * So an old descriptor is only ever seen with all its old files, a new
+ * one only with all the new files.  Signals are held for the whole swap;
+ * a SIGKILL inside it leaves an incomplete set (never a mixed one) and
+ * temporary files that the next run writing these outputs removes.  A
+ * failed step is rolled back. */
+static int
+outset_swap(struct disc_ctx *ctx, struct disc_outset *s)
+{
+    struct disc_out *o;
+    sigset_t old;
+    int r = 0;
+
+    sig_block(&old);
+    if (s->desc)
+        r = outset_move_old(ctx, s->desc);
+    for (o = s->outs; o && r == 0; o = o->next)
+        if (o != s->desc)
+            r = outset_move_old(ctx, o);
+    for (o = s->outs; o && r == 0; o = o->next)
+        if (o != s->desc) {
+            fault_commit_step();
+            r = out_rename(ctx, o);
+        }
+    if (r == 0 && s->desc) {
+        fault_commit_step();
+        r = out_rename(ctx, s->desc);
+    }
+    if (r < 0) {
+        outset_rollback(s);
+    } else {
+        for (o = s->outs; o; o = o->next)
+            if (o->bak) {
+                fault_commit_step();
+                (void)unlink(o->bak);
+                tmp_unregister(o->bak);
+                disc_free_mem(o->bak);
+                o->bak = NULL;
+            }
+    }
+    sig_restore(&old);
+    return r;
 }
 
 int
@@ -377,8 +732,8 @@ disc_outset_commit(struct disc_ctx *ctx, struct disc_outset *s)
      * were written completely. */
     for (o = s->outs; o && r == 0; o = o->next)
         r = out_close(ctx, o);
-    for (o = s->outs; o && r == 0; o = o->next)
-        r = out_rename(ctx, o);
+    if (r == 0)
+        r = outset_swap(ctx, s);
     if (r < 0) {
         disc_outset_abort(s);
         return r;
@@ -450,7 +805,7 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
         return r;
     if (o->fd < 0)
         return out_buffer(ctx, o); /* reports the misuse */
-    if (o->size == 0 && off == 0) {
+    if (o->size == 0 && off == 0 && fault_enospc < 0) {
         struct stat st;
         if (fstat(in_fd, &st) == 0 && (int64_t)st.st_size == len) {
             /* The output is the whole input file: share its blocks.  A
@@ -466,7 +821,7 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
             }
         }
     }
-    /* Without shared extents the kernel copies page by page, and when
+    /* The write hook sees only buffered copies.  Without shared extents the kernel copies page by page, and when
      * the input and output offsets sit at different places within a page
      * (an MDF's generated pregaps, a WAV header) that costs about half as
      * much again as pread + write through one buffer, which then wins.
@@ -474,7 +829,7 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
     if ((o->size - off) % out_page() != 0)
         left = len;
     else
-        while (left > 0) {
+        while (left > 0 && fault_enospc < 0) {
             ssize_t n = copy_file_range(in_fd, &ioff, o->fd, NULL,
                                         (size_t)(left > (1 << 30)
                                                      ? (1 << 30)

@@ -827,8 +827,10 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
     if (cue.p) {
         struct disc_out *out;
         r = disc_outset_open(ctx, set, p->cue_path, &out);
-        if (r == 0)
+        if (r == 0) {
+            disc_outset_descriptor(set, out); /* the sheet names the rest */
             r = disc_out_write(ctx, out, cue.p, cue.len);
+        }
         if (r == 0 && cdt_used)
             r = rip_write_cdt(ctx, d, set, cdt);
         if (r < 0)

@@ -332,6 +332,26 @@ find_nocase(const char *dir, const char *want, int *oom)
 }
 
 int
+disc_path_escapes(const char *name)
+{
+    const char *p = name;
+
+    if (name[0] == '/' || name[0] == '\\' ||
+        (((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z') &&
+         name[1] == ':'))
+        return 1;
+    while (*p) {
+        size_t n = strcspn(p, "/\\");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return 1;
+        p += n;
+        if (*p)
+            p++;
+    }
+    return 0;
+}
+
+int
 disc_path_resolve(const char *dir, const char *name, char **found)
 {
     struct stat st;

@@ -163,6 +163,16 @@ audio_open(struct disc_ctx *ctx, const char *path, struct disc_source **out,
                           "%s: %s; CD audio is 16-bit PCM", path,
                           audio_sample_kind(sub));
     }
+    /* An unknown length (libsndfile's SF_COUNT_MAX, e.g. a FLAC header
+     * with no sample count) or more than a CD holds (100 minutes) is
+     * refused: lengths and offsets computed from it would overflow. */
+    if (si.frames < 0 || si.frames > (sf_count_t)100 * 60 * 75 * 588) {
+        sf_close(sf);
+        return disc_error(ctx, DISC_E_FORMAT, "%s: %s", path,
+                          si.frames == SF_COUNT_MAX
+                              ? "the length is unknown"
+                              : "longer than a CD holds (100 minutes)");
+    }
     a = disc_calloc(1, sizeof *a);
     if (!a || !(a->base.name = disc_strdup(path))) {
         disc_free_mem(a);

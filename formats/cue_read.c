@@ -954,6 +954,11 @@ cue_open_files(struct cue_parse *p)
         int r;
 
         p->line = f->line;
+        if (disc_path_escapes(f->name) &&
+            !(p->ctx && (p->ctx->flags & DISC_CTX_OUTSIDE_PATHS)))
+            return cue_err(p, DISC_E_FORMAT, "FILE \"%.120s\" leads outside "
+                           "the sheet's folder (allow with "
+                           "--allow-outside-paths)", f->name);
         r = disc_path_resolve(p->dir, f->name, &path);
         if (r == DISC_E_NOMEM)
             return cue_nomem(p);
@@ -1010,6 +1015,11 @@ cue_load_cdt(struct cue_parse *p, uint8_t **buf, const uint8_t **packs,
 
     *buf = NULL;
     p->line = p->cdtextfile_line;
+    if (disc_path_escapes(name) &&
+        !(p->ctx && (p->ctx->flags & DISC_CTX_OUTSIDE_PATHS)))
+        return cue_err(p, DISC_E_FORMAT, "CDTEXTFILE \"%.120s\" leads outside "
+                       "the sheet's folder (allow with --allow-outside-paths)",
+                       name);
     r = disc_path_resolve(p->dir, name, &path);
     if (r == DISC_E_NOMEM)
         return cue_nomem(p);
@@ -1300,6 +1310,13 @@ cue_read(struct disc_ctx *ctx, const char *path, struct disc *d)
     disc_text_close(&txt);
     if (r == 0) {
         cue_drop_unripped(p);
+        /* The last REM SESSION with a FILE but no TRACK: nothing later
+         * checks it (the next REM SESSION does for the others). */
+        if (!p->session_first[p->session])
+            r = cue_err(p, DISC_E_FORMAT, "session %02d has no track",
+                        p->session);
+    }
+    if (r == 0) {
         d->nsessions = (uint8_t)p->session;
         r = cue_open_files(p);
     }

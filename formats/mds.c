@@ -410,12 +410,18 @@ mds_resolve(struct disc_ctx *ctx, const char *mds, const char *name,
         disc_free_mem(dir);
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
-    r = disc_path_resolve(dir, want, found);
+    /* A name leading outside the descriptor's folder is tried only by
+     * its last part, unless the caller allows such names. */
+    if (disc_path_escapes(want) && !(ctx && (ctx->flags &
+                                             DISC_CTX_OUTSIDE_PATHS)))
+        r = DISC_E_IO;
+    else
+        r = disc_path_resolve(dir, want, found);
     if (r == DISC_E_IO) {
         const char *last = want + strlen(want);
         while (last > want && last[-1] != '/' && last[-1] != '\\')
             last--;
-        if (last != want && *last)
+        if (last != want && *last && strcmp(last, "..") != 0)
             r = disc_path_resolve(dir, last, found);
     }
     if (r == DISC_E_NOMEM)

@@ -560,6 +560,12 @@ toc_open(struct toc_state *st, const char *name, int wav, unsigned line,
                        "\"%.100s\": MP3 and Ogg audio files are not "
                        "supported (convert them to WAVE)",
                        name);
+    if (disc_path_escapes(name) &&
+        !(p->ctx && (p->ctx->flags & DISC_CTX_OUTSIDE_PATHS)))
+        return toc_err(p, line, DISC_E_FORMAT,
+                       "file \"%.120s\" leads outside the .toc's folder "
+                       "(allow with --allow-outside-paths)",
+                       name);
     r = disc_path_resolve(p->dir, name, &path);
     if (r == DISC_E_NOMEM)
         return toc_nomem(p);

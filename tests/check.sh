@@ -9,7 +9,10 @@
 #   5. static analysis (cppcheck, clang-tidy)
 #   6. the include rules of the layers (tests/layers.sh) and the
 #      .clang-format style (tests/format.sh; `make format` fixes it)
-#   7. the set-up itself: a fresh clone of this tree runs `make run`
+#   7. a short fuzz smoke: every libFuzzer target of tests/fuzz from its
+#      seeds, fixed seed, at most 10 s each (the seeds and the regression
+#      corpus are replayed by the suite itself, test fuzz_replay)
+#   8. the set-up itself: a fresh clone of this tree runs `make run`
 #      (FRESH=0 leaves it out)
 # `make check` installs the Debian packages the suite uses before this.
 set -uo pipefail
@@ -93,6 +96,8 @@ fresh() {
     rm -rf "$dir"
     return $rc
 }
+stage fuzz-smoke make -j"$jobs" fuzz-smoke
+
 if [ "${FRESH:-1}" = 1 ]; then
     stage fresh-clone fresh
 fi

@@ -33,6 +33,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Opens an image, honouring --from NAME (may be NULL). */
 int cli_open(struct disc_ctx *ctx, const char *path, const char *from,
              struct disc **d);
+/* Writes s with control characters escaped (C0, DEL and the UTF-8 C1
+ * controls as \xNN / \u00NN): text from a disc or a descriptor (CD-TEXT,
+ * sheet REM lines, DAT names, messages quoting them) cannot move the
+ * cursor or change a terminal's state. */
+void cli_put_text(FILE *f, const char *s);
 /* 1 if arg is -h or --help. */
 int cli_is_help(const char *arg);
 

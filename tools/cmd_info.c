@@ -129,21 +129,27 @@ print_text(const struct disc *d, const char *path, const char *fmt)
             for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
                 if (c->text[i][f]) {
                     if (i == 0)
-                        printf("  disc      %-10s %s\n",
+                        printf("  disc      %-10s ",
                                disc_cdtext_field_name(
-                                   (enum disc_cdtext_field)f),
-                               c->text[i][f]);
+                                   (enum disc_cdtext_field)f));
                     else
-                        printf("  track %2d  %-10s %s\n", i,
+                        printf("  track %2d  %-10s ", i,
                                disc_cdtext_field_name(
-                                   (enum disc_cdtext_field)f),
-                               c->text[i][f]);
+                                   (enum disc_cdtext_field)f));
+                    cli_put_text(stdout, c->text[i][f]);
+                    putchar('\n');
                 }
     }
     if (d->nmeta) {
         printf("\nMetadata\n");
         for (i = 0; i < d->nmeta; i++)
-            printf("  %s: %s\n", d->meta[i].key, d->meta[i].value);
+        {
+            printf("  ");
+            cli_put_text(stdout, d->meta[i].key);
+            printf(": ");
+            cli_put_text(stdout, d->meta[i].value);
+            putchar('\n');
+        }
     }
     if (d->nrawtoc)
         printf("\nRaw TOC: %u entries%s\n", d->nrawtoc,

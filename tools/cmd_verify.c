@@ -325,11 +325,13 @@ hash_dat(struct disc_ctx *ctx, const struct disc *d,
     } else if (!m.game) {
         printf("DAT: no game in %s matches any track\n", datpath);
     } else if (m.matched == m.ntracks && m.nrom == m.ntracks) {
-        printf("DAT: match: \"%s\" (all %d tracks)\n", m.game->name,
-               m.ntracks);
+        printf("DAT: match: \"");
+        cli_put_text(stdout, m.game->name);
+        printf("\" (all %d tracks)\n", m.ntracks);
     } else {
-        printf("DAT: closest: \"%s\", %d of %d tracks match\n",
-               m.game->name, m.matched, m.ntracks);
+        printf("DAT: closest: \"");
+        cli_put_text(stdout, m.game->name);
+        printf("\", %d of %d tracks match\n", m.matched, m.ntracks);
         for (i = 0; i < d->ntracks; i++)
             if (m.track_rom[i] < 0)
                 printf("DAT: track %u differs (size %lld, sha1 %s)\n",

@@ -1,6 +1,7 @@
 /* discarc.c - the discarc command-line tool: dispatch and shared helpers.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "disc_format.h"
 
 #ifndef DISCARC_VERSION
 #define DISCARC_VERSION "0.1.0"
@@ -16,7 +18,23 @@
 
 int cli_verbose;
 int cli_quiet;
+static int cli_outside_paths;
 static int progress_drawn;
+
+void
+cli_put_text(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            fprintf(f, "\\u%04x", *++p);
+        else
+            putc(*p, f);
+    }
+}
 
 static void
 cli_log(void *user, int level, const char *text)
@@ -27,8 +45,9 @@ cli_log(void *user, int level, const char *text)
     if (cli_quiet && level != DISC_LOG_WARN)
         return;
     cli_progress_done();
-    fprintf(stderr, "discarc: %s%s\n", level == DISC_LOG_WARN ? "warning: " : "",
-            text);
+    fprintf(stderr, "discarc: %s", level == DISC_LOG_WARN ? "warning: " : "");
+    cli_put_text(stderr, text);
+    putc('\n', stderr);
 }
 
 static void
@@ -67,6 +86,8 @@ cli_ctx(struct disc_ctx *ctx)
     struct disc_ctx init = DISC_CTX_INIT;
     *ctx = init;
     ctx->log = cli_log;
+    if (cli_outside_paths)
+        ctx->flags |= DISC_CTX_OUTSIDE_PATHS;
     if (isatty(STDERR_FILENO) && !cli_quiet)
         ctx->progress = cli_progress;
 }
@@ -92,8 +113,9 @@ int
 cli_fail(const struct disc_ctx *ctx, int code)
 {
     cli_progress_done();
-    fprintf(stderr, "discarc: %s\n",
-            ctx->msg[0] ? ctx->msg : disc_strerror(code));
+    fputs("discarc: ", stderr);
+    cli_put_text(stderr, ctx->msg[0] ? ctx->msg : disc_strerror(code));
+    putc('\n', stderr);
     return cli_exit_code(code);
 }
 
@@ -156,24 +178,78 @@ usage(FILE *f)
 {
     size_t i;
     fprintf(f,
-            "Usage: discarc [--verbose|--quiet] COMMAND [ARGS...]\n"
+            "Usage: discarc [--verbose|--quiet] [--allow-outside-paths] "
+            "COMMAND [ARGS...]\n"
             "       discarc --version | --help\n\n"
             "Multi-track optical disc images: CUE/BIN, CloneCD, Alcohol "
             "MDS/MDF, audio rips.\n\nCommands:\n");
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n--allow-outside-paths (anywhere on the line): descriptors "
+               "may name files\noutside their own folder (absolute paths, "
+               "\"..\"); refused by default.\n");
     fprintf(f, "\nRun 'discarc COMMAND --help' for the options of a command.\n"
                "Exit status: 0 success, 1 runtime failure (I/O, memory), "
                "2 usage error,\n3 damaged or unsupported input, or a "
                "conversion that would lose data.\n");
 }
 
+/* SIGINT, SIGTERM, SIGHUP: remove the temporary files, say so in one
+ * line and die of the signal (the exit status tells the shell which).
+ * Only async-signal-safe calls. */
+static void
+cli_on_signal(int sig)
+{
+    static const char head[] = "discarc: interrupted by ";
+    static const char tail[] = "; temporary files removed\n";
+    const char *name = sig == SIGINT    ? "SIGINT"
+                       : sig == SIGTERM ? "SIGTERM"
+                                        : "SIGHUP";
+
+    disc_out_remove_temps();
+    if (progress_drawn)
+        (void)!write(STDERR_FILENO, "\n", 1);
+    (void)!write(STDERR_FILENO, head, sizeof head - 1);
+    (void)!write(STDERR_FILENO, name, strlen(name));
+    (void)!write(STDERR_FILENO, tail, sizeof tail - 1);
+    (void)raise(sig); /* SA_RESETHAND restored the default action */
+}
+
+static void
+cli_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_on_signal;
+    sa.sa_flags = (int)SA_RESETHAND;
+    sigfillset(&sa.sa_mask);
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        (void)sigaction(sigs[i], &sa, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
     size_t i;
-    int a = 1;
+    int a = 1, k, n = 1;
 
+    /* --allow-outside-paths is taken wherever it stands (up to "--"). */
+    for (k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "--") == 0) {
+            while (k < argc)
+                argv[n++] = argv[k++];
+            break;
+        }
+        if (strcmp(argv[k], "--allow-outside-paths") == 0)
+            cli_outside_paths = 1;
+        else
+            argv[n++] = argv[k];
+    }
+    argc = n;
+    argv[argc] = NULL;
     while (a < argc && argv[a][0] == '-') {
         if (strcmp(argv[a], "--version") == 0) {
             printf("discarc %s\n", DISCARC_VERSION);
@@ -198,6 +274,7 @@ main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    cli_signals();
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[a], commands[i].name) == 0) {
             int r = commands[i].fn(argc - a, argv + a);

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# run.sh - runs the libFuzzer binaries of build-fuzz/ one after another
+# on one core, niced (the machine may be shared).
+#   run.sh SECONDS [TARGET...]   fuzz each target SECONDS of wall time;
+#                                new inputs go to build-fuzz/corpus/T,
+#                                crashes to build-fuzz/artifacts/, and one
+#                                line per run to build-fuzz/fuzz-log.tsv
+#   run.sh --smoke [TARGET...]   the short deterministic run of make
+#                                check: fixed seed, bounded runs, at most
+#                                10 s per target; fails only on a crash,
+#                                leak, hang or oversized allocation
+# Limits for every run: 10 s per input (smoke: 60 s, for loaded
+# machines), 256 MB per allocation, 2 GB resident.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+B=build-fuzz
+smoke=0
+if [ "${1:-}" = --smoke ]; then
+    smoke=1
+    shift
+    secs=10
+else
+    secs=${1:-60}
+    shift || true
+fi
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    for f in tests/fuzz/target_*.c; do
+        t=${f#tests/fuzz/target_}
+        targets+=("${t%.c}")
+    done
+fi
+mkdir -p "$B/artifacts" "$B/corpus"
+fail=0
+for t in "${targets[@]}"; do
+    bin=$B/fuzz/fuzz-$t
+    dict=()
+    [ -f "tests/fuzz/$t/dict" ] && dict=(-dict="tests/fuzz/$t/dict")
+    if [ $smoke -eq 1 ]; then
+        # A scratch corpus, so that every smoke run starts from the seeds.
+        work=$(mktemp -d)
+        args=(-seed=1 -runs=20000 -max_total_time="$secs" -timeout=60)
+    else
+        work=$B/corpus/$t
+        mkdir -p "$work"
+        args=(-max_total_time="$secs" -timeout=10)
+    fi
+    log=$B/fuzz-$t.log
+    start=$(date +%s)
+    nice -n 10 "$bin" "${args[@]}" "${dict[@]}" -malloc_limit_mb=256 \
+        -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$B/artifacts/$t-" "$work" "tests/fuzz/$t/seeds" \
+        >"$log" 2>&1
+    rc=$?
+    end=$(date +%s)
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+    ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+    if [ $smoke -eq 1 ]; then
+        rm -rf "$work"
+    else
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" \
+            "$((end - start))" "${execs:-0}" "${cov:-0}" "${ft:-0}" "$rc" \
+            >>"$B/fuzz-log.tsv"
+    fi
+    if [ $rc -ne 0 ]; then
+        echo "FAIL fuzz:$t (exit $rc; see $log and $B/artifacts/$t-*)"
+        grep -E '^(==[0-9]+==|SUMMARY|.*ERROR)' "$log" | head -5
+        fail=1
+    else
+        echo "PASS fuzz:$t ($((end - start)) s, ${execs:-?} runs, cov ${cov:-?})"
+    fi
+done
+exit $fail
