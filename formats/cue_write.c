@@ -182,6 +182,10 @@ struct cue_wtrack {
 struct cue_wplan {
     struct cue_wtrack t[DISC_MAX_TRACKS];
     int nfile;
+    int split;  /* one BIN per track (--split, or any multi-session disc
+                   without --merge) */
+    int padded; /* one BIN for a multi-session disc: the gaps between
+                   sessions are stored as zeros, so file time = disc time */
     char *dir, *stem;
     char *name[DISC_MAX_TRACKS]; /* BIN file names as in the sheet */
     char *cdt;                   /* CDTEXTFILE name, or NULL */
@@ -395,7 +399,7 @@ cue_names(const struct disc *d, const char *path,
     pl->stem = cue_stem(path, o->name);
     if (!pl->dir || !pl->stem)
         return DISC_E_NOMEM;
-    pl->nfile = o->split ? d->ntracks : 1;
+    pl->nfile = pl->split ? d->ntracks : 1;
     for (i = 0; i < pl->nfile; i++) {
         size_t n = strlen(pl->stem) + 32;
         pl->name[i] = disc_malloc(n);
@@ -411,8 +415,9 @@ cue_names(const struct disc *d, const char *path,
 }
 
 /* File times: each track's stored range continues its BIN; between
- * sessions of one BIN the time goes on across the unstored gap (DIC
- * _img.cue convention: INDEX times are disc positions). */
+ * sessions of one BIN the time goes on across the gap, which the padded
+ * BIN stores as zeros (INDEX times are disc positions, as in a DIC
+ * _img.cue, and so are the file offsets). */
 static void
 cue_times(const struct disc *d, struct cue_wplan *pl, int split)
 {
@@ -511,19 +516,23 @@ cue_scms(const struct disc *d, int number)
     return 0;
 }
 
-/* The three DIC-style length lines for a session gap that is not the
- * standard one (they must not spell DIC's constant triple, which readers
- * take as "standard"). */
+/* The DIC-style length lines before session s: REM LEAD-OUT, LEAD-IN and
+ * PREGAP add up to gap, the sectors from the previous lead-out to the
+ * first sector of the session's FILE (MAME's rule; docs/formats/cue.md).
+ * The standard gap gives 01:30:00 (00:30:00 after later sessions),
+ * 01:00:00, 00:02:00.  Other gaps must not spell DIC's constant triple
+ * for a session >= 3, which readers take as "standard". */
 static void
-cue_gap_lines(int s, int32_t gap, int32_t *lo, int32_t *li)
+cue_gap_lines(int s, int32_t gap, int32_t *lo, int32_t *li, int32_t *pg)
 {
-    *li = CUE_LEADIN;
-    *lo = gap - CUE_LEADIN - DISC_PREGAP;
-    if (*lo < 0) {
-        *li += *lo;
-        *lo = 0;
-    }
-    if (s >= 3 && *lo == CUE_LEADOUT1 && *li == CUE_LEADIN) {
+    int32_t rest;
+
+    *pg = gap < DISC_PREGAP ? gap : DISC_PREGAP;
+    rest = gap - *pg;
+    *li = rest < CUE_LEADIN ? rest : CUE_LEADIN;
+    *lo = rest - *li;
+    if (s >= 3 && *lo == CUE_LEADOUT1 && *li == CUE_LEADIN &&
+        *pg == DISC_PREGAP) {
         (*lo)++;
         (*li)--;
     }
@@ -552,34 +561,23 @@ cue_sheet(struct disc_ctx *ctx, const struct disc *d,
         int n;
 
         if (first_of_session && d->nsessions > 1) {
-            if (i > 0) {
+            if (i > 0 && pl->split) {
+                /* redump / DIC multi-BIN: lengths of the gap. */
                 const struct disc_session *prev = disc_track_session(d, i - 1);
-                int32_t gap = t->index[1] - prev->leadout, lo, li;
-                int32_t std = t->session == 2
-                                  ? DISC_SESSION_GAP
-                                  : CUE_LEADOUT_N + CUE_LEADIN + DISC_PREGAP;
-                if (o->split) {
-                    if (gap != std) {
-                        cue_gap_lines(t->session, gap, &lo, &li);
-                        cue_put(b, "REM LEAD-OUT %s",
-                                disc_format_msf(lo, m, sizeof m));
-                        cue_put(b, "REM SESSION %02d", t->session);
-                        cue_put(b, "REM LEAD-IN %s",
-                                disc_format_msf(li, m, sizeof m));
-                        cue_put(b, "REM PREGAP %s",
-                                disc_format_msf(DISC_PREGAP, m, sizeof m));
-                    } else {
-                        cue_put(b, "REM SESSION %02d", t->session);
-                    }
-                } else {
-                    /* Position of the lead-out in the file's time. */
-                    const struct cue_wtrack *pw = &pl->t[i - 1];
-                    cue_put(
-                        b, "REM LEAD-OUT %s",
+                int32_t lo, li, pg;
+                cue_gap_lines(t->session, t->index[0] - prev->leadout, &lo, &li,
+                              &pg);
+                cue_put(b, "REM LEAD-OUT %s", disc_format_msf(lo, m, sizeof m));
+                cue_put(b, "REM SESSION %02d", t->session);
+                cue_put(b, "REM LEAD-IN %s", disc_format_msf(li, m, sizeof m));
+                cue_put(b, "REM PREGAP %s", disc_format_msf(pg, m, sizeof m));
+            } else if (i > 0) {
+                /* Padded single BIN: the lead-out's position. */
+                const struct cue_wtrack *pw = &pl->t[i - 1];
+                cue_put(b, "REM LEAD-OUT %s",
                         disc_format_msf((int32_t)(pw->tbase + pw->f - pw->s), m,
                                         sizeof m));
-                    cue_put(b, "REM SESSION %02d", t->session);
-                }
+                cue_put(b, "REM SESSION %02d", t->session);
             } else {
                 cue_put(b, "REM SESSION %02d", t->session);
             }
@@ -702,6 +700,31 @@ cue_copy_track(struct disc_ctx *ctx, const struct disc *d,
     return disc_out_copy_sectors(ctx, d, w->s, n, &c);
 }
 
+/* n zero sectors in the layout of w: the gap between two sessions in a
+ * padded BIN, in the sector size of the track after it (what a reader
+ * steps over). */
+static int
+cue_write_zeros(struct disc_ctx *ctx, struct disc_out *out,
+                const struct cue_wtrack *w, int32_t n)
+{
+    enum { CHUNK = 64 };
+    size_t size = w->cdg                           ? DISC_SECTOR_RAW + 96
+                  : w->layout == DISC_DATA_RAW ? DISC_SECTOR_RAW
+                                                   : disc_data_size(w->layout);
+    uint8_t *z = disc_calloc(CHUNK, DISC_SECTOR_RAW + 96);
+    int r = 0;
+
+    if (!z)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    while (n > 0 && r == 0) {
+        int32_t k = n < CHUNK ? n : CHUNK;
+        r = disc_out_write(ctx, out, z, (size_t)k * size);
+        n -= k;
+    }
+    disc_free_mem(z);
+    return r;
+}
+
 /* Opens name, next to the sheet, as one more output of the set. */
 static int
 cue_open_out(struct disc_ctx *ctx, struct disc_outset *set, const char *dir,
@@ -757,6 +780,11 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     pl = disc_calloc(1, sizeof *pl);
     if (!pl)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    /* A multi-session disc gets one BIN per track unless --merge asks for
+     * one BIN, which is then padded (readers disagree on the compact
+     * form; docs/formats/cue.md). */
+    pl->split = o->split || (d->nsessions > 1 && !o->merge);
+    pl->padded = !pl->split && d->nsessions > 1;
     r = cue_plan(ctx, d, o, pl);
     if (r < 0)
         goto fail;
@@ -764,7 +792,7 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
         goto fail;
     }
-    cue_times(d, pl, o->split);
+    cue_times(d, pl, pl->split);
     if (cue_need_cdt(d)) {
         size_t n = strlen(pl->stem) + 5;
         r = disc_cdtext_packs(ctx, d, &pl->packs, &pl->npacks,
@@ -823,6 +851,11 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
 
         if (!out)
             r = cue_open_out(ctx, set, pl->dir, pl->name[w->file], &out);
+        if (r == 0 && pl->padded && i > 0 &&
+            d->track[i].session != d->track[i - 1].session)
+            r = cue_write_zeros(ctx, out, w,
+                                d->track[i].index[0] -
+                                    disc_track_session(d, i - 1)->leadout);
         if (r == 0)
             r = cue_copy_track(ctx, d, o, w, d->track[i].number, out);
         ctx->progress_done += w->pregap + w->postgap;
