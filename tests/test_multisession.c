@@ -15,6 +15,7 @@
 #include "test.h"
 
 extern const struct disc_format disc_fmt_cue;
+extern const struct disc_format disc_fmt_ccd;
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -91,6 +92,154 @@ ms_check_cdextra(const struct disc *d)
     CHECK_INT(MS_T5, d->track[4].index[1]);
     CHECK_INT(MS_T5 + MS_T5_LEN, d->session[1].leadout);
     CHECK_INT(2, d->track[4].session);
+}
+
+/* ------------------------------------------------------------------ */
+/* Peer readers, modelled from their sources                           */
+
+/* Where a peer reader puts a track: INDEX 00 and INDEX 01 (disc LBAs),
+ * and where it reads INDEX 01's sector: file name and byte offset. */
+struct ms_peer_track {
+    int number;
+    long idx0, idx1;
+    char file[128];
+    long long off;
+};
+
+/* The value of "Key=" in a line of the form Key=Value (or -1). */
+static long
+ms_ini_num(const char *line, const char *key)
+{
+    size_t n = strlen(key);
+    if (strncmp(line, key, n) != 0 || line[n] != '=')
+        return -1;
+    return strtol(line + n + 1, NULL, 0);
+}
+
+/* libMirage's CloneCD reader (image-ccd/parser.c, with
+ * mirage_parser_add_redbook_pregap in mirage/parser.c), reduced to what
+ * places tracks:
+ * - only the [Entry] points 1-99, A0 and A2 count, sorted by session,
+ *   A0 first, tracks by number, A2 last; PLBA gives each position;
+ * - [TRACK n] INDEX 0 and INDEX 1 (0 when absent): the track's pregap is
+ *   INDEX 1 - INDEX 0 when it is the session's first track and INDEX 1
+ *   is not 0, or when both are not 0; otherwise none;
+ * - a track's IMG fragment runs from its PLBA minus its pregap to the
+ *   next entry's PLBA minus that entry's pregap; fragments follow each
+ *   other in the IMG from offset 0;
+ * - an A2 followed by more entries gives its session a "lead-out" of
+ *   11250 sectors (session 1) or 6750, which the next session follows;
+ * - then every session's first track gets 150 unstored sectors in front
+ *   of it, its INDEX 01 moving 150 later; the disc starts at -150.
+ * Returns the number of tracks, or -1. */
+static int
+ms_mirage_ccd(const char *ccd, struct ms_peer_track *out, int max)
+{
+    struct ent {
+        int session, point;
+        long plba, i0, i1;
+    } e[128], tmp;
+    long i0[100], i1[100];
+    char *text = t_slurp(ccd, NULL), *line, *save = NULL;
+    int n = 0, i, j, cur = -1, sec_track = 0, nt = 0;
+    long pos = 0, img = 0, sess_start = -150;
+    int first_in_session = 0;
+
+    if (!text)
+        return -1;
+    memset(i0, 0, sizeof i0);
+    memset(i1, 0, sizeof i1);
+    for (line = strtok_r(text, "\r\n", &save); line;
+         line = strtok_r(NULL, "\r\n", &save)) {
+        long v;
+        if (sscanf(line, "[Entry %d]", &j) == 1 && n < 128) {
+            cur = n++;
+            memset(&e[cur], 0, sizeof e[cur]);
+            sec_track = 0;
+            continue;
+        }
+        if (sscanf(line, "[TRACK %d]", &j) == 1 && j > 0 && j < 100) {
+            sec_track = j;
+            cur = -1;
+            continue;
+        }
+        if (line[0] == '[') {
+            cur = -1;
+            sec_track = 0;
+            continue;
+        }
+        if (cur >= 0) {
+            if ((v = ms_ini_num(line, "Session")) >= 0)
+                e[cur].session = (int)v;
+            if ((v = ms_ini_num(line, "Point")) >= 0)
+                e[cur].point = (int)v;
+            if (strncmp(line, "PLBA=", 5) == 0)
+                e[cur].plba = strtol(line + 5, NULL, 10);
+        } else if (sec_track) {
+            if ((v = ms_ini_num(line, "INDEX 0")) >= 0)
+                i0[sec_track] = v;
+            if ((v = ms_ini_num(line, "INDEX 1")) >= 0)
+                i1[sec_track] = v;
+        }
+    }
+    free(text);
+    /* Keep tracks, A0, A2; sort. */
+    for (i = j = 0; i < n; i++)
+        if ((e[i].point > 0 && e[i].point < 99) || e[i].point == 0xA0 ||
+            e[i].point == 0xA2)
+            e[j++] = e[i];
+    n = j;
+    for (i = 0; i < n; i++) {
+        int pt = e[i].point;
+        e[i].i0 = pt < 100 ? i0[pt] : 0;
+        e[i].i1 = pt < 100 ? i1[pt] : 0;
+    }
+    for (i = 1; i < n; i++)
+        for (j = i; j > 0; j--) {
+            const struct ent *a = &e[j - 1], *b = &e[j];
+            int ka = a->point == 0xA0 ? -1 : a->point == 0xA2 ? 1000 : a->point;
+            int kb = b->point == 0xA0 ? -1 : b->point == 0xA2 ? 1000 : b->point;
+            if (a->session < b->session ||
+                (a->session == b->session && ka <= kb))
+                break;
+            tmp = e[j];
+            e[j] = e[j - 1];
+            e[j - 1] = tmp;
+        }
+    for (i = 0; i < n; i++) {
+        const struct ent *c = &e[i], *x = i + 1 < n ? &e[i + 1] : NULL;
+        long pg = 0, npg = 0, len;
+        if (c->point == 0xA0) {
+            first_in_session = 1;
+            continue;
+        }
+        if (c->point == 0xA2) {
+            /* The next session starts after this one's "lead-out". */
+            sess_start += pos;
+            pos = 0;
+            if (x)
+                sess_start += c->session == 1 ? 11250 : 6750;
+            continue;
+        }
+        if (!x || nt >= max)
+            return -1;
+        if ((first_in_session && c->i1) || (c->i0 && c->i1))
+            pg = c->i1 - c->i0;
+        if (x->i0 && x->i1)
+            npg = x->i1 - x->i0;
+        len = (x->plba - npg) - (c->plba - pg);
+        out[nt].number = c->point;
+        /* 150 unstored sectors in front of a session's first track. */
+        out[nt].idx0 = sess_start + pos;
+        out[nt].idx1 = out[nt].idx0 + pg + (first_in_session ? 150 : 0);
+        snprintf(out[nt].file, sizeof out[nt].file, "img");
+        out[nt].off = (long long)(img + pg) * DISC_SECTOR_RAW;
+        pos += len + (first_in_session ? 150 : 0);
+        img += len;
+        first_in_session = 0;
+        nt++;
+    }
+    return nt;
 }
 
 /* ------------------------------------------------------------------ */
@@ -208,6 +357,49 @@ TEST(ms_cue_merge_is_padded)
     CHECK(ms_file_holds("m.bin", MS_T5, MS_T5, MS_T5_LEN, DISC_MODE_MODE1));
     ms_check_cdextra(b);
     CHECK_OK(&ctx, disc_compare(&ctx, d, b, DISC_EQ_DATA));
+    disc_free(b);
+    disc_free(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* CloneCD                                                             */
+
+/* INDEX 1=0 and no INDEX 0 for session 2's first track, absolute LBAs
+ * for the others; discarc and libMirage's rules both put track 5 at
+ * INDEX 00 12594 / INDEX 01 12744, with its data at IMG sector 1344. */
+TEST(ms_ccd_session_first_track_index1_zero)
+{
+    struct disc_ctx ctx;
+    struct disc *d, *b = NULL;
+    struct ms_peer_track m[8];
+    char *got;
+    int n;
+
+    t_ctx(&ctx);
+    d = ms_cdextra(&ctx);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, ms_write_read(&ctx, d, &disc_fmt_ccd, "c.ccd", NULL, &b));
+    got = t_slurp("c.ccd", NULL);
+    REQUIRE(got);
+    CHECK(strstr(got, "[TRACK 3]\nMODE=0\nINDEX 0=672\nINDEX 1=747\n") !=
+          NULL);
+    CHECK(strstr(got, "[TRACK 4]\nMODE=0\nINDEX 1=1008\n") != NULL);
+    CHECK(strstr(got, "[TRACK 5]\nMODE=1\nINDEX 1=0\n") != NULL);
+    CHECK(strstr(got, "[Session 2]\nPreGapMode=1\nPreGapSubC=0\n") != NULL);
+    free(got);
+    ms_check_cdextra(b);
+    CHECK_OK(&ctx, disc_compare(&ctx, d, b, DISC_EQ_DATA));
+    n = ms_mirage_ccd("c.ccd", m, 8);
+    REQUIRE(n == 5);
+    CHECK_INT(-150, m[0].idx0);
+    CHECK_INT(0, m[0].idx1);
+    CHECK_INT(672, m[2].idx0);
+    CHECK_INT(747, m[2].idx1);
+    CHECK_INT(MS_T5 - 150, m[4].idx0);
+    CHECK_INT(MS_T5, m[4].idx1);
+    CHECK_INT((long long)MS_LEADOUT1 * DISC_SECTOR_RAW, m[4].off);
+    CHECK(ms_file_holds("c.img", MS_LEADOUT1, MS_T5, MS_T5_LEN,
+                        DISC_MODE_MODE1));
     disc_free(b);
     disc_free(d);
 }
