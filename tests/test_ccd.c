@@ -1450,20 +1450,34 @@ TEST(ccd_output_exists)
 }
 
 /* What CCD cannot hold is refused without --lossy: free-form metadata. */
-TEST(ccd_write_refuses_meta)
+/* Metadata comments (EAC's REM GENRE/DATE/DISCID/COMMENT) are not on the
+ * disc: a CCD drops them with a warning, and refuses only under
+ * --strict; metadata that records the disc (a track's SCMS flag) stays a
+ * refused loss. */
+TEST(ccd_write_meta_is_soft)
 {
     struct disc_ctx ctx;
     struct disc *d;
+    struct disc_write_opts o;
 
     t_ctx(&ctx);
     d = fx_disc_mixed(&ctx);
     REQUIRE(d);
     REQUIRE_OK(&ctx, disc_meta_add(&ctx, d, "COMMENT", "ripped by a test"));
-    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "metadata",
-              cc_write(&ctx, d, "m.ccd", 0));
-    CHECK(!t_exists("m.ccd"));
-    CHECK_OK(&ctx, cc_write(&ctx, d, "m.ccd", 1));
+    REQUIRE_OK(&ctx, disc_meta_add(&ctx, d, "GENRE", "Rock"));
+    CHECK_OK(&ctx, cc_write(&ctx, d, "m.ccd", 0));
     CHECK(t_exists("m.ccd"));
+    CHECK(strstr(t_log, "metadata comments (not on the disc; dropped)"));
+    memset(&o, 0, sizeof o);
+    o.strict = 1;
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "metadata comments (refused under "
+              "--strict)", disc_write(&ctx, d, &disc_fmt_ccd, "s.ccd", &o));
+    CHECK(!t_exists("s.ccd"));
+    REQUIRE_OK(&ctx, disc_meta_add(&ctx, d, "TRACK 02 FLAGS", "SCMS"));
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "metadata",
+              cc_write(&ctx, d, "f.ccd", 0));
+    CHECK(!t_exists("f.ccd"));
+    CHECK_OK(&ctx, cc_write(&ctx, d, "f.ccd", 1));
     disc_free(d);
 }
 
