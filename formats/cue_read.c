@@ -1283,7 +1283,7 @@ cue_gap_length(const struct cue_parse *p, int s)
  * the lead-out to the first sector of that FILE (MAME's rule; DIC stores
  * nothing before INDEX 01 there, so both rules agree on its sheets);
  * without them the standard gap ends at the session's INDEX 01 (redumper
- * stores the pregap as INDEX 00, DIC does not). */
+ * and the sheets on redump.org have no such lines). */
 static int
 cue_session_between(struct cue_parse *p, struct cue_walk *w, int s)
 {
