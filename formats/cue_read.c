@@ -1328,6 +1328,7 @@ cue_sector_is(struct cue_parse *p, const struct cue_file *f, int64_t off,
 
     *zero = 0;
     if (n > sizeof sec || off < 0 || off + n > f->size ||
+        !f->src->ops->pread ||
         f->src->ops->pread(p->ctx, f->src, off, n, sec) < 0)
         return -1;
     for (i = 0; i < n && !sec[i]; i++)

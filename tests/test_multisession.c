@@ -699,6 +699,18 @@ TEST(ms_cue_default_is_redump_split)
                         DISC_MODE_MODE1));
     ms_check_cdextra(b);
     CHECK_OK(&ctx, disc_compare(&ctx, d, b, DISC_EQ_DATA));
+    /* --split says the same. */
+    {
+        struct disc_write_opts o;
+        char *again;
+        memset(&o, 0, sizeof o);
+        o.split = 1;
+        REQUIRE(mkdir("s", 0755) == 0);
+        REQUIRE_OK(&ctx, disc_write(&ctx, d, &disc_fmt_cue, "s/x.cue", &o));
+        again = t_slurp("s/x.cue", NULL);
+        CHECK_STR(want, t_str(again));
+        free(again);
+    }
     /* libMirage: INDEX 00 12594 / INDEX 01 12744; MAME: INDEX 01 12744
      * (its TOC has no pregap there); both read the right sectors. */
     {
