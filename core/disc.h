@@ -320,8 +320,11 @@ int disc_build_rawtoc(struct disc_ctx *ctx, const struct disc *d,
 #define DISC_CAP_META (1u << 11)        /* free-form metadata (REM ...) */
 #define DISC_CAP_MODE2_FORM (1u << 12)  /* whole-track Mode 2 form */
 #define DISC_NCAPS 13
-/* Losses that are only warned about (refused under --strict). */
-#define DISC_CAP_SOFT DISC_CAP_MODE2_FORM
+/* Losses that are only warned about (refused under --strict): the Mode 2
+ * form (the subheaders keep it) and metadata comments, which are not on
+ * the disc (EAC's REM GENRE/DATE/DISCID/COMMENT); metadata that records
+ * disc content (a track's SCMS flag) stays a loss. */
+#define DISC_CAP_SOFT (DISC_CAP_MODE2_FORM | DISC_CAP_META)
 
 /* Bitmask of the features the disc actually uses. */
 unsigned disc_features(const struct disc *d);

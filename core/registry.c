@@ -280,6 +280,23 @@ disc_compare_flags_for(const struct disc_format *fmt,
     return f;
 }
 
+/* 1 when a metadata entry records something on the disc rather than a
+ * comment about it: the CUE reader keeps a track's SCMS flag as
+ * "TRACK nn FLAGS" (no Q CONTROL bit holds it). */
+static int
+meta_records_disc(const struct disc *d)
+{
+    int i;
+
+    for (i = 0; i < d->nmeta; i++) {
+        const char *k = d->meta[i].key;
+        size_t n = strlen(k);
+        if (n >= 6 && strcmp(k + n - 6, " FLAGS") == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int
 disc_write_drop(struct disc_ctx *ctx, const struct disc_write_opts *o,
                 const char *fmt, ...)
@@ -347,7 +364,7 @@ disc_write(struct disc_ctx *ctx, const struct disc *d,
            const struct disc_write_opts *o)
 {
     static const struct disc_write_opts defaults;
-    unsigned lost, bit;
+    unsigned lost, bit, soft;
     int i, r;
 
     if (!o)
@@ -360,14 +377,12 @@ disc_write(struct disc_ctx *ctx, const struct disc *d,
         return r;
     lost = disc_write_loss(d, fmt, o);
     /* Soft losses (the declared Mode 2 form of a whole track, which the
-     * sectors' own subheaders still carry) are warnings unless --strict. */
-    if ((lost & DISC_CAP_SOFT) && !o->strict) {
-        for (bit = 1; bit && bit <= (lost & DISC_CAP_SOFT); bit <<= 1)
-            if (lost & DISC_CAP_SOFT & bit)
-                disc_warn(ctx, "%s cannot record %s (kept in the sector "
-                          "data)", fmt->name, disc_cap_name(bit));
-        lost &= ~DISC_CAP_SOFT;
-    }
+     * sectors' own subheaders still carry; comments that are not on the
+     * disc) are warnings unless --strict, given once the write goes on. */
+    soft = o->strict ? 0 : lost & DISC_CAP_SOFT;
+    if (meta_records_disc(d))
+        soft &= ~DISC_CAP_META;
+    lost &= ~soft;
     if (lost) {
         char list[512], why[600];
         cap_list(lost, list, sizeof list);
@@ -382,6 +397,12 @@ disc_write(struct disc_ctx *ctx, const struct disc *d,
                 disc_warn(ctx, "%s cannot hold %s: dropped", fmt->name,
                           disc_cap_name(bit));
     }
+    for (bit = 1; bit && bit <= soft; bit <<= 1)
+        if (soft & bit)
+            disc_warn(ctx, "%s cannot record %s (%s)", fmt->name,
+                      disc_cap_name(bit),
+                      bit == DISC_CAP_META ? "not on the disc; dropped"
+                                           : "kept in the sector data");
     ctx->progress_done = 0;
     ctx->progress_total = 0;
     for (i = 0; i < d->ntracks; i++)

@@ -871,12 +871,21 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
             continue;
         /* Later sessions: DiscImageCreator writes absolute LBAs, while
          * libMirage reads values relative to the session's first INDEX 01
-         * (docs/formats/ccd.md).  A value that cannot be an absolute address of
-         * this index is relative: below the session's first INDEX 01,
-         * except for the INDEX 0 of its first track, which lies before
-         * it and only has to follow the previous lead-out. */
-        if (prev && v < (k == 0 && n == si->first ? prev->leadout
-                                                  : si->base)) {
+         * (docs/formats/ccd.md).  The first track of a later session: INDEX 1 is
+         * either its absolute LBA (DiscImageCreator) or the count of
+         * stored pregap sectors before it (libMirage and our writer; 0
+         * without a stored pregap), so its indexes are taken relative to
+         * INDEX 1, whose position is the entry's.  Other tracks: a value
+         * that cannot be an absolute address of this index is relative:
+         * below the session's first INDEX 01, except for the INDEX 0 of
+         * its first track, which lies before it and only has to follow
+         * the previous lead-out. */
+        if (prev && n == si->first && ct->index_line[1]) {
+            if (k == 1)
+                continue;
+            v = idx1 + (v - ct->index[1]);
+        } else if (prev && v < (k == 0 && n == si->first ? prev->leadout
+                                                         : si->base)) {
             v += si->base;
             disc_info(p->ctx, "%s:%u: INDEX %d read as relative to the "
                       "session start (LBA %d)", p->path, ct->index_line[k],
@@ -1330,6 +1339,9 @@ ccd_write_text(struct disc_ctx *ctx, struct disc_out *o, const struct disc *d,
                             q[8], q[9], q[10], q[11], q[12], q[13], q[14],
                             q[15]);
     }
+    /* PreGapMode: the mode of the session's first track; PreGapSubC=0,
+     * as CloneCD writes it (DiscImageCreator repeats PreGapMode there in
+     * session 1; no reader uses either: docs/formats/ccd.md). */
     for (s = 0; r == 0 && s < d->nsessions; s++) {
         int a = disc_track_find(d, d->session[s].first_track);
         r = disc_out_printf(ctx, o, "[Session %d]\nPreGapMode=%d\n"
@@ -1339,16 +1351,24 @@ ccd_write_text(struct disc_ctx *ctx, struct disc_out *o, const struct disc *d,
     for (i = 0; r == 0 && i < ntoc; i++)
         r = ccd_write_entry(ctx, o, (unsigned)i, &toc[i]);
     /* [TRACK] after every [Entry] (libMirage, docs/formats/ccd.md); absolute
-     * LBAs, as DiscImageCreator writes them (4.6). */
+     * LBAs, as DiscImageCreator writes them, except for the first
+     * track of a later session: there libMirage reads INDEX 1 as the
+     * count of stored pregap sectors, so its indexes count from its
+     * first stored sector (INDEX 1=0 and no INDEX 0 when it has none).
+     * The positions themselves are the [Entry] PLBAs for every reader. */
     for (t = 0; r == 0 && t < d->ntracks; t++) {
         const struct disc_track *tr = &d->track[t];
         disc_lba i0 = t == 0 ? start1 : tr->index[0];
+        disc_lba base = t > 0 && tr->session != d->track[t - 1].session
+                            ? tr->index[0]
+                            : 0;
         r = disc_out_printf(ctx, o, "[TRACK %u]\nMODE=%d\n", tr->number,
                             ccd_mode_code(tr->mode));
         if (r == 0 && i0 != tr->index[1])
-            r = disc_out_printf(ctx, o, "INDEX 0=%d\n", i0);
+            r = disc_out_printf(ctx, o, "INDEX 0=%d\n", i0 - base);
         for (k = 1; r == 0 && k <= tr->last_index; k++)
-            r = disc_out_printf(ctx, o, "INDEX %d=%d\n", k, tr->index[k]);
+            r = disc_out_printf(ctx, o, "INDEX %d=%d\n", k,
+                                tr->index[k] - base);
         if (r == 0 && tr->isrc[0])
             r = disc_out_printf(ctx, o, "ISRC=%s\n", tr->isrc);
     }

@@ -185,11 +185,18 @@ cue_gap_length(const struct cue_parse *p, int s)
 }
 
 /* The lead-out of the session before session s as the sheet places it:
- * between FILEs (redump style; the first FILE of s starts the session). */
+ * between FILEs (redump style; the first FILE of s starts the session).
+ * With REM LEAD-OUT/LEAD-IN/PREGAP lines, their sum is the distance from
+ * the lead-out to the first sector of that FILE (MAME's rule; DIC stores
+ * nothing before INDEX 01 there, so both rules agree on its sheets);
+ * without them the standard gap ends at the session's INDEX 01 (redumper
+ * and the sheets on redump.org have no such lines). */
 static int
 cue_session_between(struct cue_parse *p, struct cue_walk *w, int s)
 {
     const struct cue_track *ft = &p->track[p->session_first[s] - 1];
+    const struct cue_gap *g = &p->gap[s];
+    int lines = g->leadout >= 0 || g->leadin >= 0 || g->pregap >= 0;
     int32_t gap = cue_gap_length(p, s), t1 = ft->idx[1].time;
     struct disc_session *prev = &p->d->session[s - 2];
     disc_lba lead = w->seg_lba;
@@ -202,6 +209,8 @@ cue_session_between(struct cue_parse *p, struct cue_walk *w, int s)
                        "track of session %02d, must be in its first FILE",
                        ft->number, s);
     }
+    if (lines)
+        gap += t1 + ft->pregap;
     if (gap - t1 - ft->pregap < DISC_PREGAP) {
         p->line = ft->line;
         return cue_err(p, DISC_E_FORMAT,
@@ -214,10 +223,60 @@ cue_session_between(struct cue_parse *p, struct cue_walk *w, int s)
     return 0;
 }
 
+/* 1 when the n-byte sector at off of f is a data sector whose header
+ * gives lba, 0 when it is not, -1 when it cannot be read. */
+static int
+cue_sector_is(struct cue_parse *p, const struct cue_file *f, int64_t off,
+              uint32_t n, disc_lba lba, int *zero)
+{
+    uint8_t sec[DISC_SECTOR_RAW + 96];
+    struct disc_msf m = disc_lba_to_msf(lba);
+    uint32_t i;
+
+    *zero = 0;
+    if (n > sizeof sec || off < 0 || off + n > f->size ||
+        !f->src->ops->pread ||
+        f->src->ops->pread(p->ctx, f->src, off, n, sec) < 0)
+        return -1;
+    for (i = 0; i < n && !sec[i]; i++)
+        ;
+    *zero = i == n;
+    return n >= 16 && memcmp(sec, disc_sync, sizeof disc_sync) == 0 &&
+           sec[12] == disc_to_bcd(m.m) && sec[13] == disc_to_bcd(m.s) &&
+           sec[14] == disc_to_bcd(m.f);
+}
+
+/* One FILE holding two sessions: 1 when it stores the gap between them
+ * ("padded", file time = disc time: Aaru, IsoBuster, ImgBurn, our
+ * --merge), 0 when the next session follows the lead-out directly
+ * ("compact": DIC's .img).  The sheets are the same; the file tells: a
+ * data sector whose header is the session's first LBA, at the padded or
+ * at the compact position; otherwise zeros where the gap would be.  A
+ * file too short for the padded form is compact.  at: byte offset of
+ * the lead-out, gap: sectors between it and the session, lba: the LBA
+ * of the session's first stored sector. */
+static int
+cue_gap_is_stored(struct cue_parse *p, const struct cue_file *f, int64_t at,
+                  int32_t gap, uint32_t stride, disc_lba lba)
+{
+    int64_t pad = at + (int64_t)gap * stride;
+    int z0, z1, zend;
+
+    if (pad + stride > f->size)
+        return 0;
+    if (cue_sector_is(p, f, pad, stride, lba, &z1) == 1)
+        return 1;
+    if (cue_sector_is(p, f, at, stride, lba, &z0) == 1)
+        return 0;
+    (void)cue_sector_is(p, f, pad - stride, stride, lba, &zend);
+    return z0 && zend;
+}
+
 /* The lead-out inside one FILE (single-file sheets: DIC _img.cue, Aaru,
- * IsoBuster): INDEX times are disc positions and the gap between the
- * sessions is not stored.  REM LEAD-OUT, when given, is the lead-out's
- * position; without it the standard gap is assumed (libMirage). */
+ * IsoBuster, ImgBurn): INDEX times are disc positions.  REM LEAD-OUT,
+ * when given, is the lead-out's position; without it the standard gap is
+ * assumed (libMirage).  Whether the gap is stored in the file is
+ * cue_gap_is_stored's call. */
 static int
 cue_session_inside(struct cue_parse *p, struct cue_walk *w, int s,
                    int32_t t_first)
@@ -267,7 +326,9 @@ cue_session_inside(struct cue_parse *p, struct cue_walk *w, int s,
     if (r < 0)
         return r;
     p->d->session[s - 2].leadout = w->seg_lba;
-    /* The sectors from L to the next session are not in the file. */
+    if (cue_gap_is_stored(p, f, w->seg_byte, t_first - L, ft->dt->stride,
+                          w->seg_lba + (t_first - L) + ft->pregap))
+        w->seg_byte += (int64_t)(t_first - L) * ft->dt->stride;
     w->seg_lba += t_first - L;
     w->seg_time = t_first;
     w->open = 0;

@@ -183,6 +183,10 @@ struct cue_wplan {
     struct disc_sheet map; /* what the sheet says about each track */
     const char *dtype[DISC_MAX_TRACKS];
     int nfile;
+    int split;  /* one BIN per track (--split, or any multi-session disc
+                   without --merge) */
+    int padded; /* one BIN for a multi-session disc: the gaps between
+                   sessions are stored as zeros, so file time = disc time */
     char *dir, *stem;
     char *name[DISC_MAX_TRACKS]; /* BIN file names as in the sheet */
     char *cdt;                   /* CDTEXTFILE name, or NULL */
@@ -391,7 +395,7 @@ cue_names(const struct disc *d, const char *path,
     pl->stem = cue_stem(path, o->name);
     if (!pl->dir || !pl->stem)
         return DISC_E_NOMEM;
-    pl->nfile = o->split ? d->ntracks : 1;
+    pl->nfile = pl->split ? d->ntracks : 1;
     for (i = 0; i < pl->nfile; i++) {
         size_t n = strlen(pl->stem) + 32;
         pl->name[i] = disc_malloc(n);
@@ -407,9 +411,10 @@ cue_names(const struct disc *d, const char *path,
 }
 
 /* File times: each track's stored range continues its BIN; between
- * sessions of one BIN the time goes on across the unstored gap (DIC
- * _img.cue convention: INDEX times are disc positions).  Fills the map
- * the sheet is written from. */
+ * sessions of one BIN the time goes on across the gap, which the padded
+ * BIN stores as zeros (INDEX times are disc positions, as in a DIC
+ * _img.cue, and so are the file offsets).  Fills the map the sheet is
+ * written from. */
 static void
 cue_times(const struct disc *d, struct cue_wplan *pl, int split)
 {
@@ -521,19 +526,23 @@ cue_scms(const struct disc *d, int number)
     return 0;
 }
 
-/* The three DIC-style length lines for a session gap that is not the
- * standard one (they must not spell DIC's constant triple, which readers
- * take as "standard"). */
+/* The DIC-style length lines before session s: REM LEAD-OUT, LEAD-IN and
+ * PREGAP add up to gap, the sectors from the previous lead-out to the
+ * first sector of the session's FILE (MAME's rule; docs/formats/cue.md).
+ * The standard gap gives 01:30:00 (00:30:00 after later sessions),
+ * 01:00:00, 00:02:00.  Other gaps must not spell DIC's constant triple
+ * for a session >= 3, which readers take as "standard". */
 static void
-cue_gap_lines(int s, int32_t gap, int32_t *lo, int32_t *li)
+cue_gap_lines(int s, int32_t gap, int32_t *lo, int32_t *li, int32_t *pg)
 {
-    *li = CUE_LEADIN;
-    *lo = gap - CUE_LEADIN - DISC_PREGAP;
-    if (*lo < 0) {
-        *li += *lo;
-        *lo = 0;
-    }
-    if (s >= 3 && *lo == CUE_LEADOUT1 && *li == CUE_LEADIN) {
+    int32_t rest;
+
+    *pg = gap < DISC_PREGAP ? gap : DISC_PREGAP;
+    rest = gap - *pg;
+    *li = rest < CUE_LEADIN ? rest : CUE_LEADIN;
+    *lo = rest - *li;
+    if (s >= 3 && *lo == CUE_LEADOUT1 && *li == CUE_LEADIN &&
+        *pg == DISC_PREGAP) {
         (*lo)++;
         (*li)--;
     }
@@ -547,15 +556,14 @@ cue_put_session(struct cue_buf *b, const struct disc *d,
 {
     const struct disc_track *t = &d->track[i];
     char buf[24];
-    int32_t gap, lo, li;
+    int32_t gap, lo, li, pg;
 
     if (prev < 0) {
         cue_put(b, "REM SESSION %02d", t->session);
         return;
     }
-    gap = t->index[1] - disc_track_session(d, prev)->leadout;
     if (m->t[prev].file == m->t[i].file) {
-        /* One file: the position of the lead-out in the file's time. */
+        /* One padded file: the position of the lead-out in its time. */
         const struct disc_sheet_track *pw = &m->t[prev];
         int64_t end = disc_track_end(d, prev) - pw->postgap;
         cue_put(b, "REM LEAD-OUT %s",
@@ -564,15 +572,13 @@ cue_put_session(struct cue_buf *b, const struct disc *d,
         cue_put(b, "REM SESSION %02d", t->session);
         return;
     }
-    if (gap == disc_session_gap(t->session)) {
-        cue_put(b, "REM SESSION %02d", t->session);
-        return;
-    }
-    cue_gap_lines(t->session, gap, &lo, &li);
+    /* redump / DIC multi-file: the lengths of the gap, always. */
+    gap = t->index[0] - disc_track_session(d, prev)->leadout;
+    cue_gap_lines(t->session, gap, &lo, &li, &pg);
     cue_put(b, "REM LEAD-OUT %s", disc_format_msf(lo, buf, sizeof buf));
     cue_put(b, "REM SESSION %02d", t->session);
     cue_put(b, "REM LEAD-IN %s", disc_format_msf(li, buf, sizeof buf));
-    cue_put(b, "REM PREGAP %s", disc_format_msf(DISC_PREGAP, buf, sizeof buf));
+    cue_put(b, "REM PREGAP %s", disc_format_msf(pg, buf, sizeof buf));
 }
 
 /* The sheet for the tracks m lists, with the datatypes dtype (NULL: the
@@ -799,6 +805,31 @@ cue_open_out(struct disc_ctx *ctx, struct disc_outset *set, const char *dir,
     return r;
 }
 
+/* n zero sectors in the layout of w: the gap between two sessions in a
+ * padded BIN, in the sector size of the track after it (what a reader
+ * steps over). */
+static int
+cue_write_zeros(struct disc_ctx *ctx, struct disc_out *out,
+                const struct cue_wtrack *w, int32_t n)
+{
+    enum { CHUNK = 64 };
+    size_t size = w->cdg                       ? DISC_SECTOR_RAW + 96
+                  : w->layout == DISC_DATA_RAW ? DISC_SECTOR_RAW
+                                               : disc_data_size(w->layout);
+    uint8_t *z = disc_calloc(CHUNK, DISC_SECTOR_RAW + 96);
+    int r = 0;
+
+    if (!z)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    while (n > 0 && r == 0) {
+        int32_t k = n < CHUNK ? n : CHUNK;
+        r = disc_out_write(ctx, out, z, (size_t)k * size);
+        n -= k;
+    }
+    disc_free_mem(z);
+    return r;
+}
+
 static void
 cue_plan_free(struct cue_wplan *pl)
 {
@@ -833,9 +864,17 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
 
     memset(&b, 0, sizeof b);
     b.eol = o->crlf ? "\r\n" : "\n";
+    if (o->split && o->merge)
+        return disc_error(ctx, DISC_E_ARG,
+                          "--split and --merge exclude each other");
     pl = disc_calloc(1, sizeof *pl);
     if (!pl)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    /* A multi-session disc gets one BIN per track unless --merge asks for
+     * one BIN, which is then padded (readers disagree on the compact
+     * form; docs/formats/cue.md). */
+    pl->split = o->split || (d->nsessions > 1 && !o->merge);
+    pl->padded = !pl->split && d->nsessions > 1;
     r = cue_plan(ctx, d, o, pl);
     if (r < 0)
         goto fail;
@@ -843,7 +882,7 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
         goto fail;
     }
-    cue_times(d, pl, o->split);
+    cue_times(d, pl, pl->split);
     if (cue_need_cdt(d)) {
         size_t n = strlen(pl->stem) + 5;
         r = disc_cdtext_packs(ctx, d, &pl->packs, &pl->npacks,
@@ -903,6 +942,11 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
 
         if (!out)
             r = cue_open_out(ctx, set, pl->dir, pl->name[w->file], &out);
+        if (r == 0 && pl->padded && i > 0 &&
+            d->track[i].session != d->track[i - 1].session)
+            r = cue_write_zeros(ctx, out, w,
+                                d->track[i].index[0] -
+                                    disc_track_session(d, i - 1)->leadout);
         if (r == 0)
             r = cue_copy_track(ctx, d, o, w, d->track[i].number, out);
         ctx->progress_done += w->pregap + w->postgap;

@@ -1824,24 +1824,31 @@ toc_wplan_track(struct disc_ctx *ctx, const struct disc *d, int i,
     return 0;
 }
 
+/* 1 when the file at path lies in directory dir. */
+static int
+toc_in_dir(const char *dir, const char *path)
+{
+    char *pd = disc_path_dir(path);
+    struct stat a, b;
+    int same = pd && stat(pd, &a) == 0 && stat(dir, &b) == 0 &&
+               a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+
+    disc_free_mem(pd);
+    return same;
+}
+
 /* The name a TOC in directory dir uses for the file at path: its base
  * name when it lies in dir, else its absolute path.  disc_malloc'd. */
 static char *
 toc_ref_name(const char *dir, const char *path)
 {
     char cwd[PATH_MAX];
-    char *pd = disc_path_dir(path), *abs;
-    struct stat a, b;
-    int same = pd && stat(pd, &a) == 0 && stat(dir, &b) == 0 &&
-               a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 
-    disc_free_mem(pd);
-    if (same)
+    if (toc_in_dir(dir, path))
         return disc_strdup(disc_path_base(path));
     if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
         return disc_strdup(path);
-    abs = disc_path_join(cwd, path);
-    return abs;
+    return disc_path_join(cwd, path);
 }
 
 /* A string as TOC text: '"' escaped, control bytes, the backslash and
@@ -2122,6 +2129,7 @@ toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     struct disc_outset *set = NULL;
     struct disc_out *out = NULL;
     int i, r = 0, inplace = 1, lost = 0, data = 0;
+    size_t x;
     size_t s;
 
     memset(&b, 0, sizeof b);
@@ -2156,8 +2164,16 @@ toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         if (d->track[i].mode != DISC_MODE_AUDIO)
             data = 1;
     }
-    /* --merge, or a layout no statement can name: one new data file of
-     * raw sectors. */
+    /* Files are named in place only next to the TOC: readers refuse a
+     * name that leads outside the TOC's folder (docs/formats/toc.md). */
+    for (x = 0; inplace && x < disc_extent_count(d); x++) {
+        const struct disc_extent *e = disc_extent_get(d, x);
+        if (e->data != DISC_DATA_GEN && e->src && e->src->name &&
+            !toc_in_dir(pl->dir, e->src->name))
+            inplace = 0;
+    }
+    /* --merge, a file elsewhere, or a layout no statement can name: one
+     * new data file of raw sectors. */
     pl->datafile = o->merge || !inplace;
     if (pl->datafile) {
         char *stem = disc_path_with_ext(path, "bin");

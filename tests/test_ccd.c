@@ -738,8 +738,13 @@ TEST(ccd_roundtrip_three_sessions)
     REQUIRE(d->nsessions == 3);
     REQUIRE(d->track[1].index[0] == 500 + 11400);
     cc_roundtrip(d, "three");
-    CHECK(cc_contains("three.ccd", "[TRACK 2]\nMODE=0\nINDEX 0=11900\n"
-                      "INDEX 1=12050\nISRC=USRC17607839\n"));
+    /* Session 2's first track counts from its first stored sector
+     * (libMirage reads INDEX 1 there as the stored pregap). */
+    CHECK(cc_contains("three.ccd", "[TRACK 2]\nMODE=0\nINDEX 0=0\n"
+                      "INDEX 1=150\nISRC=USRC17607839\n"));
+    CHECK(cc_contains("three.ccd", "[TRACK 3]\nMODE=0\nINDEX 0=12450\n"
+                      "INDEX 1=12525\n"));
+    CHECK(cc_contains("three.ccd", "[TRACK 4]\nMODE=1\nINDEX 1=0\n"));
     /* IMG: 500 + (12825 - 11900) + 600 sectors. */
     CHECK_INT((500LL + 925 + 600) * 2352, t_file_size("three.img"));
     if (!cc_check_sub(d, "three.sub", why, sizeof why))
@@ -771,7 +776,9 @@ TEST(ccd_ccd_to_ccd_identical)
 
 /* Acceptance 2: B0, C0 and C1 (ADR 5) and a DiscImageCreator-style
  * absolute INDEX in session 2 are kept: the file written from it is the
- * same text, and its IMG and SUB the same bytes. */
+ * same text but for session 2's first track, which is written in the
+ * form libMirage reads (extras-relative.ccd), and its IMG and SUB the
+ * same bytes. */
 TEST(ccd_extra_entries_kept)
 {
     struct disc_ctx ctx;
@@ -815,15 +822,16 @@ TEST(ccd_extra_entries_kept)
     CHECK(disc_features(d) & DISC_CAP_RAWTOC);
     CHECK_INT(1200LL * 2352, disc_extent_find(d, 12600)->offset);
     REQUIRE_OK(&ctx, cc_write(&ctx, d, "y.ccd", 0));
-    CHECK_TEXT_EQ("x.ccd", "y.ccd");
+    REQUIRE(cc_fixture("extras-relative.ccd", "want.ccd") == 0);
+    CHECK_TEXT_EQ("want.ccd", "y.ccd");
     CHECK(cc_same_file("x.img", "y.img"));
     CHECK(cc_same_file("x.sub", "y.sub"));
     disc_free(d);
 }
 
 /* docs/formats/ccd.md: libMirage-style session-relative INDEX values in session
- * 2 give the same disc as DiscImageCreator's absolute ones, which the
- * writer then uses. */
+ * 2 give the same disc as DiscImageCreator's absolute ones; the writer
+ * gives the first track of session 2 in the relative form. */
 TEST(ccd_relative_index_session2)
 {
     struct disc_ctx ctx;
@@ -841,7 +849,7 @@ TEST(ccd_relative_index_session2)
     CHECK_INT(12900, b->track[2].index[2]);
     CHECK_INT(0, disc_compare(&ctx, a, b, DISC_EQ_DATA));
     REQUIRE_OK(&ctx, cc_write(&ctx, b, "out.ccd", 0));
-    CHECK_TEXT_EQ("abs.ccd", "out.ccd");
+    CHECK_TEXT_EQ("rel.ccd", "out.ccd");
     disc_free(a);
     disc_free(b);
 }
@@ -1466,20 +1474,34 @@ TEST(ccd_output_exists)
 }
 
 /* What CCD cannot hold is refused without --lossy: free-form metadata. */
-TEST(ccd_write_refuses_meta)
+/* Metadata comments (EAC's REM GENRE/DATE/DISCID/COMMENT) are not on the
+ * disc: a CCD drops them with a warning, and refuses only under
+ * --strict; metadata that records the disc (a track's SCMS flag) stays a
+ * refused loss. */
+TEST(ccd_write_meta_is_soft)
 {
     struct disc_ctx ctx;
     struct disc *d;
+    struct disc_write_opts o;
 
     t_ctx(&ctx);
     d = fx_disc_mixed(&ctx);
     REQUIRE(d);
     REQUIRE_OK(&ctx, disc_meta_add(&ctx, d, "COMMENT", "ripped by a test"));
-    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "metadata",
-              cc_write(&ctx, d, "m.ccd", 0));
-    CHECK(!t_exists("m.ccd"));
-    CHECK_OK(&ctx, cc_write(&ctx, d, "m.ccd", 1));
+    REQUIRE_OK(&ctx, disc_meta_add(&ctx, d, "GENRE", "Rock"));
+    CHECK_OK(&ctx, cc_write(&ctx, d, "m.ccd", 0));
     CHECK(t_exists("m.ccd"));
+    CHECK(strstr(t_log, "metadata comments (not on the disc; dropped)"));
+    memset(&o, 0, sizeof o);
+    o.strict = 1;
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "metadata comments (refused under "
+              "--strict)", disc_write(&ctx, d, &disc_fmt_ccd, "s.ccd", &o));
+    CHECK(!t_exists("s.ccd"));
+    REQUIRE_OK(&ctx, disc_meta_add(&ctx, d, "TRACK 02 FLAGS", "SCMS"));
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "metadata",
+              cc_write(&ctx, d, "f.ccd", 0));
+    CHECK(!t_exists("f.ccd"));
+    CHECK_OK(&ctx, cc_write(&ctx, d, "f.ccd", 1));
     disc_free(d);
 }
 

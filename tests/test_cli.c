@@ -127,21 +127,24 @@ TEST(tool_convert_refuses_loss_and_keeps_outputs)
 
     REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
                   t_samples, t_samples) == 0);
-    /* MDS cannot hold CD-TEXT or REM comments: refused, nothing written. */
+    /* MDS cannot hold CD-TEXT: refused, nothing written (REM comments
+     * alone would only be warned about). */
     CHECK_INT(3, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds 2>&1",
                        t_discarc));
-    CHECK(strstr(out, "CD-TEXT") && strstr(out, "metadata comments") &&
-          strstr(out, "--lossy"));
+    CHECK(strstr(out, "CD-TEXT") && strstr(out, "--lossy"));
+    CHECK(!strstr(out, "metadata comments"));
     CHECK_INT(0, t_exists("x.mds") || t_exists("x.mdf"));
-    /* --strict refuses even with --lossy. */
+    /* --strict refuses even with --lossy, the comments too. */
     CHECK_INT(3, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds "
                        "--lossy --strict 2>&1", t_discarc));
+    CHECK(strstr(out, "metadata comments") != NULL);
     CHECK_INT(0, t_exists("x.mds"));
     /* --lossy writes and warns once per dropped feature. */
     CHECK_INT(0, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds "
                        "--lossy 2>&1", t_discarc));
     CHECK(strstr(out, "mds cannot hold CD-TEXT: dropped") != NULL);
-    CHECK(strstr(out, "mds cannot hold metadata comments: dropped") != NULL);
+    CHECK(strstr(out, "mds cannot record metadata comments (not on the "
+                      "disc; dropped)") != NULL);
     /* An existing output is kept without --force. */
     CHECK_INT(1, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds "
                        "--lossy 2>&1", t_discarc));
@@ -150,6 +153,35 @@ TEST(tool_convert_refuses_loss_and_keeps_outputs)
     CHECK_INT(2, t_run(out, sizeof out, "'%s' convert mixed.cue mixed.cue "
                        "--force 2>&1", t_discarc));
     CHECK(strstr(out, "input") != NULL);
+}
+
+/* An EAC sheet whose only extra is its REM GENRE/DATE/DISCID/COMMENT
+ * lines converts to CCD and MDS with a warning; --strict refuses. */
+TEST(tool_convert_eac_comments_are_soft)
+{
+    static const char sheet[] =
+        "REM GENRE Rock\r\nREM DATE 1994\r\nREM DISCID 8B0A6C0B\r\n"
+        "REM COMMENT \"ExactAudioCopy v1.6\"\r\n"
+        "FILE \"e.bin\" BINARY\r\n  TRACK 01 AUDIO\r\n"
+        "    INDEX 01 00:00:00\r\n  TRACK 02 AUDIO\r\n"
+        "    INDEX 00 00:02:00\r\n    INDEX 01 00:04:00\r\n";
+    const char *to[] = { "e.ccd", "e.mds" };
+    char out[4096];
+    int i;
+
+    REQUIRE(t_write_file("e.cue", sheet, sizeof sheet - 1) == 0);
+    REQUIRE(t_run(NULL, 0, "truncate -s %d e.bin", 600 * 2352) == 0);
+    for (i = 0; i < 2; i++) {
+        CHECK_INT(0, t_run(out, sizeof out, "'%s' convert e.cue %s 2>&1",
+                           t_discarc, to[i]));
+        CHECK(strstr(out, "cannot record metadata comments (not on the "
+                          "disc; dropped)") != NULL);
+        CHECK(t_exists(to[i]));
+        CHECK_INT(3, t_run(out, sizeof out, "'%s' convert e.cue s%s "
+                           "--strict 2>&1", t_discarc, to[i]));
+        CHECK(strstr(out, "metadata comments (refused under --strict)"));
+        CHECK(!t_exists(i ? "se.mds" : "se.ccd"));
+    }
 }
 
 TEST(tool_split_refuses_before_writing)

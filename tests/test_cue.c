@@ -1470,7 +1470,8 @@ cu_split_merge(struct disc *d, const char *tag)
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, p[0], &o, &a));
     o.split = 1;
     REQUIRE_OK(&ctx, cu_write_read(&ctx, a, p[1], &o, &b));
-    o.split = 0; /* one BIN again */
+    o.split = 0;
+    o.merge = 1; /* one BIN again */
     REQUIRE_OK(&ctx, cu_write_read(&ctx, b, p[2], &o, &c));
     REQUIRE_OK(&ctx, cu_track_md5(&ctx, d, md5[0]));
     REQUIRE_OK(&ctx, cu_track_md5(&ctx, b, md5[1]));
@@ -1488,8 +1489,9 @@ cu_split_merge(struct disc *d, const char *tag)
         t_fail(__FILE__, __LINE__, "%s: split differs: %s", tag, ctx.msg);
     if (disc_compare(&ctx, a, c, DISC_EQ_DATA) != 0)
         t_fail(__FILE__, __LINE__, "%s: merged differs: %s", tag, ctx.msg);
-    /* The merged BIN is byte-identical to the first one. */
-    {
+    /* The merged BIN is byte-identical to the first one (a multi-session
+     * disc is written split by default, so there is no first one). */
+    if (d->nsessions == 1) {
         char x[33], y[33], f[2][80];
         snprintf(f[0], sizeof f[0], "%s-a.bin", tag);
         snprintf(f[1], sizeof f[1], "%s-c.bin", tag);
@@ -1562,14 +1564,16 @@ TEST(cue_split_merge_full_sheet)
     CHECK_INT(1, cu_count("full-b.cue", "FLAGS 4CH DCP PRE"));
     CHECK_INT(1, cu_count("full-b.cue", "FLAGS DCP SCMS"));
     CHECK_INT(1, cu_count("full-b.cue", "INDEX 03 00:02:00"));
-    CHECK_INT(1, cu_count("full-b.cue", "PREGAP 00:02:00"));
+    CHECK_INT(1, cu_count("full-b.cue", "    PREGAP 00:02:00"));
     CHECK_INT(1, cu_count("full-b.cue", "POSTGAP 00:01:00"));
     CHECK_INT(1, cu_count("full-b.cue", "REM SESSION 02"));
     CHECK_INT(1, cu_count("full-b.cue", "REM GENRE \"Electronic\""));
     CHECK_INT(1, cu_count("full-b.cue", "    REM REPLAYGAIN_TRACK_GAIN"));
     CHECK_INT(1, cu_count("full-c.cue", "REM LEAD-OUT 00:10:00"));
-    /* Generated gaps stay generated: nothing was written for them. */
-    CHECK_INT(750LL * 2352, t_file_size("full-c.bin") - 300LL * 2352);
+    /* Generated gaps stay generated: nothing was written for them; the
+     * gap between the sessions is in the merged BIN as zeros (padded). */
+    CHECK_INT((750LL + DISC_SESSION_GAP) * 2352,
+              t_file_size("full-c.bin") - 300LL * 2352);
     disc_free(d);
 }
 
@@ -1607,10 +1611,13 @@ TEST(cue_write_nonstandard_session_gap)
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, "o/split.cue", &o, &a));
     CHECK_OK(&ctx, disc_compare(&ctx, d, a, DISC_EQ_DATA));
     CHECK_INT(2, cu_count("o/split.cue", "REM LEAD-OUT"));
+    CHECK_INT(2, cu_count("o/split.cue", "REM LEAD-IN"));
     o.split = 0;
+    o.merge = 1;
     REQUIRE_OK(&ctx, cu_write_read(&ctx, d, "o/one.cue", &o, &b));
     CHECK_OK(&ctx, disc_compare(&ctx, d, b, DISC_EQ_DATA));
-    CHECK_INT(900LL * 2352, t_file_size("o/one.bin"));
+    /* Padded: every sector at its LBA, the gaps stored as zeros. */
+    CHECK_INT(24300LL * 2352, t_file_size("o/one.bin"));
     disc_free(a);
     disc_free(b);
     disc_free(d);
