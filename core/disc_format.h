@@ -37,6 +37,11 @@ struct disc_format {
      * its PCM length.  Used by CUE FILE lines of audio types. */
     int (*open_audio)(struct disc_ctx *ctx, const char *path,
                       struct disc_source **out, int64_t *bytes);
+    /* Optional: checks the checksums the container itself records (CHD
+     * hunk CRCs and SHA-1).  0 with a one-line summary in note, or a
+     * negative code (DISC_E_FORMAT for damage) with the message set. */
+    int (*check)(struct disc_ctx *ctx, const char *path, char *note,
+                 size_t notelen);
 };
 
 /* The NULL-terminated table defined in formats/all.c. */

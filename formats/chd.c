@@ -1088,14 +1088,47 @@ chd_new_view(struct disc_ctx *ctx, struct disc *d, struct chd_file *f,
     return 0;
 }
 
+/* Places the tracks: CHD frames with chdman's 4-frame padding, disc
+ * LBAs with unstored pregaps and postgaps in between (cdrom.cpp). */
+static int
+chd_layout(struct disc_ctx *ctx, struct chd_file *f)
+{
+    uint64_t chdframe = 0;
+    disc_lba lba = 0;
+    int i;
+
+    for (i = 0; i < f->ntracks; i++) {
+        struct chd_track *k = &f->track[i];
+        if (k->pregap > 0 && k->pgtype[0] != 'V')
+            lba += k->pregap;
+        if (chdframe + (uint64_t)k->frames > f->logical / CHD_FRAME)
+            return disc_error(
+                ctx, DISC_E_FORMAT,
+                "%s: track %d ends at frame %llu, past the %llu frames the "
+                "header declares",
+                f->name, k->number,
+                (unsigned long long)(chdframe + (uint64_t)k->frames),
+                (unsigned long long)(f->logical / CHD_FRAME));
+        k->chdframe = (uint32_t)chdframe;
+        k->lba = lba;
+        lba += k->frames + k->postgap;
+        if (lba > DISC_LBA_MAX)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: track %d ends past 89:59:74", f->name,
+                              k->number);
+        chdframe += (uint64_t)k->frames +
+                    (CHD_TRACK_PAD - (uint64_t)k->frames % CHD_TRACK_PAD) %
+                        CHD_TRACK_PAD;
+    }
+    return 0;
+}
+
 /* Builds the disc model from the tracks: stored frames, unstored pregaps
  * and postgaps (generated), chdman's 4-frame padding between tracks. */
 static int
 chd_build(struct disc_ctx *ctx, struct chd_file *f, struct disc *d)
 {
     struct chd_source *data = NULL, *sub = NULL;
-    uint64_t chdframe = 0;
-    disc_lba lba = 0;
     int i, r, xa = 0;
 
     r = chd_new_view(ctx, d, f, 0, &data);
@@ -1104,7 +1137,7 @@ chd_build(struct disc_ctx *ctx, struct chd_file *f, struct disc *d)
     if (r < 0)
         return r;
     for (i = 0; i < f->ntracks; i++) {
-        struct chd_track *k = &f->track[i];
+        const struct chd_track *k = &f->track[i];
         struct disc_track *t = &d->track[i];
         const struct chd_ttype *ty = chd_ttype_find(k->type);
         struct disc_extent e;
@@ -1129,63 +1162,43 @@ chd_build(struct disc_ctx *ctx, struct chd_file *f, struct disc *d)
         t->last_index = 1;
         if (ty->mode != DISC_MODE_AUDIO && ty->mode != DISC_MODE_MODE1)
             xa = 1;
-        t->index[0] = lba;
+        memset(&e, 0, sizeof e);
+        e.data = DISC_DATA_GEN;
+        e.gen = disc_gen_for_mode(ty->mode);
         if (k->pregap > 0 && k->pgtype[0] != 'V') {
-            memset(&e, 0, sizeof e);
-            e.lba = lba;
+            t->index[0] = k->lba - k->pregap;
+            e.lba = t->index[0];
             e.count = (uint32_t)k->pregap;
-            e.data = DISC_DATA_GEN;
-            e.gen = disc_gen_for_mode(ty->mode);
             r = disc_extent_add(ctx, d, &e);
             if (r < 0)
                 return r;
-            lba += k->pregap;
+        } else {
+            t->index[0] = k->lba;
         }
         t->index[1] = t->index[0] + k->pregap;
-        if (chdframe + (uint64_t)k->frames > f->logical / CHD_FRAME)
-            return disc_error(ctx, DISC_E_FORMAT,
-                              "%s: track %d ends at frame %llu, past the "
-                              "%llu frames the header declares",
-                              f->name, k->number,
-                              (unsigned long long)(chdframe + (uint64_t)k->frames),
-                              (unsigned long long)(f->logical / CHD_FRAME));
-        k->chdframe = (uint32_t)chdframe;
-        k->lba = lba;
+        if (k->postgap > 0) {
+            e.lba = k->lba + k->frames;
+            e.count = (uint32_t)k->postgap;
+            r = disc_extent_add(ctx, d, &e);
+            if (r < 0)
+                return r;
+        }
         memset(&e, 0, sizeof e);
-        e.lba = lba;
+        e.lba = k->lba;
         e.count = (uint32_t)k->frames;
         e.src = &data->base;
-        e.offset = (int64_t)chdframe * CHD_FRAME;
+        e.offset = (int64_t)k->chdframe * CHD_FRAME;
         e.stride = CHD_FRAME;
         e.data = ty->layout;
         e.flags = ty->mode == DISC_MODE_AUDIO ? DISC_EXT_SWAP : 0;
         if (has_sub) {
             e.sub = DISC_SUBL_SEPARATE;
             e.sub_src = &sub->base;
-            e.sub_offset = (int64_t)chdframe * 96;
+            e.sub_offset = (int64_t)k->chdframe * 96;
         }
         r = disc_extent_add(ctx, d, &e);
         if (r < 0)
             return r;
-        lba += k->frames;
-        if (k->postgap > 0) {
-            memset(&e, 0, sizeof e);
-            e.lba = lba;
-            e.count = (uint32_t)k->postgap;
-            e.data = DISC_DATA_GEN;
-            e.gen = disc_gen_for_mode(ty->mode);
-            r = disc_extent_add(ctx, d, &e);
-            if (r < 0)
-                return r;
-            lba += k->postgap;
-        }
-        if (lba > DISC_LBA_MAX)
-            return disc_error(ctx, DISC_E_FORMAT,
-                              "%s: track %d ends past 89:59:74", f->name,
-                              k->number);
-        chdframe += (uint64_t)k->frames +
-                    (CHD_TRACK_PAD - (uint64_t)k->frames % CHD_TRACK_PAD) %
-                        CHD_TRACK_PAD;
     }
     d->ntracks = (uint8_t)f->ntracks;
     d->nsessions = 1;
@@ -1193,7 +1206,9 @@ chd_build(struct disc_ctx *ctx, struct chd_file *f, struct disc *d)
     d->session[0].first_track = 1;
     d->session[0].last_track = (uint8_t)f->ntracks;
     d->session[0].type = xa ? DISC_TYPE_XA : DISC_TYPE_CDDA;
-    d->session[0].leadout = lba;
+    d->session[0].leadout = f->track[f->ntracks - 1].lba +
+                            f->track[f->ntracks - 1].frames +
+                            f->track[f->ntracks - 1].postgap;
     return 0;
 }
 
@@ -1316,6 +1331,9 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
                        path);
         goto fail;
     }
+    r = chd_layout(ctx, f);
+    if (r < 0)
+        goto fail;
     compressed = f->codec[0] != 0;
     r = compressed ? chd_read_map(ctx, f, mapoff)
                    : chd_read_flat_map(ctx, f, CHD_V5_HEADER);
@@ -1363,10 +1381,100 @@ chd_read(struct disc_ctx *ctx, const char *path, struct disc *d)
     r = chd_open_file(ctx, path, &f);
     if (r < 0)
         return r;
-    r = chd_build(ctx, f, d);
+    r = chd_check_extents(ctx, f);
+    if (r == 0)
+        r = chd_build(ctx, f, d);
+    chd_file_unref(f); /* the views hold their own references */
+    return r;
+}
+
+/* Decodes every hunk in order (each one's CRC-16 checked) and checks
+ * the data SHA-1 and the overall SHA-1 (data + checksummed metadata)
+ * the header records (chd.cpp compute_overall_sha1). */
+static int
+chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
+{
+    static const uint8_t zero20[20];
+    struct chd_file *f = NULL;
+    EVP_MD_CTX *md = NULL;
+    uint8_t raw[20], all[20];
+    unsigned n;
+    uint32_t h;
+    int r, i, j;
+
+    r = chd_open_file(ctx, path, &f);
     if (r == 0)
         r = chd_check_extents(ctx, f);
-    chd_file_unref(f); /* the views hold their own references */
+    if (r < 0)
+        goto out;
+    md = EVP_MD_CTX_new();
+    if (!md || !EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
+        r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+        goto out;
+    }
+    ctx->progress_done = 0;
+    ctx->progress_total = (int64_t)(f->logical / CHD_FRAME);
+    for (h = 0; h < f->hunkcount; h++) {
+        const uint8_t *p;
+        uint64_t at = (uint64_t)h * f->hunkbytes, k = f->hunkbytes;
+        r = chd_hunk(ctx, f, h, &p);
+        if (r < 0)
+            goto out;
+        if (at + k > f->logical)
+            k = f->logical - at;
+        EVP_DigestUpdate(md, p, (size_t)k);
+        disc_progress(ctx, (int64_t)(at + k) / CHD_FRAME,
+                      ctx->progress_total);
+    }
+    EVP_DigestFinal_ex(md, raw, &n);
+    if (memcmp(f->rawsha1, zero20, 20) == 0 &&
+        memcmp(f->sha1, zero20, 20) == 0) {
+        (void)snprintf(note, len,
+                       "CHD: %u hunks decoded; the file records no SHA-1 "
+                       "(uncompressed CHD)",
+                       f->hunkcount);
+        r = 0;
+        goto out;
+    }
+    if (memcmp(raw, f->rawsha1, 20) != 0) {
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: the data's SHA-1 does not match the header's: "
+                       "the CHD is damaged",
+                       path);
+        goto out;
+    }
+    /* Overall: data SHA-1, then the metadata records in byte order. */
+    for (i = 1; i < f->nmeta; i++)
+        for (j = i; j > 0 && memcmp(f->metasum[j - 1], f->metasum[j], 24) > 0;
+             j--) {
+            uint8_t t[24];
+            memcpy(t, f->metasum[j], 24);
+            memcpy(f->metasum[j], f->metasum[j - 1], 24);
+            memcpy(f->metasum[j - 1], t, 24);
+        }
+    if (!EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
+        r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+        goto out;
+    }
+    EVP_DigestUpdate(md, raw, 20);
+    for (i = 0; i < f->nmeta; i++)
+        EVP_DigestUpdate(md, f->metasum[i], 24);
+    EVP_DigestFinal_ex(md, all, &n);
+    if (memcmp(all, f->sha1, 20) != 0) {
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: the overall SHA-1 (data and metadata) does not "
+                       "match the header's: the CHD is damaged",
+                       path);
+        goto out;
+    }
+    (void)snprintf(note, len,
+                   "CHD: %u hunk CRCs, the data SHA-1 and the overall SHA-1 "
+                   "match",
+                   f->hunkcount);
+    r = 0;
+out:
+    EVP_MD_CTX_free(md);
+    chd_file_unref(f);
     return r;
 }
 
@@ -1386,4 +1494,5 @@ const struct disc_format disc_fmt_chd = {
     .probe = chd_probe,
     .read = chd_read,
     .write = NULL,
+    .check = chd_check,
 };

@@ -363,3 +363,69 @@ TEST(chd_probe_scores)
     head[0] = 'X';
     CHECK_INT(0, disc_fmt_chd.probe(head, sizeof head, "x.chd"));
 }
+
+/* ------------------------------------------------------------------ */
+/* verify and hash --redump                                            */
+
+/* verify decodes every hunk and checks both SHA-1s of the header. */
+TEST(chd_verify_checks_crc_and_sha1)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+    char out[4096];
+    uint8_t *buf;
+    size_t len;
+
+    NEED_TOOL("chdman");
+    t_ctx(&ctx);
+    d = fx_disc_mixed(&ctx);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
+    disc_free(d);
+    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
+                           "2>&1") == 0);
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' verify m.chd", t_discarc));
+    CHECK(strstr(out, "hunk CRCs, the data SHA-1 and the overall SHA-1 "
+                      "match") != NULL);
+    CHECK(strstr(out, "no damage found") != NULL);
+    buf = ch_load("m.chd", &len);
+    REQUIRE(buf && len > 200);
+    /* The header's data SHA-1, then its overall SHA-1. */
+    buf[64] ^= 1;
+    REQUIRE(t_write_file("raw.chd", buf, len) == 0);
+    buf[64] ^= 1;
+    buf[84] ^= 1;
+    REQUIRE(t_write_file("all.chd", buf, len) == 0);
+    free(buf);
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' verify raw.chd 2>&1",
+                       t_discarc));
+    CHECK(strstr(out, "raw.chd: the data's SHA-1 does not match") != NULL);
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' verify all.chd 2>&1",
+                       t_discarc));
+    CHECK(strstr(out, "all.chd: the overall SHA-1") != NULL);
+    /* The sectors themselves are fine: convert does not look at it. */
+    CHECK_INT(0, t_run(NULL, 0, "'%s' convert all.chd x.cue >/dev/null "
+                                "2>&1", t_discarc));
+}
+
+/* redump's per-track lines come straight from the CHD, equal to the
+ * source's (same base name, so the same file names). */
+TEST(chd_hash_redump_from_chd)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+    char a[8192], b[8192];
+
+    NEED_TOOL("chdman");
+    t_ctx(&ctx);
+    d = fx_disc_mixed(&ctx);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
+    disc_free(d);
+    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
+                           "2>&1") == 0);
+    CHECK_INT(0, t_run(a, sizeof a, "'%s' hash --redump m.cue", t_discarc));
+    CHECK_INT(0, t_run(b, sizeof b, "'%s' hash --redump m.chd", t_discarc));
+    CHECK(strstr(a, "(Track 3).bin") != NULL);
+    CHECK_STR(a, b);
+}
