@@ -163,6 +163,110 @@ chd_huff_decode(const struct chd_huff *h, struct chd_bits *b)
     return e >> 4;
 }
 
+/* Huffman code lengths for the counts (plain Huffman over at most 16
+ * symbols); the maximum length is returned. */
+static int
+chd_huff_lengths(const uint32_t *counts, uint8_t *len)
+{
+    uint64_t w[2 * CHD_HUFF_SYMS];
+    int parent[2 * CHD_HUFF_SYMS], alive[2 * CHD_HUFF_SYMS];
+    int n = 0, nodes = CHD_HUFF_SYMS, s, maxlen = 0;
+
+    for (s = 0; s < CHD_HUFF_SYMS; s++) {
+        w[s] = counts[s];
+        parent[s] = -1;
+        alive[s] = counts[s] != 0;
+        n += alive[s];
+    }
+    while (n > 1) {
+        int a = -1, b = -1, k;
+        for (k = 0; k < nodes; k++) {
+            if (!alive[k])
+                continue;
+            if (a < 0 || w[k] < w[a]) {
+                b = a;
+                a = k;
+            } else if (b < 0 || w[k] < w[b]) {
+                b = k;
+            }
+        }
+        w[nodes] = w[a] + w[b];
+        parent[nodes] = -1;
+        alive[nodes] = 1;
+        parent[a] = parent[b] = nodes;
+        alive[a] = alive[b] = 0;
+        nodes++;
+        n--;
+    }
+    for (s = 0; s < CHD_HUFF_SYMS; s++) {
+        int d = 0, k = s;
+        if (counts[s] == 0) {
+            len[s] = 0;
+            continue;
+        }
+        while (parent[k] >= 0) {
+            k = parent[k];
+            d++;
+        }
+        len[s] = (uint8_t)(d ? d : 1);
+        if (len[s] > maxlen)
+            maxlen = len[s];
+    }
+    return maxlen;
+}
+
+void
+chd_huff_build(struct chd_huff *h, const uint32_t *counts)
+{
+    uint32_t c[CHD_HUFF_SYMS];
+    int s, used = 0;
+
+    for (s = 0; s < CHD_HUFF_SYMS; s++) {
+        c[s] = counts[s];
+        used += c[s] != 0;
+    }
+    /* Two codes at least, so that no decoder meets a one-symbol tree. */
+    for (s = 0; used < 2 && s < CHD_HUFF_SYMS; s++)
+        if (c[s] == 0) {
+            c[s] = 1;
+            used++;
+        }
+    /* Flatten the counts until the longest code fits in 8 bits. */
+    while (chd_huff_lengths(c, h->len) > CHD_HUFF_MAXBITS)
+        for (s = 0; s < CHD_HUFF_SYMS; s++)
+            if (c[s])
+                c[s] = (c[s] + 1) / 2;
+    (void)chd_huff_assign(h);
+}
+
+void
+chd_huff_export(const struct chd_huff *h, struct chd_bits *b)
+{
+    int i = 0;
+
+    while (i < CHD_HUFF_SYMS) {
+        int v = h->len[i], run = 1;
+        while (i + run < CHD_HUFF_SYMS && h->len[i + run] == v)
+            run++;
+        if (v == 1) {
+            /* 1 is the escape: a single length 1 is sent as 1, 1. */
+            chd_bits_put(b, 1, 4);
+            chd_bits_put(b, 1, 4);
+            i++;
+        } else if (run >= 3) {
+            if (run > 18)
+                run = 18;
+            chd_bits_put(b, 1, 4);
+            chd_bits_put(b, (uint32_t)v, 4);
+            chd_bits_put(b, (uint32_t)(run - 3), 4);
+            i += run;
+        } else {
+            chd_bits_put(b, (uint32_t)v, 4);
+            i++;
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* ECC of stripped frames                                              */
 
@@ -361,7 +465,7 @@ chd_inflate(struct chd_file *f, const uint8_t *in, size_t n, uint8_t *out,
 
 /* The dictionary size chdman's LZMA encoder picks for a plane of n
  * bytes: the smallest 2^k or 3*2^k at least n, and at least 4096. */
-static uint32_t
+uint32_t
 chd_lzma_dict(uint32_t n)
 {
     uint32_t i;
@@ -1489,10 +1593,13 @@ const struct disc_format disc_fmt_chd = {
     .name = "chd",
     .description = "MAME CHD v5 CD image (cdlz/cdzl/cdfl)",
     .extensions = "chd",
-    .caps = DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_INDEXES,
+    /* MCN, ISRC, INDEX 02+ and flags live in the subchannel, which is
+     * stored only with --sub; the writer reports them lost without it. */
+    .caps = DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_INDEXES |
+            DISC_CAP_ISRC_MCN | DISC_CAP_SUBCHANNEL | DISC_CAP_HTOA,
     .sub_on_request = 1,
     .probe = chd_probe,
     .read = chd_read,
-    .write = NULL,
+    .write = chd_write,
     .check = chd_check,
 };

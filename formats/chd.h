@@ -99,4 +99,11 @@ int chd_frame_ecc_strippable(const uint8_t *sec);
 /* Regenerates sync and P/Q parity of a stripped frame. */
 void chd_frame_ecc_restore(uint8_t *sec);
 
+/* The LZMA dictionary chdman's encoder uses for a plane of n bytes. */
+uint32_t chd_lzma_dict(uint32_t n);
+
+/* The writer (chd_write.c). */
+int chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
+              const struct disc_write_opts *o);
+
 #endif /* DISC_FORMATS_CHD_H */

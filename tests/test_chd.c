@@ -429,3 +429,159 @@ TEST(chd_hash_redump_from_chd)
     CHECK(strstr(a, "(Track 3).bin") != NULL);
     CHECK_STR(a, b);
 }
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+
+/* Writes d as a CHD with the given options (lossy: CD-TEXT etc.). */
+static int
+ch_write_chd(struct disc_ctx *ctx, const struct disc *d, const char *path,
+             int fast, int sub)
+{
+    struct disc_write_opts o;
+
+    memset(&o, 0, sizeof o);
+    o.allow_lossy = 1;
+    o.fast = fast;
+    o.sub = sub;
+    return disc_write(ctx, d, &disc_fmt_chd, path, &o);
+}
+
+/* chdman verify accepts our CHD (hunk CRCs, SHA-1s) and extractcd
+ * gives back the bytes of the source's BIN. */
+static void
+ch_check_written(struct disc_ctx *ctx, const struct disc *d,
+                 const char *chd, int fast)
+{
+    char x[33], y[33], out[8192], cue[300], bin[300];
+    struct disc *back = NULL;
+
+    snprintf(cue, sizeof cue, "%s.x.cue", chd);
+    snprintf(bin, sizeof bin, "%s.x.bin", chd);
+    if (ch_write_chd(ctx, d, chd, fast, 0) != 0) {
+        t_fail(__FILE__, __LINE__, "%s: %s", chd, ctx->msg);
+        return;
+    }
+    CHECK_INT(0, t_run(out, sizeof out, "chdman verify -i '%s' 2>&1", chd));
+    CHECK(strstr(out, "Raw SHA1 verification successful") != NULL);
+    CHECK(strstr(out, "Overall SHA1 verification successful") != NULL);
+    CHECK_INT(0, t_run(NULL, 0,
+                       "chdman extractcd -i '%s' -o '%s' -ob '%s' "
+                       ">/dev/null 2>&1",
+                       chd, cue, bin));
+    CHECK(fx_md5_file("src.bin", 0, -1, x) == 0);
+    CHECK(fx_md5_file(bin, 0, -1, y) == 0);
+    CHECK_STR(x, y);
+    /* And we read it back as the same disc. */
+    CHECK_OK(ctx, disc_open_image(ctx, chd, NULL, &back));
+    if (back)
+        ch_same_tracks(ctx, d, back, chd);
+    disc_free(back);
+}
+
+TEST(chd_write_chdman_verifies_and_extracts)
+{
+    struct disc_ctx ctx;
+    struct disc *d, *src = NULL;
+    long long ours, theirs;
+
+    NEED_TOOL("chdman");
+    t_ctx(&ctx);
+    d = fx_disc_mixed(&ctx);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "src.cue", 0, 0));
+    disc_free(d);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "src.cue", NULL, &src));
+    ch_check_written(&ctx, src, "def.chd", 0);
+    ch_check_written(&ctx, src, "fast.chd", 1);
+    /* Default codecs: no larger than chdman's own (1 % slack). */
+    REQUIRE(t_run(NULL, 0, "chdman createcd -i src.cue -o peer.chd "
+                           ">/dev/null 2>&1") == 0);
+    ours = t_file_size("def.chd");
+    theirs = t_file_size("peer.chd");
+    if (ours * 100 > theirs * 101)
+        t_fail(__FILE__, __LINE__, "ours %lld bytes, chdman's %lld", ours,
+               theirs);
+    disc_free(src);
+}
+
+/* The VCD and a disc of audio tracks with generated pregaps (stored as
+ * unstored PREGAP, read back as generated). */
+TEST(chd_write_vcd_and_generated_gaps)
+{
+    struct disc_ctx ctx;
+    struct disc *src = NULL;
+    char bin[1024], cue[1024], x[33], y[33];
+    int r;
+
+    NEED_TOOL("chdman");
+    NEED_TOOL("vcdxbuild");
+    r = vcd_build(bin, sizeof bin, cue, sizeof cue);
+    if (r == -1)
+        SKIP("ffmpeg, vcdxgen or vcdxbuild missing");
+    REQUIRE(r == 0);
+    t_ctx(&ctx);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, cue, NULL, &src));
+    REQUIRE_OK(&ctx, ch_write_chd(&ctx, src, "v.chd", 0, 0));
+    CHECK_INT(0, t_run(NULL, 0, "chdman verify -i v.chd >/dev/null 2>&1"));
+    CHECK_INT(0, t_run(NULL, 0, "chdman extractcd -i v.chd -o x.cue -ob "
+                                "x.bin >/dev/null 2>&1"));
+    CHECK(fx_md5_file(bin, 0, -1, x) == 0);
+    CHECK(fx_md5_file("x.bin", 0, -1, y) == 0);
+    CHECK_STR(x, y);
+    disc_free(src);
+    src = NULL;
+
+    {
+        static const char sheet[] =
+            "FILE \"g.bin\" BINARY\n"
+            "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
+            "  TRACK 02 AUDIO\n    PREGAP 00:02:00\n    INDEX 01 00:04:00\n"
+            "    POSTGAP 00:01:00\n"
+            "  TRACK 03 AUDIO\n    INDEX 01 00:07:00\n";
+        struct disc *back = NULL;
+        REQUIRE(t_write_file("g.cue", sheet, sizeof sheet - 1) == 0);
+        REQUIRE(fx_sparse("g.bin", 10LL * 75 * 2352) == 0);
+        REQUIRE_OK(&ctx, disc_open_image(&ctx, "g.cue", NULL, &src));
+        REQUIRE_OK(&ctx, ch_write_chd(&ctx, src, "g.chd", 0, 0));
+        CHECK_INT(0, t_run(NULL, 0, "chdman verify -i g.chd >/dev/null "
+                                    "2>&1"));
+        REQUIRE_OK(&ctx, disc_open_image(&ctx, "g.chd", NULL, &back));
+        ch_same_tracks(&ctx, src, back, "g.chd");
+        CHECK(!disc_lba_stored(back, src->track[1].index[0]));
+        CHECK(!disc_lba_stored(back, disc_track_end(src, 1) - 1));
+        disc_free(back);
+        disc_free(src);
+    }
+}
+
+/* What a CHD cannot hold is refused without --lossy, naming --sub where
+ * the subchannel would keep it. */
+TEST(chd_write_refuses_losses)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+    struct disc_write_opts o;
+
+    t_ctx(&ctx);
+    d = fx_disc_mixed(&ctx);
+    REQUIRE(d);
+    memset(&o, 0, sizeof o);
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "CD-TEXT",
+              disc_write(&ctx, d, &disc_fmt_chd, "a.chd", &o));
+    CHECK(!t_exists("a.chd"));
+    /* Without CD-TEXT, MCN/ISRC/INDEX 02 still need --sub. */
+    disc_cdtext_set(&ctx, d, 0, 0, DISC_CDTEXT_TITLE, NULL);
+    {
+        int t, f;
+        for (t = 0; t <= d->ntracks; t++)
+            for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
+                disc_cdtext_set(&ctx, d, 0, t, (enum disc_cdtext_field)f,
+                                NULL);
+        d->ncdtext = 0;
+    }
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "--sub",
+              disc_write(&ctx, d, &disc_fmt_chd, "a.chd", &o));
+    CHECK(!t_exists("a.chd"));
+    disc_free(d);
+}
