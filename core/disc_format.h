@@ -262,6 +262,20 @@ int disc_q_decode(const uint8_t *q, struct disc_q *out);
 int disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
                    uint32_t count, uint8_t *sub);
 
+/* Q recovery (subq.c), for formats that keep MCN, ISRC and INDEX 02+
+ * only in the subchannel.  MCN (ADR 2) and ISRC (ADR 3) of track i are
+ * looked for in its first 100 sectors from INDEX 00 and from INDEX 01;
+ * "" when absent. */
+int disc_sub_scan_codes(struct disc_ctx *ctx, const struct disc *d, int i,
+                        char mcn[14], char isrc[13]);
+/* INDEX 02+ of track i found in its Q by binary search: idx[2..*last];
+ * *last is 1 when there are none or the Q cannot tell. */
+int disc_sub_scan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
+                          disc_lba *idx, int *last);
+/* Puts the MCN, ISRC and INDEX 02+ found in the captured Q of every
+ * track into the model. */
+int disc_sub_recover(struct disc_ctx *ctx, struct disc *d);
+
 /* ------------------------------------------------------------------ */
 /* CD-TEXT (cdtext.c)                                                  */
 

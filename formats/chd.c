@@ -1476,11 +1476,44 @@ chd_check_extents(struct disc_ctx *ctx, const struct chd_file *f)
     return 0;
 }
 
+/* The CHT2 text has no field for MCN, ISRC, INDEX 02+ or the Q CONTROL
+ * flags: with a subchannel stored, they come from its Q frames. */
+static int
+chd_recover_q(struct disc_ctx *ctx, struct disc *d)
+{
+    uint8_t sub[16 * DISC_SECTOR_SUB];
+    int i, r;
+
+    r = disc_sub_recover(ctx, d);
+    for (i = 0; r == 0 && i < d->ntracks; i++) {
+        struct disc_track *t = &d->track[i];
+        disc_lba end = disc_track_end(d, i);
+        uint32_t n = end - t->index[1] < 16 ? (uint32_t)(end - t->index[1])
+                                            : 16,
+                 k;
+        if (!disc_lba_has_sub(d, t->index[1]))
+            continue;
+        r = disc_read_sectors(ctx, d, t->index[1], n, NULL, sub);
+        for (k = 0; r == 0 && k < n; k++) {
+            const uint8_t *q = sub + (size_t)k * DISC_SECTOR_SUB + 12;
+            struct disc_q dq;
+            if (!disc_q_crc_ok(q) || disc_q_decode(q, &dq) != 0 ||
+                dq.adr != 1 || dq.tno != t->number)
+                continue;
+            /* The data bit stays the one the track type implies. */
+            t->control = (uint8_t)((dq.control & ~DISC_CTL_DATA) |
+                                   (t->control & DISC_CTL_DATA));
+            break;
+        }
+    }
+    return r;
+}
+
 static int
 chd_read(struct disc_ctx *ctx, const char *path, struct disc *d)
 {
     struct chd_file *f = NULL;
-    int r;
+    int r, i, sub = 0;
 
     r = chd_open_file(ctx, path, &f);
     if (r < 0)
@@ -1488,7 +1521,11 @@ chd_read(struct disc_ctx *ctx, const char *path, struct disc *d)
     r = chd_check_extents(ctx, f);
     if (r == 0)
         r = chd_build(ctx, f, d);
+    for (i = 0; i < f->ntracks; i++)
+        sub |= strcmp(f->track[i].subtype, "NONE") != 0;
     chd_file_unref(f); /* the views hold their own references */
+    if (r == 0 && sub)
+        r = chd_recover_q(ctx, d);
     return r;
 }
 

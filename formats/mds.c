@@ -67,13 +67,6 @@
 #define MDS_SUB_PW 0x08     /* 96 interleaved P-W bytes after each sector */
 #define MDS_SUB_SIZE 96
 
-/* MCN and ISRC Q frames recur within every 100 sectors (FORMATS 2.3). */
-#define MDS_SCAN 100
-/* Sectors tried to find a valid Q position frame at a probe point. */
-#define MDS_PROBE_SPAN 16
-/* Index key of a Q frame that belongs to a later track or the lead-out. */
-#define MDS_KEY_LATER 100
-
 /* The descriptor, read whole. */
 struct mds_desc {
     const char *path;
@@ -687,148 +680,6 @@ mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f,
     return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* MCN, ISRC and INDEX 02+ from captured subchannel                     */
-
-/* Looks for MCN (ADR 2) and ISRC (ADR 3) Q frames in the first 100
- * sectors of track i from its INDEX 00 and from its INDEX 01 (libMirage
- * looks from INDEX 00, FORMATS Appendix C). */
-static int
-mds_scan_codes(struct disc_ctx *ctx, const struct disc *d, int i,
-               char mcn[14], char isrc[13])
-{
-    static const size_t qoff = 12; /* Q is channel 1 of the linear P-W */
-    uint8_t sub[MDS_SCAN * DISC_SECTOR_SUB];
-    const struct disc_track *t = &d->track[i];
-    disc_lba end = disc_track_end(d, i), from[2], to[2];
-    int pass, r;
-
-    mcn[0] = isrc[0] = '\0';
-    from[0] = t->index[0];
-    to[0] = t->index[0] + MDS_SCAN;
-    from[1] = t->index[1] > to[0] ? t->index[1] : to[0];
-    to[1] = t->index[1] + MDS_SCAN;
-    for (pass = 0; pass < 2; pass++) {
-        disc_lba stop = to[pass] < end ? to[pass] : end, l;
-        if (from[pass] >= stop)
-            continue;
-        r = disc_read_sectors(ctx, d, from[pass],
-                              (uint32_t)(stop - from[pass]), NULL, sub);
-        if (r < 0)
-            return r;
-        for (l = 0; l < stop - from[pass]; l++) {
-            const uint8_t *q = sub + (size_t)l * DISC_SECTOR_SUB + qoff;
-            struct disc_q dq;
-            if (!disc_q_crc_ok(q) || disc_q_decode(q, &dq) != 0)
-                continue;
-            if (dq.adr == 2 && !mcn[0] && disc_valid_mcn(dq.mcn))
-                memcpy(mcn, dq.mcn, 14);
-            else if (dq.adr == 3 && !isrc[0] && disc_valid_isrc(dq.isrc))
-                memcpy(isrc, dq.isrc, 13);
-        }
-    }
-    return 0;
-}
-
-/* The index that track i's Q shows at the first valid position frame at
- * or after lba: MDS_KEY_LATER for a frame of a later track, the lead-out
- * or when the track ends first; -1 when the Q is damaged there. */
-static int
-mds_q_key(struct disc_ctx *ctx, const struct disc *d, int i, disc_lba lba,
-          disc_lba end, int *key)
-{
-    uint8_t sub[DISC_SECTOR_SUB];
-    struct disc_q q;
-    int k;
-
-    for (k = 0; k < MDS_PROBE_SPAN && lba + k < end; k++) {
-        int r = disc_read_sectors(ctx, d, lba + k, 1, NULL, sub);
-        if (r < 0)
-            return r;
-        if (!disc_q_crc_ok(sub + 12) || disc_q_decode(sub + 12, &q) != 0 ||
-            q.adr != 1)
-            continue;
-        if (q.tno == d->track[i].number) {
-            *key = q.index;
-            return 0;
-        }
-        if (q.tno > d->track[i].number) {
-            *key = MDS_KEY_LATER;
-            return 0;
-        }
-    }
-    *key = lba + k >= end ? MDS_KEY_LATER : -1;
-    return 0;
-}
-
-/* Finds INDEX 02 and later of track i in its Q by binary search (index
- * numbers only grow along a track).  idx[2..*last] get the result;
- * *last is 1 when there are none or the Q cannot tell. */
-static int
-mds_scan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
-                 disc_lba *idx, int *last)
-{
-    disc_lba end = disc_track_end(d, i);
-    int k, key, r;
-
-    *last = 1;
-    idx[1] = d->track[i].index[1];
-    for (k = 2; k <= DISC_MAX_INDEX; k++) {
-        disc_lba lo = idx[k - 1] + 1, hi = end;
-        while (lo < hi) {
-            disc_lba mid = lo + (hi - lo) / 2;
-            r = mds_q_key(ctx, d, i, mid, end, &key);
-            if (r < 0)
-                return r;
-            if (key < 0)
-                return 0; /* damaged Q: keep what was found */
-            if (key >= k)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        if (lo >= end)
-            break;
-        r = mds_q_key(ctx, d, i, lo, end, &key);
-        if (r < 0)
-            return r;
-        if (key != k)
-            break;
-        idx[k] = lo;
-        *last = k;
-    }
-    return 0;
-}
-
-/* Puts MCN, ISRC and INDEX 02+ found in the captured Q into the model
- * (MDS v1 has no field for them; FORMATS Appendix C). */
-static int
-mds_recover_q(struct disc_ctx *ctx, struct disc *d)
-{
-    disc_lba idx[DISC_MAX_INDEX + 1];
-    char mcn[14], isrc[13];
-    int i, last, k, r;
-
-    for (i = 0; i < d->ntracks; i++) {
-        struct disc_track *t = &d->track[i];
-        if (!disc_lba_has_sub(d, t->index[1]))
-            continue;
-        r = mds_scan_codes(ctx, d, i, mcn, isrc);
-        if (r < 0)
-            return r;
-        if (mcn[0] && !d->mcn[0])
-            memcpy(d->mcn, mcn, sizeof mcn);
-        if (isrc[0])
-            memcpy(t->isrc, isrc, sizeof isrc);
-        r = mds_scan_indexes(ctx, d, i, idx, &last);
-        if (r < 0)
-            return r;
-        for (k = 2; k <= last; k++)
-            t->index[k] = idx[k];
-        t->last_index = (uint8_t)last;
-    }
-    return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Building the model                                                  */
@@ -1070,7 +921,7 @@ mds_read(struct disc_ctx *ctx, const char *path, struct disc *d)
         r = disc_set_rawtoc(ctx, d, toc, (uint16_t)nb);
         if (r < 0)
             goto fail;
-        r = mds_recover_q(ctx, d);
+        r = disc_sub_recover(ctx, d);
         if (r < 0)
             goto fail;
     }
@@ -1241,7 +1092,7 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
     for (i = 0; i < d->ntracks && (codes || indexes); i++) {
         const struct disc_track *t = &d->track[i];
         if (codes) {
-            r = mds_scan_codes(ctx, d, i, mcn, isrc);
+            r = disc_sub_scan_codes(ctx, d, i, mcn, isrc);
             if (r < 0)
                 return r;
             if (d->mcn[0] && strcmp(mcn, d->mcn) == 0)
@@ -1256,7 +1107,7 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
             }
         }
         if (t->last_index > 1) {
-            r = mds_scan_indexes(ctx, d, i, idx, &last);
+            r = disc_sub_scan_indexes(ctx, d, i, idx, &last);
             if (r < 0)
                 return r;
             for (k = 2; k <= t->last_index; k++)

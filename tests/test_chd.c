@@ -585,3 +585,58 @@ TEST(chd_write_refuses_losses)
     CHECK(!t_exists("a.chd"));
     disc_free(d);
 }
+
+/* With --sub the subchannel (synthesised here) carries MCN, ISRC, INDEX
+ * 02 and the flags: CUE -> CHD -> CUE keeps CATALOG, ISRC, INDEX 02 and
+ * FLAGS; chdman still verifies and extracts the same sectors. */
+TEST(chd_write_sub_keeps_catalog_isrc_index2)
+{
+    static const char *const kept[] = { "CATALOG 0123456789012",
+                                        "ISRC USRC17607839", "INDEX 02", "FLAGS" };
+    struct disc_ctx ctx;
+    struct disc *d, *src = NULL, *chd = NULL, *back = NULL;
+    struct disc_write_opts o;
+    char *text;
+    size_t i, len;
+    int t;
+
+    NEED_TOOL("chdman");
+    t_ctx(&ctx);
+    d = fx_disc_mixed(&ctx);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "src.cue", 0, 0));
+    disc_free(d);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "src.cue", NULL, &src));
+    REQUIRE_OK(&ctx, ch_write_chd(&ctx, src, "s.chd", 0, 1));
+    CHECK_INT(0, t_run(NULL, 0, "chdman verify -i s.chd >/dev/null 2>&1"));
+    CHECK_INT(0, t_run(NULL, 0, "chdman extractcd -i s.chd -o x.cue -ob "
+                                "x.bin >/dev/null 2>&1"));
+    CHECK_INT(0, t_run(NULL, 0, "cmp -s x.bin src.bin"));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "s.chd", NULL, &chd));
+    CHECK_STR(src->mcn, chd->mcn);
+    for (t = 0; t < src->ntracks; t++) {
+        int k;
+        CHECK_STR(src->track[t].isrc, chd->track[t].isrc);
+        CHECK_INT(src->track[t].control, chd->track[t].control);
+        CHECK_INT(src->track[t].last_index, chd->track[t].last_index);
+        for (k = 0; k <= src->track[t].last_index; k++)
+            CHECK_INT(src->track[t].index[k], chd->track[t].index[k]);
+    }
+    /* Back to CUE: the subchannel itself has no place there. */
+    memset(&o, 0, sizeof o);
+    o.allow_lossy = 1;
+    REQUIRE_OK(&ctx, disc_write(&ctx, chd, &disc_fmt_cue, "back.cue", &o));
+    text = t_slurp("back.cue", &len);
+    REQUIRE(text);
+    for (i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        if (!strstr(text, kept[i]))
+            t_fail(__FILE__, __LINE__, "back.cue lacks %s", kept[i]);
+    free(text);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "back.cue", NULL, &back));
+    CHECK_OK(&ctx, disc_compare(&ctx, src, back,
+                                DISC_EQ_DATA | DISC_EQ_NO_CDTEXT |
+                                    DISC_EQ_NO_META));
+    disc_free(back);
+    disc_free(chd);
+    disc_free(src);
+}
