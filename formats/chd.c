@@ -527,10 +527,20 @@ chd_flac_read(const FLAC__StreamDecoder *dec, FLAC__byte buffer[],
 
     (void)dec;
     while (n < *bytes && f->fl_pos < total) {
-        buffer[n++] = f->fl_pos < sizeof chd_flac_head
-                          ? chd_flac_head[f->fl_pos]
-                          : f->fl_in[f->fl_pos - sizeof chd_flac_head];
-        f->fl_pos++;
+        size_t k;
+        const uint8_t *from;
+        if (f->fl_pos < sizeof chd_flac_head) {
+            from = chd_flac_head + f->fl_pos;
+            k = sizeof chd_flac_head - f->fl_pos;
+        } else {
+            from = f->fl_in + (f->fl_pos - sizeof chd_flac_head);
+            k = total - f->fl_pos;
+        }
+        if (k > *bytes - n)
+            k = *bytes - n;
+        memcpy(buffer + n, from, k);
+        n += k;
+        f->fl_pos += k;
     }
     *bytes = n;
     return n ? FLAC__STREAM_DECODER_READ_STATUS_CONTINUE
