@@ -190,6 +190,8 @@ chd_huff_lengths(const uint32_t *counts, uint8_t *len)
                 b = k;
             }
         }
+        if (a < 0 || b < 0)
+            break; /* cannot happen: n > 1 nodes are alive */
         w[nodes] = w[a] + w[b];
         parent[nodes] = -1;
         alive[nodes] = 1;
@@ -693,7 +695,9 @@ chd_codec_name(uint32_t c, char buf[5])
 
     for (i = 0; i < 4; i++) {
         char ch = (char)(c >> (24 - 8 * i));
-        buf[i] = ch >= 0x20 && ch < 0x7F ? ch : '?';
+        if (ch < 0x20 || ch >= 0x7F)
+            ch = '?';
+        buf[i] = ch;
     }
     buf[4] = '\0';
     return buf;
@@ -1024,7 +1028,7 @@ chd_read_flat_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
             f->map[h + i].type = CHD_MAP_NONE;
             f->map[h + i].length = f->hunkbytes;
             f->map[h + i].offset =
-                (uint64_t)disc_rd_be32(buf + 4 * i) * f->hunkbytes;
+                (uint64_t)disc_rd_be32(buf + (size_t)i * 4) * f->hunkbytes;
         }
         h += n;
     }
@@ -1038,25 +1042,71 @@ chd_sha1(const uint8_t *p, size_t n, uint8_t out[20])
     return EVP_Digest(p, n, out, &len, EVP_sha1(), NULL) ? 0 : -1;
 }
 
+/* Where the value of "KEY:" starts in a track entry, or NULL. */
+static const char *
+chd_field(const char *text, const char *key)
+{
+    size_t n = strlen(key);
+    const char *p = text;
+
+    while ((p = strstr(p, key)) != NULL) {
+        if (p == text || p[-1] == ' ')
+            return p + n;
+        p += n;
+    }
+    return NULL;
+}
+
+/* The value of "KEY:" as a word ("" when absent), or as a decimal number
+ * (-1 when absent or malformed). */
+static void
+chd_field_word(const char *text, const char *key, char *out, size_t len)
+{
+    const char *p = chd_field(text, key);
+    size_t n = 0;
+
+    while (p && p[n] && p[n] != ' ' && n + 1 < len) {
+        out[n] = p[n];
+        n++;
+    }
+    out[n] = '\0';
+}
+
+static int32_t
+chd_field_int(const char *text, const char *key)
+{
+    const char *p = chd_field(text, key);
+    char *end;
+    long v;
+
+    if (!p || *p < '0' || *p > '9')
+        return -1;
+    v = strtol(p, &end, 10);
+    if ((*end != ' ' && *end != '\0') || v > DISC_LBA_MAX * 2L)
+        return -1;
+    return (int32_t)v;
+}
+
 /* One CHT2 or CHTR entry. */
 static int
 chd_parse_track(struct disc_ctx *ctx, struct chd_file *f, uint32_t tag,
                 const char *text)
 {
     struct chd_track t;
-    int n;
 
     memset(&t, 0, sizeof t);
-    if (tag == CHD_TAG_CHT2)
-        n = sscanf(text,
-                   "TRACK:%d TYPE:%23s SUBTYPE:%15s FRAMES:%d PREGAP:%d "
-                   "PGTYPE:%23s PGSUB:%15s POSTGAP:%d",
-                   &t.number, t.type, t.subtype, &t.frames, &t.pregap,
-                   t.pgtype, t.pgsub, &t.postgap);
-    else
-        n = sscanf(text, "TRACK:%d TYPE:%23s SUBTYPE:%15s FRAMES:%d",
-                   &t.number, t.type, t.subtype, &t.frames);
-    if (n != (tag == CHD_TAG_CHT2 ? 8 : 4))
+    t.number = chd_field_int(text, "TRACK:");
+    chd_field_word(text, "TYPE:", t.type, sizeof t.type);
+    chd_field_word(text, "SUBTYPE:", t.subtype, sizeof t.subtype);
+    t.frames = chd_field_int(text, "FRAMES:");
+    if (tag == CHD_TAG_CHT2) {
+        t.pregap = chd_field_int(text, "PREGAP:");
+        chd_field_word(text, "PGTYPE:", t.pgtype, sizeof t.pgtype);
+        chd_field_word(text, "PGSUB:", t.pgsub, sizeof t.pgsub);
+        t.postgap = chd_field_int(text, "POSTGAP:");
+    }
+    if (t.number < 0 || !t.type[0] || !t.subtype[0] || t.frames < 0 ||
+        t.pregap < 0 || t.postgap < 0)
         return disc_error(ctx, DISC_E_FORMAT,
                           "%s: track metadata '%.80s' is malformed", f->name,
                           text);
@@ -1065,8 +1115,7 @@ chd_parse_track(struct disc_ctx *ctx, struct chd_file *f, uint32_t tag,
                           "%s: track metadata out of order: TRACK:%d after "
                           "%d tracks",
                           f->name, t.number, f->ntracks);
-    if (t.frames <= 0 || t.frames > DISC_LBA_MAX || t.pregap < 0 ||
-        t.pregap > DISC_LBA_MAX || t.postgap < 0 ||
+    if (t.frames <= 0 || t.frames > DISC_LBA_MAX || t.pregap > DISC_LBA_MAX ||
         t.postgap > DISC_LBA_MAX ||
         (t.pgtype[0] == 'V' && t.pregap > t.frames))
         return disc_error(ctx, DISC_E_FORMAT,
@@ -1215,14 +1264,13 @@ chd_layout(struct disc_ctx *ctx, struct chd_file *f)
         struct chd_track *k = &f->track[i];
         if (k->pregap > 0 && k->pgtype[0] != 'V')
             lba += k->pregap;
-        if (chdframe + (uint64_t)k->frames > f->logical / CHD_FRAME)
-            return disc_error(
-                ctx, DISC_E_FORMAT,
-                "%s: track %d ends at frame %llu, past the %llu frames the "
-                "header declares",
-                f->name, k->number,
-                (unsigned long long)(chdframe + (uint64_t)k->frames),
-                (unsigned long long)(f->logical / CHD_FRAME));
+        unsigned long long endf = chdframe + (uint64_t)k->frames;
+        unsigned long long have = f->logical / CHD_FRAME;
+        if (endf > have)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: track %d ends at frame %llu, past the %llu "
+                              "frames the header declares",
+                              f->name, k->number, endf, have);
         k->chdframe = (uint32_t)chdframe;
         k->lba = lba;
         lba += k->frames + k->postgap;
@@ -1301,7 +1349,7 @@ chd_build(struct disc_ctx *ctx, struct chd_file *f, struct disc *d)
         e.lba = k->lba;
         e.count = (uint32_t)k->frames;
         e.src = &data->base;
-        e.offset = (int64_t)k->chdframe * CHD_FRAME;
+        e.offset = (int64_t)(k->chdframe * CHD_FRAME);
         e.stride = CHD_FRAME;
         e.data = ty->layout;
         e.flags = ty->mode == DISC_MODE_AUDIO ? DISC_EXT_SWAP : 0;
@@ -1381,7 +1429,7 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
     if (r < 0)
         goto fail;
     for (i = 0; i < 4; i++)
-        f->codec[i] = disc_rd_be32(h + 16 + 4 * i);
+        f->codec[i] = disc_rd_be32(h + 16 + (size_t)i * 4);
     f->logical = chd_rd_be64(h + 32);
     mapoff = chd_rd_be64(h + 40);
     metaoff = chd_rd_be64(h + 48);
@@ -1526,7 +1574,7 @@ chd_read(struct disc_ctx *ctx, const char *path, struct disc *d)
     int r, i, sub = 0;
 
     r = chd_open_file(ctx, path, &f);
-    if (r < 0)
+    if (!f) /* set exactly when r == 0; tested so analysers see it too */
         return r;
     r = chd_check_extents(ctx, f);
     if (r == 0)
@@ -1554,8 +1602,9 @@ chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
     int r, i, j;
 
     r = chd_open_file(ctx, path, &f);
-    if (r == 0)
-        r = chd_check_extents(ctx, f);
+    if (!f) /* set exactly when r == 0 */
+        return r;
+    r = chd_check_extents(ctx, f);
     if (r < 0)
         goto out;
     md = EVP_MD_CTX_new();
@@ -1566,7 +1615,7 @@ chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
     ctx->progress_done = 0;
     ctx->progress_total = (int64_t)(f->logical / CHD_FRAME);
     for (h = 0; h < f->hunkcount; h++) {
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         uint64_t at = (uint64_t)h * f->hunkbytes, k = f->hunkbytes;
         r = chd_hunk(ctx, f, h, &p);
         if (r < 0)
@@ -1574,7 +1623,7 @@ chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
         if (at + k > f->logical)
             k = f->logical - at;
         EVP_DigestUpdate(md, p, (size_t)k);
-        disc_progress(ctx, (int64_t)(at + k) / CHD_FRAME,
+        disc_progress(ctx, (int64_t)((at + k) / CHD_FRAME),
                       ctx->progress_total);
     }
     EVP_DigestFinal_ex(md, raw, &n);

@@ -12,9 +12,10 @@
 
 #define CHD_MAGIC "MComprHD"
 #define CHD_V5_HEADER 124
-#define CHD_FRAME 2448 /* one CD frame in a CHD: 2352 data + 96 subcode */
-#define CHD_FRAME_DATA 2352
-#define CHD_FRAMES_PER_HUNK 8 /* chdman's default: 19584-byte hunks */
+/* Sizes are size_t so that products with them are computed that wide. */
+#define CHD_FRAME ((size_t)2448) /* a CD frame: 2352 data + 96 subcode */
+#define CHD_FRAME_DATA ((size_t)2352)
+#define CHD_FRAMES_PER_HUNK ((size_t)8) /* chdman's default: 19584 B */
 #define CHD_TRACK_PAD 4       /* tracks start on 4-frame boundaries */
 #define CHD_META_HEADER 16
 

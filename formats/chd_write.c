@@ -26,6 +26,8 @@
 #define CHD_ECCBYTES ((CHD_FRAMES_PER_HUNK + 7) / 8)
 #define CHD_MAX_WORKERS 16
 
+static const uint8_t chdw_magic[8] = { 'M', 'C', 'o', 'm', 'p', 'r', 'H', 'D' };
+
 /* One track as written. */
 struct chdw_track {
     const char *type;    /* CHT2 TYPE */
@@ -800,11 +802,11 @@ chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         goto out;
     /* Header now, completed at the end; then the metadata chain. */
     memset(head, 0, sizeof head);
-    memcpy(head, CHD_MAGIC, 8);
+    memcpy(head, chdw_magic, sizeof chdw_magic);
     disc_wr_be32(head + 8, CHD_V5_HEADER);
     disc_wr_be32(head + 12, 5);
     for (i = 0; i < 4; i++)
-        disc_wr_be32(head + 16 + 4 * i, w.codec[i]);
+        disc_wr_be32(head + 16 + (size_t)i * 4, w.codec[i]);
     disc_wr_be32(head + 32, (uint32_t)(logical >> 32));
     disc_wr_be32(head + 36, (uint32_t)logical);
     disc_wr_be32(head + 52, CHD_V5_HEADER);
@@ -877,7 +879,7 @@ chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
                 goto out;
             pos += s->outlen;
         }
-        ctx->progress_done += n * CHD_FRAMES_PER_HUNK;
+        ctx->progress_done += (int64_t)n * (int64_t)CHD_FRAMES_PER_HUNK;
         disc_progress(ctx, ctx->progress_done, ctx->progress_total);
     }
     EVP_DigestFinal_ex(md, raw, &mdlen);
