@@ -170,10 +170,29 @@ run_suite() { # dir label
         "$(meas verify "'$D' -q verify '$dir/disc.cue' >/dev/null")" \
         "cp" "$cp_r" -
     if need chdman && [ "$label" = 1x ]; then
-        # chdman compresses (minutes per run): one measured run only.
-        row "$label chdman createcd (peer)" \
-            "$(RUNS=1 meas chd "chdman createcd -i '$dir/disc.cue' -o '$W/out/x.chd' >/dev/null")" \
-            "cp" "$cp_r" -
+        # chdman compresses (minutes per run): one measured run only, and
+        # the same for discarc's CHD rows against it.
+        local chd_r ours_r oz pz
+        chd_r=$(RUNS=1 meas chd "chdman createcd -i '$dir/disc.cue' -o '$W/out/x.chd' >/dev/null")
+        row "$label chdman createcd (peer)" "$chd_r" "cp" "$cp_r" -
+        ours_r=$(RUNS=1 meas chdw "'$D' -q convert '$dir/disc.cue' '$W/out/x.chd' --lossy")
+        row "$label CUE -> CHD (cdlz/cdzl/cdfl)" "$ours_r" \
+            "chdman createcd" "$chd_r" 0.8
+        row "$label CUE -> CHD --fast (cdzl/cdfl)" \
+            "$(RUNS=1 meas chdwf "'$D' -q convert '$dir/disc.cue' '$W/out/x.chd' --lossy --fast")" \
+            "chdman createcd" "$chd_r" -
+        # Sizes, and the reading side, from one CHD of each.
+        chdman createcd -i "$dir/disc.cue" -o "$W/peer.chd" -f >/dev/null 2>&1
+        "$D" -q convert "$dir/disc.cue" "$W/ours.chd" --lossy --force >/dev/null 2>&1
+        pz=$(stat -c %s "$W/peer.chd")
+        oz=$(stat -c %s "$W/ours.chd")
+        rows+=("| $label CHD size: discarc $oz B, chdman $pz B | - | - | chdman | - | $(ratio "$oz" "$pz") | 1.01 | $(echo "$oz <= $pz * 1.01" | bc -l | sed 's/1/met/; s/0/MISSED/') | - |")
+        echo "$label CHD size: discarc $oz bytes, chdman $pz bytes"
+        row "$label CHD -> CUE/BIN" \
+            "$(meas chdr "'$D' -q convert '$W/peer.chd' '$W/out/x.cue'")" \
+            "chdman extractcd" \
+            "$(meas chdx "chdman extractcd -i '$W/peer.chd' -o '$W/out/x.cue' -ob '$W/out/x.bin' >/dev/null")" 0.5
+        rm -f "$W/peer.chd" "$W/ours.chd"
     fi
     if need ccd2iso; then
         row "$label ccd2iso (peer)" \

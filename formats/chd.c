@@ -1687,7 +1687,8 @@ chd_probe(const uint8_t *buf, size_t len, const char *path)
 
 const struct disc_format disc_fmt_chd = {
     .name = "chd",
-    .description = "MAME CHD v5 CD image (cdlz/cdzl/cdfl)",
+    .description = "MAME CHD v5 CD image (cdlz/cdzl/cdfl); MCN, ISRC, "
+                   "INDEX 02+ only with --sub",
     .extensions = "chd",
     /* MCN, ISRC, INDEX 02+ and flags live in the subchannel, which is
      * stored only with --sub; the writer reports them lost without it. */
