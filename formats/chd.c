@@ -9,9 +9,11 @@
 #include <FLAC/stream_decoder.h>
 #include <lzma.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "chd.h"
@@ -340,6 +342,24 @@ struct chd_track {
 };
 
 #define CHD_CACHE 16
+/* Hunks decoded ahead, in parallel, when reading runs forward. */
+#define CHD_AHEAD 8
+#define CHD_MAX_THREADS 8
+
+/* One decoder's state and work buffers (one per thread). */
+struct chd_dec {
+    uint32_t frames, hunkbytes;
+    uint8_t *cbuf, *dplane, *splane;
+    z_stream z;
+    int z_ready;
+    lzma_stream lz;
+    FLAC__StreamDecoder *flac;
+    /* FLAC callback state. */
+    const uint8_t *fl_in;
+    size_t fl_len, fl_pos;
+    uint32_t fl_need, fl_got;
+    int fl_bad;
+};
 
 struct chd_file {
     struct disc_source *file;
@@ -359,17 +379,10 @@ struct chd_file {
     uint32_t slot_hunk[CHD_CACHE];
     uint8_t *slot[CHD_CACHE];
     int nslots, victim;
-    /* Work buffers and codec states. */
-    uint8_t *cbuf, *dplane, *splane;
-    z_stream z;
-    int z_ready;
-    lzma_stream lz;
-    FLAC__StreamDecoder *flac;
-    /* FLAC callback state. */
-    const uint8_t *fl_in;
-    size_t fl_len, fl_pos;
-    uint32_t fl_need, fl_got;
-    int fl_bad;
+    /* Decoders: the caller's thread uses dec[0]. */
+    struct chd_dec dec[CHD_MAX_THREADS];
+    int ndec, nthreads;
+    uint32_t next_hunk; /* reads run forward when they ask for this */
 };
 
 /* The two views the extents use: the logical bytes (frames of 2448), and
@@ -379,6 +392,34 @@ struct chd_source {
     struct chd_file *f;
     int sub_view;
 };
+
+static void
+chd_dec_free(struct chd_dec *c)
+{
+    disc_free_mem(c->cbuf);
+    disc_free_mem(c->dplane);
+    disc_free_mem(c->splane);
+    if (c->z_ready)
+        inflateEnd(&c->z);
+    lzma_end(&c->lz);
+    if (c->flac)
+        FLAC__stream_decoder_delete(c->flac);
+}
+
+static int
+chd_dec_init(struct chd_dec *c, uint32_t hunkbytes)
+{
+    lzma_stream init = LZMA_STREAM_INIT;
+
+    memset(c, 0, sizeof *c);
+    c->lz = init;
+    c->hunkbytes = hunkbytes;
+    c->frames = (uint32_t)(hunkbytes / CHD_FRAME);
+    c->cbuf = disc_malloc(hunkbytes);
+    c->dplane = disc_malloc(c->frames * CHD_FRAME_DATA);
+    c->splane = disc_malloc((size_t)c->frames * 96);
+    return c->cbuf && c->dplane && c->splane ? 0 : -1;
+}
 
 static void
 chd_file_unref(struct chd_file *f)
@@ -393,14 +434,8 @@ chd_file_unref(struct chd_file *f)
     disc_free_mem(f->metasum);
     for (i = 0; i < CHD_CACHE; i++)
         disc_free_mem(f->slot[i]);
-    disc_free_mem(f->cbuf);
-    disc_free_mem(f->dplane);
-    disc_free_mem(f->splane);
-    if (f->z_ready)
-        inflateEnd(&f->z);
-    lzma_end(&f->lz);
-    if (f->flac)
-        FLAC__stream_decoder_delete(f->flac);
+    for (i = 0; i < f->ndec; i++)
+        chd_dec_free(&f->dec[i]);
     disc_free_mem(f);
 }
 
@@ -443,7 +478,7 @@ chd_hunk_error(struct disc_ctx *ctx, const struct chd_file *f, uint32_t h,
 
 /* Raw deflate of exactly want bytes. */
 static int
-chd_inflate(struct chd_file *f, const uint8_t *in, size_t n, uint8_t *out,
+chd_inflate(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
             size_t want)
 {
     int r;
@@ -483,7 +518,7 @@ chd_lzma_dict(uint32_t n)
 
 /* Raw LZMA1 (lc 3, lp 0, pb 2, no end mark) of exactly want bytes. */
 static int
-chd_unlzma(struct chd_file *f, const uint8_t *in, size_t n, uint8_t *out,
+chd_unlzma(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
            size_t want)
 {
     lzma_options_lzma opt;
@@ -524,7 +559,7 @@ static FLAC__StreamDecoderReadStatus
 chd_flac_read(const FLAC__StreamDecoder *dec, FLAC__byte buffer[],
               size_t *bytes, void *user)
 {
-    struct chd_file *f = user;
+    struct chd_dec *f = user;
     size_t total = sizeof chd_flac_head + f->fl_len, n = 0;
 
     (void)dec;
@@ -552,7 +587,7 @@ chd_flac_read(const FLAC__StreamDecoder *dec, FLAC__byte buffer[],
 static FLAC__StreamDecoderTellStatus
 chd_flac_tell(const FLAC__StreamDecoder *dec, FLAC__uint64 *off, void *user)
 {
-    const struct chd_file *f = user;
+    const struct chd_dec *f = user;
 
     (void)dec;
     *off = f->fl_pos;
@@ -563,7 +598,7 @@ static FLAC__StreamDecoderWriteStatus
 chd_flac_write(const FLAC__StreamDecoder *dec, const FLAC__Frame *frame,
                const FLAC__int32 *const buffer[], void *user)
 {
-    struct chd_file *f = user;
+    struct chd_dec *f = user;
     uint32_t i, n = frame->header.blocksize;
 
     (void)dec;
@@ -588,7 +623,7 @@ static void
 chd_flac_error(const FLAC__StreamDecoder *dec,
                FLAC__StreamDecoderErrorStatus status, void *user)
 {
-    struct chd_file *f = user;
+    struct chd_dec *f = user;
 
     (void)dec;
     (void)status;
@@ -598,7 +633,7 @@ chd_flac_error(const FLAC__StreamDecoder *dec,
 /* FLAC frames of samples stereo samples into f->dplane; *used gets the
  * bytes they took. */
 static int
-chd_unflac(struct chd_file *f, const uint8_t *in, size_t n, uint32_t samples,
+chd_unflac(struct chd_dec *f, const uint8_t *in, size_t n, uint32_t samples,
            size_t *used)
 {
     FLAC__uint64 pos = 0;
@@ -635,7 +670,7 @@ chd_unflac(struct chd_file *f, const uint8_t *in, size_t n, uint32_t samples,
 
 /* Decodes one CD-codec hunk of length n from f->cbuf into out. */
 static int
-chd_decode_cd(struct chd_file *f, uint32_t codec, size_t n, uint8_t *out,
+chd_decode_cd(struct chd_dec *f, uint32_t codec, size_t n, uint8_t *out,
               const char **why)
 {
     uint32_t fr = f->frames, i;
@@ -705,7 +740,8 @@ chd_codec_name(uint32_t c, char buf[5])
 
 /* Decodes hunk h (after SELF references) into out and checks its CRC. */
 static int
-chd_decode(struct disc_ctx *ctx, struct chd_file *f, uint32_t h, uint8_t *out)
+chd_decode(struct disc_ctx *ctx, const struct chd_file *f,
+           struct chd_dec *dec, uint32_t h, uint8_t *out)
 {
     const struct chd_entry *e = &f->map[h];
     const char *why = NULL;
@@ -724,7 +760,7 @@ chd_decode(struct disc_ctx *ctx, struct chd_file *f, uint32_t h, uint8_t *out)
     } else {
         uint32_t c = f->codec[e->type];
         r = f->file->ops->pread(ctx, f->file, (int64_t)e->offset, e->length,
-                                f->cbuf);
+                                dec->cbuf);
         if (r < 0)
             return chd_hunk_error(ctx, f, h, "cannot be read (truncated?)");
         if (c != CHD_CODEC_CDZL && c != CHD_CODEC_CDLZ &&
@@ -733,7 +769,7 @@ chd_decode(struct disc_ctx *ctx, struct chd_file *f, uint32_t h, uint8_t *out)
                            chd_codec_name(c, nm));
             return chd_hunk_error(ctx, f, h, msg);
         }
-        if (chd_decode_cd(f, c, e->length, out, &why) != 0)
+        if (chd_decode_cd(dec, c, e->length, out, &why) != 0)
             return chd_hunk_error(ctx, f, h, why);
     }
     if (e->has_crc && chd_crc16(0xFFFF, out, f->hunkbytes) != e->crc)
@@ -741,20 +777,49 @@ chd_decode(struct disc_ctx *ctx, struct chd_file *f, uint32_t h, uint8_t *out)
     return 0;
 }
 
-/* The decoded bytes of hunk h, from the cache or decoded now. */
-static int
-chd_hunk(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
-         const uint8_t **out)
-{
-    int i, r;
+/* A batch of hunks decoded on several threads. */
+struct chd_job {
+    const struct chd_file *f;
+    struct chd_dec *dec;
+    const uint32_t *hunk;
+    uint8_t *const *out;
+    int *rc;
+    int n, first, step;
+};
 
-    while (f->map[h].type == CHD_MAP_SELF)
-        h = (uint32_t)f->map[h].offset; /* earlier hunk: checked at open */
+static void *
+chd_job_run(void *arg)
+{
+    const struct chd_job *j = arg;
+    int i;
+
+    for (i = j->first; i < j->n; i += j->step) {
+        /* Messages stay in a local context: the caller decodes a failed
+         * hunk again when it needs it, and reports it then. */
+        struct disc_ctx local = DISC_CTX_INIT;
+        j->rc[i] = chd_decode(&local, j->f, j->dec, j->hunk[i], j->out[i]);
+    }
+    return NULL;
+}
+
+/* The cache slot of resolved hunk h, or -1. */
+static int
+chd_cached(const struct chd_file *f, uint32_t h)
+{
+    int i;
+
     for (i = 0; i < f->nslots; i++)
-        if (f->slot_hunk[i] == h) {
-            *out = f->slot[i];
-            return 0;
-        }
+        if (f->slot_hunk[i] == h)
+            return i;
+    return -1;
+}
+
+/* A slot to decode into (marked empty until filled). */
+static int
+chd_slot(struct disc_ctx *ctx, struct chd_file *f)
+{
+    int i;
+
     if (f->nslots < CHD_CACHE) {
         i = f->nslots;
         f->slot[i] = disc_malloc(f->hunkbytes);
@@ -766,7 +831,109 @@ chd_hunk(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
         f->victim = (f->victim + 1) % CHD_CACHE;
     }
     f->slot_hunk[i] = UINT32_MAX;
-    r = chd_decode(ctx, f, h, f->slot[i]);
+    return i;
+}
+
+static uint32_t
+chd_resolve(const struct chd_file *f, uint32_t h)
+{
+    while (f->map[h].type == CHD_MAP_SELF)
+        h = (uint32_t)f->map[h].offset; /* earlier hunk: checked at open */
+    return h;
+}
+
+/* When reading runs forward, the hunks after h are decoded with it, on
+ * every processor; they wait in the cache. */
+static void
+chd_ahead(struct chd_file *f, uint32_t h, int first_slot)
+{
+    uint32_t hunk[CHD_AHEAD];
+    uint8_t *out[CHD_AHEAD];
+    int rc[CHD_AHEAD], slot[CHD_AHEAD], n = 0, t, i;
+    int started[CHD_MAX_THREADS] = { 0 };
+    struct disc_ctx local = DISC_CTX_INIT;
+    pthread_t th[CHD_MAX_THREADS];
+    struct chd_job job[CHD_MAX_THREADS];
+    uint32_t k;
+
+    hunk[0] = h;
+    slot[0] = first_slot;
+    out[0] = f->slot[first_slot];
+    n = 1;
+    for (k = h + 1; k < f->hunkcount && n < CHD_AHEAD; k++) {
+        uint32_t r = chd_resolve(f, k);
+        int dup = 0, s;
+        for (i = 0; i < n; i++)
+            dup |= hunk[i] == r;
+        if (dup || chd_cached(f, r) >= 0)
+            continue;
+        s = chd_slot(&local, f);
+        if (s < 0)
+            break;
+        hunk[n] = r;
+        slot[n] = s;
+        out[n] = f->slot[s];
+        n++;
+    }
+    /* Decoders for the helper threads, made on first use. */
+    while (f->ndec < f->nthreads && f->ndec < n) {
+        if (chd_dec_init(&f->dec[f->ndec], f->hunkbytes) != 0) {
+            chd_dec_free(&f->dec[f->ndec]);
+            break;
+        }
+        f->ndec++;
+    }
+    t = f->ndec < n ? f->ndec : n;
+    for (i = 0; i < t; i++) {
+        job[i].f = f;
+        job[i].dec = &f->dec[i];
+        job[i].hunk = hunk;
+        job[i].out = out;
+        job[i].rc = rc;
+        job[i].n = n;
+        job[i].first = i;
+        job[i].step = t;
+    }
+    for (i = 1; i < t; i++)
+        started[i] = pthread_create(&th[i], NULL, chd_job_run, &job[i]) == 0;
+    chd_job_run(&job[0]);
+    for (i = 1; i < t; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            chd_job_run(&job[i]); /* no thread: this one does its share */
+    }
+    for (i = 0; i < n; i++)
+        if (rc[i] == 0)
+            f->slot_hunk[slot[i]] = hunk[i];
+}
+
+/* The decoded bytes of hunk h, from the cache or decoded now. */
+static int
+chd_hunk(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
+         const uint8_t **out)
+{
+    int i, r, ahead = h == f->next_hunk && f->nthreads > 1;
+
+    f->next_hunk = h + 1;
+    h = chd_resolve(f, h);
+    i = chd_cached(f, h);
+    if (i >= 0) {
+        *out = f->slot[i];
+        return 0;
+    }
+    i = chd_slot(ctx, f);
+    if (i < 0)
+        return i;
+    if (ahead) {
+        chd_ahead(f, h, i);
+        if (f->slot_hunk[i] == h) {
+            *out = f->slot[i];
+            return 0;
+        }
+    }
+    /* Alone, or again after a failure so that ctx gets its message. */
+    r = chd_decode(ctx, f, &f->dec[0], h, f->slot[i]);
     if (r < 0)
         return r;
     f->slot_hunk[i] = h;
@@ -1390,9 +1557,11 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     f->refs = 1;
     {
-        lzma_stream init = LZMA_STREAM_INIT;
-        f->lz = init;
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        f->nthreads = n < 1 ? 1 : n > CHD_MAX_THREADS ? CHD_MAX_THREADS
+                                                      : (int)n;
     }
+    (void)chd_crc16(0xFFFF, NULL, 0); /* its table, before any thread */
     f->name = disc_strdup(path);
     if (!f->name) {
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
@@ -1477,10 +1646,8 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
     }
     f->hunkcount = (uint32_t)hunks;
     f->map = disc_calloc(hunks ? hunks : 1, sizeof *f->map);
-    f->cbuf = disc_malloc(f->hunkbytes);
-    f->dplane = disc_malloc((size_t)f->frames * CHD_FRAME_DATA);
-    f->splane = disc_malloc((size_t)f->frames * 96);
-    if (!f->map || !f->cbuf || !f->dplane || !f->splane) {
+    f->ndec = 1;
+    if (!f->map || chd_dec_init(&f->dec[0], f->hunkbytes) != 0) {
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
         goto fail;
     }
