@@ -8,13 +8,16 @@ CC      ?= cc
 
 # pkg-config name -> the Debian package that provides it.  Adding a
 # library means adding one line here and its package to tools/deps.sh.
-PKGS := libcdio libcdio_paranoia sndfile zlib libcrypto libdeflate
+PKGS := libcdio libcdio_paranoia sndfile zlib libcrypto libdeflate \
+        liblzma flac
 DEB_libcdio          := libcdio-dev
 DEB_libcdio_paranoia := libcdio-paranoia-dev
 DEB_sndfile          := libsndfile1-dev
 DEB_zlib             := zlib1g-dev
 DEB_libcrypto        := libssl-dev
 DEB_libdeflate       := libdeflate-dev
+DEB_liblzma          := liblzma-dev
+DEB_flac             := libflac-dev
 
 # Read when this Makefile is parsed.  `make run` and `make check` install
 # the packages first and then build in a second make, which parses anew,

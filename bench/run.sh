@@ -11,7 +11,7 @@
 #   BENCH_SCALE=0  1: also run everything on a half-size image (twice the
 #                  image should cost twice the time with the same peak
 #                  RSS; a 2x 700 MB image is no CD, so the check halves)
-#   BENCH_CHDMAN=0 1: also time chdman createcd once (minutes)
+#   BENCH_CHDMAN=1 0: leave out the CHD rows (chdman takes minutes a run)
 # Outputs are removed and the page cache written back (sync) before each
 # run, outside the timed part.  The whole run takes about 5-10 minutes.
 set -uo pipefail
@@ -22,7 +22,7 @@ W=$root/bench/work
 MB=${BENCH_MB:-700}
 RUNS=${BENCH_RUNS:-5}
 SCALE=${BENCH_SCALE:-0}
-CHD=${BENCH_CHDMAN:-0}
+CHD=${BENCH_CHDMAN:-1}
 T=/usr/bin/time
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -189,9 +189,23 @@ run_suite() { # dir label
             "mdf2iso '$dir/disc.mdf' '$W/out/x.iso' >/dev/null" "$cp"
     fi
     if [ "$CHD" = 1 ] && need chdman && [ "$label" = 1x ]; then
-        # chdman compresses (minutes per run): one pair only.
-        RUNS=1 pair "$label chdman createcd (peer)" - cp \
-            "chdman createcd -i '$dir/disc.cue' -o '$W/out/x.chd' >/dev/null" "$cp"
+        # chdman compresses (minutes per run): one pair (after a warm-up)
+        # for each CHD row.
+        local chdw="chdman createcd -f -i '$dir/disc.cue' -o '$W/out/p.chd' >/dev/null"
+        RUNS=1 pair "$label CUE -> CHD (cdlz/cdzl/cdfl)" 0.8 "chdman createcd" \
+            "'$D' -q convert '$dir/disc.cue' '$W/out/x.chd' --lossy --force" "$chdw"
+        # Sizes, and the reading side, from one CHD of each.
+        local oz pz
+        chdman createcd -i "$dir/disc.cue" -o "$W/peer.chd" -f >/dev/null 2>&1
+        "$D" -q convert "$dir/disc.cue" "$W/ours.chd" --lossy --force >/dev/null 2>&1
+        pz=$(stat -c %s "$W/peer.chd")
+        oz=$(stat -c %s "$W/ours.chd")
+        rows+=("| $label CHD size: discarc $oz B, chdman $pz B | - | - | chdman | - | $(echo "$oz $pz" | awk '{printf "%.3f", $1 / $2}') | 1.01 | $(echo "$oz $pz" | awk '{print ($1 <= $2 * 1.01) ? "met" : "MISSED"}') | - |")
+        echo "$label CHD size: discarc $oz bytes, chdman $pz bytes"
+        RUNS=3 pair "$label CHD -> CUE/BIN" 0.5 "chdman extractcd" \
+            "'$D' -q convert '$W/peer.chd' '$W/out/x.cue' --force" \
+            "chdman extractcd -f -i '$W/peer.chd' -o '$W/out/y.cue' -ob '$W/out/y.bin' >/dev/null"
+        rm -f "$W/peer.chd" "$W/ours.chd"
     fi
 }
 

@@ -379,7 +379,8 @@ struct disc_write_opts {
     int crlf;         /* CUE: CRLF line ends */
     int store_gaps;   /* CUE: store generated PREGAP/POSTGAP sectors in the
                          BIN instead of writing PREGAP/POSTGAP lines */
-    int sub;          /* MDS: store 2448-byte sectors with subchannel */
+    int sub;          /* MDS, CHD: store 2448-byte sectors with subchannel */
+    int fast;         /* CHD: cdzl + cdfl only (no LZMA) */
     int link;         /* reflink/hard-link identical data where possible */
     const char *name; /* base name for companion files, or NULL */
 };

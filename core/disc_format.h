@@ -73,6 +73,11 @@ struct disc_format {
                  const struct disc_sheet *map,
                  const struct disc_write_opts *o, struct disc_buf *text,
                  int *cdt_used);
+    /* Optional: checks the checksums the container itself records (CHD
+     * hunk CRCs and SHA-1).  0 with a one-line summary in note, or a
+     * negative code (DISC_E_FORMAT for damage) with the message set. */
+    int (*check)(struct disc_ctx *ctx, const char *path, char *note,
+                 size_t notelen);
 };
 
 /* The NULL-terminated table defined in formats/all.c. */
@@ -333,6 +338,19 @@ int disc_qscan(struct disc_ctx *ctx, struct disc *d, disc_qscan_fn get_q,
 int disc_qscan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
                        disc_qscan_fn get_q, void *user, disc_lba *idx,
                        int *last);
+/* Q recovery (subq.c), for formats that keep MCN, ISRC and INDEX 02+
+ * only in the subchannel.  MCN (ADR 2) and ISRC (ADR 3) of track i are
+ * looked for in its first 100 sectors from INDEX 00 and from INDEX 01;
+ * "" when absent. */
+int disc_sub_scan_codes(struct disc_ctx *ctx, const struct disc *d, int i,
+                        char mcn[14], char isrc[13]);
+/* INDEX 02+ of track i found in its Q by binary search: idx[2..*last];
+ * *last is 1 when there are none or the Q cannot tell. */
+int disc_sub_scan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
+                          disc_lba *idx, int *last);
+/* Puts the MCN, ISRC and INDEX 02+ found in the captured Q of every
+ * track into the model. */
+int disc_sub_recover(struct disc_ctx *ctx, struct disc *d);
 
 /* ------------------------------------------------------------------ */
 /* CD-TEXT (cdtext.c)                                                  */

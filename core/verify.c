@@ -275,6 +275,20 @@ v_q(struct vstate *v, const struct disc_track *t, disc_lba l,
 }
 
 int
+disc_verify_container(struct disc_ctx *ctx, const struct disc *d,
+                      char *note, size_t notelen)
+{
+    int r;
+
+    if (notelen)
+        note[0] = '\0';
+    if (!d->format || !d->format->check || !d->source_name)
+        return 0;
+    r = d->format->check(ctx, d->source_name, note, notelen);
+    return r < 0 ? r : 1;
+}
+
+int
 disc_verify(struct disc_ctx *ctx, const struct disc *d,
             void (*cb)(void *user, const struct disc_problem *p), void *user,
             struct disc_verify_report *rep)

@@ -142,6 +142,13 @@ int disc_verify(struct disc_ctx *ctx, const struct disc *d,
                 void (*cb)(void *user, const struct disc_problem *p),
                 void *user, struct disc_verify_report *rep);
 
+/* Checks the checksums the image file itself records, when its format
+ * has any (CHD: every hunk's CRC-16, the data and overall SHA-1).
+ * Returns 1 with a one-line summary in note, 0 when the format records
+ * none (note empty), or a negative code (DISC_E_FORMAT: damaged). */
+int disc_verify_container(struct disc_ctx *ctx, const struct disc *d,
+                          char *note, size_t notelen);
+
 /* Name of a problem kind ("EDC", "Q CRC", ...). */
 const char *disc_problem_name(enum disc_problem_kind k);
 

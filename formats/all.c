@@ -10,6 +10,7 @@ extern const struct disc_format disc_fmt_mds;
 extern const struct disc_format disc_fmt_toc;
 extern const struct disc_format disc_fmt_cdio_toc;
 extern const struct disc_format disc_fmt_nrg;
+extern const struct disc_format disc_fmt_chd;
 extern const struct disc_format disc_fmt_wav;
 extern const struct disc_format disc_fmt_aiff;
 extern const struct disc_format disc_fmt_flac;
@@ -21,6 +22,7 @@ const struct disc_format *const disc_format_table[] = {
     &disc_fmt_toc,
     &disc_fmt_cdio_toc,
     &disc_fmt_nrg,
+    &disc_fmt_chd,
     &disc_fmt_wav,
     &disc_fmt_aiff,
     &disc_fmt_flac,

@@ -67,9 +67,6 @@
 #define MDS_SUB_PW 0x08     /* 96 interleaved P-W bytes after each sector */
 #define MDS_SUB_SIZE 96
 
-/* MCN and ISRC Q frames recur within every 100 sectors (docs/formats/cd.md). */
-#define MDS_SCAN 100
-
 /* The descriptor, read whole. */
 struct mds_desc {
     const char *path;
@@ -654,108 +651,6 @@ mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f,
     return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* MCN, ISRC and INDEX 02+ from captured subchannel                     */
-
-/* Looks for MCN (ADR 2) and ISRC (ADR 3) Q frames in the first 100
- * sectors of track i from its INDEX 00 and from its INDEX 01 (libMirage
- * looks from INDEX 00). */
-static int
-mds_scan_codes(struct disc_ctx *ctx, const struct disc *d, int i,
-               char mcn[14], char isrc[13])
-{
-    static const size_t qoff = 12; /* Q is channel 1 of the linear P-W */
-    uint8_t sub[MDS_SCAN * DISC_SECTOR_SUB];
-    const struct disc_track *t = &d->track[i];
-    disc_lba end = disc_track_end(d, i), from[2], to[2];
-    int pass, r;
-
-    mcn[0] = isrc[0] = '\0';
-    from[0] = t->index[0];
-    to[0] = t->index[0] + MDS_SCAN;
-    from[1] = t->index[1] > to[0] ? t->index[1] : to[0];
-    to[1] = t->index[1] + MDS_SCAN;
-    for (pass = 0; pass < 2; pass++) {
-        disc_lba stop = to[pass] < end ? to[pass] : end, l;
-        if (from[pass] >= stop)
-            continue;
-        r = disc_read_sectors(ctx, d, from[pass],
-                              (uint32_t)(stop - from[pass]), NULL, sub);
-        if (r < 0)
-            return r;
-        for (l = 0; l < stop - from[pass]; l++) {
-            const uint8_t *q = sub + (size_t)l * DISC_SECTOR_SUB + qoff;
-            struct disc_q dq;
-            if (!disc_q_crc_ok(q) || disc_q_decode(q, &dq) != 0)
-                continue;
-            if (dq.adr == 2 && !mcn[0] && disc_valid_mcn(dq.mcn))
-                memcpy(mcn, dq.mcn, 14);
-            else if (dq.adr == 3 && !isrc[0] && disc_valid_isrc(dq.isrc))
-                memcpy(isrc, dq.isrc, 13);
-        }
-    }
-    return 0;
-}
-
-struct mds_q {
-    struct disc_ctx *ctx;
-    const struct disc *d;
-};
-
-/* The Q frame of lba as the disc serves it, for disc_qscan_indexes. */
-static int
-mds_q_at(void *user, disc_lba lba, uint8_t *q)
-{
-    const struct mds_q *m = user;
-    uint8_t sub[DISC_SECTOR_SUB];
-    int r = disc_read_sectors(m->ctx, m->d, lba, 1, NULL, sub);
-
-    if (r < 0)
-        return r;
-    memcpy(q, sub + 12, 12);
-    return 0;
-}
-
-/* INDEX 02 and later of track i as its Q shows them (the core's scan). */
-static int
-mds_scan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
-                 disc_lba *idx, int *last)
-{
-    struct mds_q m = { ctx, d };
-    int r = disc_qscan_indexes(ctx, d, i, mds_q_at, &m, idx, last);
-
-    return r < 0 ? r : 0;
-}
-
-/* Puts MCN, ISRC and INDEX 02+ found in the captured Q into the model
- * (MDS v1 has no field for them). */
-static int
-mds_recover_q(struct disc_ctx *ctx, struct disc *d)
-{
-    disc_lba idx[DISC_MAX_INDEX + 1];
-    char mcn[14], isrc[13];
-    int i, last, k, r;
-
-    for (i = 0; i < d->ntracks; i++) {
-        struct disc_track *t = &d->track[i];
-        if (!disc_lba_has_sub(d, t->index[1]))
-            continue;
-        r = mds_scan_codes(ctx, d, i, mcn, isrc);
-        if (r < 0)
-            return r;
-        if (mcn[0] && !d->mcn[0])
-            memcpy(d->mcn, mcn, sizeof mcn);
-        if (isrc[0])
-            memcpy(t->isrc, isrc, sizeof isrc);
-        r = mds_scan_indexes(ctx, d, i, idx, &last);
-        if (r < 0)
-            return r;
-        for (k = 2; k <= last; k++)
-            t->index[k] = idx[k];
-        t->last_index = (uint8_t)last;
-    }
-    return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Building the model                                                  */
@@ -1010,7 +905,7 @@ mds_read(struct disc_ctx *ctx, const char *path, struct disc *d)
         r = disc_set_rawtoc(ctx, d, toc, (uint16_t)nb);
         if (r < 0)
             goto fail;
-        r = mds_recover_q(ctx, d);
+        r = disc_sub_recover(ctx, d);
         if (r < 0)
             goto fail;
     }
@@ -1145,7 +1040,7 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
     for (i = 0; i < d->ntracks && (codes || indexes); i++) {
         const struct disc_track *t = &d->track[i];
         if (codes) {
-            r = mds_scan_codes(ctx, d, i, mcn, isrc);
+            r = disc_sub_scan_codes(ctx, d, i, mcn, isrc);
             if (r < 0)
                 return r;
             if (d->mcn[0] && strcmp(mcn, d->mcn) == 0)
@@ -1160,7 +1055,7 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
             }
         }
         if (t->last_index > 1) {
-            r = mds_scan_indexes(ctx, d, i, idx, &last);
+            r = disc_sub_scan_indexes(ctx, d, i, idx, &last);
             if (r < 0)
                 return r;
             for (k = 2; k <= t->last_index; k++)

@@ -14,7 +14,7 @@ convert_help(void)
     printf(
         "Usage: discarc convert [OPTIONS] INPUT OUTPUT\n\n"
         "Converts a disc image.  The output format follows OUTPUT's "
-        "extension\n(.cue, .ccd, .mds, .toc) unless --to is given.  Outputs are "
+        "extension\n(.cue, .ccd, .mds, .toc, .chd) unless --to is given.  Outputs are "
         "written under\ntemporary names and renamed only when everything "
         "succeeded.\n\n"
         "  --from FMT   read INPUT as FMT instead of probing it (cdio-toc:\n"
@@ -41,7 +41,10 @@ convert_help(void)
         "               (silence or empty data sectors) instead of PREGAP/"
         "POSTGAP\n"
         "  --link       hard-link outputs that equal a whole input file\n"
-        "  --sub        MDS: store 2448-byte sectors with subchannel\n"
+        "  --sub        MDS, CHD: store the subchannel (CHD: synthesised "
+        "when none\n"
+        "               was captured, so MCN, ISRC and INDEX 02+ are kept)\n"
+        "  --fast       CHD: compress with cdzl and cdfl only (no LZMA)\n"
         "  --verify     read the output back and prove it equals the "
         "input\n");
 }
@@ -50,7 +53,8 @@ int
 cmd_convert(int argc, char **argv)
 {
     enum { O_FROM = 256, O_TO, O_FORCE, O_LOSSY, O_STRICT, O_SPLIT, O_MERGE,
-           O_COOKED, O_CRLF, O_SUB, O_LINK, O_VERIFY, O_STORE_GAPS };
+           O_COOKED, O_CRLF, O_SUB, O_LINK, O_VERIFY, O_STORE_GAPS,
+           O_FAST };
     static const struct option opts[] = {
         { "from", required_argument, NULL, O_FROM },
         { "to", required_argument, NULL, O_TO },
@@ -65,6 +69,7 @@ cmd_convert(int argc, char **argv)
         { "link", no_argument, NULL, O_LINK },
         { "verify", no_argument, NULL, O_VERIFY },
         { "store-gaps", no_argument, NULL, O_STORE_GAPS },
+        { "fast", no_argument, NULL, O_FAST },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -118,6 +123,9 @@ cmd_convert(int argc, char **argv)
             break;
         case O_STORE_GAPS:
             wo.store_gaps = 1;
+            break;
+        case O_FAST:
+            wo.fast = 1;
             break;
         case 'h':
             convert_help();

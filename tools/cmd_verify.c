@@ -136,6 +136,7 @@ cmd_verify(int argc, char **argv)
     struct disc_ctx ctx;
     struct disc *d = NULL;
     const char *from = NULL, *rt = NULL;
+    char note[256];
     int c, r, k;
 
     optind = 1;
@@ -163,7 +164,9 @@ cmd_verify(int argc, char **argv)
                 "Q frame's CRC and its agreement\nwith the TOC, and notes "
                 "silent or clipped audio runs.  Each bad sector is\n"
                 "reported by LBA, MSF and track (the first N, default 100), "
-                "then a summary.\nExit status 0: clean; 3: damaged.\n\n"
+                "then a summary.\nImages whose file records checksums (CHD: every "
+                "hunk's CRC and the SHA-1)\nhave those checked first.\n"
+                "Exit status 0: clean; 3: damaged.\n\n"
                 "--roundtrip FORMAT converts IMAGE to FORMAT in a temporary "
                 "folder and back,\nthen compares the disc model field by "
                 "field and every sector byte; it\nprints the first "
@@ -190,8 +193,20 @@ cmd_verify(int argc, char **argv)
         disc_free(d);
         return r;
     }
-    if (vp.json)
-        printf("{\n  \"path\": \"%s\",\n  \"problems\": [", argv[optind]);
+    k = disc_verify_container(&ctx, d, note, sizeof note);
+    cli_progress_done();
+    if (k < 0) {
+        disc_free(d);
+        return cli_fail(&ctx, k);
+    }
+    if (vp.json) {
+        printf("{\n  \"path\": \"%s\",\n", argv[optind]);
+        if (k > 0)
+            printf("  \"container\": \"%s\",\n", note);
+        printf("  \"problems\": [");
+    } else if (k > 0) {
+        printf("%s\n", note);
+    }
     r = disc_verify(&ctx, d, verify_print, &vp, &rep);
     cli_progress_done();
     disc_free(d);

@@ -1,0 +1,1869 @@
+/* chd.c - MAME CHD v5 CD images: the reader (header, Huffman-coded hunk
+ * map, CHT2/CHTR track metadata, the cdzl/cdlz/cdfl codecs), the helpers
+ * the writer shares, and the format descriptor.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ * References: docs/formats/chd.md; MAME src/lib/util/chd.cpp (v5 header
+ * and map), chdcodec.cpp (CD codecs), huffman.cpp (map code), cdrom.cpp
+ * and chdcd.cpp (track metadata, 4-frame padding); libchdr.
+ */
+#include <FLAC/stream_decoder.h>
+#include <lzma.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "chd.h"
+
+/* ------------------------------------------------------------------ */
+/* CRC-16, bits, Huffman                                               */
+
+uint16_t
+chd_crc16(uint16_t crc, const uint8_t *p, size_t n)
+{
+    static uint16_t table[256];
+    static int ready;
+    size_t i;
+
+    /* Built on first use; concurrent first calls write the same values. */
+    if (!ready) {
+        unsigned b, k;
+        for (b = 0; b < 256; b++) {
+            uint16_t c = (uint16_t)(b << 8);
+            for (k = 0; k < 8; k++)
+                c = (uint16_t)(c & 0x8000 ? (c << 1) ^ 0x1021 : c << 1);
+            table[b] = c;
+        }
+        ready = 1;
+    }
+    for (i = 0; i < n; i++)
+        crc = (uint16_t)(crc << 8 ^ table[(crc >> 8 ^ p[i]) & 0xFF]);
+    return crc;
+}
+
+uint32_t
+chd_bits_get(struct chd_bits *b, unsigned n)
+{
+    uint32_t v = 0;
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        uint64_t byte = b->bit >> 3;
+        unsigned bit = 0;
+        if (byte < b->len)
+            bit = (b->p[byte] >> (7 - (b->bit & 7))) & 1u;
+        else
+            b->overrun = 1;
+        v = v << 1 | bit;
+        b->bit++;
+    }
+    return v;
+}
+
+void
+chd_bits_put(struct chd_bits *b, uint32_t v, unsigned n)
+{
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        uint64_t byte = b->bit >> 3;
+        if (byte >= b->len) {
+            size_t cap = b->len ? b->len * 2 : 256;
+            uint8_t *q = disc_realloc(b->p, cap);
+            if (!q) {
+                b->nomem = 1;
+                return;
+            }
+            memset(q + b->len, 0, cap - b->len);
+            b->p = q;
+            b->len = cap;
+        }
+        if ((v >> (n - 1 - i)) & 1u)
+            b->p[byte] |= (uint8_t)(0x80u >> (b->bit & 7));
+        b->bit++;
+    }
+}
+
+int
+chd_huff_assign(struct chd_huff *h)
+{
+    uint32_t histo[CHD_HUFF_MAXBITS + 1] = { 0 }, start[CHD_HUFF_MAXBITS + 1];
+    uint32_t cur = 0;
+    int len, s;
+
+    for (s = 0; s < CHD_HUFF_SYMS; s++) {
+        if (h->len[s] > CHD_HUFF_MAXBITS)
+            return -1;
+        histo[h->len[s]]++;
+    }
+    /* Longest codes get the smallest values (MAME huffman.cpp). */
+    for (len = CHD_HUFF_MAXBITS; len > 0; len--) {
+        uint32_t next = (cur + histo[len]) >> 1;
+        if (len != 1 && next * 2 != cur + histo[len])
+            return -1;
+        start[len] = cur;
+        cur = next;
+    }
+    memset(h->lookup, 0, sizeof h->lookup);
+    for (s = 0; s < CHD_HUFF_SYMS; s++) {
+        uint32_t c, lo, hi, k;
+        len = h->len[s];
+        if (len == 0)
+            continue;
+        c = start[len]++;
+        if (c >= 1u << len)
+            return -1;
+        h->code[s] = (uint16_t)c;
+        lo = c << (CHD_HUFF_MAXBITS - len);
+        hi = (c + 1) << (CHD_HUFF_MAXBITS - len);
+        for (k = lo; k < hi; k++)
+            h->lookup[k] = (uint16_t)(s << 4 | len);
+    }
+    return 0;
+}
+
+int
+chd_huff_import(struct chd_huff *h, struct chd_bits *b)
+{
+    int cur = 0;
+
+    memset(h->len, 0, sizeof h->len);
+    while (cur < CHD_HUFF_SYMS) {
+        uint32_t v = chd_bits_get(b, 4);
+        if (v != 1) {
+            h->len[cur++] = (uint8_t)v;
+            continue;
+        }
+        v = chd_bits_get(b, 4);
+        if (v == 1) {
+            h->len[cur++] = 1;
+        } else {
+            uint32_t rep = chd_bits_get(b, 4) + 3;
+            if (cur + (int)rep > CHD_HUFF_SYMS)
+                return -1;
+            while (rep--)
+                h->len[cur++] = (uint8_t)v;
+        }
+    }
+    if (b->overrun)
+        return -1;
+    return chd_huff_assign(h);
+}
+
+int
+chd_huff_decode(const struct chd_huff *h, struct chd_bits *b)
+{
+    uint64_t at = b->bit;
+    uint16_t e = h->lookup[chd_bits_get(b, CHD_HUFF_MAXBITS)];
+
+    if ((e & 15) == 0)
+        return -1;
+    b->bit = at + (e & 15);
+    return e >> 4;
+}
+
+/* Huffman code lengths for the counts (plain Huffman over at most 16
+ * symbols); the maximum length is returned. */
+static int
+chd_huff_lengths(const uint32_t *counts, uint8_t *len)
+{
+    uint64_t w[2 * CHD_HUFF_SYMS];
+    int parent[2 * CHD_HUFF_SYMS], alive[2 * CHD_HUFF_SYMS];
+    int n = 0, nodes = CHD_HUFF_SYMS, s, maxlen = 0;
+
+    for (s = 0; s < CHD_HUFF_SYMS; s++) {
+        w[s] = counts[s];
+        parent[s] = -1;
+        alive[s] = counts[s] != 0;
+        n += alive[s];
+    }
+    while (n > 1) {
+        int a = -1, b = -1, k;
+        for (k = 0; k < nodes; k++) {
+            if (!alive[k])
+                continue;
+            if (a < 0 || w[k] < w[a]) {
+                b = a;
+                a = k;
+            } else if (b < 0 || w[k] < w[b]) {
+                b = k;
+            }
+        }
+        if (a < 0 || b < 0)
+            break; /* cannot happen: n > 1 nodes are alive */
+        w[nodes] = w[a] + w[b];
+        parent[nodes] = -1;
+        alive[nodes] = 1;
+        parent[a] = parent[b] = nodes;
+        alive[a] = alive[b] = 0;
+        nodes++;
+        n--;
+    }
+    for (s = 0; s < CHD_HUFF_SYMS; s++) {
+        int d = 0, k = s;
+        if (counts[s] == 0) {
+            len[s] = 0;
+            continue;
+        }
+        while (parent[k] >= 0) {
+            k = parent[k];
+            d++;
+        }
+        len[s] = (uint8_t)(d ? d : 1);
+        if (len[s] > maxlen)
+            maxlen = len[s];
+    }
+    return maxlen;
+}
+
+void
+chd_huff_build(struct chd_huff *h, const uint32_t *counts)
+{
+    uint32_t c[CHD_HUFF_SYMS];
+    int s, used = 0;
+
+    for (s = 0; s < CHD_HUFF_SYMS; s++) {
+        c[s] = counts[s];
+        used += c[s] != 0;
+    }
+    /* Two codes at least, so that no decoder meets a one-symbol tree. */
+    for (s = 0; used < 2 && s < CHD_HUFF_SYMS; s++)
+        if (c[s] == 0) {
+            c[s] = 1;
+            used++;
+        }
+    /* Flatten the counts until the longest code fits in 8 bits. */
+    while (chd_huff_lengths(c, h->len) > CHD_HUFF_MAXBITS)
+        for (s = 0; s < CHD_HUFF_SYMS; s++)
+            if (c[s])
+                c[s] = (c[s] + 1) / 2;
+    (void)chd_huff_assign(h);
+}
+
+void
+chd_huff_export(const struct chd_huff *h, struct chd_bits *b)
+{
+    int i = 0;
+
+    while (i < CHD_HUFF_SYMS) {
+        int v = h->len[i], run = 1;
+        while (i + run < CHD_HUFF_SYMS && h->len[i + run] == v)
+            run++;
+        if (v == 1) {
+            /* 1 is the escape: a single length 1 is sent as 1, 1. */
+            chd_bits_put(b, 1, 4);
+            chd_bits_put(b, 1, 4);
+            i++;
+        } else if (run >= 3) {
+            if (run > 18)
+                run = 18;
+            chd_bits_put(b, 1, 4);
+            chd_bits_put(b, (uint32_t)v, 4);
+            chd_bits_put(b, (uint32_t)(run - 3), 4);
+            i += run;
+        } else {
+            chd_bits_put(b, (uint32_t)v, 4);
+            i++;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* ECC of stripped frames                                              */
+
+/* P/Q parity as chdman computes it: a Mode 2 header counts as zero. */
+static void
+chd_ecc_generate(uint8_t *sec)
+{
+    uint8_t hdr[4];
+    int mode2 = sec[15] == 2;
+
+    if (mode2) {
+        memcpy(hdr, sec + 12, 4);
+        memset(sec + 12, 0, 4);
+    }
+    disc_ecc_compute(sec);
+    if (mode2)
+        memcpy(sec + 12, hdr, 4);
+}
+
+int
+chd_frame_ecc_strippable(const uint8_t *sec)
+{
+    uint8_t tmp[CHD_FRAME_DATA];
+
+    if (memcmp(sec, disc_sync, sizeof disc_sync) != 0)
+        return 0;
+    memcpy(tmp, sec, sizeof tmp);
+    chd_ecc_generate(tmp);
+    return memcmp(tmp + 0x81C, sec + 0x81C, CHD_FRAME_DATA - 0x81C) == 0;
+}
+
+void
+chd_frame_ecc_restore(uint8_t *sec)
+{
+    memcpy(sec, disc_sync, sizeof disc_sync);
+    chd_ecc_generate(sec);
+}
+
+/* ------------------------------------------------------------------ */
+/* The open file                                                       */
+
+static uint64_t
+chd_rd_be48(const uint8_t *p)
+{
+    return (uint64_t)disc_rd_be16(p) << 32 | disc_rd_be32(p + 2);
+}
+
+static uint64_t
+chd_rd_be64(const uint8_t *p)
+{
+    return (uint64_t)disc_rd_be32(p) << 32 | disc_rd_be32(p + 4);
+}
+
+struct chd_entry {
+    uint64_t offset; /* file offset, or hunk number for SELF */
+    uint32_t length;
+    uint16_t crc;
+    uint8_t type;    /* CHD_MAP_C0..CHD_MAP_SELF */
+    uint8_t has_crc; /* 0 for uncompressed files */
+};
+
+/* One track as the metadata describes it. */
+struct chd_track {
+    int number;
+    char type[24], subtype[16], pgtype[24], pgsub[16];
+    int32_t frames, pregap, postgap;
+    uint32_t chdframe; /* first frame in the CHD's logical space */
+    disc_lba lba;      /* disc LBA of its first stored frame */
+};
+
+#define CHD_CACHE 16
+/* Hunks decoded ahead, in parallel, when reading runs forward. */
+#define CHD_AHEAD 8
+#define CHD_MAX_THREADS 8
+
+/* One decoder's state and work buffers (one per thread). */
+struct chd_dec {
+    uint32_t frames, hunkbytes;
+    uint8_t *cbuf, *dplane, *splane;
+    z_stream z;
+    int z_ready;
+    lzma_stream lz;
+    FLAC__StreamDecoder *flac;
+    /* FLAC callback state. */
+    const uint8_t *fl_in;
+    size_t fl_len, fl_pos;
+    uint32_t fl_need, fl_got;
+    int fl_bad;
+};
+
+struct chd_file {
+    struct disc_source *file;
+    char *name;
+    int refs;
+    uint32_t codec[4];
+    uint64_t logical;
+    uint32_t hunkbytes, hunkcount, frames; /* frames per hunk */
+    uint8_t rawsha1[20], sha1[20];
+    struct chd_entry *map;
+    int ntracks;
+    struct chd_track track[DISC_MAX_TRACKS];
+    /* Checksummed metadata for the overall SHA-1: tag + SHA-1 each. */
+    uint8_t (*metasum)[24];
+    int nmeta;
+    /* Decoded hunks. */
+    uint32_t slot_hunk[CHD_CACHE];
+    uint8_t *slot[CHD_CACHE];
+    int nslots, victim;
+    /* Decoders: the caller's thread uses dec[0]. */
+    struct chd_dec dec[CHD_MAX_THREADS];
+    int ndec, nthreads;
+    uint32_t next_hunk; /* reads run forward when they ask for this */
+};
+
+/* The two views the extents use: the logical bytes (frames of 2448), and
+ * the subcode of every frame, deinterleaved, 96 bytes per frame. */
+struct chd_source {
+    struct disc_source base;
+    struct chd_file *f;
+    int sub_view;
+};
+
+static void
+chd_dec_free(struct chd_dec *c)
+{
+    disc_free_mem(c->cbuf);
+    disc_free_mem(c->dplane);
+    disc_free_mem(c->splane);
+    if (c->z_ready)
+        inflateEnd(&c->z);
+    lzma_end(&c->lz);
+    if (c->flac)
+        FLAC__stream_decoder_delete(c->flac);
+}
+
+static int
+chd_dec_init(struct chd_dec *c, uint32_t hunkbytes)
+{
+    lzma_stream init = LZMA_STREAM_INIT;
+
+    memset(c, 0, sizeof *c);
+    c->lz = init;
+    c->hunkbytes = hunkbytes;
+    c->frames = (uint32_t)(hunkbytes / CHD_FRAME);
+    c->cbuf = disc_malloc(hunkbytes);
+    c->dplane = disc_malloc(c->frames * CHD_FRAME_DATA);
+    c->splane = disc_malloc((size_t)c->frames * 96);
+    return c->cbuf && c->dplane && c->splane ? 0 : -1;
+}
+
+static void
+chd_file_unref(struct chd_file *f)
+{
+    int i;
+
+    if (!f || --f->refs > 0)
+        return;
+    disc_source_close(f->file);
+    disc_free_mem(f->name);
+    disc_free_mem(f->map);
+    disc_free_mem(f->metasum);
+    for (i = 0; i < CHD_CACHE; i++)
+        disc_free_mem(f->slot[i]);
+    for (i = 0; i < f->ndec; i++)
+        chd_dec_free(&f->dec[i]);
+    disc_free_mem(f);
+}
+
+/* Disc LBAs of the first and last frame of hunk h that belong to a track
+ * (the 4-frame padding has none); *first = -1 when none does. */
+static void
+chd_hunk_lbas(const struct chd_file *f, uint32_t h, disc_lba *first,
+              disc_lba *last)
+{
+    uint64_t a = (uint64_t)h * f->frames, b = a + f->frames, fr;
+    int t;
+
+    *first = *last = -1;
+    for (fr = a; fr < b; fr++)
+        for (t = 0; t < f->ntracks; t++) {
+            const struct chd_track *k = &f->track[t];
+            if (fr >= k->chdframe && fr < k->chdframe + (uint32_t)k->frames) {
+                disc_lba l = k->lba + (disc_lba)(fr - k->chdframe);
+                if (*first < 0)
+                    *first = l;
+                *last = l;
+            }
+        }
+}
+
+static int
+chd_hunk_error(struct disc_ctx *ctx, const struct chd_file *f, uint32_t h,
+               const char *what)
+{
+    disc_lba a, b;
+
+    chd_hunk_lbas(f, h, &a, &b);
+    if (a < 0)
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: hunk %u (track padding, no LBA): %s", f->name,
+                          h, what);
+    return disc_error(ctx, DISC_E_FORMAT, "%s: hunk %u (LBA %d-%d): %s",
+                      f->name, h, a, b, what);
+}
+
+/* Raw deflate of exactly want bytes. */
+static int
+chd_inflate(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
+            size_t want)
+{
+    int r;
+
+    if (!f->z_ready) {
+        memset(&f->z, 0, sizeof f->z);
+        if (inflateInit2(&f->z, -15) != Z_OK)
+            return -1;
+        f->z_ready = 1;
+    } else if (inflateReset(&f->z) != Z_OK) {
+        return -1;
+    }
+    /* zlib's next_in is not const-qualified; it never writes through it. */
+    memcpy(&f->z.next_in, &in, sizeof in);
+    f->z.avail_in = (uInt)n;
+    f->z.next_out = out;
+    f->z.avail_out = (uInt)want;
+    r = inflate(&f->z, Z_FINISH);
+    return r == Z_STREAM_END && f->z.avail_out == 0 ? 0 : -1;
+}
+
+/* The dictionary size chdman's LZMA encoder picks for a plane of n
+ * bytes: the smallest 2^k or 3*2^k at least n, and at least 4096. */
+uint32_t
+chd_lzma_dict(uint32_t n)
+{
+    uint32_t i;
+
+    for (i = 12; i < 30; i++) {
+        if ((1u << i) >= n)
+            return 1u << i;
+        if ((3u << i) >= n)
+            return 3u << i;
+    }
+    return 1u << 30;
+}
+
+/* Raw LZMA1 (lc 3, lp 0, pb 2, no end mark) of exactly want bytes. */
+static int
+chd_unlzma(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
+           size_t want)
+{
+    lzma_options_lzma opt;
+    lzma_filter filters[2];
+    lzma_ret r;
+
+    memset(&opt, 0, sizeof opt);
+    opt.dict_size = chd_lzma_dict((uint32_t)want);
+    opt.lc = 3;
+    opt.lp = 0;
+    opt.pb = 2;
+    filters[0].id = LZMA_FILTER_LZMA1;
+    filters[0].options = &opt;
+    filters[1].id = LZMA_VLI_UNKNOWN;
+    filters[1].options = NULL;
+    if (lzma_raw_decoder(&f->lz, filters) != LZMA_OK)
+        return -1;
+    f->lz.next_in = in;
+    f->lz.avail_in = n;
+    f->lz.next_out = out;
+    f->lz.avail_out = want;
+    r = lzma_code(&f->lz, LZMA_RUN);
+    return (r == LZMA_OK || r == LZMA_STREAM_END) && f->lz.avail_out == 0
+               ? 0
+               : -1;
+}
+
+/* libFLAC callbacks: the stream is a fixed STREAMINFO header followed by
+ * the hunk's FLAC frames (chdman stores frames only). */
+static const uint8_t chd_flac_head[42] = {
+    'f', 'L', 'a', 'C', 0x80, 0x00, 0x00, 0x22, 0x09, 0x30, 0x09, 0x30,
+    0,   0,   0,   0,   0,    0,    0x0A, 0xC4, 0x42, 0xF0, 0,    0,
+    0,   0,   0,   0,   0,    0,    0,    0,    0,    0,    0,    0,
+    0,   0,   0,   0,   0,    0
+};
+
+static FLAC__StreamDecoderReadStatus
+chd_flac_read(const FLAC__StreamDecoder *dec, FLAC__byte buffer[],
+              size_t *bytes, void *user)
+{
+    struct chd_dec *f = user;
+    size_t total = sizeof chd_flac_head + f->fl_len, n = 0;
+
+    (void)dec;
+    while (n < *bytes && f->fl_pos < total) {
+        size_t k;
+        const uint8_t *from;
+        if (f->fl_pos < sizeof chd_flac_head) {
+            from = chd_flac_head + f->fl_pos;
+            k = sizeof chd_flac_head - f->fl_pos;
+        } else {
+            from = f->fl_in + (f->fl_pos - sizeof chd_flac_head);
+            k = total - f->fl_pos;
+        }
+        if (k > *bytes - n)
+            k = *bytes - n;
+        memcpy(buffer + n, from, k);
+        n += k;
+        f->fl_pos += k;
+    }
+    *bytes = n;
+    return n ? FLAC__STREAM_DECODER_READ_STATUS_CONTINUE
+             : FLAC__STREAM_DECODER_READ_STATUS_END_OF_STREAM;
+}
+
+static FLAC__StreamDecoderTellStatus
+chd_flac_tell(const FLAC__StreamDecoder *dec, FLAC__uint64 *off, void *user)
+{
+    const struct chd_dec *f = user;
+
+    (void)dec;
+    *off = f->fl_pos;
+    return FLAC__STREAM_DECODER_TELL_STATUS_OK;
+}
+
+static FLAC__StreamDecoderWriteStatus
+chd_flac_write(const FLAC__StreamDecoder *dec, const FLAC__Frame *frame,
+               const FLAC__int32 *const buffer[], void *user)
+{
+    struct chd_dec *f = user;
+    uint32_t i, n = frame->header.blocksize;
+
+    (void)dec;
+    if (frame->header.channels != 2 || frame->header.bits_per_sample != 16 ||
+        f->fl_got + n > f->fl_need) {
+        f->fl_bad = 1;
+        return FLAC__STREAM_DECODER_WRITE_STATUS_ABORT;
+    }
+    for (i = 0; i < n; i++) {
+        uint8_t *o = f->dplane + (size_t)(f->fl_got + i) * 4;
+        /* CD audio in a CHD is big-endian. */
+        o[0] = (uint8_t)((uint32_t)buffer[0][i] >> 8);
+        o[1] = (uint8_t)buffer[0][i];
+        o[2] = (uint8_t)((uint32_t)buffer[1][i] >> 8);
+        o[3] = (uint8_t)buffer[1][i];
+    }
+    f->fl_got += n;
+    return FLAC__STREAM_DECODER_WRITE_STATUS_CONTINUE;
+}
+
+static void
+chd_flac_error(const FLAC__StreamDecoder *dec,
+               FLAC__StreamDecoderErrorStatus status, void *user)
+{
+    struct chd_dec *f = user;
+
+    (void)dec;
+    (void)status;
+    f->fl_bad = 1;
+}
+
+/* FLAC frames of samples stereo samples into f->dplane; *used gets the
+ * bytes they took. */
+static int
+chd_unflac(struct chd_dec *f, const uint8_t *in, size_t n, uint32_t samples,
+           size_t *used)
+{
+    FLAC__uint64 pos = 0;
+    int ok;
+
+    if (!f->flac) {
+        f->flac = FLAC__stream_decoder_new();
+        if (!f->flac)
+            return -1;
+    }
+    f->fl_in = in;
+    f->fl_len = n;
+    f->fl_pos = 0;
+    f->fl_need = samples;
+    f->fl_got = 0;
+    f->fl_bad = 0;
+    if (FLAC__stream_decoder_init_stream(
+            f->flac, chd_flac_read, NULL, chd_flac_tell, NULL, NULL,
+            chd_flac_write, NULL, chd_flac_error,
+            f) != FLAC__STREAM_DECODER_INIT_STATUS_OK)
+        return -1;
+    ok = FLAC__stream_decoder_process_until_end_of_metadata(f->flac);
+    while (ok && !f->fl_bad && f->fl_got < samples &&
+           FLAC__stream_decoder_get_state(f->flac) !=
+               FLAC__STREAM_DECODER_END_OF_STREAM)
+        ok = FLAC__stream_decoder_process_single(f->flac);
+    ok = ok && !f->fl_bad && f->fl_got == samples &&
+         FLAC__stream_decoder_get_decode_position(f->flac, &pos) &&
+         pos >= sizeof chd_flac_head && pos - sizeof chd_flac_head <= n;
+    *used = ok ? (size_t)(pos - sizeof chd_flac_head) : 0;
+    (void)FLAC__stream_decoder_finish(f->flac);
+    return ok ? 0 : -1;
+}
+
+/* Decodes one CD-codec hunk of length n from f->cbuf into out. */
+static int
+chd_decode_cd(struct chd_dec *f, uint32_t codec, size_t n, uint8_t *out,
+              const char **why)
+{
+    uint32_t fr = f->frames, i;
+    size_t dlen = (size_t)fr * CHD_FRAME_DATA, slen = (size_t)fr * 96;
+    size_t ecc = (fr + 7) / 8, cl = f->hunkbytes < 65536 ? 2 : 3, hdr, b;
+    const uint8_t *in = f->cbuf;
+
+    if (codec == CHD_CODEC_CDFL) {
+        size_t used = 0;
+        if (chd_unflac(f, in, n, (uint32_t)(dlen / 4), &used) != 0) {
+            *why = "cdfl audio data does not decode";
+            return -1;
+        }
+        if (chd_inflate(f, in + used, n - used, f->splane, slen) != 0) {
+            *why = "cdfl subcode data does not decode";
+            return -1;
+        }
+        ecc = 0;
+    } else {
+        hdr = ecc + cl;
+        if (n < hdr) {
+            *why = "compressed hunk shorter than its header";
+            return -1;
+        }
+        b = cl == 2 ? disc_rd_be16(in + ecc)
+                    : (size_t)in[ecc] << 16 | disc_rd_be16(in + ecc + 1);
+        if (b > n - hdr) {
+            *why = "data length runs past the hunk";
+            return -1;
+        }
+        if (codec == CHD_CODEC_CDZL
+                ? chd_inflate(f, in + hdr, b, f->dplane, dlen) != 0
+                : chd_unlzma(f, in + hdr, b, f->dplane, dlen) != 0) {
+            *why = codec == CHD_CODEC_CDZL ? "cdzl data does not decode"
+                                           : "cdlz data does not decode";
+            return -1;
+        }
+        if (chd_inflate(f, in + hdr + b, n - hdr - b, f->splane, slen) != 0) {
+            *why = "subcode data does not decode";
+            return -1;
+        }
+    }
+    for (i = 0; i < fr; i++) {
+        uint8_t *o = out + (size_t)i * CHD_FRAME;
+        memcpy(o, f->dplane + (size_t)i * CHD_FRAME_DATA, CHD_FRAME_DATA);
+        memcpy(o + CHD_FRAME_DATA, f->splane + (size_t)i * 96, 96);
+        if (ecc && (in[i / 8] >> (i % 8) & 1))
+            chd_frame_ecc_restore(o);
+    }
+    return 0;
+}
+
+static const char *
+chd_codec_name(uint32_t c, char buf[5])
+{
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        char ch = (char)(c >> (24 - 8 * i));
+        if (ch < 0x20 || ch >= 0x7F)
+            ch = '?';
+        buf[i] = ch;
+    }
+    buf[4] = '\0';
+    return buf;
+}
+
+/* Decodes hunk h (after SELF references) into out and checks its CRC. */
+static int
+chd_decode(struct disc_ctx *ctx, const struct chd_file *f,
+           struct chd_dec *dec, uint32_t h, uint8_t *out)
+{
+    const struct chd_entry *e = &f->map[h];
+    const char *why = NULL;
+    char nm[5], msg[96];
+    int r;
+
+    if (e->type == CHD_MAP_NONE) {
+        if (e->offset == 0 && !e->has_crc) {
+            memset(out, 0, f->hunkbytes); /* unallocated hunk */
+            return 0;
+        }
+        r = f->file->ops->pread(ctx, f->file, (int64_t)e->offset,
+                                f->hunkbytes, out);
+        if (r < 0)
+            return chd_hunk_error(ctx, f, h, "cannot be read (truncated?)");
+    } else {
+        uint32_t c = f->codec[e->type];
+        r = f->file->ops->pread(ctx, f->file, (int64_t)e->offset, e->length,
+                                dec->cbuf);
+        if (r < 0)
+            return chd_hunk_error(ctx, f, h, "cannot be read (truncated?)");
+        if (c != CHD_CODEC_CDZL && c != CHD_CODEC_CDLZ &&
+            c != CHD_CODEC_CDFL) {
+            (void)snprintf(msg, sizeof msg, "codec '%s' is not supported",
+                           chd_codec_name(c, nm));
+            return chd_hunk_error(ctx, f, h, msg);
+        }
+        if (chd_decode_cd(dec, c, e->length, out, &why) != 0)
+            return chd_hunk_error(ctx, f, h, why);
+    }
+    if (e->has_crc && chd_crc16(0xFFFF, out, f->hunkbytes) != e->crc)
+        return chd_hunk_error(ctx, f, h, "CRC-16 mismatch (damaged data)");
+    return 0;
+}
+
+/* A batch of hunks decoded on several threads. */
+struct chd_job {
+    const struct chd_file *f;
+    struct chd_dec *dec;
+    const uint32_t *hunk;
+    uint8_t *const *out;
+    int *rc;
+    int n, first, step;
+};
+
+static void *
+chd_job_run(void *arg)
+{
+    const struct chd_job *j = arg;
+    int i;
+
+    for (i = j->first; i < j->n; i += j->step) {
+        /* Messages stay in a local context: the caller decodes a failed
+         * hunk again when it needs it, and reports it then. */
+        struct disc_ctx local = DISC_CTX_INIT;
+        j->rc[i] = chd_decode(&local, j->f, j->dec, j->hunk[i], j->out[i]);
+    }
+    return NULL;
+}
+
+/* The cache slot of resolved hunk h, or -1. */
+static int
+chd_cached(const struct chd_file *f, uint32_t h)
+{
+    int i;
+
+    for (i = 0; i < f->nslots; i++)
+        if (f->slot_hunk[i] == h)
+            return i;
+    return -1;
+}
+
+/* A slot to decode into (marked empty until filled). */
+static int
+chd_slot(struct disc_ctx *ctx, struct chd_file *f)
+{
+    int i;
+
+    if (f->nslots < CHD_CACHE) {
+        i = f->nslots;
+        f->slot[i] = disc_malloc(f->hunkbytes);
+        if (!f->slot[i])
+            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+        f->nslots++;
+    } else {
+        i = f->victim;
+        f->victim = (f->victim + 1) % CHD_CACHE;
+    }
+    f->slot_hunk[i] = UINT32_MAX;
+    return i;
+}
+
+static uint32_t
+chd_resolve(const struct chd_file *f, uint32_t h)
+{
+    while (f->map[h].type == CHD_MAP_SELF)
+        h = (uint32_t)f->map[h].offset; /* earlier hunk: checked at open */
+    return h;
+}
+
+/* When reading runs forward, the hunks after h are decoded with it, on
+ * every processor; they wait in the cache. */
+static void
+chd_ahead(struct chd_file *f, uint32_t h, int first_slot)
+{
+    uint32_t hunk[CHD_AHEAD];
+    uint8_t *out[CHD_AHEAD];
+    int rc[CHD_AHEAD], slot[CHD_AHEAD], n = 0, t, i;
+    int started[CHD_MAX_THREADS] = { 0 };
+    struct disc_ctx local = DISC_CTX_INIT;
+    pthread_t th[CHD_MAX_THREADS];
+    struct chd_job job[CHD_MAX_THREADS];
+    uint32_t k;
+
+    hunk[0] = h;
+    slot[0] = first_slot;
+    out[0] = f->slot[first_slot];
+    n = 1;
+    for (k = h + 1; k < f->hunkcount && n < CHD_AHEAD; k++) {
+        uint32_t r = chd_resolve(f, k);
+        int dup = 0, s;
+        for (i = 0; i < n; i++)
+            dup |= hunk[i] == r;
+        if (dup || chd_cached(f, r) >= 0)
+            continue;
+        s = chd_slot(&local, f);
+        if (s < 0)
+            break;
+        hunk[n] = r;
+        slot[n] = s;
+        out[n] = f->slot[s];
+        n++;
+    }
+    /* Decoders for the helper threads, made on first use. */
+    while (f->ndec < f->nthreads && f->ndec < n) {
+        if (chd_dec_init(&f->dec[f->ndec], f->hunkbytes) != 0) {
+            chd_dec_free(&f->dec[f->ndec]);
+            break;
+        }
+        f->ndec++;
+    }
+    t = f->ndec < n ? f->ndec : n;
+    for (i = 0; i < t; i++) {
+        job[i].f = f;
+        job[i].dec = &f->dec[i];
+        job[i].hunk = hunk;
+        job[i].out = out;
+        job[i].rc = rc;
+        job[i].n = n;
+        job[i].first = i;
+        job[i].step = t;
+    }
+    for (i = 1; i < t; i++)
+        started[i] = pthread_create(&th[i], NULL, chd_job_run, &job[i]) == 0;
+    chd_job_run(&job[0]);
+    for (i = 1; i < t; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            chd_job_run(&job[i]); /* no thread: this one does its share */
+    }
+    for (i = 0; i < n; i++)
+        if (rc[i] == 0)
+            f->slot_hunk[slot[i]] = hunk[i];
+}
+
+/* The decoded bytes of hunk h, from the cache or decoded now. */
+static int
+chd_hunk(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
+         const uint8_t **out)
+{
+    int i, r, ahead = h == f->next_hunk && f->nthreads > 1;
+
+    f->next_hunk = h + 1;
+    h = chd_resolve(f, h);
+    i = chd_cached(f, h);
+    if (i >= 0) {
+        *out = f->slot[i];
+        return 0;
+    }
+    i = chd_slot(ctx, f);
+    if (i < 0)
+        return i;
+    if (ahead) {
+        chd_ahead(f, h, i);
+        if (f->slot_hunk[i] == h) {
+            *out = f->slot[i];
+            return 0;
+        }
+    }
+    /* Alone, or again after a failure so that ctx gets its message. */
+    r = chd_decode(ctx, f, &f->dec[0], h, f->slot[i]);
+    if (r < 0)
+        return r;
+    f->slot_hunk[i] = h;
+    *out = f->slot[i];
+    return 0;
+}
+
+static int
+chd_src_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
+              size_t len, void *buf)
+{
+    struct chd_source *cs = (struct chd_source *)s;
+    struct chd_file *f = cs->f;
+    uint8_t *p = buf;
+    size_t done = 0;
+
+    while (done < len) {
+        uint64_t at = (uint64_t)off + done, lo;
+        const uint8_t *hb;
+        size_t n;
+        int r;
+        if (off < 0 || at >= (uint64_t)s->size) {
+            memset(p + done, 0, len - done);
+            return disc_error(ctx, DISC_E_RANGE,
+                              "%s: read past the end of the CHD data",
+                              f->name);
+        }
+        if (cs->sub_view) {
+            uint8_t lin[96];
+            uint64_t frame = at / 96;
+            lo = frame * CHD_FRAME;
+            r = chd_hunk(ctx, f, (uint32_t)(lo / f->hunkbytes), &hb);
+            if (r < 0)
+                return r;
+            disc_sub_deinterleave(hb + lo % f->hunkbytes + CHD_FRAME_DATA,
+                                  lin);
+            n = 96 - (size_t)(at % 96);
+            if (n > len - done)
+                n = len - done;
+            memcpy(p + done, lin + at % 96, n);
+        } else {
+            r = chd_hunk(ctx, f, (uint32_t)(at / f->hunkbytes), &hb);
+            if (r < 0)
+                return r;
+            lo = at % f->hunkbytes;
+            n = f->hunkbytes - (size_t)lo;
+            if (n > len - done)
+                n = len - done;
+            memcpy(p + done, hb + lo, n);
+        }
+        done += n;
+    }
+    return 0;
+}
+
+static void
+chd_src_close(struct disc_source *s)
+{
+    struct chd_source *cs = (struct chd_source *)s;
+
+    chd_file_unref(cs->f);
+    disc_free_mem(s->name);
+    disc_free_mem(cs);
+}
+
+static const struct disc_source_ops chd_src_ops = {
+    .name = "chd",
+    .pread = chd_src_pread,
+    .close = chd_src_close,
+};
+
+/* ------------------------------------------------------------------ */
+/* Opening: header, map, metadata                                      */
+
+static int
+chd_fmt_error(struct disc_ctx *ctx, const struct chd_file *f,
+              const char *fmt, const char *detail)
+{
+    return disc_error(ctx, DISC_E_FORMAT, "%s: %s%s", f->name, fmt, detail);
+}
+
+/* The compressed v5 map at off (chd.cpp decompress_v5_map). */
+static int
+chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
+{
+    uint8_t hdr[16], ent[12];
+    struct chd_bits b;
+    struct chd_huff huff;
+    uint64_t cur, firstoffs, last_self = 0;
+    uint32_t mapbytes, h, rep = 0;
+    unsigned lenbits, selfbits, parentbits;
+    uint8_t last = 0;
+    uint16_t crc = 0xFFFF;
+    int r = 0;
+
+    if (off + 16 > (uint64_t)f->file->size)
+        return disc_error(ctx, DISC_E_RANGE,
+                          "%s: hunk map at byte %llu lies beyond the end of "
+                          "the file (%lld bytes): truncated CHD",
+                          f->name, (unsigned long long)off,
+                          (long long)f->file->size);
+    r = f->file->ops->pread(ctx, f->file, (int64_t)off, 16, hdr);
+    if (r < 0)
+        return r;
+    mapbytes = disc_rd_be32(hdr);
+    firstoffs = chd_rd_be48(hdr + 4);
+    lenbits = hdr[12];
+    selfbits = hdr[13];
+    parentbits = hdr[14];
+    if (lenbits > 32 || selfbits > 32 || parentbits > 32)
+        return chd_fmt_error(ctx, f, "hunk map field widths above 32 bits",
+                             "");
+    if (off + 16 + mapbytes > (uint64_t)f->file->size)
+        return disc_error(ctx, DISC_E_RANGE,
+                          "%s: hunk map (%u bytes at byte %llu) runs past "
+                          "the end of the file: truncated CHD",
+                          f->name, mapbytes, (unsigned long long)off);
+    memset(&b, 0, sizeof b);
+    b.p = disc_malloc(mapbytes ? mapbytes : 1);
+    if (!b.p)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    b.len = mapbytes;
+    r = f->file->ops->pread(ctx, f->file, (int64_t)off + 16, mapbytes, b.p);
+    if (r < 0)
+        goto out;
+    if (chd_huff_import(&huff, &b) != 0) {
+        r = chd_fmt_error(ctx, f, "hunk map: malformed Huffman tree", "");
+        goto out;
+    }
+    /* Pass 1: the types, with runs. */
+    for (h = 0; h < f->hunkcount; h++) {
+        int v;
+        if (rep > 0) {
+            f->map[h].type = last;
+            rep--;
+            continue;
+        }
+        v = chd_huff_decode(&huff, &b);
+        if (v == CHD_MAP_RLE_SMALL || v == CHD_MAP_RLE_LARGE) {
+            int c1 = chd_huff_decode(&huff, &b), c2 = 0;
+            if (v == CHD_MAP_RLE_LARGE)
+                c2 = chd_huff_decode(&huff, &b);
+            if (c1 < 0 || c2 < 0) {
+                v = -1;
+            } else {
+                f->map[h].type = last;
+                rep = v == CHD_MAP_RLE_SMALL ? 2u + (uint32_t)c1
+                                             : 18u + ((uint32_t)c1 << 4) +
+                                                   (uint32_t)c2;
+                continue;
+            }
+        }
+        if (v < 0 || v > CHD_MAP_PARENT_1) {
+            r = disc_error(ctx, DISC_E_FORMAT,
+                           "%s: hunk map: bad type code for hunk %u",
+                           f->name, h);
+            goto out;
+        }
+        f->map[h].type = last = (uint8_t)v;
+    }
+    /* Pass 2: lengths, references and CRCs; offsets accumulate. */
+    cur = firstoffs;
+    for (h = 0; h < f->hunkcount; h++) {
+        struct chd_entry *e = &f->map[h];
+        switch (e->type) {
+        case CHD_MAP_NONE:
+            e->length = f->hunkbytes;
+            e->offset = cur;
+            e->crc = (uint16_t)chd_bits_get(&b, 16);
+            e->has_crc = 1;
+            cur += e->length;
+            break;
+        case CHD_MAP_SELF:
+        case CHD_MAP_SELF_0:
+        case CHD_MAP_SELF_1:
+            if (e->type == CHD_MAP_SELF)
+                last_self = chd_bits_get(&b, selfbits);
+            else if (e->type == CHD_MAP_SELF_1)
+                last_self++;
+            e->type = CHD_MAP_SELF;
+            e->offset = last_self;
+            if (last_self >= h) {
+                r = disc_error(ctx, DISC_E_FORMAT,
+                               "%s: hunk map: hunk %u refers to hunk %llu, "
+                               "not an earlier one",
+                               f->name, h, (unsigned long long)last_self);
+                goto out;
+            }
+            break;
+        case CHD_MAP_PARENT:
+        case CHD_MAP_PARENT_SELF:
+        case CHD_MAP_PARENT_0:
+        case CHD_MAP_PARENT_1:
+            r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                           "%s: hunk %u is stored in a parent CHD; "
+                           "parent CHDs are not supported",
+                           f->name, h);
+            goto out;
+        default:
+            if (f->codec[e->type] == 0) {
+                r = disc_error(ctx, DISC_E_FORMAT,
+                               "%s: hunk map: hunk %u uses compressor slot "
+                               "%u, which is empty",
+                               f->name, h, e->type);
+                goto out;
+            }
+            e->length = chd_bits_get(&b, lenbits);
+            e->offset = cur;
+            e->crc = (uint16_t)chd_bits_get(&b, 16);
+            e->has_crc = 1;
+            if (e->length == 0 || e->length > f->hunkbytes) {
+                r = disc_error(ctx, DISC_E_FORMAT,
+                               "%s: hunk map: hunk %u has length %u",
+                               f->name, h, e->length);
+                goto out;
+            }
+            cur += e->length;
+            break;
+        }
+        ent[0] = e->type;
+        ent[1] = (uint8_t)(e->type == CHD_MAP_SELF ? 0 : e->length >> 16);
+        ent[2] = (uint8_t)(e->type == CHD_MAP_SELF ? 0 : e->length >> 8);
+        ent[3] = (uint8_t)(e->type == CHD_MAP_SELF ? 0 : e->length);
+        disc_wr_be16(ent + 4, (uint16_t)(e->offset >> 32));
+        disc_wr_be32(ent + 6, (uint32_t)e->offset);
+        disc_wr_be16(ent + 10, e->type == CHD_MAP_SELF ? 0 : e->crc);
+        crc = chd_crc16(crc, ent, sizeof ent);
+    }
+    if (crc != disc_rd_be16(hdr + 10)) {
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: hunk map CRC mismatch (map at byte %llu is "
+                       "damaged)",
+                       f->name, (unsigned long long)off);
+        goto out;
+    }
+    r = 0;
+out:
+    disc_free_mem(b.p);
+    return r;
+}
+
+/* The map of an uncompressed (v5, no codec) file: 4-byte hunk numbers. */
+static int
+chd_read_flat_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
+{
+    uint8_t buf[4 * 256];
+    uint32_t h = 0;
+    int r;
+
+    while (h < f->hunkcount) {
+        uint32_t n = f->hunkcount - h, i;
+        if (n > 256)
+            n = 256;
+        r = f->file->ops->pread(ctx, f->file, (int64_t)off + 4 * (int64_t)h,
+                                4 * (size_t)n, buf);
+        if (r < 0)
+            return r;
+        for (i = 0; i < n; i++) {
+            f->map[h + i].type = CHD_MAP_NONE;
+            f->map[h + i].length = f->hunkbytes;
+            f->map[h + i].offset =
+                (uint64_t)disc_rd_be32(buf + (size_t)i * 4) * f->hunkbytes;
+        }
+        h += n;
+    }
+    return 0;
+}
+
+static int
+chd_sha1(const uint8_t *p, size_t n, uint8_t out[20])
+{
+    unsigned len = 0;
+    return EVP_Digest(p, n, out, &len, EVP_sha1(), NULL) ? 0 : -1;
+}
+
+/* Where the value of "KEY:" starts in a track entry, or NULL. */
+static const char *
+chd_field(const char *text, const char *key)
+{
+    size_t n = strlen(key);
+    const char *p = text;
+
+    while ((p = strstr(p, key)) != NULL) {
+        if (p == text || p[-1] == ' ')
+            return p + n;
+        p += n;
+    }
+    return NULL;
+}
+
+/* The value of "KEY:" as a word ("" when absent), or as a decimal number
+ * (-1 when absent or malformed). */
+static void
+chd_field_word(const char *text, const char *key, char *out, size_t len)
+{
+    const char *p = chd_field(text, key);
+    size_t n = 0;
+
+    while (p && p[n] && p[n] != ' ' && n + 1 < len) {
+        out[n] = p[n];
+        n++;
+    }
+    out[n] = '\0';
+}
+
+static int32_t
+chd_field_int(const char *text, const char *key)
+{
+    const char *p = chd_field(text, key);
+    char *end;
+    long v;
+
+    if (!p || *p < '0' || *p > '9')
+        return -1;
+    v = strtol(p, &end, 10);
+    if ((*end != ' ' && *end != '\0') || v > DISC_LBA_MAX * 2L)
+        return -1;
+    return (int32_t)v;
+}
+
+/* One CHT2 or CHTR entry. */
+static int
+chd_parse_track(struct disc_ctx *ctx, struct chd_file *f, uint32_t tag,
+                const char *text)
+{
+    struct chd_track t;
+
+    memset(&t, 0, sizeof t);
+    t.number = chd_field_int(text, "TRACK:");
+    chd_field_word(text, "TYPE:", t.type, sizeof t.type);
+    chd_field_word(text, "SUBTYPE:", t.subtype, sizeof t.subtype);
+    t.frames = chd_field_int(text, "FRAMES:");
+    if (tag == CHD_TAG_CHT2) {
+        t.pregap = chd_field_int(text, "PREGAP:");
+        chd_field_word(text, "PGTYPE:", t.pgtype, sizeof t.pgtype);
+        chd_field_word(text, "PGSUB:", t.pgsub, sizeof t.pgsub);
+        t.postgap = chd_field_int(text, "POSTGAP:");
+    }
+    if (t.number < 0 || !t.type[0] || !t.subtype[0] || t.frames < 0 ||
+        t.pregap < 0 || t.postgap < 0)
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: track metadata '%.80s' is malformed", f->name,
+                          text);
+    if (t.number != f->ntracks + 1 || f->ntracks >= DISC_MAX_TRACKS)
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: track metadata out of order: TRACK:%d after "
+                          "%d tracks",
+                          f->name, t.number, f->ntracks);
+    if (t.frames <= 0 || t.frames > DISC_LBA_MAX || t.pregap > DISC_LBA_MAX ||
+        t.postgap > DISC_LBA_MAX ||
+        (t.pgtype[0] == 'V' && t.pregap > t.frames))
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: track %d: impossible FRAMES/PREGAP/POSTGAP",
+                          f->name, t.number);
+    f->track[f->ntracks++] = t;
+    return 0;
+}
+
+/* Walks the metadata list: track entries, checksummed entries. */
+static int
+chd_read_meta(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
+{
+    uint8_t h[CHD_META_HEADER];
+    char *text = NULL;
+    int count = 0, r = 0;
+
+    while (off != 0) {
+        uint32_t tag, len;
+        uint8_t flags;
+        if (++count > 10000 || off + CHD_META_HEADER > (uint64_t)f->file->size)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: metadata entry at byte %llu is outside "
+                              "the file or the list loops",
+                              f->name, (unsigned long long)off);
+        r = f->file->ops->pread(ctx, f->file, (int64_t)off, sizeof h, h);
+        if (r < 0)
+            return r;
+        tag = disc_rd_be32(h);
+        flags = h[4];
+        len = (uint32_t)h[5] << 16 | disc_rd_be16(h + 6);
+        if (off + CHD_META_HEADER + len > (uint64_t)f->file->size)
+            return disc_error(ctx, DISC_E_RANGE,
+                              "%s: metadata entry at byte %llu runs past "
+                              "the end of the file",
+                              f->name, (unsigned long long)off);
+        text = disc_malloc((size_t)len + 1);
+        if (!text)
+            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+        r = f->file->ops->pread(ctx, f->file, (int64_t)off + CHD_META_HEADER,
+                                len, text);
+        if (r < 0)
+            goto out;
+        text[len] = '\0';
+        if (flags & 1) {
+            uint8_t(*m)[24] = disc_realloc(f->metasum, (size_t)(f->nmeta + 1) *
+                                                           sizeof *m);
+            if (!m) {
+                r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
+                goto out;
+            }
+            f->metasum = m;
+            disc_wr_be32(m[f->nmeta], tag);
+            if (chd_sha1((const uint8_t *)text, len, m[f->nmeta] + 4) != 0) {
+                r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+                goto out;
+            }
+            f->nmeta++;
+        }
+        if (tag == CHD_TAG_CHT2 || tag == CHD_TAG_CHTR) {
+            r = chd_parse_track(ctx, f, tag, text);
+            if (r < 0)
+                goto out;
+        } else if (tag == CHD_TAG_CHCD || tag == CHD_TAG_CHGD ||
+                   tag == CHD_TAG_CHGT) {
+            r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                           "%s: %s track metadata (old CD or GD-ROM CHD) is "
+                           "not supported",
+                           f->name,
+                           tag == CHD_TAG_CHCD ? "binary CHCD" : "GD-ROM");
+            goto out;
+        }
+        disc_free_mem(text);
+        text = NULL;
+        off = chd_rd_be64(h + 8);
+    }
+out:
+    disc_free_mem(text);
+    return r;
+}
+
+/* TYPE strings (and the CUE-style aliases MAME accepts). */
+struct chd_ttype {
+    const char *name, *alias;
+    enum disc_track_mode mode;
+    enum disc_data_layout layout;
+};
+
+static const struct chd_ttype chd_ttypes[] = {
+    { "MODE1", "MODE1/2048", DISC_MODE_MODE1, DISC_DATA_MODE1 },
+    { "MODE1_RAW", "MODE1/2352", DISC_MODE_MODE1, DISC_DATA_RAW },
+    { "MODE2", "MODE2/2336", DISC_MODE_MODE2_MIXED, DISC_DATA_MODE2 },
+    { "MODE2_FORM1", "MODE2/2048", DISC_MODE_MODE2_FORM1, DISC_DATA_FORM1 },
+    { "MODE2_FORM2", "MODE2/2324", DISC_MODE_MODE2_FORM2, DISC_DATA_FORM2 },
+    { "MODE2_FORM_MIX", NULL, DISC_MODE_MODE2_MIXED, DISC_DATA_MODE2 },
+    { "MODE2_RAW", "MODE2/2352", DISC_MODE_MODE2_MIXED, DISC_DATA_RAW },
+    { "AUDIO", NULL, DISC_MODE_AUDIO, DISC_DATA_RAW },
+};
+
+static const struct chd_ttype *
+chd_ttype_find(const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof chd_ttypes / sizeof chd_ttypes[0]; i++)
+        if (strcmp(s, chd_ttypes[i].name) == 0 ||
+            (chd_ttypes[i].alias && strcmp(s, chd_ttypes[i].alias) == 0))
+            return &chd_ttypes[i];
+    return NULL;
+}
+
+static int
+chd_new_view(struct disc_ctx *ctx, struct disc *d, struct chd_file *f,
+             int sub, struct chd_source **out)
+{
+    struct chd_source *s = disc_calloc(1, sizeof *s);
+
+    if (!s)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    s->base.ops = &chd_src_ops;
+    s->base.name = disc_strdup(f->name);
+    if (!s->base.name) {
+        disc_free_mem(s);
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    }
+    s->base.size = sub ? (int64_t)(f->logical / CHD_FRAME) * 96
+                       : (int64_t)f->logical;
+    s->f = f;
+    s->sub_view = sub;
+    f->refs++;
+    disc_source_attach(d, &s->base);
+    *out = s;
+    return 0;
+}
+
+/* Places the tracks: CHD frames with chdman's 4-frame padding, disc
+ * LBAs with unstored pregaps and postgaps in between (cdrom.cpp). */
+static int
+chd_layout(struct disc_ctx *ctx, struct chd_file *f)
+{
+    uint64_t chdframe = 0;
+    disc_lba lba = 0;
+    int i;
+
+    for (i = 0; i < f->ntracks; i++) {
+        struct chd_track *k = &f->track[i];
+        if (k->pregap > 0 && k->pgtype[0] != 'V')
+            lba += k->pregap;
+        unsigned long long endf = chdframe + (uint64_t)k->frames;
+        unsigned long long have = f->logical / CHD_FRAME;
+        if (endf > have)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: track %d ends at frame %llu, past the %llu "
+                              "frames the header declares",
+                              f->name, k->number, endf, have);
+        k->chdframe = (uint32_t)chdframe;
+        k->lba = lba;
+        lba += k->frames + k->postgap;
+        if (lba > DISC_LBA_MAX)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: track %d ends past 89:59:74", f->name,
+                              k->number);
+        chdframe += (uint64_t)k->frames +
+                    (CHD_TRACK_PAD - (uint64_t)k->frames % CHD_TRACK_PAD) %
+                        CHD_TRACK_PAD;
+    }
+    return 0;
+}
+
+/* Builds the disc model from the tracks: stored frames, unstored pregaps
+ * and postgaps (generated), chdman's 4-frame padding between tracks. */
+static int
+chd_build(struct disc_ctx *ctx, struct chd_file *f, struct disc *d)
+{
+    struct chd_source *data = NULL, *sub = NULL;
+    int i, r, xa = 0;
+
+    r = chd_new_view(ctx, d, f, 0, &data);
+    if (r == 0)
+        r = chd_new_view(ctx, d, f, 1, &sub);
+    if (r < 0)
+        return r;
+    for (i = 0; i < f->ntracks; i++) {
+        const struct chd_track *k = &f->track[i];
+        struct disc_track *t = &d->track[i];
+        const struct chd_ttype *ty = chd_ttype_find(k->type);
+        struct disc_extent e;
+        int has_sub;
+        if (!ty)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: track %d: unknown TYPE:%s", f->name,
+                              k->number, k->type);
+        if (strcmp(k->subtype, "NONE") == 0)
+            has_sub = 0;
+        else if (strcmp(k->subtype, "RW") == 0 ||
+                 strcmp(k->subtype, "RW_RAW") == 0)
+            has_sub = 1;
+        else
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: track %d: unknown SUBTYPE:%s", f->name,
+                              k->number, k->subtype);
+        t->number = (uint8_t)(i + 1);
+        t->session = 1;
+        t->mode = ty->mode;
+        t->control = ty->mode == DISC_MODE_AUDIO ? 0 : DISC_CTL_DATA;
+        t->last_index = 1;
+        if (ty->mode != DISC_MODE_AUDIO && ty->mode != DISC_MODE_MODE1)
+            xa = 1;
+        memset(&e, 0, sizeof e);
+        e.data = DISC_DATA_GEN;
+        e.gen = disc_gen_for_mode(ty->mode);
+        if (k->pregap > 0 && k->pgtype[0] != 'V') {
+            t->index[0] = k->lba - k->pregap;
+            e.lba = t->index[0];
+            e.count = (uint32_t)k->pregap;
+            r = disc_extent_add(ctx, d, &e);
+            if (r < 0)
+                return r;
+        } else {
+            t->index[0] = k->lba;
+        }
+        t->index[1] = t->index[0] + k->pregap;
+        if (k->postgap > 0) {
+            e.lba = k->lba + k->frames;
+            e.count = (uint32_t)k->postgap;
+            r = disc_extent_add(ctx, d, &e);
+            if (r < 0)
+                return r;
+        }
+        memset(&e, 0, sizeof e);
+        e.lba = k->lba;
+        e.count = (uint32_t)k->frames;
+        e.src = &data->base;
+        e.offset = (int64_t)(k->chdframe * CHD_FRAME);
+        e.stride = CHD_FRAME;
+        e.data = ty->layout;
+        e.flags = ty->mode == DISC_MODE_AUDIO ? DISC_EXT_SWAP : 0;
+        if (has_sub) {
+            e.sub = DISC_SUBL_SEPARATE;
+            e.sub_src = &sub->base;
+            e.sub_offset = (int64_t)k->chdframe * 96;
+        }
+        r = disc_extent_add(ctx, d, &e);
+        if (r < 0)
+            return r;
+    }
+    d->ntracks = (uint8_t)f->ntracks;
+    d->nsessions = 1;
+    d->session[0].number = 1;
+    d->session[0].first_track = 1;
+    d->session[0].last_track = (uint8_t)f->ntracks;
+    d->session[0].type = xa ? DISC_TYPE_XA : DISC_TYPE_CDDA;
+    d->session[0].leadout = f->track[f->ntracks - 1].lba +
+                            f->track[f->ntracks - 1].frames +
+                            f->track[f->ntracks - 1].postgap;
+    return 0;
+}
+
+/* Opens the container; on success *out holds one reference. */
+static int
+chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
+{
+    struct chd_file *f;
+    uint8_t h[CHD_V5_HEADER];
+    uint64_t mapoff, metaoff, hunks;
+    uint32_t unit, i;
+    int r, compressed;
+    static const uint8_t zero20[20];
+
+    f = disc_calloc(1, sizeof *f);
+    if (!f)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    f->refs = 1;
+    {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        f->nthreads = n < 1 ? 1 : n > CHD_MAX_THREADS ? CHD_MAX_THREADS
+                                                      : (int)n;
+    }
+    (void)chd_crc16(0xFFFF, NULL, 0); /* its table, before any thread */
+    f->name = disc_strdup(path);
+    if (!f->name) {
+        r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    r = disc_source_file_new(ctx, path, &f->file);
+    if (r < 0)
+        goto fail;
+    if (f->file->size < 16) {
+        r = disc_error(ctx, DISC_E_FORMAT, "%s: too short for a CHD", path);
+        goto fail;
+    }
+    r = f->file->ops->pread(ctx, f->file, 0, 16, h);
+    if (r < 0)
+        goto fail;
+    if (memcmp(h, CHD_MAGIC, 8) != 0) {
+        r = disc_error(ctx, DISC_E_FORMAT, "%s: not a CHD (no MComprHD)",
+                       path);
+        goto fail;
+    }
+    if (disc_rd_be32(h + 12) != 5 || disc_rd_be32(h + 8) != CHD_V5_HEADER) {
+        r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                       "%s: CHD version %u (header %u bytes): only version "
+                       "5 is supported (chdman copy -i old.chd -o new.chd "
+                       "upgrades)",
+                       path, disc_rd_be32(h + 12), disc_rd_be32(h + 8));
+        goto fail;
+    }
+    if (f->file->size < CHD_V5_HEADER) {
+        r = disc_error(ctx, DISC_E_RANGE, "%s: truncated CHD header", path);
+        goto fail;
+    }
+    r = f->file->ops->pread(ctx, f->file, 0, sizeof h, h);
+    if (r < 0)
+        goto fail;
+    for (i = 0; i < 4; i++)
+        f->codec[i] = disc_rd_be32(h + 16 + (size_t)i * 4);
+    f->logical = chd_rd_be64(h + 32);
+    mapoff = chd_rd_be64(h + 40);
+    metaoff = chd_rd_be64(h + 48);
+    f->hunkbytes = disc_rd_be32(h + 56);
+    unit = disc_rd_be32(h + 60);
+    memcpy(f->rawsha1, h + 64, 20);
+    memcpy(f->sha1, h + 84, 20);
+    if (memcmp(h + 104, zero20, 20) != 0) {
+        r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                       "%s: this CHD needs a parent CHD; parent CHDs are "
+                       "not supported",
+                       path);
+        goto fail;
+    }
+    if (unit != CHD_FRAME || f->hunkbytes == 0 ||
+        f->hunkbytes % CHD_FRAME != 0 || f->hunkbytes > (1u << 24)) {
+        r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                       "%s: unit of %u bytes, hunk of %u bytes: not a CD "
+                       "CHD",
+                       path, unit, f->hunkbytes);
+        goto fail;
+    }
+    for (i = 0; i < 4; i++) {
+        char nm[5];
+        uint32_t c = f->codec[i];
+        if (c == 0 || c == CHD_CODEC_CDZL || c == CHD_CODEC_CDLZ ||
+            c == CHD_CODEC_CDFL)
+            continue;
+        r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                       "%s: compressor '%s' is not supported (this build "
+                       "reads cdzl, cdlz and cdfl; recompress with chdman "
+                       "copy -c cdlz,cdzl,cdfl)",
+                       path, chd_codec_name(c, nm));
+        goto fail;
+    }
+    f->frames = f->hunkbytes / CHD_FRAME;
+    hunks = (f->logical + f->hunkbytes - 1) / f->hunkbytes;
+    /* A CD holds at most ~405000 frames; leave room for padding. */
+    if (f->logical % CHD_FRAME != 0 ||
+        f->logical > (uint64_t)(DISC_LBA_MAX + 400) * CHD_FRAME) {
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: logical size %llu is no CD's", path,
+                       (unsigned long long)f->logical);
+        goto fail;
+    }
+    f->hunkcount = (uint32_t)hunks;
+    f->map = disc_calloc(hunks ? hunks : 1, sizeof *f->map);
+    f->ndec = 1;
+    if (!f->map || chd_dec_init(&f->dec[0], f->hunkbytes) != 0) {
+        r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    r = chd_read_meta(ctx, f, metaoff);
+    if (r < 0)
+        goto fail;
+    if (f->ntracks == 0) {
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: no CD track metadata (CHT2/CHTR): not a CD CHD",
+                       path);
+        goto fail;
+    }
+    r = chd_layout(ctx, f);
+    if (r < 0)
+        goto fail;
+    compressed = f->codec[0] != 0;
+    r = compressed ? chd_read_map(ctx, f, mapoff)
+                   : chd_read_flat_map(ctx, f, CHD_V5_HEADER);
+    if (r < 0)
+        goto fail;
+    *out = f;
+    return 0;
+fail:
+    chd_file_unref(f);
+    return r;
+}
+
+/* Every stored hunk must lie inside the file: a truncated CHD is named
+ * by its first missing hunk at open time. */
+static int
+chd_check_extents(struct disc_ctx *ctx, const struct chd_file *f)
+{
+    uint32_t h;
+
+    for (h = 0; h < f->hunkcount; h++) {
+        const struct chd_entry *e = &f->map[h];
+        char msg[128];
+        if (e->type == CHD_MAP_SELF || (e->type == CHD_MAP_NONE &&
+                                        e->offset == 0 && !e->has_crc))
+            continue;
+        if (e->offset + e->length <= (uint64_t)f->file->size)
+            continue;
+        (void)snprintf(msg, sizeof msg,
+                       "stored at bytes %llu-%llu, past the end of the file "
+                       "(%lld bytes): truncated CHD",
+                       (unsigned long long)e->offset,
+                       (unsigned long long)(e->offset + e->length - 1),
+                       (long long)f->file->size);
+        return chd_hunk_error(ctx, f, h, msg);
+    }
+    return 0;
+}
+
+/* The CHT2 text has no field for MCN, ISRC, INDEX 02+ or the Q CONTROL
+ * flags: with a subchannel stored, they come from its Q frames. */
+static int
+chd_recover_q(struct disc_ctx *ctx, struct disc *d)
+{
+    uint8_t sub[16 * DISC_SECTOR_SUB];
+    int i, r;
+
+    r = disc_sub_recover(ctx, d);
+    for (i = 0; r == 0 && i < d->ntracks; i++) {
+        struct disc_track *t = &d->track[i];
+        disc_lba end = disc_track_end(d, i);
+        uint32_t n = end - t->index[1] < 16 ? (uint32_t)(end - t->index[1])
+                                            : 16,
+                 k;
+        if (!disc_lba_has_sub(d, t->index[1]))
+            continue;
+        r = disc_read_sectors(ctx, d, t->index[1], n, NULL, sub);
+        for (k = 0; r == 0 && k < n; k++) {
+            const uint8_t *q = sub + (size_t)k * DISC_SECTOR_SUB + 12;
+            struct disc_q dq;
+            if (!disc_q_crc_ok(q) || disc_q_decode(q, &dq) != 0 ||
+                dq.adr != 1 || dq.tno != t->number)
+                continue;
+            /* The data bit stays the one the track type implies. */
+            t->control = (uint8_t)((dq.control & ~DISC_CTL_DATA) |
+                                   (t->control & DISC_CTL_DATA));
+            break;
+        }
+    }
+    return r;
+}
+
+static int
+chd_read(struct disc_ctx *ctx, const char *path, struct disc *d)
+{
+    struct chd_file *f = NULL;
+    int r, i, sub = 0;
+
+    r = chd_open_file(ctx, path, &f);
+    if (!f) /* set exactly when r == 0; tested so analysers see it too */
+        return r;
+    r = chd_check_extents(ctx, f);
+    if (r == 0)
+        r = chd_build(ctx, f, d);
+    for (i = 0; i < f->ntracks; i++)
+        sub |= strcmp(f->track[i].subtype, "NONE") != 0;
+    chd_file_unref(f); /* the views hold their own references */
+    if (r == 0 && sub)
+        r = chd_recover_q(ctx, d);
+    return r;
+}
+
+/* Decodes every hunk in order (each one's CRC-16 checked) and checks
+ * the data SHA-1 and the overall SHA-1 (data + checksummed metadata)
+ * the header records (chd.cpp compute_overall_sha1). */
+static int
+chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
+{
+    static const uint8_t zero20[20];
+    struct chd_file *f = NULL;
+    EVP_MD_CTX *md = NULL;
+    uint8_t raw[20], all[20];
+    unsigned n;
+    uint32_t h;
+    int r, i, j;
+
+    r = chd_open_file(ctx, path, &f);
+    if (!f) /* set exactly when r == 0 */
+        return r;
+    r = chd_check_extents(ctx, f);
+    if (r < 0)
+        goto out;
+    md = EVP_MD_CTX_new();
+    if (!md || !EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
+        r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+        goto out;
+    }
+    ctx->progress_done = 0;
+    ctx->progress_total = (int64_t)(f->logical / CHD_FRAME);
+    for (h = 0; h < f->hunkcount; h++) {
+        const uint8_t *p = NULL;
+        uint64_t at = (uint64_t)h * f->hunkbytes, k = f->hunkbytes;
+        r = chd_hunk(ctx, f, h, &p);
+        if (r < 0)
+            goto out;
+        if (at + k > f->logical)
+            k = f->logical - at;
+        EVP_DigestUpdate(md, p, (size_t)k);
+        disc_progress(ctx, (int64_t)((at + k) / CHD_FRAME),
+                      ctx->progress_total);
+    }
+    EVP_DigestFinal_ex(md, raw, &n);
+    if (memcmp(f->rawsha1, zero20, 20) == 0 &&
+        memcmp(f->sha1, zero20, 20) == 0) {
+        (void)snprintf(note, len,
+                       "CHD: %u hunks decoded; the file records no SHA-1 "
+                       "(uncompressed CHD)",
+                       f->hunkcount);
+        r = 0;
+        goto out;
+    }
+    if (memcmp(raw, f->rawsha1, 20) != 0) {
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: the data's SHA-1 does not match the header's: "
+                       "the CHD is damaged",
+                       path);
+        goto out;
+    }
+    /* Overall: data SHA-1, then the metadata records in byte order. */
+    for (i = 1; i < f->nmeta; i++)
+        for (j = i; j > 0 && memcmp(f->metasum[j - 1], f->metasum[j], 24) > 0;
+             j--) {
+            uint8_t t[24];
+            memcpy(t, f->metasum[j], 24);
+            memcpy(f->metasum[j], f->metasum[j - 1], 24);
+            memcpy(f->metasum[j - 1], t, 24);
+        }
+    if (!EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
+        r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+        goto out;
+    }
+    EVP_DigestUpdate(md, raw, 20);
+    for (i = 0; i < f->nmeta; i++)
+        EVP_DigestUpdate(md, f->metasum[i], 24);
+    EVP_DigestFinal_ex(md, all, &n);
+    if (memcmp(all, f->sha1, 20) != 0) {
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: the overall SHA-1 (data and metadata) does not "
+                       "match the header's: the CHD is damaged",
+                       path);
+        goto out;
+    }
+    (void)snprintf(note, len,
+                   "CHD: %u hunk CRCs, the data SHA-1 and the overall SHA-1 "
+                   "match",
+                   f->hunkcount);
+    r = 0;
+out:
+    EVP_MD_CTX_free(md);
+    chd_file_unref(f);
+    return r;
+}
+
+static int
+chd_probe(const uint8_t *buf, size_t len, const char *path)
+{
+    (void)path;
+    return len >= 8 && memcmp(buf, CHD_MAGIC, 8) == 0 ? 100 : 0;
+}
+
+const struct disc_format disc_fmt_chd = {
+    .name = "chd",
+    .description = "MAME CHD v5 CD image (cdlz/cdzl/cdfl); MCN, ISRC, "
+                   "INDEX 02+ only with --sub",
+    .extensions = "chd",
+    /* MCN, ISRC, INDEX 02+ and flags live in the subchannel, which is
+     * stored only with --sub; the writer reports them lost without it. */
+    .caps = DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_INDEXES |
+            DISC_CAP_ISRC_MCN | DISC_CAP_SUBCHANNEL | DISC_CAP_HTOA,
+    .sub_on_request = 1,
+    .probe = chd_probe,
+    .read = chd_read,
+    .write = chd_write,
+    .check = chd_check,
+};
