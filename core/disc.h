@@ -443,6 +443,14 @@ int disc_path_escapes(const char *name);
 int disc_path_resolve(const char *dir, const char *name, char **found);
 
 /* ------------------------------------------------------------------ */
+/* Interrupted runs (out.c)                                             */
+
+/* Removes every temporary output file of this process (named
+ * "<output>.tmp-<pid>-XXXXXX") and nothing else.  Async-signal-safe:
+ * for SIGINT/SIGTERM/SIGHUP handlers, which then end the process. */
+void disc_out_remove_temps(void);
+
+/* ------------------------------------------------------------------ */
 /* Memory (alloc.c).  All heap use in the library goes through these. */
 
 void *disc_malloc(size_t n);

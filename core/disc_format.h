@@ -411,10 +411,6 @@ int disc_out_finish(struct disc_ctx *ctx, struct disc_out *o);
 int disc_out_commit(struct disc_ctx *ctx, struct disc_out *o);
 /* Remove the temporary file; accepts NULL. */
 void disc_out_abort(struct disc_out *o);
-/* Removes every temporary output file of this process (named
- * "<output>.tmp-<pid>-XXXXXX") and nothing else.  Async-signal-safe:
- * for SIGINT/SIGTERM/SIGHUP handlers, which then end the process. */
-void disc_out_remove_temps(void);
 /* A group of outputs committed together: all or none appear.  src is
  * the disc being written: an output that would replace one of its input
  * files is refused, --force or not (inputs are never modified). */

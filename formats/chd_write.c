@@ -18,7 +18,6 @@
 #include <zlib.h>
 
 #include "chd.h"
-#include "verify.h"
 
 #define CHD_HUNK (CHD_FRAMES_PER_HUNK * CHD_FRAME)
 #define CHD_DPLANE (CHD_FRAMES_PER_HUNK * CHD_FRAME_DATA)

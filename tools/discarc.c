@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "disc_format.h"
+#include "disc.h"
 
 #ifndef DISCARC_VERSION
 #define DISCARC_VERSION "0.1.0"
