@@ -454,7 +454,6 @@ struct toc_state {
     int lang_code[DISC_CDTEXT_MAX_BLOCKS]; /* LANGUAGE_MAP, -1 unset */
     int first_no;
     struct toc_track *t; /* the track being parsed */
-    int ntracks;
     disc_lba pos; /* first block of the next track */
     int warned_info;
 };
@@ -873,7 +872,6 @@ toc_stmt_zero(struct toc_state *st, int silence, int pregap)
     if (pregap) {
         if ((r = toc_msf(p, "PREGAP length", &len)) < 0)
             return r;
-        msf = 1;
         silence = t->mode == TOC_AUDIO && t->sub == TOC_SUB_NONE;
         if (silence)
             len *= TOC_SPB;
@@ -924,7 +922,7 @@ toc_stmt_mark(struct toc_state *st, int end)
     struct toc_parse *p = &st->p;
     struct toc_track *t = st->t;
     unsigned line = p->lx.tline;
-    long long v;
+    long long v = 0;
     int r;
 
     if (end ? t->end_set : t->start_set)
@@ -1540,7 +1538,7 @@ toc_track(struct toc_state *st)
                                "ZERO, START)");
     while (toc_is(p, "INDEX")) {
         unsigned line = p->lx.tline;
-        long long v;
+        long long v = 0;
         if ((r = toc_next(p)) < 0 || (r = toc_msf(p, "INDEX", &v)) < 0)
             return r;
         if (t->nidx + (t->end_set ? 1 : 0) >= DISC_MAX_INDEX - 1)
@@ -1675,7 +1673,7 @@ struct toc_wseg {
     const struct disc_extent *e; /* NULL: generated */
     enum disc_gen gen;
     int64_t off;  /* byte offset in the referenced file */
-    int file;     /* index into toc_wplan.name, -1 generated */
+    int file;     /* index into toc_wplan.srcs, -1 generated */
     int swap;     /* audio stored big-endian */
 };
 
@@ -1688,11 +1686,10 @@ struct toc_wtrack {
 struct toc_wplan {
     int ntracks;
     struct toc_wtrack t[DISC_MAX_TRACKS];
-    int datafile;       /* 1: everything stored goes to one new file */
-    char *name[2];      /* referenced names: [0] the new data file */
-    const struct disc_source *src[2];
-    int nname;
+    int datafile;        /* 1: everything stored goes to one new file */
     char *dir, *binpath; /* the TOC's directory; the new file's path */
+    /* The files the TOC names (in place: the input's; else the new
+     * data file alone, source NULL) and the names it uses. */
     const struct disc_source *srcs[DISC_MAX_TRACKS * 4];
     char *srcname[DISC_MAX_TRACKS * 4];
     int nsrc;
@@ -1702,7 +1699,7 @@ static int
 toc_wseg_add(struct disc_ctx *ctx, struct toc_wtrack *w,
              const struct toc_wseg *sg)
 {
-    struct toc_wseg *last = w->nseg ? &w->seg[w->nseg - 1] : NULL;
+    struct toc_wseg *last = w->seg && w->nseg ? &w->seg[w->nseg - 1] : NULL;
 
     /* Continues the previous run when the bytes follow on. */
     if (last && !sg->e && !last->e && last->gen == sg->gen) {
@@ -1716,7 +1713,7 @@ toc_wseg_add(struct disc_ctx *ctx, struct toc_wtrack *w,
         last->count += sg->count;
         return 0;
     }
-    if (w->nseg == w->cap) {
+    if (!w->seg || w->nseg == w->cap) {
         size_t c = w->cap ? w->cap * 2 : 4;
         struct toc_wseg *n = disc_realloc(w->seg, c * sizeof *n);
         if (!n)
@@ -2149,6 +2146,18 @@ toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
             goto fail;
         if (d->track[i].mode != DISC_MODE_AUDIO)
             data = 1;
+    }
+    /* In place only when one file holds every stored sector: toc2cue
+     * (and so the way back to a CUE sheet) takes a single data file. */
+    if (inplace) {
+        const struct disc_source *one = NULL;
+        for (i = 0; i < pl->ntracks; i++)
+            for (s = 0; s < pl->t[i].nseg; s++)
+                if (pl->t[i].seg[s].e) {
+                    if (one && one != pl->t[i].seg[s].e->src)
+                        inplace = 0;
+                    one = pl->t[i].seg[s].e->src;
+                }
     }
     /* --merge, or a layout no statement can name: one new data file of
      * raw sectors. */

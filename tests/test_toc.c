@@ -820,3 +820,47 @@ TEST(toc_read_oom)
     CHECK_INT(2, d->ntracks);
     disc_free(d);
 }
+
+/* A split CUE (one BIN per track) becomes a TOC with one new data file:
+ * toc2cue takes only TOCs that name a single file. */
+TEST(toc_write_split_one_file)
+{
+    struct disc_ctx ctx;
+    struct disc *a = NULL, *t = NULL;
+    struct disc_write_opts o;
+    char out[4096];
+
+    NEED_TOOL("toc2cue");
+    t_ctx(&ctx);
+    a = fx_disc_mixed(&ctx);
+    REQUIRE(a);
+    memset(&o, 0, sizeof o);
+    o.split = 1;
+    REQUIRE_OK(&ctx, disc_write(&ctx, a, disc_format_find("cue"), "s.cue",
+                                &o));
+    disc_free(a);
+    a = NULL;
+    REQUIRE(t_run(out, sizeof out, "'%s' convert s.cue d.toc 2>&1",
+                  t_discarc) == 0);
+    CHECK(t_exists("d.bin"));
+    CHECK_INT(0, t_run(out, sizeof out, "toc2cue d.toc p.cue 2>&1"));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "s.cue", NULL, &a));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "d.toc", NULL, &t));
+    CHECK_INT(0, disc_compare(&ctx, a, t, DISC_EQ_DATA |
+                                              DISC_EQ_NO_CDTEXT_RAW));
+    disc_free(a);
+    disc_free(t);
+}
+
+/* `discarc formats` lists the TOC reader-writer and libcdio's reading. */
+TEST(toc_formats_row)
+{
+    char out[8192];
+
+    REQUIRE(t_run(out, sizeof out, "'%s' formats 2>&1", t_discarc) == 0);
+    CHECK(t_contains(out, "toc    rw  cdrdao TOC"));
+    CHECK(t_contains(out, "cdio-toc r-"));
+    REQUIRE(t_run(out, sizeof out, "'%s' convert --help 2>&1", t_discarc) ==
+            0);
+    CHECK(t_contains(out, ".toc"));
+}
