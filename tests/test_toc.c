@@ -864,3 +864,57 @@ TEST(toc_formats_row)
             0);
     CHECK(t_contains(out, ".toc"));
 }
+
+/* CloneCD IMG named in place (its .sub is dropped with --lossy: a TOC
+ * holds no captured subchannel); an Enhanced CD keeps its first session
+ * with --lossy and is refused without. */
+TEST(toc_write_img_and_sessions)
+{
+    struct disc_ctx ctx;
+    struct disc *f = NULL, *a = NULL, *t = NULL;
+    struct disc_write_opts o;
+    char out[4096];
+    char *text;
+
+    t_ctx(&ctx);
+    f = fx_disc_mixed(&ctx);
+    REQUIRE(f);
+    memset(&o, 0, sizeof o);
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("ccd"), "x.ccd",
+                                &o));
+    disc_free(f);
+    f = NULL;
+    CHECK(t_run(out, sizeof out, "'%s' convert x.ccd x.toc 2>&1",
+                t_discarc) == 3);
+    REQUIRE(t_run(out, sizeof out, "'%s' convert --lossy x.ccd x.toc 2>&1",
+                  t_discarc) == 0);
+    CHECK(!t_exists("x.bin"));
+    text = t_slurp("x.toc", NULL);
+    REQUIRE(text);
+    CHECK(t_contains(text, "DATAFILE \"x.img\" #0 "));
+    free(text);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.ccd", NULL, &a));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.toc", NULL, &t));
+    CHECK_INT(0, disc_compare(&ctx, a, t,
+                              DISC_EQ_DATA | DISC_EQ_NO_SUB |
+                                  DISC_EQ_NO_RAWTOC |
+                                  DISC_EQ_NO_CDTEXT_RAW));
+    disc_free(a);
+    disc_free(t);
+    a = t = NULL;
+
+    f = fx_disc_enhanced(&ctx);
+    REQUIRE(f);
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "session",
+              disc_write(&ctx, f, disc_format_find("toc"), "e.toc", &o));
+    CHECK(!t_exists("e.toc"));
+    o.allow_lossy = 1;
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("toc"), "e.toc",
+                                &o));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "e.toc", NULL, &t));
+    CHECK_INT(2, t->ntracks);
+    CHECK_INT(f->session[0].leadout, t->session[0].leadout);
+    CHECK_STR("GBAYE0000001", t->track[0].isrc);
+    disc_free(f);
+    disc_free(t);
+}
