@@ -527,6 +527,61 @@ static const struct disc_source_ops toc_cat_ops = {
 };
 
 /* ------------------------------------------------------------------ */
+/* Reader: RW_RAW sub-channel                                          */
+
+/* RW_RAW blocks carry 96 interleaved sub-channel bytes whose low six
+ * bits are R-W (cdrdao(1): interleaved, with L-EC).  This source serves
+ * those blocks with P and Q (bits 7 and 6) synthesised from the disc's
+ * TOC, so that the extent can hand the core captured subchannel. */
+struct toc_rw {
+    struct disc_source base;
+    struct disc_source *src; /* the blocks (owned by the disc) */
+    int64_t off;             /* byte offset of the first block */
+    disc_lba lba;            /* LBA of the first block */
+    uint32_t stride, dsize;  /* block size, main bytes in it */
+    const struct disc *d;
+};
+
+static int
+toc_rw_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
+             size_t len, void *buf)
+{
+    struct toc_rw *w = (struct toc_rw *)s;
+    uint8_t *p = buf, lin[DISC_SECTOR_SUB], raw[DISC_SECTOR_SUB];
+    int64_t b;
+    size_t i;
+    int r = w->src->ops->pread(ctx, w->src, w->off + off, len, buf);
+
+    if (r < 0)
+        return r;
+    /* Whole blocks only: the core reads from block boundaries. */
+    for (b = (off + w->stride - 1) / w->stride;
+         (b + 1) * (int64_t)w->stride <= off + (int64_t)len; b++) {
+        uint8_t *sub = p + (b * w->stride - off) + w->dsize;
+        r = disc_sub_synth(ctx, w->d, w->lba + (disc_lba)b, 1, lin);
+        if (r < 0)
+            return r;
+        disc_sub_interleave(lin, raw);
+        for (i = 0; i < DISC_SECTOR_SUB; i++)
+            sub[i] = (uint8_t)((raw[i] & 0xC0) | (sub[i] & 0x3F));
+    }
+    return 0;
+}
+
+static void
+toc_rw_close(struct disc_source *s)
+{
+    disc_free_mem(s->name);
+    disc_free_mem(s);
+}
+
+static const struct disc_source_ops toc_rw_ops = {
+    .name = "toc-rw-raw",
+    .pread = toc_rw_pread,
+    .close = toc_rw_close,
+};
+
+/* ------------------------------------------------------------------ */
 /* Reader: files                                                       */
 
 static int
@@ -1230,6 +1285,27 @@ toc_extent(struct toc_state *st, disc_lba lba, uint32_t count,
     struct disc_extent e;
 
     memset(&e, 0, sizeof e);
+    if (src && sub == TOC_SUB_RW_RAW) {
+        struct toc_rw *w = disc_calloc(1, sizeof *w);
+        if (!w || !(w->base.name = disc_strdup(src->name))) {
+            disc_free_mem(w);
+            return toc_nomem(&st->p);
+        }
+        w->base.ops = &toc_rw_ops;
+        w->base.size = (int64_t)count * blen;
+        w->src = src;
+        w->off = off;
+        w->lba = lba;
+        w->stride = blen;
+        w->dsize = toc_modes[m].size;
+        w->d = st->p.d;
+        disc_source_attach(st->p.d, &w->base);
+        src = &w->base;
+        off = 0;
+        e.sub = DISC_SUBL_INTERLEAVED;
+    }
+    /* Packed R-W (RW) is skipped: P and Q are synthesised
+     * (docs/formats/toc.md). */
     e.lba = lba;
     e.count = count;
     e.src = src;
@@ -1238,10 +1314,6 @@ toc_extent(struct toc_state *st, disc_lba lba, uint32_t count,
     e.data = src ? toc_modes[m].layout : DISC_DATA_GEN;
     e.gen = gen;
     e.flags = swap ? DISC_EXT_SWAP : 0;
-    /* R-W data of RW/RW_RAW blocks is skipped: P and Q are synthesised
-     * (docs/formats/toc.md). */
-    (void)sub;
-    e.sub = DISC_SUBL_NONE;
     return disc_extent_add(st->p.ctx, st->p.d, &e);
 }
 
@@ -1389,12 +1461,11 @@ toc_track_done(struct toc_state *st)
     for (k = 0; k < n; k++)
         dt->index[k + 2] = dt->index[1] + (disc_lba)mark[k];
     dt->last_index = (uint8_t)(n + 1);
-    if (t->sub != TOC_SUB_NONE)
+    if (t->sub == TOC_SUB_RW)
         disc_warn(p->ctx,
-                  "%s:%u: the R-W sub-channel data of track %d (%s) is "
-                  "not used; P and Q are synthesised",
-                  p->path, t->line, dt->number,
-                  t->sub == TOC_SUB_RW ? "RW" : "RW_RAW");
+                  "%s:%u: the packed R-W sub-channel data of track %d (RW) "
+                  "is not used; P and Q are synthesised",
+                  p->path, t->line, dt->number);
     while (i < t->npc) {
         size_t j = i;
         uint32_t blocks = 0;

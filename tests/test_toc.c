@@ -918,3 +918,50 @@ TEST(toc_write_img_and_sessions)
     disc_free(f);
     disc_free(t);
 }
+
+/* An RW_RAW track: the main data as stored, R-W from the file's 96
+ * interleaved bytes (low six bits), P and Q synthesised from the TOC. */
+TEST(toc_rw_raw_subchannel)
+{
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    enum { N = 300, BLK = 2048 + 96 };
+    uint8_t *file, *main, *sub, synth[N * 96], lin[96];
+    int i, k, bad = 0;
+
+    NEED_TOOL("cdrdao");
+    file = malloc((size_t)N * BLK);
+    main = malloc((size_t)N * RAW);
+    sub = malloc((size_t)N * 96);
+    REQUIRE(file && main && sub);
+    for (i = 0; i < N * BLK; i++)
+        file[i] = tt_pat(i) | ((i % BLK) >= 2048 ? 0xC0 : 0);
+    REQUIRE(t_write_file("s.bin", file, (size_t)N * BLK) == 0);
+    REQUIRE(tt_write("s.toc", "CD_ROM\nTRACK MODE1 RW_RAW\n"
+                              "DATAFILE \"s.bin\"\n") == 0);
+    t_ctx(&ctx);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "s.toc", NULL, &d));
+    CHECK_INT(1, st_compare("s.toc", d));
+    CHECK_INT(N, d->session[0].leadout);
+    CHECK_INT(DISC_SUB_CAPTURED, d->sub);
+    CHECK(disc_lba_has_sub(d, 7));
+    REQUIRE_OK(&ctx, disc_read_sectors(&ctx, d, 0, N, main, sub));
+    REQUIRE_OK(&ctx, disc_sub_synth(&ctx, d, 0, N, synth));
+    for (i = 0; i < N && !bad; i++) {
+        uint8_t rw[96];
+        for (k = 0; k < 96; k++)
+            rw[k] = file[(size_t)i * BLK + 2048 + (size_t)k] & 0x3F;
+        disc_sub_deinterleave(rw, lin);
+        if (memcmp(main + (size_t)i * RAW + 16, file + (size_t)i * BLK,
+                   2048) != 0 ||
+            memcmp(sub + (size_t)i * 96, synth + (size_t)i * 96, 24) != 0 ||
+            memcmp(sub + (size_t)i * 96 + 24, lin + 24, 72) != 0) {
+            t_fail(__FILE__, __LINE__, "LBA %d differs", i);
+            bad = 1;
+        }
+    }
+    free(file);
+    free(main);
+    free(sub);
+    disc_free(d);
+}
