@@ -454,7 +454,6 @@ struct toc_state {
     int lang_code[DISC_CDTEXT_MAX_BLOCKS]; /* LANGUAGE_MAP, -1 unset */
     int first_no;
     struct toc_track *t; /* the track being parsed */
-    int ntracks;
     disc_lba pos; /* first block of the next track */
     int warned_info;
 };
@@ -525,6 +524,61 @@ static const struct disc_source_ops toc_cat_ops = {
     .name = "toc-run",
     .pread = toc_cat_pread,
     .close = toc_cat_close,
+};
+
+/* ------------------------------------------------------------------ */
+/* Reader: RW_RAW sub-channel                                          */
+
+/* RW_RAW blocks carry 96 interleaved sub-channel bytes whose low six
+ * bits are R-W (cdrdao(1): interleaved, with L-EC).  This source serves
+ * those blocks with P and Q (bits 7 and 6) synthesised from the disc's
+ * TOC, so that the extent can hand the core captured subchannel. */
+struct toc_rw {
+    struct disc_source base;
+    struct disc_source *src; /* the blocks (owned by the disc) */
+    int64_t off;             /* byte offset of the first block */
+    disc_lba lba;            /* LBA of the first block */
+    uint32_t stride, dsize;  /* block size, main bytes in it */
+    const struct disc *d;
+};
+
+static int
+toc_rw_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
+             size_t len, void *buf)
+{
+    struct toc_rw *w = (struct toc_rw *)s;
+    uint8_t *p = buf, lin[DISC_SECTOR_SUB], raw[DISC_SECTOR_SUB];
+    int64_t b;
+    size_t i;
+    int r = w->src->ops->pread(ctx, w->src, w->off + off, len, buf);
+
+    if (r < 0)
+        return r;
+    /* Whole blocks only: the core reads from block boundaries. */
+    for (b = (off + w->stride - 1) / w->stride;
+         (b + 1) * (int64_t)w->stride <= off + (int64_t)len; b++) {
+        uint8_t *sub = p + (b * w->stride - off) + w->dsize;
+        r = disc_sub_synth(ctx, w->d, w->lba + (disc_lba)b, 1, lin);
+        if (r < 0)
+            return r;
+        disc_sub_interleave(lin, raw);
+        for (i = 0; i < DISC_SECTOR_SUB; i++)
+            sub[i] = (uint8_t)((raw[i] & 0xC0) | (sub[i] & 0x3F));
+    }
+    return 0;
+}
+
+static void
+toc_rw_close(struct disc_source *s)
+{
+    disc_free_mem(s->name);
+    disc_free_mem(s);
+}
+
+static const struct disc_source_ops toc_rw_ops = {
+    .name = "toc-rw-raw",
+    .pread = toc_rw_pread,
+    .close = toc_rw_close,
 };
 
 /* ------------------------------------------------------------------ */
@@ -879,7 +933,6 @@ toc_stmt_zero(struct toc_state *st, int silence, int pregap)
     if (pregap) {
         if ((r = toc_msf(p, "PREGAP length", &len)) < 0)
             return r;
-        msf = 1;
         silence = t->mode == TOC_AUDIO && t->sub == TOC_SUB_NONE;
         if (silence)
             len *= TOC_SPB;
@@ -930,7 +983,7 @@ toc_stmt_mark(struct toc_state *st, int end)
     struct toc_parse *p = &st->p;
     struct toc_track *t = st->t;
     unsigned line = p->lx.tline;
-    long long v;
+    long long v = 0;
     int r;
 
     if (end ? t->end_set : t->start_set)
@@ -1238,6 +1291,27 @@ toc_extent(struct toc_state *st, disc_lba lba, uint32_t count,
     struct disc_extent e;
 
     memset(&e, 0, sizeof e);
+    if (src && sub == TOC_SUB_RW_RAW) {
+        struct toc_rw *w = disc_calloc(1, sizeof *w);
+        if (!w || !(w->base.name = disc_strdup(src->name))) {
+            disc_free_mem(w);
+            return toc_nomem(&st->p);
+        }
+        w->base.ops = &toc_rw_ops;
+        w->base.size = (int64_t)count * blen;
+        w->src = src;
+        w->off = off;
+        w->lba = lba;
+        w->stride = blen;
+        w->dsize = toc_modes[m].size;
+        w->d = st->p.d;
+        disc_source_attach(st->p.d, &w->base);
+        src = &w->base;
+        off = 0;
+        e.sub = DISC_SUBL_INTERLEAVED;
+    }
+    /* Packed R-W (RW) is skipped: P and Q are synthesised
+     * (docs/formats/toc.md). */
     e.lba = lba;
     e.count = count;
     e.src = src;
@@ -1246,10 +1320,6 @@ toc_extent(struct toc_state *st, disc_lba lba, uint32_t count,
     e.data = src ? toc_modes[m].layout : DISC_DATA_GEN;
     e.gen = gen;
     e.flags = swap ? DISC_EXT_SWAP : 0;
-    /* R-W data of RW/RW_RAW blocks is skipped: P and Q are synthesised
-     * (docs/formats/toc.md). */
-    (void)sub;
-    e.sub = DISC_SUBL_NONE;
     return disc_extent_add(st->p.ctx, st->p.d, &e);
 }
 
@@ -1397,12 +1467,11 @@ toc_track_done(struct toc_state *st)
     for (k = 0; k < n; k++)
         dt->index[k + 2] = dt->index[1] + (disc_lba)mark[k];
     dt->last_index = (uint8_t)(n + 1);
-    if (t->sub != TOC_SUB_NONE)
+    if (t->sub == TOC_SUB_RW)
         disc_warn(p->ctx,
-                  "%s:%u: the R-W sub-channel data of track %d (%s) is "
-                  "not used; P and Q are synthesised",
-                  p->path, t->line, dt->number,
-                  t->sub == TOC_SUB_RW ? "RW" : "RW_RAW");
+                  "%s:%u: the packed R-W sub-channel data of track %d (RW) "
+                  "is not used; P and Q are synthesised",
+                  p->path, t->line, dt->number);
     while (i < t->npc) {
         size_t j = i;
         uint32_t blocks = 0;
@@ -1546,7 +1615,7 @@ toc_track(struct toc_state *st)
                                "ZERO, START)");
     while (toc_is(p, "INDEX")) {
         unsigned line = p->lx.tline;
-        long long v;
+        long long v = 0;
         if ((r = toc_next(p)) < 0 || (r = toc_msf(p, "INDEX", &v)) < 0)
             return r;
         if (t->nidx + (t->end_set ? 1 : 0) >= DISC_MAX_INDEX - 1)
@@ -1681,7 +1750,7 @@ struct toc_wseg {
     const struct disc_extent *e; /* NULL: generated */
     enum disc_gen gen;
     int64_t off;  /* byte offset in the referenced file */
-    int file;     /* index into toc_wplan.name, -1 generated */
+    int file;     /* index into toc_wplan.srcs, -1 generated */
     int swap;     /* audio stored big-endian */
 };
 
@@ -1694,11 +1763,10 @@ struct toc_wtrack {
 struct toc_wplan {
     int ntracks;
     struct toc_wtrack t[DISC_MAX_TRACKS];
-    int datafile;       /* 1: everything stored goes to one new file */
-    char *name[2];      /* referenced names: [0] the new data file */
-    const struct disc_source *src[2];
-    int nname;
+    int datafile;        /* 1: everything stored goes to one new file */
     char *dir, *binpath; /* the TOC's directory; the new file's path */
+    /* The files the TOC names (in place: the input's; else the new
+     * data file alone, source NULL) and the names it uses. */
     const struct disc_source *srcs[DISC_MAX_TRACKS * 4];
     char *srcname[DISC_MAX_TRACKS * 4];
     int nsrc;
@@ -1708,7 +1776,7 @@ static int
 toc_wseg_add(struct disc_ctx *ctx, struct toc_wtrack *w,
              const struct toc_wseg *sg)
 {
-    struct toc_wseg *last = w->nseg ? &w->seg[w->nseg - 1] : NULL;
+    struct toc_wseg *last = w->seg && w->nseg ? &w->seg[w->nseg - 1] : NULL;
 
     /* Continues the previous run when the bytes follow on. */
     if (last && !sg->e && !last->e && last->gen == sg->gen) {
@@ -1722,7 +1790,7 @@ toc_wseg_add(struct disc_ctx *ctx, struct toc_wtrack *w,
         last->count += sg->count;
         return 0;
     }
-    if (w->nseg == w->cap) {
+    if (!w->seg || w->nseg == w->cap) {
         size_t c = w->cap ? w->cap * 2 : 4;
         struct toc_wseg *n = disc_realloc(w->seg, c * sizeof *n);
         if (!n)
@@ -2172,8 +2240,20 @@ toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
             !toc_in_dir(pl->dir, e->src->name))
             inplace = 0;
     }
-    /* --merge, a file elsewhere, or a layout no statement can name: one
-     * new data file of raw sectors. */
+    /* In place only when one file holds every stored sector: toc2cue
+     * (and so the way back to a CUE sheet) takes a single data file. */
+    if (inplace) {
+        const struct disc_source *one = NULL;
+        for (i = 0; i < pl->ntracks; i++)
+            for (s = 0; s < pl->t[i].nseg; s++)
+                if (pl->t[i].seg[s].e) {
+                    if (one && one != pl->t[i].seg[s].e->src)
+                        inplace = 0;
+                    one = pl->t[i].seg[s].e->src;
+                }
+    }
+    /* --merge, several files, a file elsewhere, or a layout no statement
+     * can name: one new data file of raw sectors. */
     pl->datafile = o->merge || !inplace;
     if (pl->datafile) {
         char *stem = disc_path_with_ext(path, "bin");

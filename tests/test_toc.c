@@ -827,3 +827,148 @@ TEST(toc_read_oom)
     CHECK_INT(2, d->ntracks);
     disc_free(d);
 }
+
+/* A split CUE (one BIN per track) becomes a TOC with one new data file:
+ * toc2cue takes only TOCs that name a single file. */
+TEST(toc_write_split_one_file)
+{
+    struct disc_ctx ctx;
+    struct disc *a = NULL, *t = NULL;
+    struct disc_write_opts o;
+    char out[4096];
+
+    NEED_TOOL("toc2cue");
+    t_ctx(&ctx);
+    a = fx_disc_mixed(&ctx);
+    REQUIRE(a);
+    memset(&o, 0, sizeof o);
+    o.split = 1;
+    REQUIRE_OK(&ctx, disc_write(&ctx, a, disc_format_find("cue"), "s.cue",
+                                &o));
+    disc_free(a);
+    a = NULL;
+    REQUIRE(t_run(out, sizeof out, "'%s' convert s.cue d.toc 2>&1",
+                  t_discarc) == 0);
+    CHECK(t_exists("d.bin"));
+    CHECK_INT(0, t_run(out, sizeof out, "toc2cue d.toc p.cue 2>&1"));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "s.cue", NULL, &a));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "d.toc", NULL, &t));
+    CHECK_INT(0, disc_compare(&ctx, a, t, DISC_EQ_DATA |
+                                              DISC_EQ_NO_CDTEXT_RAW));
+    disc_free(a);
+    disc_free(t);
+}
+
+/* `discarc formats` lists the TOC reader-writer and libcdio's reading. */
+TEST(toc_formats_row)
+{
+    char out[8192];
+
+    REQUIRE(t_run(out, sizeof out, "'%s' formats 2>&1", t_discarc) == 0);
+    CHECK(t_contains(out, "toc    rw  cdrdao TOC"));
+    CHECK(t_contains(out, "cdio-toc r-"));
+    REQUIRE(t_run(out, sizeof out, "'%s' convert --help 2>&1", t_discarc) ==
+            0);
+    CHECK(t_contains(out, ".toc"));
+}
+
+/* CloneCD IMG named in place (its .sub is dropped with --lossy: a TOC
+ * holds no captured subchannel); an Enhanced CD keeps its first session
+ * with --lossy and is refused without. */
+TEST(toc_write_img_and_sessions)
+{
+    struct disc_ctx ctx;
+    struct disc *f = NULL, *a = NULL, *t = NULL;
+    struct disc_write_opts o;
+    char out[4096];
+    char *text;
+
+    t_ctx(&ctx);
+    f = fx_disc_mixed(&ctx);
+    REQUIRE(f);
+    memset(&o, 0, sizeof o);
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("ccd"), "x.ccd",
+                                &o));
+    disc_free(f);
+    f = NULL;
+    CHECK(t_run(out, sizeof out, "'%s' convert x.ccd x.toc 2>&1",
+                t_discarc) == 3);
+    REQUIRE(t_run(out, sizeof out, "'%s' convert --lossy x.ccd x.toc 2>&1",
+                  t_discarc) == 0);
+    CHECK(!t_exists("x.bin"));
+    text = t_slurp("x.toc", NULL);
+    REQUIRE(text);
+    CHECK(t_contains(text, "DATAFILE \"x.img\" #0 "));
+    free(text);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.ccd", NULL, &a));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.toc", NULL, &t));
+    CHECK_INT(0, disc_compare(&ctx, a, t,
+                              DISC_EQ_DATA | DISC_EQ_NO_SUB |
+                                  DISC_EQ_NO_RAWTOC |
+                                  DISC_EQ_NO_CDTEXT_RAW));
+    disc_free(a);
+    disc_free(t);
+    a = t = NULL;
+
+    f = fx_disc_enhanced(&ctx);
+    REQUIRE(f);
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "session",
+              disc_write(&ctx, f, disc_format_find("toc"), "e.toc", &o));
+    CHECK(!t_exists("e.toc"));
+    o.allow_lossy = 1;
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("toc"), "e.toc",
+                                &o));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "e.toc", NULL, &t));
+    CHECK_INT(2, t->ntracks);
+    CHECK_INT(f->session[0].leadout, t->session[0].leadout);
+    CHECK_STR("GBAYE0000001", t->track[0].isrc);
+    disc_free(f);
+    disc_free(t);
+}
+
+/* An RW_RAW track: the main data as stored, R-W from the file's 96
+ * interleaved bytes (low six bits), P and Q synthesised from the TOC. */
+TEST(toc_rw_raw_subchannel)
+{
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    enum { N = 300, BLK = 2048 + 96 };
+    uint8_t *file, *main, *sub, synth[N * 96], lin[96];
+    int i, k, bad = 0;
+
+    NEED_TOOL("cdrdao");
+    file = malloc((size_t)N * BLK);
+    main = malloc((size_t)N * RAW);
+    sub = malloc((size_t)N * 96);
+    REQUIRE(file && main && sub);
+    for (i = 0; i < N * BLK; i++)
+        file[i] = tt_pat(i) | ((i % BLK) >= 2048 ? 0xC0 : 0);
+    REQUIRE(t_write_file("s.bin", file, (size_t)N * BLK) == 0);
+    REQUIRE(tt_write("s.toc", "CD_ROM\nTRACK MODE1 RW_RAW\n"
+                              "DATAFILE \"s.bin\"\n") == 0);
+    t_ctx(&ctx);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "s.toc", NULL, &d));
+    CHECK_INT(1, st_compare("s.toc", d));
+    CHECK_INT(N, d->session[0].leadout);
+    CHECK_INT(DISC_SUB_CAPTURED, d->sub);
+    CHECK(disc_lba_has_sub(d, 7));
+    REQUIRE_OK(&ctx, disc_read_sectors(&ctx, d, 0, N, main, sub));
+    REQUIRE_OK(&ctx, disc_sub_synth(&ctx, d, 0, N, synth));
+    for (i = 0; i < N && !bad; i++) {
+        uint8_t rw[96];
+        for (k = 0; k < 96; k++)
+            rw[k] = file[(size_t)i * BLK + 2048 + (size_t)k] & 0x3F;
+        disc_sub_deinterleave(rw, lin);
+        if (memcmp(main + (size_t)i * RAW + 16, file + (size_t)i * BLK,
+                   2048) != 0 ||
+            memcmp(sub + (size_t)i * 96, synth + (size_t)i * 96, 24) != 0 ||
+            memcmp(sub + (size_t)i * 96 + 24, lin + 24, 72) != 0) {
+            t_fail(__FILE__, __LINE__, "LBA %d differs", i);
+            bad = 1;
+        }
+    }
+    free(file);
+    free(main);
+    free(sub);
+    disc_free(d);
+}
