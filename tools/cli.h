@@ -45,5 +45,9 @@ int cmd_extract(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+/* extract --file: copies one file of a data track's file system. */
+int cli_extract_file(const char *image, const char *from, int track,
+                     const char *file, const char *out, int force);
 
 #endif /* DISCARC_CLI_H */

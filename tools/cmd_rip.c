@@ -64,7 +64,8 @@ rip_help(void)
 static void
 extract_help(void)
 {
-    printf("Usage: discarc extract [OPTIONS] IMAGE --track N [-o FILE]\n\n"
+    printf("Usage: discarc extract [OPTIONS] IMAGE --track N [-o FILE]\n"
+           "       discarc extract [OPTIONS] IMAGE --file PATH [-o FILE]\n\n"
            "Writes one track of IMAGE to FILE, from its INDEX 01 to its end "
            "(the\npregap is left out; a data track's post-gap is part of the "
            "track and kept):\n"
@@ -91,6 +92,13 @@ extract_help(void)
            "                       extension, else wav)\n"
            "  -g, --gaps POLICY    audio tracks: append (default), prepend or "
            "drop\n"
+           "      --file PATH      copy the file PATH of the data track's "
+           "ISO 9660 file\n"
+           "                       system instead (see `discarc ls`; the "
+           "track defaults\n"
+           "                       to the last one holding a file system; "
+           "FILE to the\n"
+           "                       file's own name)\n"
            "      --from FMT       read IMAGE as FMT instead of probing it\n"
            "      --force          overwrite an existing FILE\n");
 }
@@ -280,9 +288,10 @@ cmd_rip(int argc, char **argv)
 int
 cmd_extract(int argc, char **argv)
 {
-    enum { O_FROM = 256, O_FORCE, O_AS };
+    enum { O_FROM = 256, O_FORCE, O_AS, O_FILE };
     static const struct option opts[] = {
         { "track", required_argument, NULL, 't' },
+        { "file", required_argument, NULL, O_FILE },
         { "output", required_argument, NULL, 'o' },
         { "as", required_argument, NULL, O_AS },
         { "format", required_argument, NULL, 'f' },
@@ -298,7 +307,7 @@ cmd_extract(int argc, char **argv)
     struct disc_ctx ctx;
     struct disc *d = NULL;
     const struct disc_format *fmt = NULL;
-    const char *out = NULL, *from = NULL;
+    const char *out = NULL, *from = NULL, *file = NULL;
     char defname[32];
     long track = 0;
     int c, r, i, force = 0;
@@ -354,6 +363,9 @@ cmd_extract(int argc, char **argv)
         case O_FORCE:
             force = 1;
             break;
+        case O_FILE:
+            file = optarg;
+            break;
         case 'h':
             extract_help();
             return EXIT_OK;
@@ -363,6 +375,9 @@ cmd_extract(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return cli_usage_error("extract", "expected one IMAGE");
+    if (file)
+        return cli_extract_file(argv[optind], from, (int)track, file, out,
+                                force);
     if (!track)
         return cli_usage_error("extract", "--track N is required");
     cli_ctx(&ctx);
