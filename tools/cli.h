@@ -46,6 +46,12 @@ int cmd_read(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
+struct disc_map;
+/* --map: writes the SVG map of d (with the marks of m, which may be
+ * NULL) to path; returns 0 or the library's error code. */
+int cli_write_map(struct disc_ctx *ctx, const struct disc *d,
+                  const struct disc_map *m, const char *name,
+                  const char *path, int force);
 /* extract --file: copies one file of a data track's file system. */
 int cli_extract_file(const char *image, const char *from, int track,
                      const char *file, const char *out, int force);

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "disc_format.h"
 #include "discid.h"
+#include "map.h"
 
 static const char *
 session_type_name(uint8_t t)
@@ -292,13 +293,15 @@ cmd_info(int argc, char **argv)
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },
         { "from", required_argument, NULL, 'f' },
+        { "map", required_argument, NULL, 'm' },
+        { "force", no_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct disc_ctx ctx;
     struct disc *d = NULL;
-    const char *from = NULL;
-    int json = 0, c, r;
+    const char *from = NULL, *map = NULL;
+    int json = 0, force = 0, c, r;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1) {
@@ -306,14 +309,23 @@ cmd_info(int argc, char **argv)
         case 'j':
             json = 1;
             break;
+        case 'm':
+            map = optarg;
+            break;
+        case 'F':
+            force = 1;
+            break;
         case 'f':
             from = optarg;
             break;
         case 'h':
-            printf("Usage: discarc info [--json] [--from FORMAT] IMAGE\n\n"
+            printf("Usage: discarc info [--json] [--map FILE.svg [--force]] "
+                   "[--from FORMAT] IMAGE\n\n"
                    "Shows sessions, tracks, modes, index points, flags, "
                    "ISRC/MCN, CD-TEXT and\nwhat the image holds.  --json "
-                   "prints the stable shape documented in\ndocs/json.md.\n");
+                   "prints the stable shape documented in\ndocs/json.md.  "
+                   "--map also draws the disc as one SVG picture (see\n"
+                   "docs/map.md); --force overwrites an existing one.\n");
             return EXIT_OK;
         default:
             return cli_usage_error("info", "bad option");
@@ -329,6 +341,13 @@ cmd_info(int argc, char **argv)
         print_json(d, argv[optind], disc_format_name(d->format));
     else
         print_text(d, argv[optind], disc_format_name(d->format));
+    if (map) {
+        r = cli_write_map(&ctx, d, NULL, argv[optind], map, force);
+        if (r < 0) {
+            disc_free(d);
+            return cli_fail(&ctx, r);
+        }
+    }
     disc_free(d);
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
 }

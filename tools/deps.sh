@@ -12,7 +12,7 @@ build_pkgs=(gcc make pkg-config libcdio-dev libcdio-paranoia-dev
 test_pkgs=(clang libclang-rt-dev valgrind cppcheck clang-tidy
            libcdio-utils vcdimager ffmpeg sox libsox-fmt-base bchunk
            mame-tools cdrdao ccd2iso mdf2iso iat xorriso flac time bc
-           libarchive-zip-perl genisoimage)
+           libarchive-zip-perl genisoimage chromium libxml2-utils)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then
