@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 
-PKGS := libcdio libcdio_paranoia sndfile zlib libcrypto libarchive
+PKGS := libcdio libcdio_paranoia sndfile zlib libcrypto libarchive fuse3
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -133,7 +133,7 @@ install: $(LIB) $(CLI)
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/discarc
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libdiscarc.a
 	install -m 644 core/disc.h core/disc_format.h core/discid.h core/rip.h \
-	  core/verify.h core/fs.h core/map.h \
+	  core/verify.h core/fs.h core/map.h core/trackfs.h \
 	  $(DESTDIR)$(PREFIX)/include/discarc/
 	install -m 644 docs/discarc.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 

@@ -46,6 +46,10 @@ int cmd_read(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
+int cmd_mount(int argc, char **argv);
+/* The `info --json` text of d (docs/json.md) on o. */
+void cli_info_json(FILE *o, const struct disc *d, const char *path,
+                   const char *fmt);
 struct disc_map;
 /* --map: writes the SVG map of d (with the marks of m, which may be
  * NULL) to path; returns 0 or the library's error code. */
