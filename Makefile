@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 
-PKGS := libcdio libcdio_paranoia sndfile zlib libcrypto libarchive fuse3
+PKGS := libcdio libcdio_paranoia sndfile zlib libcrypto libarchive libudfread fuse3
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -5,13 +5,16 @@
  * and OSTA UDF (volume recognition sequence), ECMA-130 (sector layout),
  * docs/filesystems.md.
  *
- * The only user of libarchive.  libarchive's reader asks for a byte
- * stream; this file serves one whose byte 2048*s is the user data of
- * disc sector map(s), decoded from the raw sector, so nothing is copied
- * to a temporary file and every image format (and drives) works alike.
+ * The only user of libarchive and libudfread.  libarchive's reader asks
+ * for a byte stream; this file serves one whose byte 2048*s is the user
+ * data of disc sector map(s), decoded from the raw sector, so nothing is
+ * copied to a temporary file and every image format (and drives) works
+ * alike.  libudfread (UDF) asks for 2048-byte blocks the same way.
  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <udfread/blockinput.h>
+#include <udfread/udfread.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -23,6 +26,15 @@
 
 #define FS_SECTOR 2048
 #define FS_MAX_VD 64 /* volume descriptors looked at before giving up */
+#define FS_UDF_DEPTH 64 /* directory nesting followed in UDF volumes */
+
+struct disc_fs;
+
+/* libudfread's block input, pointing back at the file system. */
+struct fs_udf_input {
+    struct udfread_block_input in; /* first: libudfread's view */
+    struct disc_fs *fs;
+};
 
 struct disc_fs {
     struct disc_ctx *ctx; /* the caller's context during a call */
@@ -40,6 +52,13 @@ struct disc_fs {
     locale_t loc;       /* UTF-8 character type for libarchive's names */
     int err;            /* a read failure seen in a callback */
     struct disc_fs_entry cur;
+    /* UDF (info.udf_read): the walk's open directories and file. */
+    udfread *udf;
+    struct fs_udf_input uin;
+    UDFDIR *dir[FS_UDF_DEPTH];
+    char *dpath[FS_UDF_DEPTH];
+    int depth;          /* open directories - 1 */
+    UDFFILE *file;      /* the current entry's data */
 };
 
 /* Extracts the 2048 user bytes of a raw sector: Mode 1 from byte 16,
@@ -211,7 +230,7 @@ fs_track_has_volume(struct disc_ctx *ctx, const struct disc *d, int i,
 /* Reads the volume descriptors of the track: primary volume, Joliet,
  * UDF, and decides how the file system addresses sectors. */
 static int
-fs_probe(struct disc_ctx *ctx, struct disc_fs *fs)
+fs_probe(struct disc_ctx *ctx, struct disc_fs *fs, unsigned flags)
 {
     const struct disc *d = fs->d;
     disc_lba start = fs->info.start, lba;
@@ -256,16 +275,23 @@ fs_probe(struct disc_ctx *ctx, struct disc_fs *fs)
                    !fs_is_vd(fs->user, "CDW02")) {
             break;
         }
-        if (fs->nvd)
-            break;
+        /* The UDF recognition sequence may follow the ISO 9660 set
+         * terminator: read on. */
     }
+    if (fs->info.udf && (!have_pvd || (flags & DISC_FS_UDF))) {
+        /* UDF blocks count from the track's start. */
+        fs->info.udf_read = 1;
+        fs->base = start;
+        fs->size = (int64_t)(disc_track_end(d, disc_track_find(
+                                                   d, fs->info.track)) -
+                             start) *
+                   FS_SECTOR;
+        return 0;
+    }
+    if (flags & DISC_FS_UDF)
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "track %d holds no UDF file system", fs->info.track);
     if (!have_pvd) {
-        if (fs->info.udf)
-            return disc_error(ctx, DISC_E_UNSUPPORTED,
-                              "track %d holds a UDF file system without an "
-                              "ISO 9660 bridge, which discarc cannot read "
-                              "(see docs/filesystems.md)",
-                              fs->info.track);
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "track %d holds no ISO 9660 file system "
                           "(no primary volume descriptor at LBA %d)",
@@ -298,8 +324,19 @@ fs_arch_error(struct disc_ctx *ctx, struct disc_fs *fs, const char *what)
 void
 disc_fs_close(struct disc_fs *fs)
 {
+    int k;
+
     if (!fs)
         return;
+    if (fs->file)
+        udfread_file_close(fs->file);
+    for (k = FS_UDF_DEPTH - 1; k >= 0; k--) {
+        if (fs->dir[k])
+            udfread_closedir(fs->dir[k]);
+        disc_free_mem(fs->dpath[k]);
+    }
+    if (fs->udf)
+        udfread_close(fs->udf);
     if (fs->a)
         archive_read_free(fs->a);
     if (fs->loc != (locale_t)0)
@@ -311,9 +348,79 @@ disc_fs_close(struct disc_fs *fs)
     disc_free_mem(fs);
 }
 
+/* libudfread block input: n blocks from block lba of the track. */
+static int
+fs_udf_read(struct udfread_block_input *in, uint32_t lba, void *buf,
+            uint32_t nblocks, int flags)
+{
+    struct disc_fs *fs = ((struct fs_udf_input *)(void *)in)->fs;
+    uint8_t *out = buf;
+    uint32_t done = 0;
+
+    (void)flags;
+    while (done < nblocks) {
+        uint32_t n = nblocks - done, k;
+        disc_lba l = fs->base + (disc_lba)(lba + done);
+        if ((int64_t)(lba + done) * FS_SECTOR >= fs->size)
+            break;
+        if (n > DISC_CHUNK)
+            n = DISC_CHUNK;
+        if ((int64_t)(lba + done + n) * FS_SECTOR > fs->size)
+            n = (uint32_t)(fs->size / FS_SECTOR) - (lba + done);
+        if (disc_read_sectors(fs->ctx, fs->d, l, n, fs->raw, NULL) < 0) {
+            fs->err = fs->ctx->err;
+            break;
+        }
+        for (k = 0; k < n; k++)
+            fs_user(fs->raw + (size_t)k * DISC_SECTOR_RAW,
+                    out + (size_t)(done + k) * FS_SECTOR);
+        done += n;
+    }
+    return (int)done;
+}
+
+static uint32_t
+fs_udf_size(struct udfread_block_input *in)
+{
+    struct disc_fs *fs = ((struct fs_udf_input *)(void *)in)->fs;
+    return (uint32_t)(fs->size / FS_SECTOR);
+}
+
+static int
+fs_udf_open(struct disc_ctx *ctx, struct disc_fs *fs)
+{
+    fs->uin.in.read = fs_udf_read;
+    fs->uin.in.size = fs_udf_size;
+    fs->uin.in.close = NULL;
+    fs->uin.fs = fs;
+    fs->ctx = ctx;
+    fs->udf = udfread_init();
+    if (!fs->udf)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    if (udfread_open_input(fs->udf, &fs->uin.in) < 0)
+        return fs->err ? fs->err
+                       : disc_error(ctx, DISC_E_FORMAT,
+                                    "track %d: the UDF volume cannot be read",
+                                    fs->info.track);
+    (void)snprintf(fs->info.volume, sizeof fs->info.volume, "%s",
+                   udfread_get_volume_id(fs->udf)
+                       ? udfread_get_volume_id(fs->udf)
+                       : "");
+    fs->dir[0] = udfread_opendir(fs->udf, "/");
+    fs->dpath[0] = disc_strdup("");
+    if (!fs->dir[0] || !fs->dpath[0])
+        return fs->err ? fs->err
+                       : disc_error(ctx, DISC_E_FORMAT,
+                                    "track %d: the UDF root directory cannot "
+                                    "be read",
+                                    fs->info.track);
+    fs->depth = 0;
+    return 0;
+}
+
 int
 disc_fs_open(struct disc_ctx *ctx, const struct disc *d, int track,
-             struct disc_fs **out)
+             unsigned flags, struct disc_fs **out)
 {
     struct disc_fs *fs;
     int i, r;
@@ -324,6 +431,7 @@ disc_fs_open(struct disc_ctx *ctx, const struct disc *d, int track,
     if (!fs)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     fs->d = d;
+    fs->depth = -1;
     fs->raw = disc_malloc((size_t)DISC_CHUNK * DISC_SECTOR_RAW);
     fs->user = disc_malloc((size_t)DISC_CHUNK * FS_SECTOR);
     if (!fs->raw || !fs->user) {
@@ -356,7 +464,15 @@ disc_fs_open(struct disc_ctx *ctx, const struct disc *d, int track,
     }
     fs->info.track = d->track[i].number;
     fs->info.start = d->track[i].index[1];
-    r = fs_probe(ctx, fs);
+    r = fs_probe(ctx, fs, flags);
+    if (r == 0 && fs->info.udf_read) {
+        r = fs_udf_open(ctx, fs);
+        if (r == 0)
+            *out = fs;
+        else
+            disc_fs_close(fs);
+        return r;
+    }
     if (r < 0) {
         disc_fs_close(fs);
         return r;
@@ -422,6 +538,87 @@ fs_set_path(char **dst, const char *s)
     return 0;
 }
 
+/* The UDF walk: depth first, one entry per call. */
+static int
+fs_udf_next(struct disc_ctx *ctx, struct disc_fs *fs,
+            const struct disc_fs_entry **e)
+{
+    struct udfread_dirent de;
+    char *p;
+
+    if (fs->file) {
+        udfread_file_close(fs->file);
+        fs->file = NULL;
+    }
+    while (fs->depth >= 0) {
+        UDFDIR *dir = fs->dir[fs->depth];
+        const char *parent = fs->dpath[fs->depth];
+        size_t n;
+        if (!udfread_readdir(dir, &de)) {
+            udfread_closedir(dir);
+            disc_free_mem(fs->dpath[fs->depth]);
+            fs->dir[fs->depth] = NULL;
+            fs->dpath[fs->depth] = NULL;
+            fs->depth--;
+            continue;
+        }
+        if (!de.d_name || strcmp(de.d_name, ".") == 0 ||
+            strcmp(de.d_name, "..") == 0 || !de.d_name[0])
+            continue;
+        n = strlen(parent) + strlen(de.d_name) + 2;
+        p = disc_malloc(n);
+        if (!p)
+            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+        (void)snprintf(p, n, "%s%s%s", parent, parent[0] ? "/" : "",
+                       de.d_name);
+        disc_free_mem(fs->cur.path);
+        fs->cur.path = p;
+        disc_free_mem(fs->cur.link);
+        fs->cur.link = NULL;
+        fs->cur.has_mtime = 0;
+        fs->cur.mtime = 0;
+        fs->cur.size = 0;
+        if (de.d_type == UDF_DT_DIR) {
+            fs->cur.type = DISC_FS_DIR;
+            fs->cur.mode = 0555;
+            if (fs->depth + 1 >= FS_UDF_DEPTH)
+                return disc_error(ctx, DISC_E_FORMAT,
+                                  "track %d: UDF directories nested deeper "
+                                  "than %d at \"%s\"",
+                                  fs->info.track, FS_UDF_DEPTH, p);
+            fs->dpath[fs->depth + 1] = disc_strdup(p);
+            if (!fs->dpath[fs->depth + 1])
+                return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+            fs->dir[fs->depth + 1] = udfread_opendir_at(dir, de.d_name);
+            if (!fs->dir[fs->depth + 1]) {
+                disc_free_mem(fs->dpath[fs->depth + 1]);
+                fs->dpath[fs->depth + 1] = NULL;
+                return fs->err ? fs->err
+                               : disc_error(ctx, DISC_E_FORMAT,
+                                            "track %d: UDF directory \"%s\" "
+                                            "cannot be read",
+                                            fs->info.track, p);
+            }
+            fs->depth++;
+        } else {
+            fs->cur.type =
+                de.d_type == UDF_DT_REG ? DISC_FS_FILE : DISC_FS_OTHER;
+            fs->cur.mode = 0444;
+            fs->file = udfread_file_openat(dir, de.d_name);
+            if (!fs->file)
+                return fs->err ? fs->err
+                               : disc_error(ctx, DISC_E_FORMAT,
+                                            "track %d: UDF file \"%s\" "
+                                            "cannot be read",
+                                            fs->info.track, p);
+            fs->cur.size = udfread_file_size(fs->file);
+        }
+        *e = &fs->cur;
+        return 1;
+    }
+    return 0;
+}
+
 int
 disc_fs_next(struct disc_ctx *ctx, struct disc_fs *fs,
              const struct disc_fs_entry **e)
@@ -432,6 +629,10 @@ disc_fs_next(struct disc_ctx *ctx, struct disc_fs *fs,
 
     *e = NULL;
     fs->ctx = ctx;
+    if (fs->info.udf_read) {
+        r = fs_udf_next(ctx, fs, e);
+        return *e && r == 1 ? 1 : r < 0 ? r : 0;
+    }
     old = fs->loc != (locale_t)0 ? uselocale(fs->loc) : (locale_t)0;
     for (;;) {
         const char *p, *l;
@@ -509,6 +710,19 @@ disc_fs_read(struct disc_ctx *ctx, struct disc_fs *fs, void *buf, size_t len)
 {
     la_ssize_t n;
     fs->ctx = ctx;
+    if (fs->info.udf_read) {
+        ssize_t u;
+        if (!fs->file)
+            return 0;
+        u = udfread_file_read(fs->file, buf, len);
+        if (u < 0 || fs->err)
+            return fs->err ? fs->err
+                           : disc_error(ctx, DISC_E_FORMAT,
+                                        "track %d: reading UDF file \"%s\" "
+                                        "failed",
+                                        fs->info.track, fs->cur.path);
+        return (int64_t)u;
+    }
     n = archive_read_data(fs->a, buf, len);
     if (n < 0)
         return fs_arch_error(ctx, fs, "reading file data");
@@ -676,7 +890,8 @@ fs_seek_entry(struct disc_ctx *ctx, struct disc_fs *fs, const char *want,
 
 int
 disc_fs_extract(struct disc_ctx *ctx, const struct disc *d, int track,
-                const char *path, const char *out, int force, int64_t *bytes)
+                unsigned flags, const char *path, const char *out, int force,
+                int64_t *bytes)
 {
     struct disc_fs *fs = NULL;
     struct disc_outset *set = NULL;
@@ -695,7 +910,7 @@ disc_fs_extract(struct disc_ctx *ctx, const struct disc *d, int track,
     for (pass = 0; pass < 2; pass++) {
         disc_fs_close(fs);
         fs = NULL;
-        r = disc_fs_open(ctx, d, track, &fs);
+        r = disc_fs_open(ctx, d, track, flags, &fs);
         if (r < 0 || !fs)
             goto done;
         track = fs->info.track;
@@ -712,7 +927,7 @@ disc_fs_extract(struct disc_ctx *ctx, const struct disc *d, int track,
         }
         disc_fs_close(fs);
         fs = NULL;
-        r = disc_fs_open(ctx, d, track, &fs);
+        r = disc_fs_open(ctx, d, track, flags, &fs);
         if (r < 0 || !fs)
             goto done;
         r = fs_seek_entry(ctx, fs, target, 0, &e);

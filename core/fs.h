@@ -1,11 +1,12 @@
 /* fs.h - the file system of a data track (ISO 9660 with Joliet and Rock
- * Ridge names), read through the disc's own sector access: listing and
+ * Ridge names) or UDF, read through the disc's own sector access: listing and
  * copying files without a temporary copy of the track.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: ECMA-119 (volume descriptors), docs/filesystems.md.
  *
- * The file-system parsing is libarchive's (core/fs.c is its only user);
- * nothing here includes <archive.h>.
+ * The file-system parsing is libarchive's (ISO 9660) and libudfread's
+ * (UDF); core/fs.c is their only user and nothing here includes their
+ * headers.
  */
 #ifndef DISC_FS_H
 #define DISC_FS_H
@@ -18,6 +19,9 @@ enum disc_fs_type {
     DISC_FS_LINK, /* symbolic link (Rock Ridge) */
     DISC_FS_OTHER /* device, FIFO, socket (Rock Ridge) */
 };
+
+/* disc_fs_open flags. */
+#define DISC_FS_UDF 1u /* read the UDF side of a UDF/ISO 9660 bridge */
 
 /* One file or directory. */
 struct disc_fs_entry {
@@ -42,6 +46,8 @@ struct disc_fs_info {
     int rockridge;     /* Rock Ridge entries were found (after the first
                           disc_fs_next) */
     int udf;           /* a UDF volume recognition sequence exists */
+    int udf_read;      /* the UDF file system is the one read (UDF-only
+                          volume, or DISC_FS_UDF): no dates, no links */
     char volume[33];   /* primary volume identifier, trailing blanks cut */
     int64_t volume_bytes; /* volume space size x 2048 */
 };
@@ -51,11 +57,12 @@ struct disc_fs;
 /* Opens the file system of data track number `track`; track 0 picks the
  * last data track whose sector 16 starts a volume descriptor (the newest
  * session of a multi-session disc, session 2 of a CD-Extra, track 1 of a
- * Video CD).  The disc must outlive fs.  DISC_E_UNSUPPORTED for a track
- * with no ISO 9660 volume (a UDF-only volume is named as such),
- * DISC_E_ARG for an audio track or a track not on the disc. */
+ * Video CD).  ISO 9660 is read when present, UDF otherwise or with
+ * DISC_FS_UDF in flags.  The disc must outlive fs.  DISC_E_UNSUPPORTED
+ * for a track with neither, DISC_E_ARG for an audio track or a track
+ * not on the disc. */
 int disc_fs_open(struct disc_ctx *ctx, const struct disc *d, int track,
-                 struct disc_fs **out);
+                 unsigned flags, struct disc_fs **out);
 const struct disc_fs_info *disc_fs_info(const struct disc_fs *fs);
 /* The next entry in the order the file system stores them: returns 1
  * with *e valid until the next call, 0 after the last, or a negative
@@ -85,7 +92,7 @@ void disc_fs_list_free(struct disc_fs_entry *e, size_t n);
  * layer.  *bytes (may be NULL) gets its size.  DISC_E_RANGE when no
  * such file exists, DISC_E_ARG for a directory. */
 int disc_fs_extract(struct disc_ctx *ctx, const struct disc *d, int track,
-                    const char *path, const char *out, int force,
-                    int64_t *bytes);
+                    unsigned flags, const char *path, const char *out,
+                    int force, int64_t *bytes);
 
 #endif /* DISC_FS_H */

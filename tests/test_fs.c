@@ -528,7 +528,7 @@ TEST(tool_fs_cdextra_session2)
     d->sub = DISC_SUB_SYNTH;
     REQUIRE_OK(&ctx, disc_check(&ctx, d));
     /* Through the library: track 0 picks session 2's track. */
-    REQUIRE_OK(&ctx, disc_fs_open(&ctx, d, 0, &fs));
+    REQUIRE_OK(&ctx, disc_fs_open(&ctx, d, 0, 0, &fs));
     CHECK_INT(3, disc_fs_info(fs)->track);
     CHECK_INT(1, disc_fs_info(fs)->absolute);
     CHECK_INT(1, disc_fs_info(fs)->joliet);
@@ -573,10 +573,66 @@ TEST(fs_no_filesystem_refused)
     d = fx_disc_mixed(&ctx);
     REQUIRE(d);
     CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "no ISO 9660 file system",
-              disc_fs_open(&ctx, d, 1, &fs));
+              disc_fs_open(&ctx, d, 1, 0, &fs));
     CHECK(fs == NULL);
     CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "no data track holds a file system",
-              disc_fs_open(&ctx, d, 0, &fs));
-    CHECK_ERR(&ctx, DISC_E_ARG, "audio track", disc_fs_open(&ctx, d, 2, &fs));
+              disc_fs_open(&ctx, d, 0, 0, &fs));
+    CHECK_ERR(&ctx, DISC_E_ARG, "audio track", disc_fs_open(&ctx, d, 2, 0, &fs));
     disc_free(d);
+}
+
+/* UDF through libudfread: the UDF side of a genisoimage bridge lists
+ * what the Joliet side does (iso-info) and its files equal xorriso's;
+ * a UDF-only volume (mkudffs) is read as UDF without being asked. */
+TEST(tool_fs_udf_bridge_and_pure)
+{
+    static const char *const files[] = { "README.TXT",
+                                         "sub/deeper/nested.bin",
+                                         "\xc3\xa9t\xc3\xa9.txt" };
+    static char out[LIST_MAX];
+    struct listing exp = { { 0 }, 0 }, got = { { 0 }, 0 };
+    size_t i;
+
+    NEED_DEB("genisoimage");
+    NEED_DEB("iso-info");
+    NEED_DEB("xorriso");
+    NEED_DEB("mkudffs");
+    REQUIRE(make_tree() == 0);
+    REQUIRE(t_run(out, sizeof out,
+                  "genisoimage -quiet -input-charset utf-8 -udf -J -o u.iso "
+                  "tree 2>&1") == 0);
+    REQUIRE(write_cue("u.cue", "u.iso") == 0);
+    REQUIRE(t_run(out, sizeof out, "LC_ALL=C.UTF-8 iso-info -l -i u.iso") ==
+            0);
+    parse_iso_info(out, &exp);
+    CHECK(exp.n >= 8);
+    REQUIRE(t_run(out, sizeof out, "'%s' ls -R --udf u.cue 2>&1",
+                  t_discarc) == 0);
+    CHECK(strstr(out, "# track 1: UDF, volume \"CDROM\"") != NULL);
+    parse_ls(out, &got);
+    listing_check("udf", &exp, &got);
+    for (i = 0; i < sizeof files / sizeof files[0]; i++)
+        CHECK_INT(0, t_run(out, sizeof out,
+                           "rm -f ref got; xorriso -osirrox on -indev u.iso "
+                           "-extract '/%s' ref >/dev/null 2>&1 && '%s' "
+                           "extract u.cue --udf --file '%s' -o got 2>&1 && "
+                           "cmp ref got",
+                           files[i], t_discarc, files[i]));
+    /* Without --udf the ISO 9660 side is read and the UDF one named. */
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' ls u.cue 2>&1", t_discarc));
+    CHECK(strstr(out, "ISO 9660 + Joliet + UDF") != NULL);
+    /* A volume with UDF only. */
+    REQUIRE(t_run(out, sizeof out,
+                  "mkudffs --blocksize=2048 --media-type=hd --label=PUREUDF "
+                  "pure.udf 2000 >/dev/null 2>&1") == 0);
+    REQUIRE(write_cue("p.cue", "pure.udf") == 0);
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' ls --json p.cue 2>&1",
+                       t_discarc));
+    CHECK(strstr(out, "\"filesystem\": \"udf\"") &&
+          strstr(out, "\"volume\": \"PUREUDF\""));
+    CHECK_INT(3, t_run(out, sizeof out,
+                       "'%s' extract p.cue --file nothing -o n 2>&1",
+                       t_discarc));
+    listing_free(&exp);
+    listing_free(&got);
 }

@@ -58,6 +58,6 @@ int cli_write_map(struct disc_ctx *ctx, const struct disc *d,
                   const char *path, int force);
 /* extract --file: copies one file of a data track's file system. */
 int cli_extract_file(const char *image, const char *from, int track,
-                     const char *file, const char *out, int force);
+                     int udf, const char *file, const char *out, int force);
 
 #endif /* DISCARC_CLI_H */

@@ -18,16 +18,19 @@ ls_help(void)
 {
     printf("Usage: discarc ls [OPTIONS] IMAGE [PATH]\n\n"
            "Lists the files of the ISO 9660 file system (Rock Ridge or "
-           "Joliet names\nwhen present) of a data track, read straight from "
-           "the image: like `ls -l`,\none line per entry with type and "
-           "permissions, size, date (UTC) and name.\nPATH is a directory "
-           "(default: the root) or a file.\n\n"
+           "Joliet names when\npresent) or the UDF file system of a data "
+           "track, read straight from the\nimage: like `ls -l`, one line "
+           "per entry with type and permissions, size,\ndate (UTC) and "
+           "name.  PATH is a directory (default: the root) or a file.\n\n"
            "  -t, --track N      the data track (default: the last one that "
            "holds a\n"
            "                     file system: session 2 of a CD-Extra, "
            "track 1 of a\n"
            "                     Video CD)\n"
            "  -R, --recursive    everything below PATH, with full paths\n"
+           "      --udf          read the UDF side of a UDF/ISO 9660 bridge "
+           "(UDF-only\n"
+           "                     volumes are read as UDF anyway)\n"
            "      --json         JSON (see docs/json.md)\n"
            "      --from FMT     read IMAGE as FMT instead of probing it\n");
 }
@@ -121,10 +124,13 @@ ls_print_text(const struct disc_fs_info *fi, const struct disc_fs_entry *e,
     char perm[11], when[32];
     size_t i;
 
-    printf("# track %d: ISO 9660%s%s%s, volume \"%s\"\n", fi->track,
-           fi->rockridge ? " + Rock Ridge" : "",
-           fi->joliet ? " + Joliet" : "", fi->udf ? " + UDF" : "",
-           fi->volume);
+    if (fi->udf_read)
+        printf("# track %d: UDF, volume \"%s\"\n", fi->track, fi->volume);
+    else
+        printf("# track %d: ISO 9660%s%s%s, volume \"%s\"\n", fi->track,
+               fi->rockridge ? " + Rock Ridge" : "",
+               fi->joliet ? " + Joliet" : "", fi->udf ? " + UDF" : "",
+               fi->volume);
     for (i = 0; i < n; i++) {
         ls_perm(&e[i], perm);
         printf("%s %12lld %-16s %s", perm, (long long)e[i].size,
@@ -143,9 +149,10 @@ ls_print_json(const struct disc_fs_info *fi, const struct disc_fs_entry *e,
     size_t i;
 
     printf("{\n  \"track\": %d,\n  \"start\": %d,\n  \"filesystem\": "
-           "\"iso9660\",\n  \"rockridge\": %s,\n  \"joliet\": %s,\n  "
+           "\"%s\",\n  \"rockridge\": %s,\n  \"joliet\": %s,\n  "
            "\"udf\": %s,\n  \"volume\": ",
-           fi->track, fi->start, fi->rockridge ? "true" : "false",
+           fi->track, fi->start, fi->udf_read ? "udf" : "iso9660",
+           fi->rockridge ? "true" : "false",
            fi->joliet ? "true" : "false", fi->udf ? "true" : "false");
     ls_json_str(fi->volume);
     printf(",\n  \"entries\": [");
@@ -173,10 +180,11 @@ ls_print_json(const struct disc_fs_info *fi, const struct disc_fs_entry *e,
 int
 cmd_ls(int argc, char **argv)
 {
-    enum { O_JSON = 256, O_FROM };
+    enum { O_JSON = 256, O_FROM, O_UDF };
     static const struct option opts[] = {
         { "track", required_argument, NULL, 't' },
         { "recursive", no_argument, NULL, 'R' },
+        { "udf", no_argument, NULL, O_UDF },
         { "json", no_argument, NULL, O_JSON },
         { "from", required_argument, NULL, O_FROM },
         { "help", no_argument, NULL, 'h' },
@@ -190,6 +198,7 @@ cmd_ls(int argc, char **argv)
     size_t n = 0;
     long track = 0;
     int c, r, json = 0, rec = 0, full;
+    unsigned flags = 0;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:Rh", opts, NULL)) != -1) {
@@ -206,6 +215,9 @@ cmd_ls(int argc, char **argv)
             break;
         case O_JSON:
             json = 1;
+            break;
+        case O_UDF:
+            flags |= DISC_FS_UDF;
             break;
         case O_FROM:
             from = optarg;
@@ -224,7 +236,7 @@ cmd_ls(int argc, char **argv)
     cli_ctx(&ctx);
     r = cli_open(&ctx, argv[optind], from, &d);
     if (r == 0)
-        r = disc_fs_open(&ctx, d, (int)track, &fs);
+        r = disc_fs_open(&ctx, d, (int)track, flags, &fs);
     if (r == 0)
         r = disc_fs_list(&ctx, fs, path, rec, &e, &n);
     if (r == 0) {
@@ -247,7 +259,7 @@ cmd_ls(int argc, char **argv)
 }
 
 int
-cli_extract_file(const char *image, const char *from, int track,
+cli_extract_file(const char *image, const char *from, int track, int udf,
                  const char *file, const char *out, int force)
 {
     struct disc_ctx ctx;
@@ -265,7 +277,8 @@ cli_extract_file(const char *image, const char *from, int track,
     cli_ctx(&ctx);
     r = cli_open(&ctx, image, from, &d);
     if (r == 0)
-        r = disc_fs_extract(&ctx, d, track, file, out, force, &bytes);
+        r = disc_fs_extract(&ctx, d, track, udf ? DISC_FS_UDF : 0, file, out,
+                            force, &bytes);
     disc_free(d);
     if (r < 0)
         return cli_fail(&ctx, r);

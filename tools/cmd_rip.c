@@ -98,7 +98,9 @@ extract_help(void)
            "track defaults\n"
            "                       to the last one holding a file system; "
            "FILE to the\n"
-           "                       file's own name)\n"
+           "                       file's own name); with --udf from the UDF "
+           "side of a\n"
+           "                       UDF/ISO 9660 bridge\n"
            "      --from FMT       read IMAGE as FMT instead of probing it\n"
            "      --force          overwrite an existing FILE\n");
 }
@@ -288,10 +290,11 @@ cmd_rip(int argc, char **argv)
 int
 cmd_extract(int argc, char **argv)
 {
-    enum { O_FROM = 256, O_FORCE, O_AS, O_FILE };
+    enum { O_FROM = 256, O_FORCE, O_AS, O_FILE, O_UDF };
     static const struct option opts[] = {
         { "track", required_argument, NULL, 't' },
         { "file", required_argument, NULL, O_FILE },
+        { "udf", no_argument, NULL, O_UDF },
         { "output", required_argument, NULL, 'o' },
         { "as", required_argument, NULL, O_AS },
         { "format", required_argument, NULL, 'f' },
@@ -310,7 +313,7 @@ cmd_extract(int argc, char **argv)
     const char *out = NULL, *from = NULL, *file = NULL;
     char defname[32];
     long track = 0;
-    int c, r, i, force = 0;
+    int c, r, i, force = 0, udf = 0;
 
     memset(&ro, 0, sizeof ro);
     optind = 1;
@@ -366,6 +369,9 @@ cmd_extract(int argc, char **argv)
         case O_FILE:
             file = optarg;
             break;
+        case O_UDF:
+            udf = 1;
+            break;
         case 'h':
             extract_help();
             return EXIT_OK;
@@ -376,8 +382,8 @@ cmd_extract(int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage_error("extract", "expected one IMAGE");
     if (file)
-        return cli_extract_file(argv[optind], from, (int)track, file, out,
-                                force);
+        return cli_extract_file(argv[optind], from, (int)track, udf, file,
+                                out, force);
     if (!track)
         return cli_usage_error("extract", "--track N is required");
     cli_ctx(&ctx);
