@@ -129,7 +129,7 @@ TEST(look_trackfs_flat_memory)
     int i;
 
     t_ctx(&ctx);
-    d = fx_disc_audio(&ctx, 4, 20000);
+    d = fx_disc_audio(&ctx, 3, 3000);
     REQUIRE(d);
     REQUIRE_OK(&ctx, disc_trackfs_new(&ctx, d, &tf));
     disc_alloc_reset();
