@@ -301,3 +301,52 @@ TEST(tool_mount_daemon_and_errors)
     CHECK(strstr(out, "bad.cue") != NULL);
     CHECK(find_mount_process(cwd) == 0);
 }
+
+/* The track files written out and disc.cue read back by discarc's CUE
+ * reader give the same disc: sectors, indexes, flags, ISRC, MCN and
+ * sessions (CD-TEXT and metadata are not in the sheet). */
+static void
+check_cue_rebuild(struct disc *d, const char *what)
+{
+    struct disc_ctx ctx;
+    struct disc_trackfs *tf = NULL;
+    struct disc *back = NULL;
+    int i;
+
+    t_ctx(&ctx);
+    REQUIRE_OK(&ctx, disc_trackfs_new(&ctx, d, &tf));
+    for (i = 0; i < tf->nfiles; i++) {
+        uint8_t *b = tf_slurp(&ctx, tf, i, 1 << 20);
+        REQUIRE(b);
+        REQUIRE(t_write_file(tf->file[i].name, b,
+                             (size_t)tf->file[i].size) == 0);
+        free(b);
+    }
+    disc_trackfs_free(tf);
+    if (disc_open_image(&ctx, "disc.cue", NULL, &back) != 0) {
+        t_fail(__FILE__, __LINE__, "%s: disc.cue: %s", what, ctx.msg);
+        return;
+    }
+    if (disc_compare(&ctx, d, back,
+                     DISC_EQ_DATA | DISC_EQ_NO_SUB | DISC_EQ_NO_RAWTOC |
+                         DISC_EQ_NO_CDTEXT | DISC_EQ_NO_META |
+                         DISC_EQ_MODE2_FAMILY) != 0)
+        t_fail(__FILE__, __LINE__, "%s: %s", what, ctx.msg);
+    disc_free(back);
+}
+
+TEST(trackfs_cue_rebuilds_the_disc)
+{
+    struct disc_ctx ctx;
+    struct disc *d;
+
+    t_ctx(&ctx);
+    d = fx_disc_mixed(&ctx);
+    REQUIRE(d);
+    check_cue_rebuild(d, "mixed");
+    disc_free(d);
+    d = fx_disc_enhanced(&ctx);
+    REQUIRE(d);
+    check_cue_rebuild(d, "enhanced");
+    disc_free(d);
+}
