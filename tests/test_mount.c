@@ -183,6 +183,7 @@ TEST(tool_mount_files_match_extract_and_rip)
     DIR *dp;
     struct dirent *de;
     int nwav = 0;
+    long pid;
 
     if (access("/dev/fuse", R_OK | W_OK) != 0)
         SKIP("/dev/fuse is not usable here (%s)", strerror(errno));
@@ -196,10 +197,15 @@ TEST(tool_mount_files_match_extract_and_rip)
                   "'%s' mount --foreground '%s' '%s/m' >mount.log 2>&1 & "
                   "echo $!",
                   t_discarc, img, cwd) == 0);
-    REQUIRE(atol(out) > 0);
+    pid = atol(out);
+    REQUIRE(pid > 0);
     if (!wait_mounted("m", 1)) {
-        t_fail(__FILE__, __LINE__, "not mounted: %s",
-               t_str(t_slurp("mount.log", NULL)));
+        char *log = t_slurp("mount.log", NULL);
+        t_fail(__FILE__, __LINE__, "not mounted: %s", t_str(log));
+        free(log);
+        /* Our own server, by its pid: nothing may stay behind. */
+        (void)t_run(out, sizeof out, "fusermount3 -u m 2>/dev/null");
+        (void)kill((pid_t)pid, SIGTERM);
         return;
     }
     /* Data track: ISO and raw, against extract. */
@@ -212,9 +218,10 @@ TEST(tool_mount_files_match_extract_and_rip)
     /* Audio: the rip's files, decoded by sox, equal the mounted ones. */
     CHECK_INT(0, t_run(out, sizeof out, "'%s' rip '%s' -o rip 2>&1",
                        t_discarc, img));
+    /* From here on nothing returns early: the mount must come down. */
     dp = opendir("m");
-    REQUIRE(dp);
-    while ((de = readdir(dp))) {
+    CHECK(dp != NULL);
+    while (dp && (de = readdir(dp))) {
         size_t n = strlen(de->d_name);
         if (n < 4 || strcmp(de->d_name + n - 4, ".wav") != 0)
             continue;
@@ -225,7 +232,8 @@ TEST(tool_mount_files_match_extract_and_rip)
                            "raw b.raw && cmp a.raw b.raw 2>&1",
                            de->d_name, de->d_name, de->d_name));
     }
-    closedir(dp);
+    if (dp)
+        closedir(dp);
     CHECK_INT(2, nwav);
     /* disc.json is info --json; disc.cue rebuilds the disc. */
     CHECK_INT(0, t_run(out, sizeof out,
@@ -233,8 +241,8 @@ TEST(tool_mount_files_match_extract_and_rip)
                        "m/disc.json",
                        t_discarc, img));
     t_ctx(&ctx);
-    REQUIRE_OK(&ctx, disc_open_image(&ctx, img, NULL, &orig));
-    if (disc_open_image(&ctx, "m/disc.cue", NULL, &back) == 0) {
+    CHECK_OK(&ctx, disc_open_image(&ctx, img, NULL, &orig));
+    if (orig && disc_open_image(&ctx, "m/disc.cue", NULL, &back) == 0) {
         CHECK_INT(0, disc_compare(&ctx, orig, back,
                                   DISC_EQ_DATA | DISC_EQ_NO_SUB |
                                       DISC_EQ_NO_RAWTOC | DISC_EQ_NO_CDTEXT |
@@ -258,7 +266,7 @@ TEST(tool_mount_files_match_extract_and_rip)
      * devices and a kernel that has the driver). */
     if (geteuid() == 0 && access("/dev/loop-control", F_OK) == 0 &&
         t_run(out, sizeof out, "grep -qw iso9660 /proc/filesystems") == 0) {
-        REQUIRE(mkdir("loop", 0755) == 0);
+        CHECK(mkdir("loop", 0755) == 0);
         CHECK_INT(0, t_run(out, sizeof out,
                            "mount -o loop,ro m/01.iso loop 2>&1 && ls -R "
                            "loop; r=$?; umount loop; exit $r"));
