@@ -9,7 +9,7 @@ CC      ?= cc
 # pkg-config name -> the Debian package that provides it.  Adding a
 # library means adding one line here and its package to tools/deps.sh.
 PKGS := libcdio libcdio_paranoia sndfile zlib libcrypto libdeflate \
-        liblzma flac
+        liblzma flac libarchive libudfread fuse3
 DEB_libcdio          := libcdio-dev
 DEB_libcdio_paranoia := libcdio-paranoia-dev
 DEB_sndfile          := libsndfile1-dev
@@ -18,6 +18,9 @@ DEB_libcrypto        := libssl-dev
 DEB_libdeflate       := libdeflate-dev
 DEB_liblzma          := liblzma-dev
 DEB_flac             := libflac-dev
+DEB_libarchive       := libarchive-dev
+DEB_libudfread       := libudfread-dev
+DEB_fuse3            := libfuse3-dev
 
 # Read when this Makefile is parsed.  `make run` and `make check` install
 # the packages first and then build in a second make, which parses anew,
@@ -228,7 +231,8 @@ install: $(LIB) $(CLI)
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/discarc
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libdiscarc.a
 	install -m 644 core/disc.h core/disc_format.h core/disc_drive.h \
-	  core/discid.h core/rip.h core/verify.h \
+	  core/discid.h core/rip.h core/verify.h core/fs.h core/map.h \
+	  core/trackfs.h \
 	  $(DESTDIR)$(PREFIX)/include/discarc/
 	install -m 644 docs/discarc.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 

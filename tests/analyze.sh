@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 srcs=(core/*.c formats/*.c tools/*.c)
-pkgflags=$(pkg-config --cflags libcdio libcdio_paranoia sndfile zlib libcrypto liblzma flac)
+pkgflags=$(pkg-config --cflags libcdio libcdio_paranoia sndfile zlib libcrypto liblzma flac libarchive libudfread fuse3)
 read -ra cflags <<<"$pkgflags"
 # variableScope is suppressed: declaring at the top of a block, next to
 # the `goto fail` cleanup that needs the variables, is the house style.

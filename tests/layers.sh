@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # layers.sh - the include rules that keep the layers apart (make check).
-#   public API   core/disc.h, disc_drive.h, discid.h, rip.h, verify.h:
+#   public API   core/disc.h, disc_drive.h, discid.h, rip.h, verify.h,
+#                fs.h, map.h, trackfs.h:
 #                include only each other
 #   plugin API   core/disc_format.h (includes the public API)
 #   internals    core/internal.h, core/alloc.h: core (and tests) only
@@ -13,7 +14,7 @@
 # Prints one line per broken rule and exits 1 when there is any.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-public="disc.h disc_drive.h discid.h rip.h verify.h"
+public="disc.h disc_drive.h discid.h rip.h verify.h fs.h map.h trackfs.h"
 bad=0
 
 includes() { # file -> "line header" per #include "..."

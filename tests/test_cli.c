@@ -55,7 +55,7 @@ TEST(tool_usage_and_help)
 {
     static const char *const cmds[] = { "info",   "convert", "rip",
                                         "extract", "read",   "verify",
-                                        "hash",   "formats" };
+                                        "hash",   "formats", "ls", "mount" };
     char out[16384];
     size_t i;
 

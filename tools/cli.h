@@ -50,5 +50,19 @@ int cmd_extract(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_mount(int argc, char **argv);
+/* The `info --json` text of d (docs/json.md) on o. */
+void cli_info_json(FILE *o, const struct disc *d, const char *path,
+                   const char *fmt);
+struct disc_map;
+/* --map: writes the SVG map of d (with the marks of m, which may be
+ * NULL) to path; returns 0 or the library's error code. */
+int cli_write_map(struct disc_ctx *ctx, const struct disc *d,
+                  const struct disc_map *m, const char *name,
+                  const char *path, int force);
+/* extract --file: copies one file of a data track's file system. */
+int cli_extract_file(const char *image, const char *from, int track,
+                     int udf, const char *file, const char *out, int force);
 
 #endif /* DISCARC_CLI_H */

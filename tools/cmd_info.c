@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "discid.h"
+#include "map.h"
 
 static const char *
 session_type_name(uint8_t t)
@@ -164,131 +165,132 @@ print_text(const struct disc *d, const char *path, const char *fmt)
 }
 
 static void
-json_str(const char *s)
+json_str(FILE *o, const char *s)
 {
     if (!s) {
-        printf("null");
+        fprintf(o, "null");
         return;
     }
-    putchar('"');
+    fputc('"', o);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
-            printf("\\%c", c);
+            fprintf(o, "\\%c", c);
         else if (c < 0x20)
-            printf("\\u%04x", c);
+            fprintf(o, "\\u%04x", c);
         else
-            putchar(c);
+            fputc(c, o);
     }
-    putchar('"');
+    fputc('"', o);
 }
 
 /* The "ids" object; identifiers that do not exist are null. */
 static void
-print_ids_json(const struct disc *d)
+print_ids_json(FILE *o, const struct disc *d)
 {
     struct disc_ctx ctx = DISC_CTX_INIT;
     struct disc_ids ids;
     char freedb[9];
 
     if (disc_ids_compute(&ctx, d, &ids) != 0) {
-        printf("null");
+        fprintf(o, "null");
         return;
     }
     (void)snprintf(freedb, sizeof freedb, "%08x", (unsigned)ids.freedb);
-    printf("{\"freedb\": ");
-    json_str(freedb);
-    printf(", \"musicbrainz\": ");
-    json_str(ids.musicbrainz[0] ? ids.musicbrainz : NULL);
-    printf(", \"accuraterip\": ");
-    json_str(ids.accuraterip[0] ? ids.accuraterip : NULL);
-    printf(", \"ctdb\": ");
-    json_str(ids.ctdb[0] ? ids.ctdb : NULL);
-    printf("}");
+    fprintf(o, "{\"freedb\": ");
+    json_str(o, freedb);
+    fprintf(o, ", \"musicbrainz\": ");
+    json_str(o, ids.musicbrainz[0] ? ids.musicbrainz : NULL);
+    fprintf(o, ", \"accuraterip\": ");
+    json_str(o, ids.accuraterip[0] ? ids.accuraterip : NULL);
+    fprintf(o, ", \"ctdb\": ");
+    json_str(o, ids.ctdb[0] ? ids.ctdb : NULL);
+    fprintf(o, "}");
 }
 
-static void
-print_json(const struct disc *d, const char *path, const char *fmt)
+void
+cli_info_json(FILE *o, const struct disc *d, const char *path,
+              const char *fmt)
 {
     char a[16];
     int i, s, n, blk, f;
     unsigned feat = disc_features(d);
 
-    printf("{\n  \"path\": ");
-    json_str(path);
-    printf(",\n  \"format\": ");
-    json_str(fmt);
-    printf(",\n  \"mcn\": ");
-    json_str(d->mcn[0] ? d->mcn : NULL);
-    printf(",\n  \"subchannel\": \"%s\"",
+    fprintf(o, "{\n  \"path\": ");
+    json_str(o, path);
+    fprintf(o, ",\n  \"format\": ");
+    json_str(o, fmt);
+    fprintf(o, ",\n  \"mcn\": ");
+    json_str(o, d->mcn[0] ? d->mcn : NULL);
+    fprintf(o, ",\n  \"subchannel\": \"%s\"",
            d->sub == DISC_SUB_CAPTURED ? "captured" : "synthesised");
-    printf(",\n  \"sessions\": [");
+    fprintf(o, ",\n  \"sessions\": [");
     for (s = 0; s < d->nsessions; s++) {
         const struct disc_session *ss = &d->session[s];
-        printf("%s\n    {\"number\": %u, \"type\": %u, \"first_track\": %u, "
+        fprintf(o, "%s\n    {\"number\": %u, \"type\": %u, \"first_track\": %u, "
                "\"last_track\": %u, \"leadout\": %d, \"leadout_msf\": \"%s\"}",
                s ? "," : "", ss->number, ss->type, ss->first_track,
                ss->last_track, ss->leadout, msf(ss->leadout, a));
     }
-    printf("\n  ],\n  \"tracks\": [");
+    fprintf(o, "\n  ],\n  \"tracks\": [");
     for (i = 0; i < d->ntracks; i++) {
         const struct disc_track *t = &d->track[i];
-        printf("%s\n    {\"number\": %u, \"session\": %u, \"mode\": \"%s\", "
+        fprintf(o, "%s\n    {\"number\": %u, \"session\": %u, \"mode\": \"%s\", "
                "\"control\": %u, \"start\": %d, \"start_msf\": \"%s\", "
                "\"pregap\": %d, \"length\": %d, \"end\": %d, \"isrc\": ",
                i ? "," : "", t->number, t->session, disc_mode_name(t->mode),
                t->control, t->index[1], msf(t->index[1], a),
                t->index[1] - t->index[0], disc_track_end(d, i) - t->index[1],
                disc_track_end(d, i));
-        json_str(t->isrc[0] ? t->isrc : NULL);
-        printf(", \"indexes\": [");
+        json_str(o, t->isrc[0] ? t->isrc : NULL);
+        fprintf(o, ", \"indexes\": [");
         for (n = 0; n <= t->last_index; n++)
-            printf("%s{\"number\": %d, \"lba\": %d, \"stored\": %s}",
+            fprintf(o, "%s{\"number\": %d, \"lba\": %d, \"stored\": %s}",
                    n ? ", " : "", n, t->index[n],
                    disc_lba_stored(d, t->index[n]) ? "true" : "false");
-        printf("]}");
+        fprintf(o, "]}");
     }
-    printf("\n  ],\n  \"cdtext\": [");
+    fprintf(o, "\n  ],\n  \"cdtext\": [");
     for (blk = 0, n = 0; blk < DISC_CDTEXT_MAX_BLOCKS; blk++) {
         const struct disc_cdtext_block *c = d->cdtext[blk];
         int first = 1;
         if (!c)
             continue;
-        printf("%s\n    {\"block\": %d, \"language\": %u, \"language_name\": ",
+        fprintf(o, "%s\n    {\"block\": %d, \"language\": %u, \"language_name\": ",
                n++ ? "," : "", blk, c->language);
-        json_str(disc_cdtext_language_name(c->language));
-        printf(", \"charset\": %u, \"genre_code\": %u, \"text\": [",
+        json_str(o, disc_cdtext_language_name(c->language));
+        fprintf(o, ", \"charset\": %u, \"genre_code\": %u, \"text\": [",
                c->charset, c->genre);
         for (i = 0; i <= DISC_MAX_TRACKS; i++)
             for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
                 if (c->text[i][f]) {
-                    printf("%s\n      {\"track\": %d, \"field\": \"%s\", "
+                    fprintf(o, "%s\n      {\"track\": %d, \"field\": \"%s\", "
                            "\"value\": ",
                            first ? "" : ",", i,
                            disc_cdtext_field_name((enum disc_cdtext_field)f));
-                    json_str(c->text[i][f]);
-                    printf("}");
+                    json_str(o, c->text[i][f]);
+                    fprintf(o, "}");
                     first = 0;
                 }
-        printf("]}");
+        fprintf(o, "]}");
     }
-    printf("\n  ],\n  \"metadata\": [");
+    fprintf(o, "\n  ],\n  \"metadata\": [");
     for (i = 0; i < d->nmeta; i++) {
-        printf("%s{\"key\": ", i ? ", " : "");
-        json_str(d->meta[i].key);
-        printf(", \"value\": ");
-        json_str(d->meta[i].value);
-        printf("}");
+        fprintf(o, "%s{\"key\": ", i ? ", " : "");
+        json_str(o, d->meta[i].key);
+        fprintf(o, ", \"value\": ");
+        json_str(o, d->meta[i].value);
+        fprintf(o, "}");
     }
-    printf("],\n  \"ids\": ");
-    print_ids_json(d);
-    printf(",\n  \"raw_toc_entries\": %u,\n  \"features\": [", d->nrawtoc);
+    fprintf(o, "],\n  \"ids\": ");
+    print_ids_json(o, d);
+    fprintf(o, ",\n  \"raw_toc_entries\": %u,\n  \"features\": [", d->nrawtoc);
     for (n = 0, i = 0; n < DISC_NCAPS; n++)
         if (feat & (1u << n)) {
-            printf("%s", i++ ? ", " : "");
-            json_str(disc_cap_name(1u << n));
+            fprintf(o, "%s", i++ ? ", " : "");
+            json_str(o, disc_cap_name(1u << n));
         }
-    printf("]\n}\n");
+    fprintf(o, "]\n}\n");
 }
 
 int
@@ -297,13 +299,15 @@ cmd_info(int argc, char **argv)
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },
         { "from", required_argument, NULL, 'f' },
+        { "map", required_argument, NULL, 'm' },
+        { "force", no_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct disc_ctx ctx;
     struct disc *d = NULL;
-    const char *from = NULL;
-    int json = 0, c, r;
+    const char *from = NULL, *map = NULL;
+    int json = 0, force = 0, c, r;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1) {
@@ -311,14 +315,23 @@ cmd_info(int argc, char **argv)
         case 'j':
             json = 1;
             break;
+        case 'm':
+            map = optarg;
+            break;
+        case 'F':
+            force = 1;
+            break;
         case 'f':
             from = optarg;
             break;
         case 'h':
-            printf("Usage: discarc info [--json] [--from FORMAT] IMAGE\n\n"
+            printf("Usage: discarc info [--json] [--map FILE.svg [--force]] "
+                   "[--from FORMAT] IMAGE\n\n"
                    "Shows sessions, tracks, modes, index points, flags, "
                    "ISRC/MCN, CD-TEXT and\nwhat the image holds.  --json "
-                   "prints the stable shape documented in\ndocs/json.md.\n");
+                   "prints the stable shape documented in\ndocs/json.md.  "
+                   "--map also draws the disc as one SVG picture (see\n"
+                   "docs/map.md); --force overwrites an existing one.\n");
             return EXIT_OK;
         default:
             return cli_usage_error("info", "bad option");
@@ -331,9 +344,16 @@ cmd_info(int argc, char **argv)
     if (r < 0)
         return cli_fail(&ctx, r);
     if (json)
-        print_json(d, argv[optind], disc_format_name(d->format));
+        cli_info_json(stdout, d, argv[optind], disc_format_name(d->format));
     else
         print_text(d, argv[optind], disc_format_name(d->format));
+    if (map) {
+        r = cli_write_map(&ctx, d, NULL, argv[optind], map, force);
+        if (r < 0) {
+            disc_free(d);
+            return cli_fail(&ctx, r);
+        }
+    }
     disc_free(d);
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
 }

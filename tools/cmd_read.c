@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "disc_drive.h"
+#include "map.h"
 
 static void
 read_help(void)
@@ -42,6 +43,9 @@ read_help(void)
         "  --log PATH         write the sector log there\n"
         "  --no-qscan         keep the drive TOC's pregaps (no Q "
         "subchannel scan)\n"
+        "  --map FILE.svg     draw the disc as one SVG picture, unreadable "
+        "sectors in red\n"
+        "                     and retried ones in orange (docs/map.md)\n"
         "  --force            overwrite existing output files\n"
         "  --lossy            write even when OUTPUT's format cannot hold "
         "something\n"
@@ -110,6 +114,27 @@ read_write_log(const char *path, const char *src, const struct read_log *l)
     if (fclose(f) != 0)
         ok = 0;
     return ok ? 0 : -1;
+}
+
+/* --map: the disc with every logged sector marked. */
+static int
+read_map(struct disc_ctx *ctx, const struct disc *d, const struct read_log *l,
+         const char *name, const char *path, int force)
+{
+    struct disc_map *m = NULL;
+    size_t i;
+    int r = disc_map_new(ctx, d, &m);
+
+    for (i = 0; r == 0 && i < l->n; i++)
+        r = disc_map_mark(ctx, m, l->ev[i].lba, 1,
+                          l->ev[i].status == DISC_CDIO_UNREADABLE
+                              ? DISC_MAP_UNREADABLE
+                              : DISC_MAP_RETRIED,
+                          l->ev[i].what);
+    if (r == 0)
+        r = cli_write_map(ctx, d, m, name, path, force);
+    disc_map_free(m);
+    return r;
 }
 
 /* A file name from the disc's CD-TEXT title: letters, digits and a few
@@ -265,7 +290,7 @@ int
 cmd_read(int argc, char **argv)
 {
     enum { O_PARANOIA = 256, O_RETRIES, O_OFFSET, O_FROM, O_LOG, O_FORCE,
-           O_LOSSY, O_STRICT, O_NOQSCAN };
+           O_LOSSY, O_STRICT, O_NOQSCAN, O_MAP };
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' },
         { "paranoia", required_argument, NULL, O_PARANOIA },
@@ -277,6 +302,7 @@ cmd_read(int argc, char **argv)
         { "lossy", no_argument, NULL, O_LOSSY },
         { "strict", no_argument, NULL, O_STRICT },
         { "no-qscan", no_argument, NULL, O_NOQSCAN },
+        { "map", required_argument, NULL, O_MAP },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -287,6 +313,7 @@ cmd_read(int argc, char **argv)
     struct disc *d = NULL;
     const struct disc_format *to = NULL;
     const char *out = NULL, *from = NULL, *logpath = NULL, *src = NULL;
+    const char *mappath = NULL;
     char *outpath = NULL, *logbuf = NULL;
     struct stat st;
     int c, r, v, rc = EXIT_OK, isdir = 0;
@@ -329,6 +356,9 @@ cmd_read(int argc, char **argv)
             break;
         case O_NOQSCAN:
             co.no_qscan = 1;
+            break;
+        case O_MAP:
+            mappath = optarg;
             break;
         case 'h':
             read_help();
@@ -396,6 +426,14 @@ cmd_read(int argc, char **argv)
         fprintf(stderr, "discarc: %s: %s\n", logpath, strerror(errno));
         rc = EXIT_RUNTIME;
         goto done;
+    }
+    if (mappath) {
+        r = read_map(&ctx, d, &log, src ? src : "(default drive)", mappath,
+                     wo.force);
+        if (r < 0) {
+            rc = cli_fail(&ctx, r);
+            goto done;
+        }
     }
     if (log.bad) {
         fprintf(stderr, "discarc: %zu sector(s) could not be read and were "

@@ -68,7 +68,8 @@ rip_help(void)
 static void
 extract_help(void)
 {
-    printf("Usage: discarc extract [OPTIONS] IMAGE --track N [-o FILE]\n\n"
+    printf("Usage: discarc extract [OPTIONS] IMAGE --track N [-o FILE]\n"
+           "       discarc extract [OPTIONS] IMAGE --file PATH [-o FILE]\n\n"
            "Writes one track of IMAGE to FILE, from its INDEX 01 to its end "
            "(the\npregap is left out; a data track's post-gap is part of the "
            "track and kept):\n"
@@ -95,6 +96,15 @@ extract_help(void)
            "                       extension, else wav)\n"
            "  -g, --gaps POLICY    audio tracks: append (default), prepend or "
            "drop\n"
+           "      --file PATH      copy the file PATH of the data track's "
+           "ISO 9660 file\n"
+           "                       system instead (see `discarc ls`; the "
+           "track defaults\n"
+           "                       to the last one holding a file system; "
+           "FILE to the\n"
+           "                       file's own name); with --udf from the UDF "
+           "side of a\n"
+           "                       UDF/ISO 9660 bridge\n"
            "      --from FMT       read IMAGE as FMT instead of probing it\n"
            "      --force          overwrite an existing FILE\n");
 }
@@ -292,9 +302,11 @@ cmd_rip(int argc, char **argv)
 int
 cmd_extract(int argc, char **argv)
 {
-    enum { O_FROM = 256, O_FORCE, O_AS };
+    enum { O_FROM = 256, O_FORCE, O_AS, O_FILE, O_UDF };
     static const struct option opts[] = {
         { "track", required_argument, NULL, 't' },
+        { "file", required_argument, NULL, O_FILE },
+        { "udf", no_argument, NULL, O_UDF },
         { "output", required_argument, NULL, 'o' },
         { "as", required_argument, NULL, O_AS },
         { "format", required_argument, NULL, 'f' },
@@ -310,10 +322,10 @@ cmd_extract(int argc, char **argv)
     struct disc_ctx ctx;
     struct disc *d = NULL;
     const struct disc_format *fmt = NULL;
-    const char *out = NULL, *from = NULL;
+    const char *out = NULL, *from = NULL, *file = NULL;
     char defname[32];
     long track = 0;
-    int c, r, i, force = 0;
+    int c, r, i, force = 0, udf = 0;
 
     memset(&ro, 0, sizeof ro);
     optind = 1;
@@ -366,6 +378,12 @@ cmd_extract(int argc, char **argv)
         case O_FORCE:
             force = 1;
             break;
+        case O_FILE:
+            file = optarg;
+            break;
+        case O_UDF:
+            udf = 1;
+            break;
         case 'h':
             extract_help();
             return EXIT_OK;
@@ -375,6 +393,9 @@ cmd_extract(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return cli_usage_error("extract", "expected one IMAGE");
+    if (file)
+        return cli_extract_file(argv[optind], from, (int)track, udf, file,
+                                out, force);
     if (!track)
         return cli_usage_error("extract", "--track N is required");
     cli_ctx(&ctx);

@@ -10,11 +10,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "map.h"
 #include "verify.h"
 
 struct vprint {
     long shown, max;
     int json;
+    struct disc_map *map; /* --map: damaged sectors are marked here */
+    int map_err;
 };
 
 static void
@@ -22,7 +25,11 @@ verify_print(void *user, const struct disc_problem *p)
 {
     struct vprint *vp = user;
     struct disc_msf m = disc_lba_to_msf(p->lba);
+    struct disc_ctx mctx = DISC_CTX_INIT;
 
+    if (vp->map && !p->info && !vp->map_err)
+        vp->map_err = disc_map_mark(&mctx, vp->map, p->lba, p->count,
+                                    DISC_MAP_BAD, disc_problem_name(p->kind));
     if (vp->shown++ >= vp->max)
         return;
     cli_progress_done();
@@ -128,16 +135,18 @@ cmd_verify(int argc, char **argv)
         { "from", required_argument, NULL, 'f' },
         { "max", required_argument, NULL, 'm' },
         { "roundtrip", required_argument, NULL, 'r' },
+        { "map", required_argument, NULL, 'M' },
+        { "force", no_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct disc_verify_report rep;
-    struct vprint vp = { 0, 100, 0 };
+    struct vprint vp = { 0, 100, 0, NULL, 0 };
     struct disc_ctx ctx;
     struct disc *d = NULL;
-    const char *from = NULL, *rt = NULL;
+    const char *from = NULL, *rt = NULL, *map = NULL;
     char note[256];
-    int c, r, k;
+    int c, r, k, force = 0;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "jf:m:r:h", opts, NULL)) != -1) {
@@ -154,10 +163,17 @@ cmd_verify(int argc, char **argv)
         case 'r':
             rt = optarg;
             break;
+        case 'M':
+            map = optarg;
+            break;
+        case 'F':
+            force = 1;
+            break;
         case 'h':
             printf(
-                "Usage: discarc verify [--json] [--max N] [--from FMT] "
-                "IMAGE\n"
+                "Usage: discarc verify [--json] [--max N] [--map FILE.svg "
+                "[--force]]\n"
+                "                      [--from FMT] IMAGE\n"
                 "       discarc verify --roundtrip FORMAT IMAGE\n\n"
                 "Checks every data sector's sync, header, EDC and ECC (Mode "
                 "1, Mode 2 Form 1,\nForm 2 EDC when present), every captured "
@@ -170,7 +186,10 @@ cmd_verify(int argc, char **argv)
                 "--roundtrip FORMAT converts IMAGE to FORMAT in a temporary "
                 "folder and back,\nthen compares the disc model field by "
                 "field and every sector byte; it\nprints the first "
-                "difference or \"identical\" (exit 1 on a difference).\n");
+                "difference or \"identical\" (exit 1 on a difference).\n\n"
+                "--map FILE.svg draws the disc as one SVG picture with "
+                "every damaged sector\nin red, its LBA in a tooltip (see "
+                "docs/map.md).\n");
             return EXIT_OK;
         default:
             return cli_usage_error("verify", "bad option");
@@ -193,6 +212,13 @@ cmd_verify(int argc, char **argv)
         disc_free(d);
         return r;
     }
+    if (map) {
+        r = disc_map_new(&ctx, d, &vp.map);
+        if (r < 0) {
+            disc_free(d);
+            return cli_fail(&ctx, r);
+        }
+    }
     k = disc_verify_container(&ctx, d, note, sizeof note);
     cli_progress_done();
     if (k < 0) {
@@ -209,6 +235,13 @@ cmd_verify(int argc, char **argv)
     }
     r = disc_verify(&ctx, d, verify_print, &vp, &rep);
     cli_progress_done();
+    if (r == 0 && vp.map_err) {
+        ctx.msg[0] = '\0'; /* cli_fail names the code */
+        r = vp.map_err;
+    }
+    if (r == 0 && map)
+        r = cli_write_map(&ctx, d, vp.map, argv[optind], map, force);
+    disc_map_free(vp.map);
     disc_free(d);
     if (r < 0)
         return cli_fail(&ctx, r);

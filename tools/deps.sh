@@ -13,11 +13,12 @@ set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libcdio-dev libcdio-paranoia-dev
             libsndfile1-dev zlib1g-dev libssl-dev libdeflate-dev liblzma-dev
-            libflac-dev)
+            libflac-dev libarchive-dev libfuse3-dev libudfread-dev)
 test_pkgs=(clang libclang-rt-dev valgrind cppcheck clang-tidy clang-format
            libcdio-utils vcdimager ffmpeg sox libsox-fmt-base bchunk
            mame-tools cdrdao ccd2iso mdf2iso iat xorriso flac time bc
-           libarchive-zip-perl)
+           libarchive-zip-perl genisoimage chromium libxml2-utils
+           fuse3 udftools)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then

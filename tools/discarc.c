@@ -170,6 +170,8 @@ static const struct command commands[] = {
     { "read", cmd_read, "read a disc from a drive (or a .toc/.nrg image)" },
     { "verify", cmd_verify, "check EDC/ECC and subchannel, or a round trip" },
     { "hash", cmd_hash, "CRC-32/MD5/SHA-1 per track, redump lines, DAT match" },
+    { "ls", cmd_ls, "list the files of a data track (ISO 9660, UDF)" },
+    { "mount", cmd_mount, "show the tracks as files in a folder (FUSE)" },
     { "formats", cmd_formats, "list the formats and what each can hold" },
 };
 
