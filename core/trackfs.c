@@ -165,7 +165,7 @@ tf_cue(struct disc_ctx *ctx, struct disc_trackfs *tf,
         }
         for (n = 1; n <= t->last_index; n++)
             if (t->index[n] >= f->start) {
-                char what[16];
+                char what[24]; /* "    INDEX nn" with room for any int */
                 (void)snprintf(what, sizeof what, "    INDEX %02d", n);
                 tf_msf(&b, what, t->index[n] - f->start);
             }
