@@ -310,20 +310,27 @@ sub_decode_position(const uint8_t *q, struct disc_q *out)
     return 0;
 }
 
+/* n BCD digits from p, high nibble first, as text into out; 0, or
+ * DISC_E_FORMAT for a nibble that is no digit. */
 static int
-sub_decode_mcn(const uint8_t *q, struct disc_q *out)
+sub_digits(const uint8_t *p, int n, char *out)
 {
     int i;
 
-    for (i = 0; i < 13; i++) {
-        uint8_t b = q[1 + i / 2];
-        unsigned v = i % 2 ? b & 0x0Fu : (unsigned)b >> 4;
+    for (i = 0; i < n; i++) {
+        unsigned v = i % 2 ? p[i / 2] & 0x0Fu : (unsigned)p[i / 2] >> 4;
         if (v > 9)
             return DISC_E_FORMAT;
-        out->mcn[i] = (char)('0' + v);
+        out[i] = (char)('0' + v);
     }
-    out->mcn[13] = '\0';
+    out[n] = '\0';
     return 0;
+}
+
+static int
+sub_decode_mcn(const uint8_t *q, struct disc_q *out)
+{
+    return sub_digits(q + 1, 13, out->mcn);
 }
 
 static int
@@ -342,15 +349,7 @@ sub_decode_isrc(const uint8_t *q, struct disc_q *out)
         else
             return DISC_E_FORMAT;
     }
-    for (i = 0; i < 7; i++) {
-        uint8_t b = q[5 + i / 2];
-        unsigned v = i % 2 ? b & 0x0Fu : (unsigned)b >> 4;
-        if (v > 9)
-            return DISC_E_FORMAT;
-        out->isrc[5 + i] = (char)('0' + v);
-    }
-    out->isrc[12] = '\0';
-    return 0;
+    return sub_digits(q + 5, 7, out->isrc + 5);
 }
 
 int

@@ -889,18 +889,12 @@ mds_read(struct disc_ctx *ctx, const char *path, struct disc *d)
             goto fail;
         /* Every block is a full-TOC entry, kept verbatim. */
         for (j = 0; j < nb; j++) {
-            toc[j].session = b[j].session;
-            toc[j].adr = b[j].adr;
-            toc[j].control = b[j].ctl;
-            toc[j].tno = b[j].tno;
-            toc[j].point = b[j].point;
-            toc[j].min = b[j].min;
-            toc[j].sec = b[j].sec;
-            toc[j].frame = b[j].frame;
-            toc[j].zero = b[j].zero;
-            toc[j].pmin = b[j].pmin;
-            toc[j].psec = b[j].psec;
-            toc[j].pframe = b[j].pframe;
+            const struct disc_rawtoc e = {
+                b[j].session, b[j].adr, b[j].ctl,  b[j].tno,
+                b[j].point,   b[j].min, b[j].sec,  b[j].frame,
+                b[j].zero,    b[j].pmin, b[j].psec, b[j].pframe
+            };
+            toc[j] = e;
         }
         r = disc_set_rawtoc(ctx, d, toc, (uint16_t)nb);
         if (r < 0)
