@@ -509,7 +509,8 @@ disc_map_write(struct disc_ctx *ctx, const struct disc_map *m,
                    "font-weight=\"bold\">");
     map_text(&w, name ? name : "disc", 80);
     map_printf(&w, "</text><text x=\"20\" y=\"44\" font-size=\"12\" "
-                   "fill=\"#333\">%u track%s in %u session%s, %s",
+                   "fill=\"#333\">%u track%s in %u session%s, lead-out at "
+                   "%s",
                d->ntracks, d->ntracks == 1 ? "" : "s", d->nsessions,
                d->nsessions == 1 ? "" : "s", map_msf(w.l1, a));
     if (dt) {
