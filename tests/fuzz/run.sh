@@ -4,7 +4,9 @@
 #   run.sh SECONDS [TARGET...]   fuzz each target SECONDS of wall time;
 #                                new inputs go to build-fuzz/corpus/T,
 #                                crashes to build-fuzz/artifacts/, and one
-#                                line per run to build-fuzz/fuzz-log.tsv
+#                                line per run to build-fuzz/fuzz-log.tsv:
+#                                date, target, wall s, CPU s, executions,
+#                                coverage, features, exit status
 #   run.sh --smoke [TARGET...]   the short deterministic run of make
 #                                check: fixed seed, bounded runs, at most
 #                                10 s per target; fails only on a crash,
@@ -47,28 +49,34 @@ for t in "${targets[@]}"; do
     fi
     log=$B/fuzz-$t.log
     start=$(date +%s)
-    nice -n 10 "$bin" "${args[@]}" "${dict[@]}" -malloc_limit_mb=256 \
-        -rss_limit_mb=2048 -print_final_stats=1 \
+    # CPU seconds (user + system) of the fuzzer, by GNU time when present.
+    timer=()
+    if [ -x /usr/bin/time ]; then
+        timer=(/usr/bin/time -f '%U %S' -o "$B/fuzz-$t.cpu")
+    fi
+    nice -n 10 "${timer[@]}" "$bin" "${args[@]}" "${dict[@]}" \
+        -malloc_limit_mb=256 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$B/artifacts/$t-" "$work" "tests/fuzz/$t/seeds" \
         >"$log" 2>&1
     rc=$?
     end=$(date +%s)
+    cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$B/fuzz-$t.cpu" 2>/dev/null)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
     ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
     if [ $smoke -eq 1 ]; then
         rm -rf "$work"
     else
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" \
-            "$((end - start))" "${execs:-0}" "${cov:-0}" "${ft:-0}" "$rc" \
-            >>"$B/fuzz-log.tsv"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" \
+            "$t" "$((end - start))" "${cpu:-?}" "${execs:-0}" "${cov:-0}" \
+            "${ft:-0}" "$rc" >>"$B/fuzz-log.tsv"
     fi
     if [ $rc -ne 0 ]; then
         echo "FAIL fuzz:$t (exit $rc; see $log and $B/artifacts/$t-*)"
         grep -E '^(==[0-9]+==|SUMMARY|.*ERROR)' "$log" | head -5
         fail=1
     else
-        echo "PASS fuzz:$t ($((end - start)) s, ${execs:-?} runs, cov ${cov:-?})"
+        echo "PASS fuzz:$t ($((end - start)) s, ${cpu:-?} CPU s, ${execs:-?} runs, cov ${cov:-?})"
     fi
 done
 exit $fail
