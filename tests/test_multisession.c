@@ -294,6 +294,18 @@ ms_sheet(const char *path, struct ms_line *l, int max)
     return n;
 }
 
+/* A FILE name of sheet as a path from the working directory. */
+static void
+ms_sheet_file(const char *sheet, const char *name, char *out, size_t n)
+{
+    const char *slash = strrchr(sheet, '/');
+
+    if (slash)
+        snprintf(out, n, "%.*s/%s", (int)(slash - sheet), sheet, name);
+    else
+        snprintf(out, n, "%s", name);
+}
+
 /* "mm:ss:ff" as frames. */
 static long
 ms_msf(const char *t)
@@ -380,7 +392,7 @@ ms_mirage_cue(const char *cue, struct ms_peer_track *out, int max)
                 if (f->file[0] && !f->len)
                     f->len = (long)((t_file_size(f->file) - f->off) / f->size);
             }
-            snprintf(file, sizeof file, "%s", x->arg);
+            ms_sheet_file(cue, x->arg, file, sizeof file);
             cur_start = 0;
             boff = 0;
         } else if (strcmp(x->kw, "TRACK") == 0) {
@@ -533,9 +545,11 @@ ms_mame_cue(const char *cue, struct ms_peer_track *out, int max)
         } else if (strcmp(x->kw, "REM LEAD-IN") == 0) {
             leadin = ms_msf(x->arg);
         } else if (strcmp(x->kw, "FILE") == 0) {
-            if (file[0] && strcmp(file, x->arg) != 0)
+            char path[128];
+            ms_sheet_file(cue, x->arg, path, sizeof path);
+            if (file[0] && strcmp(file, path) != 0)
                 multibin = 1;
-            snprintf(file, sizeof file, "%s", x->arg);
+            snprintf(file, sizeof file, "%s", path);
         } else if (strcmp(x->kw, "TRACK") == 0) {
             if (nt >= 100 || nt >= max)
                 return -1;
@@ -1430,5 +1444,42 @@ TEST(ms_compact_and_padded_long_session2)
     REQUIRE_OK(&ctx, disc_write(&ctx, x, &disc_fmt_cue, "m.cue", &o));
     CHECK_INT((long long)(MS_T5 + 12000) * 2352, t_file_size("m.bin"));
     ms_same(&ctx, x, "m.cue");
+    disc_free(x);
+}
+
+/* The acceptance run through the CLI: DiscImageCreator's CloneCD files
+ * of the CD-Extra converted by `discarc convert` to CUE (default and
+ * --split; --lossy for the .sub a CUE cannot hold) and to CloneCD; the
+ * peers' rules place track 5 right and find its bytes. */
+TEST(ms_cli_convert_cdextra_for_the_peers)
+{
+    static const char *const cue[] = { "d.cue", "s/s.cue" };
+    static const char *const opt[] = { "", "--split" };
+    struct disc_ctx ctx;
+    struct disc *x;
+    struct ms_peer_track m[8];
+    char out[4096];
+    int k;
+
+    t_ctx(&ctx);
+    x = ms_cdextra(&ctx);
+    REQUIRE(x);
+    REQUIRE(ms_gen_dic(&ctx, x, "dic") == 0);
+    REQUIRE(mkdir("s", 0755) == 0);
+    for (k = 0; k < 2; k++) {
+        CHECK_INT(0, t_run(out, sizeof out, "'%s' convert dic.ccd %s %s "
+                           "--lossy 2>&1", t_discarc, cue[k], opt[k]));
+        ms_check_peer_t5(m, ms_mirage_cue(cue[k], m, 8), MS_T5 - 150);
+        ms_check_peer_t5(m, ms_mame_cue(cue[k], m, 8), MS_T5);
+        ms_same(&ctx, x, cue[k]);
+    }
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' convert dic.ccd c.ccd 2>&1",
+                       t_discarc));
+    REQUIRE(ms_mirage_ccd("c.ccd", m, 8) == 5);
+    CHECK_INT(MS_T5 - 150, m[4].idx0);
+    CHECK_INT(MS_T5, m[4].idx1);
+    CHECK(ms_file_holds("c.img", m[4].off / DISC_SECTOR_RAW, MS_T5,
+                        MS_T5_LEN, DISC_MODE_MODE1));
+    ms_same(&ctx, x, "c.ccd");
     disc_free(x);
 }
