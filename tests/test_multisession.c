@@ -492,7 +492,7 @@ ms_mirage_cue(const char *cue, struct ms_peer_track *out, int max)
     return nt;
 }
 
-/* MAME's CUE reader (util/cdrom.cpp parse_cue after PR #12201, and the
+/* MAME's CUE reader (util/cdrom.cpp parse_cue with multi-session, and the
  * cdrom_file constructor that lays out the tracks), reduced to what
  * places tracks:
  * - REM SESSION n makes later TRACKs session n (and the disc
