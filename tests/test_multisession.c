@@ -294,6 +294,18 @@ ms_sheet(const char *path, struct ms_line *l, int max)
     return n;
 }
 
+/* A FILE name of sheet as a path from the working directory. */
+static void
+ms_sheet_file(const char *sheet, const char *name, char *out, size_t n)
+{
+    const char *slash = strrchr(sheet, '/');
+
+    if (slash)
+        snprintf(out, n, "%.*s/%s", (int)(slash - sheet), sheet, name);
+    else
+        snprintf(out, n, "%s", name);
+}
+
 /* "mm:ss:ff" as frames. */
 static long
 ms_msf(const char *t)
@@ -380,7 +392,7 @@ ms_mirage_cue(const char *cue, struct ms_peer_track *out, int max)
                 if (f->file[0] && !f->len)
                     f->len = (long)((t_file_size(f->file) - f->off) / f->size);
             }
-            snprintf(file, sizeof file, "%s", x->arg);
+            ms_sheet_file(cue, x->arg, file, sizeof file);
             cur_start = 0;
             boff = 0;
         } else if (strcmp(x->kw, "TRACK") == 0) {
@@ -480,7 +492,7 @@ ms_mirage_cue(const char *cue, struct ms_peer_track *out, int max)
     return nt;
 }
 
-/* MAME's CUE reader (util/cdrom.cpp parse_cue after PR #12201, and the
+/* MAME's CUE reader (util/cdrom.cpp parse_cue with multi-session, and the
  * cdrom_file constructor that lays out the tracks), reduced to what
  * places tracks:
  * - REM SESSION n makes later TRACKs session n (and the disc
@@ -533,9 +545,11 @@ ms_mame_cue(const char *cue, struct ms_peer_track *out, int max)
         } else if (strcmp(x->kw, "REM LEAD-IN") == 0) {
             leadin = ms_msf(x->arg);
         } else if (strcmp(x->kw, "FILE") == 0) {
-            if (file[0] && strcmp(file, x->arg) != 0)
+            char path[128];
+            ms_sheet_file(cue, x->arg, path, sizeof path);
+            if (file[0] && strcmp(file, path) != 0)
                 multibin = 1;
-            snprintf(file, sizeof file, "%s", x->arg);
+            snprintf(file, sizeof file, "%s", path);
         } else if (strcmp(x->kw, "TRACK") == 0) {
             if (nt >= 100 || nt >= max)
                 return -1;
@@ -924,7 +938,7 @@ ms_put(struct disc_ctx *ctx, const struct disc *d, int i, disc_lba a,
 static const char *
 ms_time(long fr)
 {
-    static char b[4][16];
+    static char b[4][64]; /* room for any long, as -O1 format checks want */
     static int k;
     k = (k + 1) % 4;
     snprintf(b[k], sizeof b[k], "%02ld:%02ld:%02ld", fr / 4500, fr / 75 % 60,
@@ -1307,7 +1321,7 @@ TEST(ms_peer_rules_on_dumper_files)
 /* cd-info (libcdio 2.1.0) reads the padded --merge sheet with every
  * position right; it cannot open a sheet with several FILEs (it looks
  * for "<sheet name>.bin"), which docs/formats/cue.md records. */
-TEST(ms_cdinfo_reads_padded_merge)
+TEST(peer_cdinfo_multisession_padded_merge)
 {
     static char out[65536];
     static const long want[] = { 0, 336, 747, 1008, MS_T5,
@@ -1352,7 +1366,7 @@ TEST(ms_cdinfo_reads_padded_merge)
  * no session, so from the split sheet track 5 follows track 4 directly
  * (LBA 1344) and from the padded one the gap becomes the tail of track 4
  * (track 5 at 12744).  Either way extractcd gives back track 5's bytes. */
-TEST(ms_chdman_reads_our_outputs)
+TEST(peer_chdman_multisession_outputs)
 {
     static const struct {
         const char *cue;
@@ -1402,5 +1416,79 @@ TEST(ms_chdman_reads_our_outputs)
             b = NULL;
         }
     }
+    disc_free(x);
+}
+
+/* Compact is told from padded by the sector headers also when session 2
+ * is longer than the gap, so that the compact file reaches the padded
+ * position too (the padded case: ms_cue_merge_is_padded). */
+TEST(ms_compact_long_session2)
+{
+    static const struct fx_track t[] = {
+        { DISC_MODE_AUDIO, 1, 0, 672, 0, NULL, NULL, 0 },
+        { DISC_MODE_AUDIO, 1, 0, 672, 0, NULL, NULL, 0 },
+        { DISC_MODE_MODE1, 2, 0, 11500, 0, NULL, NULL, 0 },
+    };
+    struct disc_ctx ctx;
+    struct disc *x, *b = NULL;
+
+    t_ctx(&ctx);
+    x = fx_disc_build(&ctx, t, 3, NULL);
+    REQUIRE(x);
+    REQUIRE(ms_gen_dic(&ctx, x, "dic") == 0);
+    CHECK(t_file_size("dic.img") > (long long)(MS_T5 + 1) * 2352);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "dic_img.cue", NULL, &b));
+    CHECK_INT(2, b->nsessions);
+    CHECK_INT(MS_LEADOUT1, b->session[0].leadout);
+    CHECK_INT(MS_T5, b->track[2].index[1]);
+    CHECK_INT(MS_T5 + 11500, b->session[1].leadout);
+    {
+        uint8_t got[DISC_SECTOR_RAW], want[DISC_SECTOR_RAW];
+        disc_lba l[] = { MS_T5, MS_T5 + 11400, MS_T5 + 11499 };
+        int k;
+        for (k = 0; k < 3; k++) {
+            CHECK_OK(&ctx, disc_read_sectors(&ctx, b, l[k], 1, got, NULL));
+            fx_sector(want, l[k], DISC_MODE_MODE1);
+            CHECK(memcmp(got, want, sizeof got) == 0);
+        }
+    }
+    disc_free(b);
+    disc_free(x);
+}
+
+/* The acceptance run through the CLI: DiscImageCreator's CloneCD files
+ * of the CD-Extra converted by `discarc convert` to CUE (default and
+ * --split; --lossy for the .sub a CUE cannot hold) and to CloneCD; the
+ * peers' rules place track 5 right and find its bytes. */
+TEST(ms_cli_convert_cdextra_for_the_peers)
+{
+    static const char *const cue[] = { "d.cue", "s/s.cue" };
+    static const char *const opt[] = { "", "--split" };
+    struct disc_ctx ctx;
+    struct disc *x;
+    struct ms_peer_track m[8];
+    char out[4096];
+    int k;
+
+    t_ctx(&ctx);
+    x = ms_cdextra(&ctx);
+    REQUIRE(x);
+    REQUIRE(ms_gen_dic(&ctx, x, "dic") == 0);
+    REQUIRE(mkdir("s", 0755) == 0);
+    for (k = 0; k < 2; k++) {
+        CHECK_INT(0, t_run(out, sizeof out, "'%s' convert dic.ccd %s %s "
+                           "--lossy 2>&1", t_discarc, cue[k], opt[k]));
+        ms_check_peer_t5(m, ms_mirage_cue(cue[k], m, 8), MS_T5 - 150);
+        ms_check_peer_t5(m, ms_mame_cue(cue[k], m, 8), MS_T5);
+        ms_same(&ctx, x, cue[k]);
+    }
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' convert dic.ccd c.ccd 2>&1",
+                       t_discarc));
+    REQUIRE(ms_mirage_ccd("c.ccd", m, 8) == 5);
+    CHECK_INT(MS_T5 - 150, m[4].idx0);
+    CHECK_INT(MS_T5, m[4].idx1);
+    CHECK(ms_file_holds("c.img", m[4].off / DISC_SECTOR_RAW, MS_T5,
+                        MS_T5_LEN, DISC_MODE_MODE1));
+    ms_same(&ctx, x, "c.ccd");
     disc_free(x);
 }
