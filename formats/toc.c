@@ -129,6 +129,8 @@ struct toc_lex {
     char word[32];   /* T_WORD (truncated), T_PUNCT (one char) */
     long long num;   /* T_INT */
     char *str;       /* T_STR: UTF-8, disc_malloc'd */
+    int bytes;       /* read the next string's "\ddd" as bytes (file
+                        names), not as ISO 8859-1 letters (text) */
     unsigned tline;  /* line of the token */
 };
 
@@ -175,9 +177,10 @@ toc_put_latin1(char *s, size_t n, unsigned c)
 }
 
 /* A quoted string starting at p->lx.p (just past the opening quote).
- * "\ddd" (three octal digits) is one byte, read as ISO 8859-1; "\""
- * a quote; any other backslash stays.  Characters written as such are
- * already UTF-8 (disc_text converted the file). */
+ * "\ddd" (three octal digits) is one byte, read as ISO 8859-1 (or kept
+ * as the byte itself for a file name: lx.bytes); "\"" a quote; any
+ * other backslash stays.  Characters written as such are already UTF-8
+ * (disc_text converted the file). */
 static int
 toc_lex_string(struct toc_parse *p)
 {
@@ -210,7 +213,10 @@ toc_lex_string(struct toc_parse *p)
                 return toc_err(p, l->tline, DISC_E_FORMAT,
                                "\\%.3s is not a byte of text", s + 1);
             }
-            n = toc_put_latin1(out, n, c);
+            if (l->bytes)
+                out[n++] = (char)c;
+            else
+                n = toc_put_latin1(out, n, c);
             s += 4;
         } else {
             out[n++] = *s++;
@@ -758,7 +764,12 @@ toc_stmt_file(struct toc_state *st)
     char *name;
 
     if ((r = toc_audio_only(st, "FILE", line)) < 0 ||
-        (r = toc_family(st, 1, line)) < 0 || (r = toc_next(p)) < 0)
+        (r = toc_family(st, 1, line)) < 0)
+        return r;
+    p->lx.bytes = 1;
+    r = toc_next(p);
+    p->lx.bytes = 0;
+    if (r < 0)
         return r;
     if (p->lx.tok != T_STR)
         return toc_expected(p, "file name");
@@ -840,7 +851,12 @@ toc_stmt_datafile(struct toc_state *st)
     int msf = 0, wav, r;
     char *name;
 
-    if ((r = toc_family(st, 0, line)) < 0 || (r = toc_next(p)) < 0)
+    if ((r = toc_family(st, 0, line)) < 0)
+        return r;
+    p->lx.bytes = 1;
+    r = toc_next(p);
+    p->lx.bytes = 0;
+    if (r < 0)
         return r;
     if (p->lx.tok != T_STR)
         return toc_expected(p, "file name");
@@ -1956,6 +1972,23 @@ toc_put_string(struct disc_buf *b, const char *s, int *lost)
     disc_buf_printf(b, "\"");
 }
 
+/* A file name as TOC text: its bytes as they are, except '"', the
+ * backslash and control bytes, written as three octal digits (the
+ * reader takes those back as bytes). */
+static void
+toc_put_name(struct disc_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    disc_buf_printf(b, "\"");
+    for (; *p; p++)
+        if (*p == '"' || *p == '\\' || *p < 0x20 || *p == 0x7F)
+            disc_buf_printf(b, "\\%03o", *p);
+        else
+            disc_buf_printf(b, "%c", (char)*p);
+    disc_buf_printf(b, "\"");
+}
+
 static const char *const toc_field_kw[DISC_CDTEXT_NFIELDS] = {
     "TITLE",   "PERFORMER", "SONGWRITER", "COMPOSER",  "ARRANGER",
     "MESSAGE", "DISC_ID",   "GENRE",      "RESERVED4", "UPC_EAN",
@@ -2029,7 +2062,9 @@ toc_put_cdtext(struct disc_ctx *ctx, const struct disc *d,
         for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
             if (blk->text[tr][f] && blk->text[tr][f][0])
                 any = 1;
-        if (!tr && blk->genre)
+        /* The disc's block carries the language map, needed as soon as
+         * any block exists. */
+        if (!tr)
             any = 1;
     }
     if (!any)
@@ -2123,7 +2158,7 @@ toc_put_track(struct disc_ctx *ctx, const struct disc *d,
             /* Raw audio files are big-endian to cdrdao: SWAP for the
              * little-endian ones; the start in samples (or MSF). */
             disc_buf_printf(b, "FILE ");
-            toc_put_string(b, pl->srcname[sg->file], lost);
+            toc_put_name(b, pl->srcname[sg->file]);
             disc_buf_printf(b, "%s ", sg->swap ? "" : " SWAP");
             if (sg->off % DISC_SECTOR_RAW == 0)
                 toc_put_msf(b, sg->off / DISC_SECTOR_RAW);
@@ -2132,12 +2167,12 @@ toc_put_track(struct disc_ctx *ctx, const struct disc *d,
             disc_buf_printf(b, " ");
         } else if (audio) {
             disc_buf_printf(b, "FILE ");
-            toc_put_string(b, pl->srcname[sg->file], lost);
+            toc_put_name(b, pl->srcname[sg->file]);
             disc_buf_printf(b, "%s #%lld 0 ", sg->swap ? "" : " SWAP",
                             (long long)sg->off);
         } else {
             disc_buf_printf(b, "DATAFILE ");
-            toc_put_string(b, pl->srcname[sg->file], lost);
+            toc_put_name(b, pl->srcname[sg->file]);
             disc_buf_printf(b, " #%lld ", (long long)sg->off);
         }
         toc_put_msf(b, sg->count);

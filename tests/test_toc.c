@@ -972,3 +972,39 @@ TEST(toc_rw_raw_subchannel)
     free(sub);
     disc_free(d);
 }
+
+/* A BIN whose name is not ASCII is named byte for byte (cdrdao opens
+ * it), and a language map is written even when only tracks have text. */
+TEST(toc_write_names_and_track_text)
+{
+    struct disc_ctx ctx;
+    struct disc *f = NULL, *t = NULL;
+    struct disc_write_opts o;
+    char out[4096];
+
+    NEED_TOOL("cdrdao");
+    t_ctx(&ctx);
+    f = fx_disc_audio(&ctx, 2, 320);
+    REQUIRE(f);
+    REQUIRE_OK(&ctx, disc_cdtext_set(&ctx, f, 0, 1, DISC_CDTEXT_TITLE,
+                                     "One"));
+    REQUIRE_OK(&ctx, disc_cdtext_set(&ctx, f, 1, 1, DISC_CDTEXT_TITLE,
+                                     "Uno"));
+    f->cdtext[1]->language = 0x0A;
+    memset(&o, 0, sizeof o);
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("cue"),
+                                "\xc3\x9cn\"i.cue", &o));
+    REQUIRE(t_run(out, sizeof out, "'%s' convert '\xc3\x9cn\"i.cue' n.toc "
+                  "2>&1", t_discarc) == 0);
+    CHECK(!t_exists("n.bin"));
+    REQUIRE(t_run(out, sizeof out, "cdrdao show-toc n.toc 2>&1") == 0);
+    CHECK(!t_contains(out, "ERROR"));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "n.toc", NULL, &t));
+    CHECK_INT(2, st_compare("n.toc", t));
+    CHECK_INT(0, disc_compare(&ctx, f, t, DISC_EQ_DATA |
+                                              DISC_EQ_NO_CDTEXT_RAW));
+    REQUIRE(t->ncdtext == 2);
+    CHECK_INT(0x0A, t->cdtext[1]->language);
+    disc_free(f);
+    disc_free(t);
+}
