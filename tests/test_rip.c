@@ -1348,9 +1348,13 @@ TEST(rip_fast_paths_equal_libsndfile)
     REQUIRE_OK(&ctx, disc_write(&ctx, d[1], disc_format_find("cue"), "bare.cue", &wo));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "tags.cue", NULL, &d[2]));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "bare.cue", NULL, &d[3]));
+    /* AccurateRip only changes the WAV path; FLAC (slow under valgrind)
+     * once per kind of disc. */
     for (i = 0; i < 4; i++)
         for (f = 0; f < 3; f++)
-            for (ar = 0; ar < 2; ar++) {
+            for (ar = 0; ar < (f == 0 ? 2 : 1); ar++) {
+                if (f == 2 && i < 2)
+                    continue;
                 snprintf(ref, sizeof ref, "ref%d%s%d", i, fmts[f], ar);
                 snprintf(fast, sizeof fast, "fast%d%s%d", i, fmts[f], ar);
                 REQUIRE_OK(&ctx, rip_mode(&ctx, d[i], fmts[f], ref, 1, ar));
