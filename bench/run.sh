@@ -12,8 +12,10 @@
 #                  image should cost twice the time with the same peak
 #                  RSS; a 2x 700 MB image is no CD, so the check halves)
 #   BENCH_CHDMAN=1 0: leave out the CHD rows (chdman takes minutes a run)
-# Outputs are removed and the page cache written back (sync) before each
-# run, outside the timed part.  The whole run takes about 5-10 minutes.
+# Outputs are removed before each run, outside the timed part (no sync:
+# the dirty pages of a removed file are dropped, not written, and a global
+# sync would wait for whatever else the machine writes).  The whole run
+# takes about 15-25 minutes with the CHD rows.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -82,13 +84,12 @@ gen() {
 }
 
 # --- measurement -------------------------------------------------------
-# once CMD: runs CMD (a shell string) once with empty $W/out, the cache
-# written back first; prints "wall cpu rss_kb".  Wall comes from bash's
-# microsecond clock, CPU and peak RSS from GNU time.
+# once CMD: runs CMD (a shell string) once with empty $W/out; prints
+# "wall cpu rss_kb".  Wall comes from bash's microsecond clock, CPU and
+# peak RSS from GNU time.
 once() {
     local t0 t1 u s m
     rm -rf "$W/out" && mkdir -p "$W/out"
-    sync
     t0=$EPOCHREALTIME
     if ! $T -f '%U %S %M' -o "$W/time.txt" bash -c "$1" >"$W/cmd.log" 2>&1
     then

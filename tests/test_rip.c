@@ -1329,7 +1329,7 @@ TEST(rip_fast_paths_equal_libsndfile)
         { DISC_MODE_AUDIO, 1, 0, 3, 0, NULL, NULL, 0 },
         { DISC_MODE_AUDIO, 1, 0, 1, 0, NULL, NULL, 0 },
         { DISC_MODE_AUDIO, 1, 40, 2, 0, NULL, NULL, 0 },
-        { DISC_MODE_AUDIO, 1, 0, 777, 0, NULL, NULL, 0 },
+        { DISC_MODE_AUDIO, 1, 0, 130, 0, NULL, NULL, 0 },
     };
     static const char *fmts[] = { "wav", "aiff", "flac" };
     struct disc_ctx ctx;
@@ -1350,9 +1350,13 @@ TEST(rip_fast_paths_equal_libsndfile)
     REQUIRE_OK(&ctx, disc_write(&ctx, d[1], disc_format_find("cue"), "bare.cue", &wo));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "tags.cue", NULL, &d[2]));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "bare.cue", NULL, &d[3]));
+    /* AccurateRip only changes the WAV path; AIFF and FLAC (slow under
+     * valgrind) only from the file-backed discs. */
     for (i = 0; i < 4; i++)
         for (f = 0; f < 3; f++)
-            for (ar = 0; ar < 2; ar++) {
+            for (ar = 0; ar < (f == 0 ? 2 : 1); ar++) {
+                if (f > 0 && i < 2)
+                    continue; /* memory discs: WAV is the one with a copy */
                 snprintf(ref, sizeof ref, "ref%d%s%d", i, fmts[f], ar);
                 snprintf(fast, sizeof fast, "fast%d%s%d", i, fmts[f], ar);
                 REQUIRE_OK(&ctx, rip_mode(&ctx, d[i], fmts[f], ref, 1, ar));
@@ -1363,17 +1367,17 @@ TEST(rip_fast_paths_equal_libsndfile)
     /* Without tags the WAV keeps the canonical 44-byte header. */
     CHECK_INT(44 + 3 * DISC_SECTOR_RAW, t_file_size("fast3wav0/track01.wav"));
     CHECK_PCM(d[3], "fast3wav0/track01.wav", 0, 3, 0);
-    CHECK_PCM(d[3], "fast3wav0/track04.wav", 46, 777, 0);
+    CHECK_PCM(d[3], "fast3wav0/track04.wav", 46, 130, 0);
     CHECK_PCM(d[2], "fast2wav0/03 - Gamma.wav", 725, 250, 0);
     if (t_have("soxi") && t_have("sox")) {
         char out[256];
         /* sox reads the kernel-copied WAV as the image's samples. */
         CHECK_INT(0, t_run(out, sizeof out, "soxi -s fast3wav0/track04.wav"));
-        CHECK_INT(777 * 588, atoll(out));
+        CHECK_INT(130 * 588, atoll(out));
         CHECK_INT(0, t_run(NULL, 0,
                            "sox fast3wav0/track04.wav -t raw -e signed -b 16 "
                            "-L w.raw && dd if=bare.bin of=b.raw bs=2352 "
-                           "skip=46 count=777 status=none && cmp w.raw b.raw"));
+                           "skip=46 count=130 status=none && cmp w.raw b.raw"));
         CHECK_INT(0, t_run(out, sizeof out,
                            "soxi -s 'fast2wav0/01 - Alpha.wav'"));
         CHECK_INT(450 * 588, atoll(out));
