@@ -847,15 +847,17 @@ chd_resolve(const struct chd_file *f, uint32_t h)
 static void
 chd_ahead(struct chd_file *f, uint32_t h, int first_slot)
 {
-    uint32_t hunk[CHD_AHEAD];
-    uint8_t *out[CHD_AHEAD];
-    int rc[CHD_AHEAD], slot[CHD_AHEAD], n = 0, t, i;
+    uint32_t hunk[CHD_AHEAD] = { 0 };
+    uint8_t *out[CHD_AHEAD] = { NULL };
+    int rc[CHD_AHEAD], slot[CHD_AHEAD] = { 0 }, n = 0, t, i;
     int started[CHD_MAX_THREADS] = { 0 };
     struct disc_ctx local = DISC_CTX_INIT;
     pthread_t th[CHD_MAX_THREADS];
     struct chd_job job[CHD_MAX_THREADS];
     uint32_t k;
 
+    for (i = 0; i < CHD_AHEAD; i++)
+        rc[i] = -1; /* an item no job ran is not cached */
     hunk[0] = h;
     slot[0] = first_slot;
     out[0] = f->slot[first_slot];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "fixture.h"
 #include "test.h"
 #include "vcd.h"
@@ -481,13 +482,20 @@ ch_check_written(struct disc_ctx *ctx, const struct disc *d,
 
 TEST(chd_write_chdman_verifies_and_extracts)
 {
+    /* Mode 1, then audio with a stored pregap, INDEX 02 and lengths that
+     * are no multiple of 4; small, as valgrind runs the compressors. */
+    static const struct fx_track t[] = {
+        { DISC_MODE_MODE1, 1, 0, 203, 0, NULL, NULL, 0 },
+        { DISC_MODE_AUDIO, 1, 150, 181, 0, NULL, NULL, 0 },
+        { DISC_MODE_AUDIO, 1, 75, 130, 50, NULL, NULL, 0 },
+    };
     struct disc_ctx ctx;
     struct disc *d, *src = NULL;
     long long ours, theirs;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_mixed(&ctx);
+    d = fx_disc_build(&ctx, t, 3, NULL);
     REQUIRE(d);
     REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "src.cue", 0, 0));
     disc_free(d);
@@ -638,5 +646,51 @@ TEST(chd_write_sub_keeps_catalog_isrc_index2)
                                     DISC_EQ_NO_META));
     disc_free(back);
     disc_free(chd);
+    disc_free(src);
+}
+
+/* Every allocation of opening and of writing a CHD may fail: NOMEM, no
+ * crash, no leak (valgrind and ASan runs), no output left. */
+TEST(chd_oom)
+{
+    struct disc_ctx ctx;
+    struct disc *d, *src = NULL, *c = NULL;
+    struct disc_write_opts o;
+    long k;
+    int r;
+
+    NEED_TOOL("chdman");
+    t_ctx(&ctx);
+    /* Small: a failure late in the writer costs a whole compression. */
+    d = fx_disc_audio(&ctx, 2, 60);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
+    disc_free(d);
+    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
+                           "2>&1") == 0);
+    k = fx_oom_open(&ctx, "m.chd", &c, 5000);
+    REQUIRE(c);
+    CHECK(k > 5);
+    disc_free(c);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "m.cue", NULL, &src));
+    memset(&o, 0, sizeof o);
+    o.allow_lossy = 1;
+    o.fast = 1;
+    for (k = 1; k < 5000; k++) {
+        disc_alloc_reset();
+        disc_alloc_fail_at(k);
+        r = disc_write(&ctx, src, &disc_fmt_chd, "w.chd", &o);
+        disc_alloc_fail_at(0);
+        if (!disc_alloc_failed()) {
+            CHECK_OK(&ctx, r);
+            break;
+        }
+        if (r != DISC_E_NOMEM || t_exists("w.chd")) {
+            t_fail(__FILE__, __LINE__, "allocation %ld: %d %s", k, r,
+                   ctx.msg);
+            break;
+        }
+    }
+    CHECK(k > 5);
     disc_free(src);
 }
