@@ -1854,16 +1854,29 @@ chd_probe(const uint8_t *buf, size_t len, const char *path)
     return len >= 8 && memcmp(buf, CHD_MAGIC, 8) == 0 ? 100 : 0;
 }
 
+#define CHD_CAPS                                                             \
+    (DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_INDEXES | DISC_CAP_ISRC_MCN |  \
+     DISC_CAP_SUBCHANNEL | DISC_CAP_HTOA)
+
+/* MCN and ISRC live in the subchannel, which is stored only with --sub;
+ * the core names --sub when it would keep them. */
+static unsigned
+chd_caps_for(const struct disc_write_opts *o)
+{
+    return o->sub ? CHD_CAPS
+                  : CHD_CAPS & ~(DISC_CAP_SUBCHANNEL | DISC_CAP_ISRC_MCN);
+}
+
 const struct disc_format disc_fmt_chd = {
     .name = "chd",
     .description = "MAME CHD v5 CD image (cdlz/cdzl/cdfl); MCN, ISRC, "
                    "INDEX 02+ only with --sub",
     .extensions = "chd",
-    /* MCN, ISRC, INDEX 02+ and flags live in the subchannel, which is
-     * stored only with --sub; the writer reports them lost without it. */
-    .caps = DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_INDEXES |
-            DISC_CAP_ISRC_MCN | DISC_CAP_SUBCHANNEL | DISC_CAP_HTOA,
-    .sub_on_request = 1,
+    /* With --sub (chd_caps_for).  INDEX 02+ and flags also live only in
+     * the subchannel; the writer reports those (DISC_CAP_INDEXES covers
+     * the pregaps a CHD always holds). */
+    .caps = CHD_CAPS,
+    .caps_for = chd_caps_for,
     .probe = chd_probe,
     .read = chd_read,
     .write = chd_write,

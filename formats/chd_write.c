@@ -730,23 +730,18 @@ chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     memset(&w, 0, sizeof w);
     memset(&m, 0, sizeof m);
     memset(&dd, 0, sizeof dd);
-    /* What a CHD without subchannel cannot keep. */
+    /* What a CHD without subchannel cannot keep beyond its caps. */
     if (!sub) {
-        int isrc = 0, idx = 0, flags = 0;
+        int idx = 0, flags = 0;
         for (i = 0; i < d->ntracks; i++) {
-            isrc |= d->track[i].isrc[0] != '\0';
             idx |= d->track[i].last_index > 1;
             flags |= (d->track[i].control &
                       (DISC_CTL_PREEMPH | DISC_CTL_COPY | DISC_CTL_4CH)) != 0;
         }
+        /* The captured subchannel, MCN and ISRC: the core's check
+         * (chd_caps_for). */
         r = 0;
-        if (d->sub == DISC_SUB_CAPTURED)
-            r = disc_write_drop(ctx, o, "chd keeps the captured subchannel "
-                                        "only with --sub");
-        if (r == 0 && (d->mcn[0] || isrc))
-            r = disc_write_drop(ctx, o, "chd keeps MCN and ISRC only in its "
-                                        "subchannel: use --sub to keep them");
-        if (r == 0 && idx)
+        if (idx)
             r = disc_write_drop(ctx, o, "chd keeps INDEX 02+ only in its "
                                         "subchannel: use --sub to keep them");
         if (r == 0 && flags)
