@@ -242,7 +242,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/discarc
 
 format:
-	clang-format -i core/*.[ch] formats/*.[ch] tools/*.[ch] tests/*.[ch]
+	clang-format -i core/*.[ch] formats/*.[ch] tools/*.[ch] tests/*.[ch] \
+	  tests/fuzz/*.[ch]
 
 clean:
 	rm -rf build build-san build-vg build-clang build-fuzz out

@@ -44,16 +44,18 @@ cmp_text(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
                 const char *q = y ? y->text[t][f] : NULL;
                 if ((p || q) && (!p || !q || strcmp(p, q) != 0)) {
                     if (t == 0)
-                        return DIFF("CD-TEXT block %d, disc %s: \"%s\" vs "
-                                    "\"%s\"", blk,
-                                    disc_cdtext_field_name(
-                                        (enum disc_cdtext_field)f),
-                                    str_or_none(p), str_or_none(q));
-                    return DIFF("CD-TEXT block %d, track %d %s: \"%s\" vs "
-                                "\"%s\"", blk, t,
-                                disc_cdtext_field_name(
-                                    (enum disc_cdtext_field)f),
-                                str_or_none(p), str_or_none(q));
+                        return DIFF(
+                            "CD-TEXT block %d, disc %s: \"%s\" vs "
+                            "\"%s\"",
+                            blk,
+                            disc_cdtext_field_name((enum disc_cdtext_field)f),
+                            str_or_none(p), str_or_none(q));
+                    return DIFF(
+                        "CD-TEXT block %d, track %d %s: \"%s\" vs "
+                        "\"%s\"",
+                        blk, t,
+                        disc_cdtext_field_name((enum disc_cdtext_field)f),
+                        str_or_none(p), str_or_none(q));
                 }
             }
     }
@@ -97,8 +99,7 @@ cmp_toc(struct disc_ctx *ctx, const struct disc *a, const struct disc *b)
                      i, x[i].session, x[i].point, x[i].min, x[i].sec,
                      x[i].frame, x[i].pmin, x[i].psec, x[i].pframe, x[i].adr,
                      x[i].control, y[i].point, y[i].min, y[i].sec, y[i].frame,
-                     y[i].pmin, y[i].psec, y[i].pframe, y[i].adr,
-                     y[i].control);
+                     y[i].pmin, y[i].psec, y[i].pframe, y[i].adr, y[i].control);
     if (ox)
         disc_free_mem(x);
     if (oy)
@@ -140,7 +141,8 @@ cmp_data(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
                     while (ma[off + j] == mb[off + j])
                         j++;
                     r = DIFF("track %d, LBA %d: sector data differs at byte "
-                             "%zu", a->track[i].number, l + (disc_lba)k, j);
+                             "%zu",
+                             a->track[i].number, l + (disc_lba)k, j);
                     break;
                 }
                 off = (size_t)k * DISC_SECTOR_SUB;
@@ -149,8 +151,9 @@ cmp_data(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
                     while (sa[off + j] == sb[off + j])
                         j++;
                     r = DIFF("track %d, LBA %d: subchannel differs at byte "
-                             "%zu (channel %c)", a->track[i].number,
-                             l + (disc_lba)k, j, "PQRSTUVW"[j / 12]);
+                             "%zu (channel %c)",
+                             a->track[i].number, l + (disc_lba)k, j,
+                             "PQRSTUVW"[j / 12]);
                     break;
                 }
             }
@@ -206,8 +209,8 @@ disc_compare(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
             return DIFF("track %u: mode %s vs %s", x->number,
                         disc_mode_name(x->mode), disc_mode_name(y->mode));
         if (x->control != y->control)
-            return DIFF("track %u: CONTROL 0x%x vs 0x%x", x->number,
-                        x->control, y->control);
+            return DIFF("track %u: CONTROL 0x%x vs 0x%x", x->number, x->control,
+                        y->control);
         if (x->last_index != y->last_index)
             return DIFF("track %u: last index %02u vs %02u", x->number,
                         x->last_index, y->last_index);
@@ -240,8 +243,7 @@ disc_compare(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
             if (strcmp(a->meta[i].key, b->meta[i].key) != 0 ||
                 strcmp(a->meta[i].value, b->meta[i].value) != 0)
                 return DIFF("metadata %s=\"%s\" vs %s=\"%s\"", a->meta[i].key,
-                            a->meta[i].value, b->meta[i].key,
-                            b->meta[i].value);
+                            a->meta[i].value, b->meta[i].key, b->meta[i].value);
     }
     if (flags & DISC_EQ_DATA) {
         r = cmp_data(ctx, a, b, flags);

@@ -32,8 +32,7 @@ dat_attr(const char *p, const char *end, const char *name)
             return NULL;
         q = p + n;
         /* The tag starts with "<rom" or "<game", so p[-1] exists. */
-        if (p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n' &&
-            p[-1] != '\r') {
+        if (p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n' && p[-1] != '\r') {
             p = q;
             continue;
         }
@@ -59,14 +58,18 @@ dat_attr(const char *p, const char *end, const char *name)
             static const struct {
                 const char *ent;
                 char c;
-            } ents[] = { { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-                         { "&quot;", '"' }, { "&apos;", '\'' } };
+            } ents[] = { { "&amp;", '&' },
+                         { "&lt;", '<' },
+                         { "&gt;", '>' },
+                         { "&quot;", '"' },
+                         { "&apos;", '\'' } };
             size_t k;
             int hit = 0;
             if (*p == '&')
                 for (k = 0; k < sizeof ents / sizeof ents[0]; k++) {
                     size_t l = strlen(ents[k].ent);
-                    if ((size_t)(q - p) >= l && strncmp(p, ents[k].ent, l) == 0) {
+                    if ((size_t)(q - p) >= l &&
+                        strncmp(p, ents[k].ent, l) == 0) {
                         *o++ = ents[k].c;
                         p += l;
                         hit = 1;
@@ -174,8 +177,8 @@ dat_parse(struct disc_ctx *ctx, const char *path, const char *text,
             break;
         tagend = strchr(g, '>');
         if (!tagend)
-            return disc_error(ctx, DISC_E_FORMAT,
-                              "%s: unterminated <game> tag", path);
+            return disc_error(ctx, DISC_E_FORMAT, "%s: unterminated <game> tag",
+                              path);
         close = strstr(tagend, g[1] == 'g' ? "</game>" : "</machine>");
         gend = close ? close : text + strlen(text);
         if (dat->ngame == capg) {
@@ -322,7 +325,10 @@ disc_dat_match(const struct disc_dat *dat, const struct disc_digest *tracks,
             m->game = game;
             m->matched = hits;
             m->nrom = nrom;
-            memcpy(m->track_rom, map, sizeof(int) * (size_t)(ntracks < DISC_MAX_TRACKS ? ntracks : DISC_MAX_TRACKS));
+            memcpy(m->track_rom, map,
+                   sizeof(int) * (size_t)(ntracks < DISC_MAX_TRACKS
+                                              ? ntracks
+                                              : DISC_MAX_TRACKS));
         }
     }
 }

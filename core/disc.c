@@ -256,8 +256,10 @@ disc_cdtext_set(struct disc_ctx *ctx, struct disc *d, int block, int track,
 
     if (block < 0 || block >= DISC_CDTEXT_MAX_BLOCKS || track < 0 ||
         track > DISC_MAX_TRACKS || (int)f < 0 || f >= DISC_CDTEXT_NFIELDS)
-        return disc_error(ctx, DISC_E_ARG, "CD-TEXT block %d track %d: "
-                          "out of range", block, track);
+        return disc_error(ctx, DISC_E_ARG,
+                          "CD-TEXT block %d track %d: "
+                          "out of range",
+                          block, track);
     b = d->cdtext[block];
     if (!b) {
         if (!utf8)
@@ -295,8 +297,8 @@ const char *
 disc_cdtext_field_name(enum disc_cdtext_field f)
 {
     static const char *const names[DISC_CDTEXT_NFIELDS] = {
-        "TITLE",    "PERFORMER", "SONGWRITER", "COMPOSER", "ARRANGER",
-        "MESSAGE",  "DISC_ID",   "GENRE",      "CLOSED",   "UPC_EAN",
+        "TITLE",   "PERFORMER", "SONGWRITER", "COMPOSER", "ARRANGER",
+        "MESSAGE", "DISC_ID",   "GENRE",      "CLOSED",   "UPC_EAN",
     };
     if ((int)f < 0 || f >= DISC_CDTEXT_NFIELDS)
         return "?";
@@ -354,15 +356,16 @@ disc_set_rawtoc(struct disc_ctx *ctx, struct disc *d,
 }
 
 int
-disc_set_cdtext_raw(struct disc_ctx *ctx, struct disc *d,
-                    const uint8_t *packs, size_t len)
+disc_set_cdtext_raw(struct disc_ctx *ctx, struct disc *d, const uint8_t *packs,
+                    size_t len)
 {
     uint8_t *copy = NULL;
 
     if (len % 18)
         return disc_error(ctx, DISC_E_FORMAT,
                           "CD-TEXT of %zu bytes is not a whole number of "
-                          "18-byte packs", len);
+                          "18-byte packs",
+                          len);
     if (len) {
         copy = disc_malloc(len);
         if (!copy)
@@ -395,8 +398,8 @@ disc_check(struct disc_ctx *ctx, const struct disc *d)
         int b = disc_track_find(d, ss->last_track);
 
         if (ss->number != s + 1)
-            return disc_error(ctx, DISC_E_FORMAT,
-                              "session %d is numbered %d", s + 1, ss->number);
+            return disc_error(ctx, DISC_E_FORMAT, "session %d is numbered %d",
+                              s + 1, ss->number);
         if (a < 0 || b < a)
             return disc_error(ctx, DISC_E_FORMAT,
                               "session %d: bad track range %d-%d", ss->number,
@@ -409,35 +412,36 @@ disc_check(struct disc_ctx *ctx, const struct disc *d)
             if (d->track[i].session != ss->number)
                 return disc_error(ctx, DISC_E_FORMAT,
                                   "track %d claims session %d but lies in "
-                                  "session %d", d->track[i].number,
-                                  d->track[i].session, ss->number);
+                                  "session %d",
+                                  d->track[i].number, d->track[i].session,
+                                  ss->number);
         if (ss->leadout <= d->track[b].index[d->track[b].last_index])
             return disc_error(ctx, DISC_E_FORMAT,
                               "session %d: lead-out %d is not after the "
-                              "last index of track %d", ss->number,
-                              ss->leadout, d->track[b].number);
+                              "last index of track %d",
+                              ss->number, ss->leadout, d->track[b].number);
         if (s > 0 && disc_session_start(d, s) < d->session[s - 1].leadout)
             return disc_error(ctx, DISC_E_FORMAT,
                               "session %d starts at LBA %d, inside session "
-                              "%d (lead-out %d)", ss->number,
-                              disc_session_start(d, s), s,
+                              "%d (lead-out %d)",
+                              ss->number, disc_session_start(d, s), s,
                               d->session[s - 1].leadout);
     }
     if (d->session[d->nsessions - 1].last_track !=
         d->track[d->ntracks - 1].number)
-        return disc_error(ctx, DISC_E_FORMAT,
-                          "track %d belongs to no session",
+        return disc_error(ctx, DISC_E_FORMAT, "track %d belongs to no session",
                           d->track[d->ntracks - 1].number);
     for (i = 0; i < d->ntracks; i++) {
         const struct disc_track *t = &d->track[i];
 
         if (t->number < 1 || t->number > DISC_MAX_TRACKS)
-            return disc_error(ctx, DISC_E_FORMAT, "track number %d out of "
-                              "range", t->number);
-        if (i > 0 && t->number != d->track[i - 1].number + 1)
             return disc_error(ctx, DISC_E_FORMAT,
-                              "track %d follows track %d", t->number,
-                              d->track[i - 1].number);
+                              "track number %d out of "
+                              "range",
+                              t->number);
+        if (i > 0 && t->number != d->track[i - 1].number + 1)
+            return disc_error(ctx, DISC_E_FORMAT, "track %d follows track %d",
+                              t->number, d->track[i - 1].number);
         if (t->last_index < 1 || t->last_index > DISC_MAX_INDEX)
             return disc_error(ctx, DISC_E_FORMAT, "track %d has no INDEX 01",
                               t->number);
@@ -449,8 +453,9 @@ disc_check(struct disc_ctx *ctx, const struct disc *d)
             if (t->index[n] <= t->index[n - 1])
                 return disc_error(ctx, DISC_E_FORMAT,
                                   "track %d: INDEX %02d (%d) not after "
-                                  "INDEX %02d (%d)", t->number, n,
-                                  t->index[n], n - 1, t->index[n - 1]);
+                                  "INDEX %02d (%d)",
+                                  t->number, n, t->index[n], n - 1,
+                                  t->index[n - 1]);
         if (i > 0 && t->index[0] < disc_track_end(d, i - 1) &&
             t->session == d->track[i - 1].session)
             return disc_error(ctx, DISC_E_FORMAT, "track %d overlaps track %d",
@@ -485,8 +490,10 @@ disc_check(struct disc_ctx *ctx, const struct disc *d)
         }
     }
     if (d->cdtext_raw_len % 18)
-        return disc_error(ctx, DISC_E_FORMAT, "raw CD-TEXT length %zu is not "
-                          "a multiple of 18", d->cdtext_raw_len);
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "raw CD-TEXT length %zu is not "
+                          "a multiple of 18",
+                          d->cdtext_raw_len);
     return 0;
 }
 
@@ -494,8 +501,8 @@ disc_check(struct disc_ctx *ctx, const struct disc *d)
 /* Full TOC                                                            */
 
 static void
-toc_point(struct disc_rawtoc *e, uint8_t session, uint8_t adr,
-          uint8_t control, uint8_t point, disc_lba plba)
+toc_point(struct disc_rawtoc *e, uint8_t session, uint8_t adr, uint8_t control,
+          uint8_t point, disc_lba plba)
 {
     struct disc_msf m = disc_lba_to_msf(plba);
     memset(e, 0, sizeof *e);
@@ -546,8 +553,7 @@ toc_fill(const struct disc *d, struct disc_rawtoc *e)
              * session's first INDEX 01 minus its 150-sector pregap) and
              * the outermost possible lead-out (79:59:74, a common ATIP
              * value); Zero = number of mode-5 pointers (B0, C0). */
-            struct disc_msf m =
-                disc_lba_to_msf(disc_session_start(d, s + 1));
+            struct disc_msf m = disc_lba_to_msf(disc_session_start(d, s + 1));
             toc_point(&e[k], sn, 5, d->track[b].control, 0xB0, 359849);
             e[k].min = m.m;
             e[k].sec = m.s;
@@ -584,8 +590,8 @@ disc_build_rawtoc(struct disc_ctx *ctx, const struct disc *d,
             return disc_error(ctx, DISC_E_UNSUPPORTED,
                               "session %d: lead-out at LBA %d lies beyond "
                               "89:59:74, the last address a CD TOC can "
-                              "hold", d->session[s].number,
-                              d->session[s].leadout);
+                              "hold",
+                              d->session[s].number, d->session[s].leadout);
 
     *out = disc_malloc((size_t)k * sizeof **out + 1);
     if (!*out)
@@ -702,11 +708,10 @@ disc_features(const struct disc *d)
         if (!d->cdtext[i])
             continue;
         for (n = 0; n <= DISC_MAX_TRACKS * DISC_CDTEXT_NFIELDS; n++)
-            if (d->cdtext[i]->text[n / DISC_CDTEXT_NFIELDS]
-                                  [n % DISC_CDTEXT_NFIELDS])
+            if (d->cdtext[i]
+                    ->text[n / DISC_CDTEXT_NFIELDS][n % DISC_CDTEXT_NFIELDS])
                 break;
-        if (n <= DISC_MAX_TRACKS * DISC_CDTEXT_NFIELDS ||
-            d->cdtext[i]->genre)
+        if (n <= DISC_MAX_TRACKS * DISC_CDTEXT_NFIELDS || d->cdtext[i]->genre)
             f |= i == 0 ? DISC_CAP_CDTEXT : DISC_CAP_CDTEXT_LANGS;
     }
     if (d->cdtext_raw_len)

@@ -34,8 +34,9 @@ typedef int32_t disc_lba;
 #define DISC_LEADOUT1 6750     /* lead-out of session 1 (01:30:00) */
 #define DISC_LEADOUT_N 2250    /* lead-out of later sessions (00:30:00) */
 #define DISC_LEADIN 4500       /* lead-in of sessions >= 2 (01:00:00) */
-#define DISC_LBA_MAX 404849    /* 89:59:74: under the MMC rule minutes
-                                  90-99 are negative (lead-in) LBAs */
+#define DISC_LBA_MAX                                                           \
+    404849 /* 89:59:74: under the MMC rule minutes                             \
+              90-99 are negative (lead-in) LBAs */
 
 /* ------------------------------------------------------------------ */
 /* Errors and context                                                  */
@@ -70,7 +71,7 @@ struct disc_ctx {
     /* Called from long loops; done and total are in sectors. */
     void (*progress)(void *user, int64_t done, int64_t total);
     void *progress_user;
-    unsigned nwarn; /* warnings emitted through this context */
+    unsigned nwarn;         /* warnings emitted through this context */
     int64_t progress_done;  /* sectors done in the current operation */
     int64_t progress_total; /* sectors the operation will process */
     unsigned flags;         /* DISC_CTX_* */
@@ -80,9 +81,9 @@ struct disc_ctx {
  * or ".."); by default such names are refused. */
 #define DISC_CTX_OUTSIDE_PATHS 0x1u
 
-#define DISC_CTX_INIT                                                        \
-    {                                                                        \
-        0, 0, { 0 }, NULL, NULL, NULL, NULL, 0, 0, 0, 0                      \
+#define DISC_CTX_INIT                                                          \
+    {                                                                          \
+        0, 0, { 0 }, NULL, NULL, NULL, NULL, 0, 0, 0, 0                        \
     }
 
 /* Static text for an error code. */
@@ -154,10 +155,10 @@ enum disc_cdtext_field {
 /* One CD-TEXT language block, decoded to UTF-8.  text[0] is the disc,
  * text[n] track n.  Strings are owned by the disc (NULL when absent). */
 struct disc_cdtext_block {
-    uint8_t language;   /* language code, e.g. 0x09 English */
-    uint8_t charset;    /* 0x00 ISO-8859-1, 0x01 ASCII, 0x80 MS-JIS */
-    uint8_t copyright;  /* size-info byte 3 */
-    uint16_t genre;     /* genre code from pack 0x87, 0 if none */
+    uint8_t language;  /* language code, e.g. 0x09 English */
+    uint8_t charset;   /* 0x00 ISO-8859-1, 0x01 ASCII, 0x80 MS-JIS */
+    uint8_t copyright; /* size-info byte 3 */
+    uint16_t genre;    /* genre code from pack 0x87, 0 if none */
     char *text[DISC_MAX_TRACKS + 1][DISC_CDTEXT_NFIELDS];
 };
 
@@ -182,17 +183,17 @@ struct disc_track {
     uint8_t number;  /* 1..99 */
     uint8_t session; /* owning session number */
     enum disc_track_mode mode;
-    uint8_t control;         /* DISC_CTL_* */
-    uint8_t last_index;      /* highest index in use, >= 1 */
+    uint8_t control;                    /* DISC_CTL_* */
+    uint8_t last_index;                 /* highest index in use, >= 1 */
     disc_lba index[DISC_MAX_INDEX + 1]; /* index[0] = pregap start
                                  (== index[1] when none); 2.. optional */
-    char isrc[13];           /* 12 chars or "" */
+    char isrc[13];                      /* 12 chars or "" */
 };
 
 enum disc_sub_source {
-    DISC_SUB_NONE = 0,  /* nothing captured and synthesis not wanted */
-    DISC_SUB_SYNTH,     /* P/Q generated from the TOC, R-W zero */
-    DISC_SUB_CAPTURED   /* real P-W from a drive, .sub or .mdf */
+    DISC_SUB_NONE = 0, /* nothing captured and synthesis not wanted */
+    DISC_SUB_SYNTH,    /* P/Q generated from the TOC, R-W zero */
+    DISC_SUB_CAPTURED  /* real P-W from a drive, .sub or .mdf */
 };
 
 struct disc_meta {
@@ -208,24 +209,24 @@ struct disc_format;
 /* The table of contents of a whole disc.  Allocated by disc_new(); the
  * disc owns everything reachable from it. */
 struct disc {
-    char mcn[14];      /* 13 digits or "" */
+    char mcn[14]; /* 13 digits or "" */
     uint8_t nsessions;
     struct disc_session session[DISC_MAX_SESSIONS];
     uint8_t ntracks; /* tracks are contiguous across sessions */
     struct disc_track track[DISC_MAX_TRACKS]; /* track[i].number == i+1
                                  only when the first track is 1 */
-    uint8_t ncdtext;          /* decoded CD-TEXT blocks in use */
+    uint8_t ncdtext; /* decoded CD-TEXT blocks in use */
     struct disc_cdtext_block *cdtext[DISC_CDTEXT_MAX_BLOCKS];
-    uint8_t *cdtext_raw;      /* raw packs (18 B each, CRC included) */
-    size_t cdtext_raw_len;    /* multiple of 18 */
+    uint8_t *cdtext_raw;        /* raw packs (18 B each, CRC included) */
+    size_t cdtext_raw_len;      /* multiple of 18 */
     struct disc_rawtoc *rawtoc; /* full TOC as read, or NULL */
     uint16_t nrawtoc;
     enum disc_sub_source sub; /* best subchannel the extents deliver */
     uint8_t nmeta;            /* free-form metadata (EAC REM lines ...) */
     struct disc_meta meta[DISC_MAX_META];
-    char *source_name;        /* file the disc was read from, or NULL */
+    char *source_name;                /* file the disc was read from, or NULL */
     const struct disc_format *format; /* reader that produced it, or NULL */
-    struct disc_priv *priv;   /* opaque: extents and owned sources */
+    struct disc_priv *priv;           /* opaque: extents and owned sources */
 };
 
 /* New empty disc, or NULL (ctx set to DISC_E_NOMEM). */
@@ -269,14 +270,13 @@ int disc_mode_user_size(enum disc_track_mode m);
 
 /* Setters used by readers (they validate and copy). */
 int disc_set_mcn(struct disc_ctx *ctx, struct disc *d, const char *mcn);
-int disc_set_isrc(struct disc_ctx *ctx, struct disc_track *t,
-                  const char *isrc);
+int disc_set_isrc(struct disc_ctx *ctx, struct disc_track *t, const char *isrc);
 int disc_valid_mcn(const char *s);
 int disc_valid_isrc(const char *s);
 /* Copies utf8 into block b (created on demand, language 0x09 by default),
  * track 0 = disc.  NULL clears. */
-int disc_cdtext_set(struct disc_ctx *ctx, struct disc *d, int block,
-                    int track, enum disc_cdtext_field f, const char *utf8);
+int disc_cdtext_set(struct disc_ctx *ctx, struct disc *d, int block, int track,
+                    enum disc_cdtext_field f, const char *utf8);
 const char *disc_cdtext_get(const struct disc *d, int block, int track,
                             enum disc_cdtext_field f);
 const char *disc_cdtext_field_name(enum disc_cdtext_field f);
@@ -334,15 +334,15 @@ const char *disc_cap_name(unsigned bit);
 /* ------------------------------------------------------------------ */
 /* Comparison                                                          */
 
-#define DISC_EQ_NO_SUB (1u << 0)       /* with DATA: skip subchannel bytes */
-#define DISC_EQ_NO_RAWTOC (1u << 1)    /* ignore raw TOC */
-#define DISC_EQ_NO_CDTEXT_RAW (1u << 2) /* compare decoded text only */
-#define DISC_EQ_NO_META (1u << 3)      /* ignore free-form metadata */
-#define DISC_EQ_MODE2_FAMILY (1u << 4) /* Mode 2 form variants equal */
+#define DISC_EQ_NO_SUB (1u << 0)          /* with DATA: skip subchannel bytes */
+#define DISC_EQ_NO_RAWTOC (1u << 1)       /* ignore raw TOC */
+#define DISC_EQ_NO_CDTEXT_RAW (1u << 2)   /* compare decoded text only */
+#define DISC_EQ_NO_META (1u << 3)         /* ignore free-form metadata */
+#define DISC_EQ_MODE2_FAMILY (1u << 4)    /* Mode 2 form variants equal */
 #define DISC_EQ_NO_CDTEXT_LANGS (1u << 5) /* compare block 0 only */
-#define DISC_EQ_NO_CDTEXT (1u << 6)    /* ignore CD-TEXT altogether */
-#define DISC_EQ_NO_ISRC_MCN (1u << 7)  /* ignore ISRC and MCN */
-#define DISC_EQ_DATA (1u << 8)         /* also compare every sector */
+#define DISC_EQ_NO_CDTEXT (1u << 6)       /* ignore CD-TEXT altogether */
+#define DISC_EQ_NO_ISRC_MCN (1u << 7)     /* ignore ISRC and MCN */
+#define DISC_EQ_DATA (1u << 8)            /* also compare every sector */
 
 /* Compares two discs; returns 0 when equal, 1 when they differ (the
  * first difference, in words, is in ctx->msg), or a negative error. */
@@ -356,9 +356,8 @@ int disc_compare(struct disc_ctx *ctx, const struct disc *a,
  * NULL), sub gets count*96 deinterleaved P-W bytes (or NULL).  Cooked
  * sources are regenerated to raw; missing subchannel is synthesised.
  * Returns 0 or a negative code. */
-int disc_read_sectors(struct disc_ctx *ctx, const struct disc *d,
-                      disc_lba lba, uint32_t count, uint8_t *main,
-                      uint8_t *sub);
+int disc_read_sectors(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
+                      uint32_t count, uint8_t *main, uint8_t *sub);
 /* 1 if sector lba is stored in some file (not generated), else 0. */
 int disc_lba_stored(const struct disc *d, disc_lba lba);
 /* 1 if the subchannel of lba comes from a captured source. */

@@ -26,10 +26,10 @@ enum disc_cdio_status {
 /* One sector that needed retries or stayed unreadable. */
 struct disc_cdio_event {
     disc_lba lba;
-    int track;                    /* track number, 0 if in none */
+    int track; /* track number, 0 if in none */
     enum disc_cdio_status status;
-    int attempts;                 /* reads tried (0: paranoia's own) */
-    const char *what;             /* short reason, static text */
+    int attempts;     /* reads tried (0: paranoia's own) */
+    const char *what; /* short reason, static text */
 };
 
 struct disc_cdio_opts {

@@ -24,21 +24,21 @@ struct disc_buf;
 /* What a descriptor sheet says about one track whose sectors other code
  * writes (a rip's audio files): where INDEX 00 and INDEX 01 on are. */
 struct disc_sheet_track {
-    int file;          /* map file of INDEX 01 on; -1: not in the sheet */
-    disc_lba at;       /* a sector of the track stored in that file ... */
-    int64_t time;      /* ... and its position there, in frames */
-    int gap_file;      /* map file of INDEX 00, or -1 for no INDEX 00 */
-    int64_t gap_time;  /* position of INDEX 00 in gap_file */
-    int32_t pregap;    /* generated sectors before the stored ones */
-    int32_t postgap;   /* generated sectors after them */
+    int file;         /* map file of INDEX 01 on; -1: not in the sheet */
+    disc_lba at;      /* a sector of the track stored in that file ... */
+    int64_t time;     /* ... and its position there, in frames */
+    int gap_file;     /* map file of INDEX 00, or -1 for no INDEX 00 */
+    int64_t gap_time; /* position of INDEX 00 in gap_file */
+    int32_t pregap;   /* generated sectors before the stored ones */
+    int32_t postgap;  /* generated sectors after them */
 };
 
 /* The files and tracks a sheet describes. */
 struct disc_sheet {
     const char *file[DISC_MAX_TRACKS + 1]; /* names as the sheet says */
-    const char *type;  /* file type word: "BINARY", "WAVE", "AIFF" */
-    const char *cdt;   /* a CD-TEXT file name the caller can write next
-                          to the sheet (disc_cdtext_packs), or NULL */
+    const char *type; /* file type word: "BINARY", "WAVE", "AIFF" */
+    const char *cdt;  /* a CD-TEXT file name the caller can write next
+                         to the sheet (disc_cdtext_packs), or NULL */
     struct disc_sheet_track t[DISC_MAX_TRACKS];
 };
 
@@ -58,8 +58,8 @@ struct disc_format {
     /* Parse path into the empty disc d (the core frees d on error). */
     int (*read)(struct disc_ctx *ctx, const char *path, struct disc *d);
     /* Serialise a checked disc.  Every output goes through disc_out_*. */
-    int (*write)(struct disc_ctx *ctx, const struct disc *d,
-                 const char *path, const struct disc_write_opts *o);
+    int (*write)(struct disc_ctx *ctx, const struct disc *d, const char *path,
+                 const struct disc_write_opts *o);
     /* Optional: open an audio file (WAVE, AIFF, FLAC ...) as a byte
      * source of 16-bit little-endian stereo PCM at 44.1 kHz; *bytes is
      * its PCM length.  Used by CUE FILE lines of audio types. */
@@ -70,9 +70,8 @@ struct disc_format {
      * the text cannot hold goes through disc_write_drop.  *cdt_used is 1
      * when the text names map->cdt, which the caller then writes. */
     int (*sheet)(struct disc_ctx *ctx, const struct disc *d,
-                 const struct disc_sheet *map,
-                 const struct disc_write_opts *o, struct disc_buf *text,
-                 int *cdt_used);
+                 const struct disc_sheet *map, const struct disc_write_opts *o,
+                 struct disc_buf *text, int *cdt_used);
     /* Optional: checks the checksums the container itself records (CHD
      * hunk CRCs and SHA-1).  0 with a one-line summary in note, or a
      * negative code (DISC_E_FORMAT for damage) with the message set. */
@@ -141,8 +140,8 @@ struct disc_source_ops {
 /* Base of every source; implementations embed it first. */
 struct disc_source {
     const struct disc_source_ops *ops;
-    int64_t size;  /* bytes available (byte sources), -1 if unknown */
-    char *name;    /* path or description, for messages */
+    int64_t size; /* bytes available (byte sources), -1 if unknown */
+    char *name;   /* path or description, for messages */
     struct disc_source *next; /* disc-owned list */
 };
 
@@ -150,8 +149,8 @@ struct disc_source {
 int disc_source_file_new(struct disc_ctx *ctx, const char *path,
                          struct disc_source **out);
 /* A source over caller memory (tests); the memory must outlive it. */
-int disc_source_mem_new(struct disc_ctx *ctx, const void *data,
-                        int64_t size, struct disc_source **out);
+int disc_source_mem_new(struct disc_ctx *ctx, const void *data, int64_t size,
+                        struct disc_source **out);
 /* Hands the source to the disc, which closes it in disc_free. */
 void disc_source_attach(struct disc *d, struct disc_source *s);
 /* The short-file check: how many of count sectors of stride bytes from
@@ -164,13 +163,13 @@ void disc_source_close(struct disc_source *s);
 
 /* How the main channel of an extent is stored. */
 enum disc_data_layout {
-    DISC_DATA_RAW = 0,   /* 2352 bytes as on disc (audio or raw data) */
-    DISC_DATA_MODE1,     /* 2048 user bytes of Mode 1 */
-    DISC_DATA_FORM1,     /* 2048 user bytes of Mode 2 Form 1 */
-    DISC_DATA_FORM2,     /* 2324 user bytes of Mode 2 Form 2 */
-    DISC_DATA_MODE2,     /* 2336 bytes after the header (subheader...) */
-    DISC_DATA_GEN,       /* nothing stored: generated (PREGAP/POSTGAP) */
-    DISC_DATA_SECTORS    /* the source serves whole sectors itself */
+    DISC_DATA_RAW = 0, /* 2352 bytes as on disc (audio or raw data) */
+    DISC_DATA_MODE1,   /* 2048 user bytes of Mode 1 */
+    DISC_DATA_FORM1,   /* 2048 user bytes of Mode 2 Form 1 */
+    DISC_DATA_FORM2,   /* 2324 user bytes of Mode 2 Form 2 */
+    DISC_DATA_MODE2,   /* 2336 bytes after the header (subheader...) */
+    DISC_DATA_GEN,     /* nothing stored: generated (PREGAP/POSTGAP) */
+    DISC_DATA_SECTORS  /* the source serves whole sectors itself */
 };
 
 /* What a generated (DISC_DATA_GEN) sector looks like. */
@@ -183,10 +182,10 @@ enum disc_gen {
 };
 
 enum disc_sub_layout {
-    DISC_SUBL_NONE = 0,     /* nothing captured: synthesise on demand */
-    DISC_SUBL_INTERLEAVED,  /* 96 raw P-W bytes after main in the stride */
-    DISC_SUBL_SEPARATE      /* 96 deinterleaved bytes per sector in
-                               sub_src at sub_offset (CloneCD .sub) */
+    DISC_SUBL_NONE = 0,    /* nothing captured: synthesise on demand */
+    DISC_SUBL_INTERLEAVED, /* 96 raw P-W bytes after main in the stride */
+    DISC_SUBL_SEPARATE     /* 96 deinterleaved bytes per sector in
+                              sub_src at sub_offset (CloneCD .sub) */
 };
 
 #define DISC_EXT_SWAP 0x01      /* 16-bit audio words stored big-endian */
@@ -196,12 +195,12 @@ enum disc_sub_layout {
 struct disc_extent {
     disc_lba lba;
     uint32_t count;
-    struct disc_source *src;  /* NULL for DISC_DATA_GEN */
-    int64_t offset;           /* byte offset of the first sector */
-    uint32_t stride;          /* bytes from one sector to the next */
+    struct disc_source *src; /* NULL for DISC_DATA_GEN */
+    int64_t offset;          /* byte offset of the first sector */
+    uint32_t stride;         /* bytes from one sector to the next */
     enum disc_data_layout data;
-    enum disc_gen gen;        /* for DISC_DATA_GEN */
-    unsigned flags;           /* DISC_EXT_* */
+    enum disc_gen gen; /* for DISC_DATA_GEN */
+    unsigned flags;    /* DISC_EXT_* */
     enum disc_sub_layout sub;
     struct disc_source *sub_src;
     int64_t sub_offset;
@@ -225,8 +224,7 @@ int disc_extent_add(struct disc_ctx *ctx, struct disc *d,
 size_t disc_extent_count(const struct disc *d);
 const struct disc_extent *disc_extent_get(const struct disc *d, size_t i);
 /* The extent holding lba, or NULL. */
-const struct disc_extent *disc_extent_find(const struct disc *d,
-                                           disc_lba lba);
+const struct disc_extent *disc_extent_find(const struct disc *d, disc_lba lba);
 
 /* ------------------------------------------------------------------ */
 /* Sector codec (sector.c)                                             */
@@ -234,21 +232,21 @@ const struct disc_extent *disc_extent_find(const struct disc *d,
 extern const uint8_t disc_sync[12];
 
 enum disc_sector_type {
-    DISC_SECTOR_AUDIO = 0,  /* no sync pattern: audio or unknown */
+    DISC_SECTOR_AUDIO = 0, /* no sync pattern: audio or unknown */
     DISC_SECTOR_MODE0,
     DISC_SECTOR_MODE1,
-    DISC_SECTOR_MODE2,      /* formless: subheader copies differ, or an
-                               all-zero subheader failing the Form 1 EDC */
+    DISC_SECTOR_MODE2, /* formless: subheader copies differ, or an
+                          all-zero subheader failing the Form 1 EDC */
     DISC_SECTOR_FORM1,
     DISC_SECTOR_FORM2,
-    DISC_SECTOR_BADMODE     /* sync present, mode byte not 0/1/2 */
+    DISC_SECTOR_BADMODE /* sync present, mode byte not 0/1/2 */
 };
 
 struct disc_sector_info {
     enum disc_sector_type type;
-    disc_lba lba;   /* from the header (valid when type != AUDIO) */
-    int edc_ok;     /* 1 ok, 0 bad, -1 not applicable (Form 2 EDC 0) */
-    int ecc_ok;     /* 1 ok, 0 bad, -1 not applicable */
+    disc_lba lba; /* from the header (valid when type != AUDIO) */
+    int edc_ok;   /* 1 ok, 0 bad, -1 not applicable (Form 2 EDC 0) */
+    int ecc_ok;   /* 1 ok, 0 bad, -1 not applicable */
 };
 
 /* CRC-32/CD-ROM-EDC over n bytes (poly 0xD8018001 reflected, init 0). */
@@ -290,18 +288,18 @@ void disc_sub_interleave(const uint8_t *lin, uint8_t *raw);
 void disc_sub_deinterleave(const uint8_t *raw, uint8_t *lin);
 /* CRC-16/GSM (poly 0x1021, init 0, xorout 0xFFFF). */
 uint16_t disc_crc16(const uint8_t *p, size_t n);
-void disc_q_set_crc(uint8_t *q);      /* bytes 10-11 from bytes 0-9 */
-int disc_q_crc_ok(const uint8_t *q);  /* 1 if the stored CRC matches */
+void disc_q_set_crc(uint8_t *q);     /* bytes 10-11 from bytes 0-9 */
+int disc_q_crc_ok(const uint8_t *q); /* 1 if the stored CRC matches */
 
 struct disc_q {
     uint8_t control, adr;
-    uint8_t tno;        /* binary track number, 0xAA lead-out */
-    uint8_t index;      /* binary */
-    int32_t rel;        /* relative frames (ADR 1) */
-    disc_lba abs;       /* absolute LBA (ADR 1) */
-    uint8_t aframe;     /* binary absolute frame (ADR 2/3) */
-    char mcn[14];       /* ADR 2 */
-    char isrc[13];      /* ADR 3 */
+    uint8_t tno;    /* binary track number, 0xAA lead-out */
+    uint8_t index;  /* binary */
+    int32_t rel;    /* relative frames (ADR 1) */
+    disc_lba abs;   /* absolute LBA (ADR 1) */
+    uint8_t aframe; /* binary absolute frame (ADR 2/3) */
+    char mcn[14];   /* ADR 2 */
+    char isrc[13];  /* ADR 3 */
 };
 
 void disc_q_encode_position(uint8_t *q, uint8_t control, uint8_t tno,
@@ -360,8 +358,7 @@ int disc_sub_recover(struct disc_ctx *ctx, struct disc *d);
  * and one trailing byte (size % 18 == 1, warned about when not 0).
  * Narrows *packs and *len to whole packs; DISC_E_FORMAT when they are
  * not. */
-int disc_cdtext_frame(struct disc_ctx *ctx, const uint8_t **packs,
-                      size_t *len);
+int disc_cdtext_frame(struct disc_ctx *ctx, const uint8_t **packs, size_t *len);
 /* Decodes raw packs (18 bytes each, framing as disc_cdtext_frame
  * accepts) into d's decoded blocks; it does not touch d->cdtext_raw.
  * Fields found replace existing ones; empty strings leave them alone.
@@ -397,8 +394,8 @@ int disc_out_open(struct disc_ctx *ctx, const char *path, int force,
                   struct disc_out **out);
 int disc_out_write(struct disc_ctx *ctx, struct disc_out *o, const void *p,
                    size_t n);
-int disc_out_printf(struct disc_ctx *ctx, struct disc_out *o,
-                    const char *fmt, ...) DISC_PRINTF(3, 4);
+int disc_out_printf(struct disc_ctx *ctx, struct disc_out *o, const char *fmt,
+                    ...) DISC_PRINTF(3, 4);
 int64_t disc_out_tell(const struct disc_out *o);
 /* Positional write into an already written region (headers). */
 int disc_out_pwrite(struct disc_ctx *ctx, struct disc_out *o, const void *p,
@@ -463,8 +460,7 @@ struct disc_text {
     int latin1;    /* input was not valid UTF-8 and was converted */
 };
 
-int disc_text_open(struct disc_ctx *ctx, const char *path,
-                   struct disc_text *t);
+int disc_text_open(struct disc_ctx *ctx, const char *path, struct disc_text *t);
 /* Next line (NUL-terminated, line end removed, trailing blanks trimmed)
  * or NULL at the end. */
 char *disc_text_next(struct disc_text *t);
@@ -477,7 +473,7 @@ struct disc_buf {
     char *p;    /* NUL-terminated text, or NULL while empty */
     size_t len; /* bytes of text */
     size_t cap;
-    int err;    /* 0 or DISC_E_NOMEM */
+    int err; /* 0 or DISC_E_NOMEM */
 };
 
 void disc_buf_printf(struct disc_buf *b, const char *fmt, ...)

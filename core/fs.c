@@ -25,7 +25,7 @@
 #include "fs.h"
 
 #define FS_SECTOR 2048
-#define FS_MAX_VD 64 /* volume descriptors looked at before giving up */
+#define FS_MAX_VD 64    /* volume descriptors looked at before giving up */
 #define FS_UDF_DEPTH 64 /* directory nesting followed in UDF volumes */
 
 struct disc_fs;
@@ -40,25 +40,25 @@ struct disc_fs {
     struct disc_ctx *ctx; /* the caller's context during a call */
     const struct disc *d;
     struct disc_fs_info info;
-    disc_lba base;      /* stream sector 0 is disc LBA base */
-    int nvd;            /* absolute: stream sectors 16..16+nvd-1 are the
-                           track's own volume descriptors */
-    int64_t size;       /* stream bytes */
-    int64_t pos;        /* stream position of the next read */
-    uint8_t *raw;       /* DISC_CHUNK raw sectors */
-    uint8_t *user;      /* DISC_CHUNK user-data sectors */
+    disc_lba base; /* stream sector 0 is disc LBA base */
+    int nvd;       /* absolute: stream sectors 16..16+nvd-1 are the
+                      track's own volume descriptors */
+    int64_t size;  /* stream bytes */
+    int64_t pos;   /* stream position of the next read */
+    uint8_t *raw;  /* DISC_CHUNK raw sectors */
+    uint8_t *user; /* DISC_CHUNK user-data sectors */
     struct archive *a;
     struct archive_entry *ae;
-    locale_t loc;       /* UTF-8 character type for libarchive's names */
-    int err;            /* a read failure seen in a callback */
+    locale_t loc; /* UTF-8 character type for libarchive's names */
+    int err;      /* a read failure seen in a callback */
     struct disc_fs_entry cur;
     /* UDF (info.udf_read): the walk's open directories and file. */
     udfread *udf;
     struct fs_udf_input uin;
     UDFDIR *dir[FS_UDF_DEPTH];
     char *dpath[FS_UDF_DEPTH];
-    int depth;          /* open directories - 1 */
-    UDFFILE *file;      /* the current entry's data */
+    int depth;     /* open directories - 1 */
+    UDFFILE *file; /* the current entry's data */
 };
 
 /* Extracts the 2048 user bytes of a raw sector: Mode 1 from byte 16,
@@ -265,8 +265,7 @@ fs_probe(struct disc_ctx *ctx, struct disc_fs *fs, unsigned flags)
             }
             if (type == 255)
                 fs->nvd = k + 1;
-        } else if (fs_is_vd(fs->user, "BEA01") ||
-                   fs_is_vd(fs->user, "NSR02") ||
+        } else if (fs_is_vd(fs->user, "BEA01") || fs_is_vd(fs->user, "NSR02") ||
                    fs_is_vd(fs->user, "NSR03")) {
             if (fs->user[1] == 'N')
                 fs->info.udf = 1;
@@ -282,10 +281,10 @@ fs_probe(struct disc_ctx *ctx, struct disc_fs *fs, unsigned flags)
         /* UDF blocks count from the track's start. */
         fs->info.udf_read = 1;
         fs->base = start;
-        fs->size = (int64_t)(disc_track_end(d, disc_track_find(
-                                                   d, fs->info.track)) -
-                             start) *
-                   FS_SECTOR;
+        fs->size =
+            (int64_t)(disc_track_end(d, disc_track_find(d, fs->info.track)) -
+                      start) *
+            FS_SECTOR;
         return 0;
     }
     if (flags & DISC_FS_UDF)
@@ -402,10 +401,9 @@ fs_udf_open(struct disc_ctx *ctx, struct disc_fs *fs)
                        : disc_error(ctx, DISC_E_FORMAT,
                                     "track %d: the UDF volume cannot be read",
                                     fs->info.track);
-    (void)snprintf(fs->info.volume, sizeof fs->info.volume, "%s",
-                   udfread_get_volume_id(fs->udf)
-                       ? udfread_get_volume_id(fs->udf)
-                       : "");
+    (void)snprintf(
+        fs->info.volume, sizeof fs->info.volume, "%s",
+        udfread_get_volume_id(fs->udf) ? udfread_get_volume_id(fs->udf) : "");
     fs->dir[0] = udfread_opendir(fs->udf, "/");
     fs->dpath[0] = disc_strdup("");
     if (!fs->dir[0] || !fs->dpath[0])
@@ -513,8 +511,8 @@ disc_fs_info(const struct disc_fs *fs)
     return &fs->info;
 }
 
-/* Copies s (NULL: "") into *dst (disc_malloc'd), dropping leading "./" and '/' and
- * trailing '/'. */
+/* Copies s (NULL: "") into *dst (disc_malloc'd), dropping leading "./" and '/'
+ * and trailing '/'. */
 static int
 fs_set_path(char **dst, const char *s)
 {
@@ -569,8 +567,7 @@ fs_udf_next(struct disc_ctx *ctx, struct disc_fs *fs,
         p = disc_malloc(n);
         if (!p)
             return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        (void)snprintf(p, n, "%s%s%s", parent, parent[0] ? "/" : "",
-                       de.d_name);
+        (void)snprintf(p, n, "%s%s%s", parent, parent[0] ? "/" : "", de.d_name);
         disc_free_mem(fs->cur.path);
         fs->cur.path = p;
         disc_free_mem(fs->cur.link);
@@ -675,8 +672,8 @@ disc_fs_next(struct disc_ctx *ctx, struct disc_fs *fs,
         }
         fs->cur.size = fs->cur.type == DISC_FS_DIR ? 0 : archive_entry_size(ae);
         fs->cur.has_mtime = archive_entry_mtime_is_set(ae) != 0;
-        fs->cur.mtime = fs->cur.has_mtime ? (int64_t)archive_entry_mtime(ae)
-                                          : 0;
+        fs->cur.mtime =
+            fs->cur.has_mtime ? (int64_t)archive_entry_mtime(ae) : 0;
         fs->cur.mode = (unsigned)archive_entry_perm(ae);
         l = archive_entry_symlink_utf8(ae);
         if (!l)
@@ -829,8 +826,10 @@ disc_fs_list(struct disc_ctx *ctx, struct disc_fs *fs, const char *path,
         qsort(all, n, sizeof *all, fs_cmp_path);
     at = want[0] ? fs_find(all, n, want) : -1;
     if (want[0] && at < 0) {
-        r = disc_error(ctx, DISC_E_RANGE, "track %d: no file or directory "
-                       "\"%s\"", fs->info.track, want);
+        r = disc_error(ctx, DISC_E_RANGE,
+                       "track %d: no file or directory "
+                       "\"%s\"",
+                       fs->info.track, want);
         goto done;
     }
     sel = disc_calloc(n ? n : 1, sizeof *sel);

@@ -25,30 +25,30 @@ enum disc_fs_type {
 
 /* One file or directory. */
 struct disc_fs_entry {
-    char *path;        /* UTF-8, from the root, no leading or trailing '/' */
+    char *path; /* UTF-8, from the root, no leading or trailing '/' */
     enum disc_fs_type type;
-    int64_t size;      /* bytes (0 for directories) */
-    int64_t mtime;     /* seconds since 1970-01-01 UTC, when has_mtime */
+    int64_t size;  /* bytes (0 for directories) */
+    int64_t mtime; /* seconds since 1970-01-01 UTC, when has_mtime */
     int has_mtime;
-    unsigned mode;     /* permission bits (Rock Ridge; else libarchive's
-                          0400 for files, 0700 for directories) */
-    char *link;        /* symbolic link target, or NULL */
+    unsigned mode; /* permission bits (Rock Ridge; else libarchive's
+                      0400 for files, 0700 for directories) */
+    char *link;    /* symbolic link target, or NULL */
 };
 
 /* What a track holds. */
 struct disc_fs_info {
-    int track;         /* track number */
-    disc_lba start;    /* LBA of the track's sector 0 (its INDEX 01) */
-    int absolute;      /* 1: the file system addresses disc LBAs (later
-                          sessions, Video CD tracks); 0: LBAs relative to
-                          start */
-    int joliet;        /* a Joliet supplementary descriptor exists */
-    int rockridge;     /* Rock Ridge entries were found (after the first
-                          disc_fs_next) */
-    int udf;           /* a UDF volume recognition sequence exists */
-    int udf_read;      /* the UDF file system is the one read (UDF-only
-                          volume, or DISC_FS_UDF): no dates, no links */
-    char volume[33];   /* primary volume identifier, trailing blanks cut */
+    int track;            /* track number */
+    disc_lba start;       /* LBA of the track's sector 0 (its INDEX 01) */
+    int absolute;         /* 1: the file system addresses disc LBAs (later
+                             sessions, Video CD tracks); 0: LBAs relative to
+                             start */
+    int joliet;           /* a Joliet supplementary descriptor exists */
+    int rockridge;        /* Rock Ridge entries were found (after the first
+                             disc_fs_next) */
+    int udf;              /* a UDF volume recognition sequence exists */
+    int udf_read;         /* the UDF file system is the one read (UDF-only
+                             volume, or DISC_FS_UDF): no dates, no links */
+    char volume[33];      /* primary volume identifier, trailing blanks cut */
     int64_t volume_bytes; /* volume space size x 2048 */
 };
 

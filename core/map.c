@@ -115,8 +115,8 @@ struct map_out {
     disc_lba l0, l1; /* LBA range drawn to scale */
 };
 
-static void
-map_printf(struct map_out *w, const char *fmt, ...) DISC_PRINTF(2, 3);
+static void map_printf(struct map_out *w, const char *fmt, ...)
+    DISC_PRINTF(2, 3);
 
 static void
 map_printf(struct map_out *w, const char *fmt, ...)
@@ -244,14 +244,14 @@ map_track(struct map_out *w, const struct disc *d, int i, double y)
     double x = map_x(w, t->index[0]), x1 = map_x(w, t->index[1]);
     double wd = map_x(w, end) - x;
     const char *title = disc_cdtext_get(d, 0, t->number, DISC_CDTEXT_TITLE);
-    const char *perf =
-        disc_cdtext_get(d, 0, t->number, DISC_CDTEXT_PERFORMER);
+    const char *perf = disc_cdtext_get(d, 0, t->number, DISC_CDTEXT_PERFORMER);
     char a[16], b[16], len[16];
     int n;
 
     disc_format_msf(end - t->index[1], len, sizeof len);
-    map_printf(w, "<g class=\"trackgroup\">\n<title>Track %u: %s, INDEX 01 "
-                  "at LBA %d (%s), length %s (%d sectors)",
+    map_printf(w,
+               "<g class=\"trackgroup\">\n<title>Track %u: %s, INDEX 01 "
+               "at LBA %d (%s), length %s (%d sectors)",
                t->number, disc_mode_name(t->mode), t->index[1],
                map_msf(t->index[1], a), len, end - t->index[1]);
     if (t->index[1] != t->index[0])
@@ -276,8 +276,8 @@ map_track(struct map_out *w, const struct disc *d, int i, double y)
                "data-index1=\"%d\" data-end=\"%d\" x=\"%.2f\" y=\"%.2f\" "
                "width=\"%.2f\" height=\"%d\" fill=\"%s\" stroke=\"#1d2b3a\" "
                "stroke-width=\"0.6\"/>\n",
-               t->number, t->index[0], t->index[1], end, x, y, wd,
-               MAP_BLOCK_H, map_fill(t));
+               t->number, t->index[0], t->index[1], end, x, y, wd, MAP_BLOCK_H,
+               map_fill(t));
     if (t->index[1] > t->index[0])
         map_printf(w,
                    "<rect class=\"pregap\" x=\"%.2f\" y=\"%.2f\" "
@@ -342,8 +342,8 @@ static void
 map_axis(struct map_out *w, double y)
 {
     /* 1, 2, 5, 10, 20, 30 s, 1, 2, 5, 10, 20, 100 min */
-    static const int steps[] = { 75,    150,   375,   750,    1500,  2250,
-                                 4500,  9000,  22500, 45000,  90000, 450000 };
+    static const int steps[] = { 75,   150,  375,   750,   1500,  2250,
+                                 4500, 9000, 22500, 45000, 90000, 450000 };
     int32_t span = w->l1 - w->l0, step = steps[0];
     size_t k;
     disc_lba l;
@@ -439,9 +439,8 @@ map_marks(struct map_out *w, const struct disc_map *m, int s, double y)
                            map_kind_name(q->kind), q->lba, map_msf(q->lba, a));
             else
                 map_printf(w, "%s%s sectors: LBA %d-%d (%d sectors from %s)",
-                           k > i ? "&#10;" : "", map_kind_name(q->kind),
-                           q->lba, q->lba + q->count - 1, q->count,
-                           map_msf(q->lba, a));
+                           k > i ? "&#10;" : "", map_kind_name(q->kind), q->lba,
+                           q->lba + q->count - 1, q->count, map_msf(q->lba, a));
             if (q->what[0]) {
                 map_printf(w, ": ");
                 map_text(w, q->what, sizeof q->what);
@@ -459,8 +458,8 @@ map_marks(struct map_out *w, const struct disc_map *m, int s, double y)
 }
 
 int
-disc_map_write(struct disc_ctx *ctx, const struct disc_map *m,
-               const char *name, const char *path, int force)
+disc_map_write(struct disc_ctx *ctx, const struct disc_map *m, const char *name,
+               const char *path, int force)
 {
     const struct disc *d = m->d;
     struct map_out w;
@@ -487,8 +486,8 @@ disc_map_write(struct disc_ctx *ctx, const struct disc_map *m,
         r = disc_out_open(ctx, path, force, &w.o);
     if (r < 0)
         return r;
-    height = MAP_TOP + d->nsessions * (MAP_BAND + MAP_GAP) + 84 +
-             (m->n ? 18 : 0);
+    height =
+        MAP_TOP + d->nsessions * (MAP_BAND + MAP_GAP) + 84 + (m->n ? 18 : 0);
     map_printf(&w,
                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
@@ -508,9 +507,10 @@ disc_map_write(struct disc_ctx *ctx, const struct disc_map *m,
     map_printf(&w, "<text x=\"20\" y=\"26\" font-size=\"16\" "
                    "font-weight=\"bold\">");
     map_text(&w, name ? name : "disc", 80);
-    map_printf(&w, "</text><text x=\"20\" y=\"44\" font-size=\"12\" "
-                   "fill=\"#333\">%u track%s in %u session%s, lead-out at "
-                   "%s",
+    map_printf(&w,
+               "</text><text x=\"20\" y=\"44\" font-size=\"12\" "
+               "fill=\"#333\">%u track%s in %u session%s, lead-out at "
+               "%s",
                d->ntracks, d->ntracks == 1 ? "" : "s", d->nsessions,
                d->nsessions == 1 ? "" : "s", map_msf(w.l1, a));
     if (dt) {
@@ -576,8 +576,7 @@ disc_map_write(struct disc_ctx *ctx, const struct disc_map *m,
                     ty, "lead-out",
                     "lead-out (after the last track; not to scale)");
         } else {
-            disc_lba lo = ss->leadout,
-                     le = lo + (s == 0 ? MAP_LEADOUT : 2250);
+            disc_lba lo = ss->leadout, le = lo + (s == 0 ? MAP_LEADOUT : 2250);
             (void)snprintf(tip, sizeof tip,
                            "lead-out of session %u: LBA %d-%d (not stored in "
                            "images)",
@@ -595,9 +594,10 @@ disc_map_write(struct disc_ctx *ctx, const struct disc_map *m,
     if (m->n) {
         /* The marked LBAs in plain text too, for print and search. */
         y += 30;
-        map_printf(&w, "<text x=\"20\" y=\"%.2f\" font-size=\"12\" "
-                       "fill=\"#b00000\">%zu damaged or unreadable "
-                       "sector%s:",
+        map_printf(&w,
+                   "<text x=\"20\" y=\"%.2f\" font-size=\"12\" "
+                   "fill=\"#b00000\">%zu damaged or unreadable "
+                   "sector%s:",
                    y, nbad, nbad == 1 ? "" : "s");
         for (i = 0, t = 0; i < m->n && t < 12; i++)
             if (m->run[i].kind != DISC_MAP_RETRIED)

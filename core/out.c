@@ -115,8 +115,7 @@ fault_init(void)
     else if (strncmp(f, "eio:", 4) == 0) {
         fault_enospc = strtoll(f + 4, NULL, 10);
         fault_errno = EIO;
-    }
-    else if (strncmp(f, "kill:", 5) == 0)
+    } else if (strncmp(f, "kill:", 5) == 0)
         fault_kill = strtol(f + 5, NULL, 10);
 }
 
@@ -244,8 +243,8 @@ rename_noreplace(const char *from, const char *to)
 }
 
 struct disc_out {
-    char *path;   /* final name */
-    char *tmp;    /* temporary name while writing */
+    char *path; /* final name */
+    char *tmp;  /* temporary name while writing */
     int fd;
     uint8_t *buf; /* write buffer */
     size_t used;
@@ -267,8 +266,7 @@ struct disc_outset {
 
 /* Writes all n bytes of p to o's file, retrying short writes. */
 static int
-out_write_all(struct disc_ctx *ctx, struct disc_out *o, const void *p,
-              size_t n)
+out_write_all(struct disc_ctx *ctx, struct disc_out *o, const void *p, size_t n)
 {
     const uint8_t *b = p;
 
@@ -277,8 +275,8 @@ out_write_all(struct disc_ctx *ctx, struct disc_out *o, const void *p,
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0)
-            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
-                              o->path, strerror(errno));
+            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s", o->path,
+                              strerror(errno));
         b += w;
         n -= (size_t)w;
     }
@@ -336,8 +334,8 @@ is_input(const struct disc *d, const char *path)
 }
 
 int
-disc_out_check(struct disc_ctx *ctx, const struct disc *src,
-               const char *path, int force)
+disc_out_check(struct disc_ctx *ctx, const struct disc *src, const char *path,
+               int force)
 {
     struct stat st;
 
@@ -348,7 +346,8 @@ disc_out_check(struct disc_ctx *ctx, const struct disc *src,
         if (!force)
             return disc_error(ctx, DISC_E_EXISTS,
                               "%s: already exists (use --force to "
-                              "overwrite)", path);
+                              "overwrite)",
+                              path);
         if (S_ISDIR(st.st_mode))
             return disc_error(ctx, DISC_E_ARG, "%s: is a directory", path);
     }
@@ -381,8 +380,10 @@ out_open(struct disc_ctx *ctx, const char *path, int force,
     o->fd = tmp_create(path, &o->tmp);
     if (o->fd < 0) {
         r = errno == ENOMEM ? disc_error(ctx, DISC_E_NOMEM, "out of memory")
-                            : disc_error(ctx, DISC_E_IO, "%s: cannot create: "
-                                         "%s", path, strerror(errno));
+                            : disc_error(ctx, DISC_E_IO,
+                                         "%s: cannot create: "
+                                         "%s",
+                                         path, strerror(errno));
         out_free(o);
         return r;
     }
@@ -391,8 +392,7 @@ out_open(struct disc_ctx *ctx, const char *path, int force,
         mode_t um = umask(0);
         umask(um);
         if (fchmod(o->fd, 0666 & ~um) != 0) {
-            r = disc_error(ctx, DISC_E_IO, "%s: %s", o->tmp,
-                           strerror(errno));
+            r = disc_error(ctx, DISC_E_IO, "%s: %s", o->tmp, strerror(errno));
             disc_out_abort(o);
             return r;
         }
@@ -414,8 +414,10 @@ static int
 out_buffer(struct disc_ctx *ctx, struct disc_out *o)
 {
     if (o->fd < 0)
-        return disc_error(ctx, DISC_E_ARG, "%s: written after it was "
-                          "finished", o->path);
+        return disc_error(ctx, DISC_E_ARG,
+                          "%s: written after it was "
+                          "finished",
+                          o->path);
     if (!o->buf && !(o->buf = disc_malloc(OUT_BUF)))
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     return 0;
@@ -449,8 +451,7 @@ disc_out_write(struct disc_ctx *ctx, struct disc_out *o, const void *p,
 }
 
 int
-disc_out_printf(struct disc_ctx *ctx, struct disc_out *o, const char *fmt,
-                ...)
+disc_out_printf(struct disc_ctx *ctx, struct disc_out *o, const char *fmt, ...)
 {
     char line[4096];
     va_list ap;
@@ -490,8 +491,8 @@ disc_out_pwrite(struct disc_ctx *ctx, struct disc_out *o, const void *p,
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s",
-                              o->path, strerror(errno));
+            return disc_error(ctx, DISC_E_IO, "%s: write failed: %s", o->path,
+                              strerror(errno));
         }
         done += (size_t)w;
     }
@@ -521,13 +522,15 @@ out_close(struct disc_ctx *ctx, struct disc_out *o)
 static int
 out_rename(struct disc_ctx *ctx, struct disc_out *o)
 {
-    int r = o->force ? rename(o->tmp, o->path)
-                     : rename_noreplace(o->tmp, o->path);
+    int r =
+        o->force ? rename(o->tmp, o->path) : rename_noreplace(o->tmp, o->path);
 
     if (r != 0 && errno == EEXIST)
-        return disc_error(ctx, DISC_E_EXISTS, "%s: appeared while discarc "
+        return disc_error(ctx, DISC_E_EXISTS,
+                          "%s: appeared while discarc "
                           "was writing it; not replaced (use --force to "
-                          "overwrite)", o->path);
+                          "overwrite)",
+                          o->path);
     if (r != 0)
         return disc_error(ctx, DISC_E_IO, "%s: cannot rename into place: %s",
                           o->path, strerror(errno));
@@ -598,8 +601,8 @@ disc_outset_link(struct disc_outset *s, int on)
 }
 
 int
-disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
-                 const char *path, struct disc_out **out)
+disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s, const char *path,
+                 struct disc_out **out)
 {
     struct disc_out *o = NULL, *p;
     int r;
@@ -608,7 +611,8 @@ disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s,
         if (strcmp(p->path, path) == 0)
             return disc_error(ctx, DISC_E_ARG,
                               "%s: the conversion would write this file "
-                              "twice", path);
+                              "twice",
+                              path);
     r = out_open(ctx, path, s->force, s->src, &o);
     if (!o) /* set exactly when r == 0; tested so analysers see it too */
         return r;
@@ -659,13 +663,17 @@ outset_move_old(struct disc_ctx *ctx, struct disc_out *o)
     if (fd < 0 && errno == ENOMEM)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     if (fd < 0)
-        return disc_error(ctx, DISC_E_IO, "%s: cannot make room for the new "
-                          "file: %s", o->path, strerror(errno));
+        return disc_error(ctx, DISC_E_IO,
+                          "%s: cannot make room for the new "
+                          "file: %s",
+                          o->path, strerror(errno));
     (void)close(fd);
     fault_commit_step();
     if (rename(o->path, o->bak) != 0) {
-        r = disc_error(ctx, DISC_E_IO, "%s: cannot move the old file aside: "
-                       "%s", o->path, strerror(errno));
+        r = disc_error(ctx, DISC_E_IO,
+                       "%s: cannot move the old file aside: "
+                       "%s",
+                       o->path, strerror(errno));
         (void)unlink(o->bak);
         tmp_unregister(o->bak);
         disc_free_mem(o->bak);
@@ -834,11 +842,9 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
         left = len;
     else
         while (left > 0 && fault_enospc < 0) {
-            ssize_t n = copy_file_range(in_fd, &ioff, o->fd, NULL,
-                                        (size_t)(left > (1 << 30)
-                                                     ? (1 << 30)
-                                                     : left),
-                                        0);
+            ssize_t n = copy_file_range(
+                in_fd, &ioff, o->fd, NULL,
+                (size_t)(left > (1 << 30) ? (1 << 30) : left), 0);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
@@ -874,8 +880,8 @@ out_copy_fd(struct disc_ctx *ctx, struct disc_out *o, int in_fd, int64_t off,
 }
 
 int
-disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
-                      disc_lba lba, uint32_t count, const struct disc_copy *c)
+disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
+                      uint32_t count, const struct disc_copy *c)
 {
     uint8_t *main = NULL, *sub = NULL, *rec = NULL;
     uint32_t done = 0;
@@ -890,20 +896,19 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
         uint32_t n = count - done;
         int fd;
 
-        if (e && c->main && !c->sub_inline &&
-            c->layout == DISC_DATA_RAW && e->data == DISC_DATA_RAW &&
-            e->stride == DISC_SECTOR_RAW && e->flags == 0 &&
-            (fd = disc_source_fd(e->src)) >= 0) {
+        if (e && c->main && !c->sub_inline && c->layout == DISC_DATA_RAW &&
+            e->data == DISC_DATA_RAW && e->stride == DISC_SECTOR_RAW &&
+            e->flags == 0 && (fd = disc_source_fd(e->src)) >= 0) {
             int64_t left = (int64_t)e->lba + e->count - l;
             const struct disc_extent *x = e, *last = disc_extent_get(
-                d, disc_extent_count(d) - 1);
+                                                 d, disc_extent_count(d) - 1);
             /* Extents that continue each other in the same file (one per
              * track, as readers map them) are one copy. */
             while (x < last && x[1].lba == x->lba + (disc_lba)x->count &&
                    x[1].src == e->src && x[1].data == DISC_DATA_RAW &&
                    x[1].stride == DISC_SECTOR_RAW && x[1].flags == 0 &&
-                   x[1].offset == x->offset + (int64_t)x->count *
-                                                  DISC_SECTOR_RAW) {
+                   x[1].offset ==
+                       x->offset + (int64_t)x->count * DISC_SECTOR_RAW) {
                 x++;
                 left += x->count;
             }

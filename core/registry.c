@@ -162,7 +162,8 @@ disc_format_probe(struct disc_ctx *ctx, const char *path,
     if (!best)
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: not a disc image format discarc knows "
-                          "(see `discarc formats`)", path);
+                          "(see `discarc formats`)",
+                          path);
     if (tie)
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: could be %s or %s; choose with --from", path,
@@ -308,8 +309,7 @@ disc_write_drop(struct disc_ctx *ctx, const struct disc_write_opts *o,
     (void)vsnprintf(what, sizeof what, fmt, ap); /* a long text is cut */
     va_end(ap);
     if (!o->allow_lossy || o->strict)
-        return disc_error(ctx, DISC_E_UNSUPPORTED,
-                          "%s%s", what,
+        return disc_error(ctx, DISC_E_UNSUPPORTED, "%s%s", what,
                           o->strict ? " (refused under --strict)"
                                     : " (use --lossy to convert anyway)");
     disc_warn(ctx, "%s", what);
@@ -350,9 +350,9 @@ loss_reasons(const struct disc *d, const struct disc_format *fmt,
         n += (size_t)snprintf(why, size, "; written with --sub it holds %s",
                               list);
     }
-    if ((lost & DISC_CAP_RAWTOC) && (disc_format_caps_for(fmt, o) &
-                                     DISC_CAP_RAWTOC) &&
-        d->nrawtoc && !disc_rawtoc_fits(d))
+    if ((lost & DISC_CAP_RAWTOC) &&
+        (disc_format_caps_for(fmt, o) & DISC_CAP_RAWTOC) && d->nrawtoc &&
+        !disc_rawtoc_fits(d))
         (void)snprintf(why + n, n < size ? size - n : 0,
                        "; the captured raw TOC does not match the track "
                        "list");
@@ -388,8 +388,8 @@ disc_write(struct disc_ctx *ctx, const struct disc *d,
         cap_list(lost, list, sizeof list);
         loss_reasons(d, fmt, o, lost, why, sizeof why);
         if (!o->allow_lossy || o->strict)
-            return disc_error(ctx, DISC_E_UNSUPPORTED,
-                              "%s cannot hold: %s%s%s", fmt->name, list, why,
+            return disc_error(ctx, DISC_E_UNSUPPORTED, "%s cannot hold: %s%s%s",
+                              fmt->name, list, why,
                               o->strict ? " (refused under --strict)"
                                         : " (use --lossy to convert anyway)");
         for (bit = 1; bit && bit <= lost; bit <<= 1)

@@ -456,7 +456,6 @@ fail:
 /* ------------------------------------------------------------------ */
 /* CUE sheet                                                           */
 
-
 /* Index in p->file of the file of track i (array index), or -1. */
 static int
 rip_file_of(const struct disc_rip_plan *p, int i)
@@ -472,8 +471,8 @@ rip_file_of(const struct disc_rip_plan *p, int i)
  * the planned files and where each pregap went; *cdt_used when it names
  * the CD-TEXT file map->cdt.  Nothing when the plan writes no sheet. */
 static int
-rip_sheet(struct disc_ctx *ctx, const struct disc_rip_plan *p,
-          const char *cdt, struct disc_buf *text, int *cdt_used)
+rip_sheet(struct disc_ctx *ctx, const struct disc_rip_plan *p, const char *cdt,
+          struct disc_buf *text, int *cdt_used)
 {
     const struct disc *d = p->d;
     const struct disc_format *cue = disc_format_find("cue");

@@ -30,17 +30,17 @@ struct disc_rip_opts {
     uint8_t tracks[DISC_MAX_TRACKS + 1]; /* tracks[n] != 0: rip track n;
                                             all zero: every audio track */
     enum disc_rip_gaps gaps;
-    const char *name; /* file name template (%n %t %a %A %%), or NULL
-                         for "%n - %t" with CD-TEXT titles, "track%n"
-                         without */
-    int force;        /* overwrite existing files */
-    int accuraterip;  /* compute AccurateRip v1/v2 CRCs per track */
-    int no_cue;       /* do not write the rip's CUE sheet */
-    int allow_lossy;  /* write the sheet even when it drops something */
-    int strict;       /* refuse any loss the sheet reports */
-    const char *file; /* single-file mode (extract): the one selected
-                         track goes to exactly this path; no CUE, no
-                         hidden-track split, no name template */
+    const char *name;  /* file name template (%n %t %a %A %%), or NULL
+                          for "%n - %t" with CD-TEXT titles, "track%n"
+                          without */
+    int force;         /* overwrite existing files */
+    int accuraterip;   /* compute AccurateRip v1/v2 CRCs per track */
+    int no_cue;        /* do not write the rip's CUE sheet */
+    int allow_lossy;   /* write the sheet even when it drops something */
+    int strict;        /* refuse any loss the sheet reports */
+    const char *file;  /* single-file mode (extract): the one selected
+                          track goes to exactly this path; no CUE, no
+                          hidden-track split, no name template */
     int plain_encoder; /* every sample through libsndfile's sample API,
                           no raw or kernel-copied PCM: the reference the
                           fast paths are tested against */
@@ -58,13 +58,13 @@ enum disc_rip_gap {
 
 /* One output file of a rip. */
 struct disc_rip_file {
-    uint8_t track;  /* track number; 0 = hidden track one audio */
-    int index;      /* array index of the track in the disc */
+    uint8_t track;         /* track number; 0 = hidden track one audio */
+    int index;             /* array index of the track in the disc */
     enum disc_rip_gap gap; /* where this track's pregap went */
-    disc_lba start; /* first sector of the file's audio */
-    uint32_t count; /* sectors */
-    char *name;     /* file name inside the directory */
-    char *path;     /* the path written */
+    disc_lba start;        /* first sector of the file's audio */
+    uint32_t count;        /* sectors */
+    char *name;            /* file name inside the directory */
+    char *path;            /* the path written */
     /* Tags, borrowed from the disc (NULL when absent). */
     const char *title, *artist, *album, *genre, *date;
     char number[4];   /* "7" */

@@ -111,8 +111,10 @@ disc_extent_add(struct disc_ctx *ctx, struct disc *d,
     if (e->data != DISC_DATA_GEN && e->data != DISC_DATA_SECTORS &&
         e->stride < disc_data_size(e->data) +
                         (e->sub == DISC_SUBL_INTERLEAVED ? 96u : 0u))
-        return disc_error(ctx, DISC_E_ARG, "extent at LBA %d: stride %u too "
-                          "small", e->lba, e->stride);
+        return disc_error(ctx, DISC_E_ARG,
+                          "extent at LBA %d: stride %u too "
+                          "small",
+                          e->lba, e->stride);
     if (e->stride > MAX_STRIDE)
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "sector size %u is not supported", e->stride);
@@ -123,11 +125,11 @@ disc_extent_add(struct disc_ctx *ctx, struct disc *d,
         i--;
     if (i > 0 &&
         (int64_t)p->ext[i - 1].lba + p->ext[i - 1].count > (int64_t)e->lba)
-        return disc_error(ctx, DISC_E_FORMAT,
-                          "data for LBA %d is mapped twice", e->lba);
+        return disc_error(ctx, DISC_E_FORMAT, "data for LBA %d is mapped twice",
+                          e->lba);
     if (i < p->next && (int64_t)e->lba + e->count > (int64_t)p->ext[i].lba)
-        return disc_error(ctx, DISC_E_FORMAT,
-                          "data for LBA %d is mapped twice", p->ext[i].lba);
+        return disc_error(ctx, DISC_E_FORMAT, "data for LBA %d is mapped twice",
+                          p->ext[i].lba);
     if (p->next == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
         struct disc_extent *n = disc_realloc(p->ext, cap * sizeof *n);
@@ -230,9 +232,8 @@ read_extent(struct disc_ctx *ctx, const struct disc *d,
     int r;
 
     if (e->data == DISC_DATA_SECTORS)
-        return e->src->ops->read_sectors(ctx, e->src,
-                                         (disc_lba)(e->offset + rel), n, main,
-                                         sub);
+        return e->src->ops->read_sectors(
+            ctx, e->src, (disc_lba)(e->offset + rel), n, main, sub);
     if (e->data == DISC_DATA_GEN) {
         if (main)
             for (i = 0; i < n; i++)
@@ -267,9 +268,8 @@ read_extent(struct disc_ctx *ctx, const struct disc *d,
                         disc_sector_from_cooked(out, l, e->data, in);
                 }
                 if (sub && e->sub == DISC_SUBL_INTERLEAVED)
-                    disc_sub_deinterleave(in + dsize,
-                                          sub + (size_t)(done + i) *
-                                                    DISC_SECTOR_SUB);
+                    disc_sub_deinterleave(
+                        in + dsize, sub + (size_t)(done + i) * DISC_SECTOR_SUB);
             }
         }
     }

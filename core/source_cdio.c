@@ -30,8 +30,8 @@
 #include "internal.h"
 
 #define SECTOR_SUBRAW (DISC_SECTOR_RAW + DISC_SECTOR_SUB)
-#define SAMPLES 588         /* stereo samples per sector */
-#define BATCH 32            /* sectors per low-level read */
+#define SAMPLES 588 /* stereo samples per sector */
+#define BATCH 32    /* sectors per low-level read */
 #define RETRIES_DEFAULT 5
 #define FULLTOC_MAX (4 + 11 * 512)
 
@@ -68,21 +68,21 @@ cdsrc_quiet(void)
 struct cdsrc {
     struct disc_source base;
     CdIo_t *cdio;
-    const struct disc *d;        /* the disc that owns this source */
-    int image;                   /* libcdio image driver, not a drive */
-    int swap_audio;              /* cdrdao: audio files are big-endian */
-    int one_at_a_time;           /* driver mis-strides multi-sector reads */
-    int can_raw;                 /* MMC READ CD returns 2352-byte sectors */
-    int can_sub;                 /* ... and raw P-W subchannel */
+    const struct disc *d; /* the disc that owns this source */
+    int image;            /* libcdio image driver, not a drive */
+    int swap_audio;       /* cdrdao: audio files are big-endian */
+    int one_at_a_time;    /* driver mis-strides multi-sector reads */
+    int can_raw;          /* MMC READ CD returns 2352-byte sectors */
+    int can_sub;          /* ... and raw P-W subchannel */
     int retries;
-    int offset;                  /* read offset correction, samples */
+    int offset; /* read offset correction, samples */
     void (*report)(void *user, const struct disc_cdio_event *ev);
     void *report_user;
-    cdrom_drive_t *cdda;         /* paranoia, when requested and usable */
+    cdrom_drive_t *cdda; /* paranoia, when requested and usable */
     cdrom_paranoia_t *par;
-    disc_lba par_next;           /* sector paranoia will return next */
-    disc_lba par_lo, par_hi;     /* range given to paranoia_set_range */
-    uint8_t *buf;                /* (BATCH + 2) * 2448 bytes */
+    disc_lba par_next;       /* sector paranoia will return next */
+    disc_lba par_lo, par_hi; /* range given to paranoia_set_range */
+    uint8_t *buf;            /* (BATCH + 2) * 2448 bytes */
 };
 
 static void
@@ -152,8 +152,8 @@ cdsrc_kind_size(enum cdsrc_kind k)
 
 /* One libcdio read of n sectors of kind k at lba into out. */
 static int
-cdsrc_driver_read(struct cdsrc *s, enum cdsrc_kind k, disc_lba lba,
-                  uint32_t n, uint8_t *out)
+cdsrc_driver_read(struct cdsrc *s, enum cdsrc_kind k, disc_lba lba, uint32_t n,
+                  uint8_t *out)
 {
     driver_return_code_t rc = DRIVER_OP_ERROR;
 
@@ -162,12 +162,12 @@ cdsrc_driver_read(struct cdsrc *s, enum cdsrc_kind k, disc_lba lba,
         rc = cdio_read_audio_sectors(s->cdio, out, lba, n);
         break;
     case KIND_RAW:
-        rc = mmc_read_cd(s->cdio, out, lba, 0, false, true, 3, true, true, 0,
-                         0, DISC_SECTOR_RAW, n);
+        rc = mmc_read_cd(s->cdio, out, lba, 0, false, true, 3, true, true, 0, 0,
+                         DISC_SECTOR_RAW, n);
         break;
     case KIND_RAWSUB:
-        rc = mmc_read_cd(s->cdio, out, lba, 0, false, true, 3, true, true, 0,
-                         1, SECTOR_SUBRAW, n);
+        rc = mmc_read_cd(s->cdio, out, lba, 0, false, true, 3, true, true, 0, 1,
+                         SECTOR_SUBRAW, n);
         break;
     case KIND_MODE1:
         rc = cdio_read_mode1_sectors(s->cdio, out, lba, false, n);
@@ -230,8 +230,10 @@ cdsrc_read_retry(struct disc_ctx *ctx, struct cdsrc *s, enum cdsrc_kind k,
             continue;
         memset(p, 0, sz);
         if (!cdsrc_event(s, l, DISC_CDIO_UNREADABLE, a - 1, "read error"))
-            return disc_error(ctx, DISC_E_DRIVE, "%s: cannot read LBA %d "
-                              "(%s)%s%s", s->base.name, l,
+            return disc_error(ctx, DISC_E_DRIVE,
+                              "%s: cannot read LBA %d "
+                              "(%s)%s%s",
+                              s->base.name, l,
                               k == KIND_AUDIO ? "audio" : "data",
                               cdsrc_lastlog[0] ? ": " : "", cdsrc_lastlog);
     }
@@ -272,8 +274,8 @@ cdsrc_par_cb(long inpos, paranoia_cb_mode_t mode)
 /* Reads audio sectors [lba, lba+n) (all inside [lo, hi)) through
  * paranoia into out. */
 static int
-cdsrc_par_read(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
-               uint32_t n, disc_lba lo, disc_lba hi, uint8_t *out)
+cdsrc_par_read(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba, uint32_t n,
+               disc_lba lo, disc_lba hi, uint8_t *out)
 {
     uint32_t i;
 
@@ -297,8 +299,10 @@ cdsrc_par_read(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
             memset(out + (size_t)i * DISC_SECTOR_RAW, 0, DISC_SECTOR_RAW);
             if (!cdsrc_event(s, l, DISC_CDIO_UNREADABLE, s->retries,
                              "paranoia: read failed"))
-                return disc_error(ctx, DISC_E_DRIVE, "%s: paranoia could "
-                                  "not read LBA %d", s->base.name, l);
+                return disc_error(ctx, DISC_E_DRIVE,
+                                  "%s: paranoia could "
+                                  "not read LBA %d",
+                                  s->base.name, l);
             /* paranoia cannot continue from a failed read: reposition */
             cdio_paranoia_seek(s->par, l + 1, SEEK_SET);
             cdio_paranoia_set_range(s->par, l + 1, hi - 1);
@@ -308,11 +312,12 @@ cdsrc_par_read(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
         if (cdsrc_par_worst == 2 &&
             !cdsrc_event(s, l, DISC_CDIO_UNREADABLE, s->retries,
                          "paranoia: gave up, data may be wrong"))
-            return disc_error(ctx, DISC_E_DRIVE, "%s: paranoia gave up on "
-                              "LBA %d", s->base.name, l);
+            return disc_error(ctx, DISC_E_DRIVE,
+                              "%s: paranoia gave up on "
+                              "LBA %d",
+                              s->base.name, l);
         if (cdsrc_par_worst == 1)
-            cdsrc_event(s, l, DISC_CDIO_RETRIED, 0,
-                        "paranoia: corrected");
+            cdsrc_event(s, l, DISC_CDIO_RETRIED, 0, "paranoia: corrected");
     }
     s->par_next = lba + (disc_lba)n;
     return 0;
@@ -321,8 +326,7 @@ cdsrc_par_read(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
 /* The readable run of audio sectors around lba: consecutive audio
  * tracks of lba's session, pregaps included. */
 static void
-cdsrc_audio_run(const struct disc *d, disc_lba lba, disc_lba *lo,
-                disc_lba *hi)
+cdsrc_audio_run(const struct disc *d, disc_lba lba, disc_lba *lo, disc_lba *hi)
 {
     int t = disc_track_at(d, lba), a = t, b = t;
 
@@ -363,8 +367,8 @@ cdsrc_read_audio(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
         if (s->par)
             r = cdsrc_par_read(ctx, s, a, (uint32_t)(b - a + 1), lo, hi, p);
         else
-            r = cdsrc_read_retry(ctx, s, s->can_raw ? KIND_RAW : KIND_AUDIO,
-                                 a, (uint32_t)(b - a + 1), p);
+            r = cdsrc_read_retry(ctx, s, s->can_raw ? KIND_RAW : KIND_AUDIO, a,
+                                 (uint32_t)(b - a + 1), p);
         if (r < 0)
             return r;
         if (s->swap_audio)
@@ -378,8 +382,8 @@ cdsrc_read_audio(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
 /* Data and subchannel                                                 */
 
 static int
-cdsrc_read_data(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
-                uint32_t n, enum disc_track_mode mode, uint8_t *out)
+cdsrc_read_data(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba, uint32_t n,
+                enum disc_track_mode mode, uint8_t *out)
 {
     enum cdsrc_kind k;
     enum disc_data_layout l;
@@ -408,8 +412,8 @@ cdsrc_read_data(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
 }
 
 static int
-cdsrc_read_sub(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
-               uint32_t n, uint8_t *sub)
+cdsrc_read_sub(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba, uint32_t n,
+               uint8_t *sub)
 {
     uint32_t i;
     int r;
@@ -442,8 +446,10 @@ cdsrc_read_run(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
         uint8_t *q = sub ? sub + (size_t)done * DISC_SECTOR_SUB : NULL;
 
         if (t < 0)
-            return disc_error(ctx, DISC_E_RANGE, "%s: LBA %d is in no "
-                              "track", base->name, l);
+            return disc_error(ctx, DISC_E_RANGE,
+                              "%s: LBA %d is in no "
+                              "track",
+                              base->name, l);
         if ((int64_t)l + n > disc_track_end(s->d, t))
             n = (uint32_t)(disc_track_end(s->d, t) - l);
         if (n > BATCH)
@@ -463,8 +469,8 @@ cdsrc_read_run(struct disc_ctx *ctx, struct cdsrc *s, disc_lba lba,
 }
 
 static int
-cdsrc_read_sectors(struct disc_ctx *ctx, struct disc_source *base,
-                   disc_lba lba, uint32_t count, uint8_t *main, uint8_t *sub)
+cdsrc_read_sectors(struct disc_ctx *ctx, struct disc_source *base, disc_lba lba,
+                   uint32_t count, uint8_t *main, uint8_t *sub)
 {
     struct cdsrc *s = (struct cdsrc *)base;
 
@@ -607,16 +613,18 @@ cdsrc_sessions_simple(struct disc_ctx *ctx, CdIo_t *p, struct disc *d,
     d->nsessions = split ? 2 : 1;
     d->session[0].number = 1;
     d->session[0].first_track = d->track[0].number;
-    d->session[0].last_track = d->track[split ? split - 1 : d->ntracks - 1]
-                                   .number;
+    d->session[0].last_track =
+        d->track[split ? split - 1 : d->ntracks - 1].number;
     d->session[0].leadout = split ? last - DISC_SESSION_GAP : leadout;
     if (split) {
         d->session[1].number = 2;
         d->session[1].first_track = d->track[split].number;
         d->session[1].last_track = d->track[d->ntracks - 1].number;
         d->session[1].leadout = leadout;
-        disc_warn(ctx, "no full TOC: session 1 lead-out estimated at LBA "
-                  "%d (Red Book gap)", d->session[0].leadout);
+        disc_warn(ctx,
+                  "no full TOC: session 1 lead-out estimated at LBA "
+                  "%d (Red Book gap)",
+                  d->session[0].leadout);
     }
     for (i = 0; i < d->ntracks; i++)
         d->track[i].session = (uint8_t)(split && i >= split ? 2 : 1);
@@ -727,13 +735,16 @@ cdsrc_open_cdio(struct disc_ctx *ctx, const char *path, const char *lpath,
     if (!p) {
         int r;
         if (drv == DISC_CDIO_DEVICE)
-            r = disc_error(ctx, DISC_E_DRIVE, "%s: cannot open as a CD "
-                           "drive%s%s", path ? path : def,
-                           cdsrc_lastlog[0] ? ": " : "", cdsrc_lastlog);
+            r = disc_error(ctx, DISC_E_DRIVE,
+                           "%s: cannot open as a CD "
+                           "drive%s%s",
+                           path ? path : def, cdsrc_lastlog[0] ? ": " : "",
+                           cdsrc_lastlog);
         else
-            r = disc_error(ctx, DISC_E_FORMAT, "%s: libcdio's %s driver "
-                           "rejects it%s%s", path,
-                           drv == DISC_CDIO_TOC ? "cdrdao" : "nrg",
+            r = disc_error(ctx, DISC_E_FORMAT,
+                           "%s: libcdio's %s driver "
+                           "rejects it%s%s",
+                           path, drv == DISC_CDIO_TOC ? "cdrdao" : "nrg",
                            cdsrc_lastlog[0] ? ": " : "", cdsrc_lastlog);
         cdio_free(def);
         return r;
@@ -753,8 +764,10 @@ cdsrc_paranoia(struct disc_ctx *ctx, struct cdsrc *s, int level)
 
     s->cdda = cdio_cddap_identify_cdio(s->cdio, CDDA_MESSAGE_FORGETIT, NULL);
     if (!s->cdda) {
-        disc_warn(ctx, "paranoia unavailable for %s: libcdio-paranoia "
-                  "does not accept it; reading without it", s->base.name);
+        disc_warn(ctx,
+                  "paranoia unavailable for %s: libcdio-paranoia "
+                  "does not accept it; reading without it",
+                  s->base.name);
         return;
     }
     /* discarc does its own byte order (cdrdao) and offset handling:
@@ -763,11 +776,13 @@ cdsrc_paranoia(struct disc_ctx *ctx, struct cdsrc *s, int level)
     s->cdda->b_swap_bytes = false;
     r = cdio_cddap_open(s->cdda);
     if (r != 0) {
-        disc_warn(ctx, "paranoia unavailable for %s: libcdio-paranoia "
+        disc_warn(ctx,
+                  "paranoia unavailable for %s: libcdio-paranoia "
                   "refuses the disc (error %d%s); reading without it",
                   s->base.name, r,
                   r == -9 ? ": libcdio's table of contents starts before "
-                            "LSN 0" : "");
+                            "LSN 0"
+                          : "");
         cdio_cddap_close_no_free_cdio(s->cdda);
         s->cdda = NULL;
         return;
@@ -780,8 +795,8 @@ cdsrc_paranoia(struct disc_ctx *ctx, struct cdsrc *s, int level)
     }
     cdio_paranoia_modeset(s->par, mode);
     s->par_next = -1;
-    disc_info(ctx, "%s: audio through libcdio-paranoia (%s mode)",
-              s->base.name, level >= 2 ? "full" : "overlap");
+    disc_info(ctx, "%s: audio through libcdio-paranoia (%s mode)", s->base.name,
+              level >= 2 ? "full" : "overlap");
 }
 
 /* Drive capability: READ CD with raw P-W, then without subchannel. */
@@ -818,8 +833,7 @@ cdsrc_q_at(void *user, disc_lba lba, uint8_t *q)
  * libcdio cannot serve is refused now rather than half-way through a
  * conversion. */
 static int
-cdsrc_check_readable(struct disc_ctx *ctx, struct cdsrc *s,
-                     const char *path)
+cdsrc_check_readable(struct disc_ctx *ctx, struct cdsrc *s, const char *path)
 {
     uint8_t raw[DISC_SECTOR_RAW];
     int i;
@@ -835,17 +849,17 @@ cdsrc_check_readable(struct disc_ctx *ctx, struct cdsrc *s,
             cdsrc_lastlog[0] = '\0';
             r = t->mode == DISC_MODE_AUDIO
                     ? cdsrc_lowread(s, KIND_AUDIO, ends[k], 1, raw)
-                    : cdsrc_lowread(s, t->mode == DISC_MODE_MODE1
-                                           ? KIND_MODE1
-                                           : KIND_MODE2,
+                    : cdsrc_lowread(s,
+                                    t->mode == DISC_MODE_MODE1 ? KIND_MODE1
+                                                               : KIND_MODE2,
                                     ends[k], 1, raw);
             if (r < 0)
                 return disc_error(ctx, DISC_E_FORMAT,
                                   "%s: libcdio cannot read LSN %d of track "
                                   "%d (its data file is missing or too "
-                                  "short for the TOC)%s%s", path, ends[k],
-                                  t->number, cdsrc_lastlog[0] ? ": " : "",
-                                  cdsrc_lastlog);
+                                  "short for the TOC)%s%s",
+                                  path, ends[k], t->number,
+                                  cdsrc_lastlog[0] ? ": " : "", cdsrc_lastlog);
         }
     }
     return 0;
@@ -862,16 +876,17 @@ cdsrc_import_tracks(struct disc_ctx *ctx, struct cdsrc *s, struct disc *d,
     int i;
 
     ntr = cdio_get_num_tracks(p);
-    if (first == CDIO_INVALID_TRACK || ntr == CDIO_INVALID_TRACK ||
-        ntr == 0)
+    if (first == CDIO_INVALID_TRACK || ntr == CDIO_INVALID_TRACK || ntr == 0)
         return disc_error(ctx, s->image ? DISC_E_FORMAT : DISC_E_DRIVE,
                           "%s: %s", s->base.name,
                           s->image ? "libcdio finds no tracks"
                                    : "no disc in the drive, or the drive "
                                      "is not ready");
     if (first < 1 || first + ntr - 1 > DISC_MAX_TRACKS)
-        return disc_error(ctx, DISC_E_FORMAT, "%s: tracks %d-%d out of "
-                          "range", s->base.name, first, first + ntr - 1);
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: tracks %d-%d out of "
+                          "range",
+                          s->base.name, first, first + ntr - 1);
     *leadout = cdio_get_track_lsn(p, CDIO_CDROM_LEADOUT_TRACK);
     d->ntracks = (uint8_t)ntr;
     for (i = 0; i < ntr; i++) {
@@ -884,16 +899,19 @@ cdsrc_import_tracks(struct disc_ctx *ctx, struct cdsrc *s, struct disc *d,
         t->number = (uint8_t)tn;
         t->mode = cdsrc_mode(f, cdio_get_track_green(p, tn), s->image);
         if (lsn == CDIO_INVALID_LSN)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: libcdio gives no "
-                              "start for track %d", s->base.name, tn);
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: libcdio gives no "
+                              "start for track %d",
+                              s->base.name, tn);
         if (lsn < 0 && i == 0 && s->image) {
             /* libcdio's cdrdao driver puts the first track before the
              * image (it reads a DATAFILE length as a start time, and a
              * SILENCE track at -150), yet reads sector n of the image
              * at byte n * 2352 of the data file: start it at LSN 0. */
-            disc_warn(ctx, "%s: libcdio places track %d at LSN %d, before "
-                      "the image; reading it from LSN 0", s->base.name, tn,
-                      lsn);
+            disc_warn(ctx,
+                      "%s: libcdio places track %d at LSN %d, before "
+                      "the image; reading it from LSN 0",
+                      s->base.name, tn, lsn);
             lsn = 0;
         }
         t->index[1] = lsn;
@@ -913,8 +931,7 @@ cdsrc_import_tracks(struct disc_ctx *ctx, struct cdsrc *s, struct disc *d,
         if (isrc && disc_valid_isrc(isrc))
             memcpy(t->isrc, isrc, 13);
         else if (isrc && *isrc)
-            disc_warn(ctx, "track %d: ignoring invalid ISRC \"%s\"", tn,
-                      isrc);
+            disc_warn(ctx, "track %d: ignoring invalid ISRC \"%s\"", tn, isrc);
         cdio_free(isrc);
     }
     for (i = 0; i < ntr; i++) {
@@ -960,8 +977,10 @@ cdsrc_map_sessions(struct disc_ctx *ctx, struct cdsrc *s, struct disc *d)
     for (i = 0; i < d->nsessions; i++) {
         int a = disc_track_find(d, d->session[i].first_track);
         if (a < 0)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d has no "
-                              "tracks", s->base.name, i + 1);
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: session %d has no "
+                              "tracks",
+                              s->base.name, i + 1);
         memset(&e, 0, sizeof e);
         e.lba = d->track[a].index[0];
         e.count = (uint32_t)(d->session[i].leadout - e.lba);
@@ -970,7 +989,8 @@ cdsrc_map_sessions(struct disc_ctx *ctx, struct cdsrc *s, struct disc *d)
         e.data = DISC_DATA_SECTORS;
         e.sub = DISC_SUBL_NONE;
         if (d->session[i].leadout <= e.lba)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: session %d: lead-out "
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: session %d: lead-out "
                               "LSN %d is not after its first track",
                               s->base.name, i + 1, d->session[i].leadout);
         r = disc_extent_add(ctx, d, &e);
@@ -1028,11 +1048,11 @@ cdsrc_open(struct disc_ctx *ctx, const char *path, const char *lpath,
         cdsrc_sessions_simple(ctx, p, d, leadout, s->image);
     for (i = 0; i < d->nsessions && !full; i++) {
         discmode_t m = cdio_get_discmode(p);
-        d->session[i].type = m == CDIO_DISC_MODE_CD_XA ||
-                                     m == CDIO_DISC_MODE_CD_MIXED
-                                 ? DISC_TYPE_XA
-                             : m == CDIO_DISC_MODE_CD_I ? DISC_TYPE_CDI
-                                                        : DISC_TYPE_CDDA;
+        d->session[i].type =
+            m == CDIO_DISC_MODE_CD_XA || m == CDIO_DISC_MODE_CD_MIXED
+                ? DISC_TYPE_XA
+            : m == CDIO_DISC_MODE_CD_I ? DISC_TYPE_CDI
+                                       : DISC_TYPE_CDDA;
         if (d->session[i].type == DISC_TYPE_XA) {
             int k, anyxa = 0;
             for (k = 0; k < d->ntracks; k++)
@@ -1118,7 +1138,7 @@ struct toc_track {
     unsigned bs, ds; /* libcdio's block size (0: never set), data size */
     int file;        /* has its data file */
     int isrc;
-    int64_t secs;    /* sector count libcdio derives (0: none) */
+    int64_t secs; /* sector count libcdio derives (0: none) */
 };
 
 /* libcdio's block and data sizes of a TRACK mode; 0 if unknown. */
@@ -1129,9 +1149,9 @@ toc_mode(const char *m, unsigned *bs, unsigned *ds)
         const char *name;
         unsigned bs, ds;
     } modes[] = {
-        { "AUDIO", 2352, 2352 },       { "MODE1", 2352, 2048 },
-        { "MODE1_RAW", 2352, 2048 },   { "MODE2", 0, 2336 },
-        { "MODE2_FORM1", 0, 2352 },    { "MODE2_FORM2", 0, 2048 },
+        { "AUDIO", 2352, 2352 },          { "MODE1", 2352, 2048 },
+        { "MODE1_RAW", 2352, 2048 },      { "MODE2", 0, 2336 },
+        { "MODE2_FORM1", 0, 2352 },       { "MODE2_FORM2", 0, 2048 },
         { "MODE2_FORM_MIX", 2352, 2336 }, { "MODE2_RAW", 2352, 2048 },
     };
     size_t i;
@@ -1189,8 +1209,10 @@ cdsrc_toc_write(struct disc_ctx *ctx, const char *path, const char *text,
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     (void)snprintf(p, n, "%s/discarc-toc-XXXXXX", tmp);
     if (!mkdtemp(p)) {
-        int r = disc_error(ctx, DISC_E_IO, "%s: cannot make a private copy "
-                           "in %s: %s", path, tmp, strerror(errno));
+        int r = disc_error(ctx, DISC_E_IO,
+                           "%s: cannot make a private copy "
+                           "in %s: %s",
+                           path, tmp, strerror(errno));
         disc_free_mem(p);
         return r;
     }
@@ -1203,8 +1225,10 @@ cdsrc_toc_write(struct disc_ctx *ctx, const char *path, const char *text,
     if (f && fclose(f) != 0)
         ok = 0;
     if (!ok) {
-        int r = disc_error(ctx, DISC_E_IO, "%s: cannot write a private "
-                           "copy: %s", path, strerror(errno));
+        int r = disc_error(ctx, DISC_E_IO,
+                           "%s: cannot write a private "
+                           "copy: %s",
+                           path, strerror(errno));
         cdsrc_toc_drop(p);
         return r;
     }
@@ -1240,12 +1264,15 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
     if (ferror(f))
         r = disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(errno));
     else if (len > TOC_MAX)
-        r = disc_error(ctx, DISC_E_FORMAT, "%s: more than 1 MiB: not a "
-                       ".toc file", path);
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: more than 1 MiB: not a "
+                       ".toc file",
+                       path);
     else if (memchr(buf, '\0', len))
-        r = disc_error(ctx, DISC_E_FORMAT, "%s: binary data (a NUL byte at "
-                       "offset %lld)", path,
-                       (long long)((char *)memchr(buf, '\0', len) - buf));
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: binary data (a NUL byte at "
+                       "offset %lld)",
+                       path, (long long)((char *)memchr(buf, '\0', len) - buf));
     (void)fclose(f); /* read-only */
     dir = disc_path_dir(path);
     if (r == 0 && dir && dir[0] == '/') {
@@ -1254,17 +1281,19 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
     } else if (r == 0 && dir) {
         char cwd[4096];
         if (!getcwd(cwd, sizeof cwd))
-            r = disc_error(ctx, DISC_E_IO, "%s: the current folder: %s",
-                           path, strerror(errno));
+            r = disc_error(ctx, DISC_E_IO, "%s: the current folder: %s", path,
+                           strerror(errno));
         else if (!(abs = disc_path_join(cwd, dir)))
             r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
     } else if (r == 0) {
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
     if (r == 0 && abs && strpbrk(abs, "\"\t\r\n"))
-        r = disc_error(ctx, DISC_E_UNSUPPORTED, "%s: libcdio cannot name "
+        r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                       "%s: libcdio cannot name "
                        "files in a folder whose path has quotes, tabs or "
-                       "line breaks", path);
+                       "line breaks",
+                       path);
     memset(tr, 0, sizeof tr);
     while (r == 0 && pos < len) {
         size_t n = strcspn(buf + pos, "\n");
@@ -1274,9 +1303,10 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
 
         lno++;
         if (n + 1 >= TOC_LINE) {
-            r = disc_error(ctx, DISC_E_FORMAT, "%s:%u: line longer than "
-                           "libcdio reads (%d bytes)", path, lno,
-                           TOC_LINE - 2);
+            r = disc_error(ctx, DISC_E_FORMAT,
+                           "%s:%u: line longer than "
+                           "libcdio reads (%d bytes)",
+                           path, lno, TOC_LINE - 2);
             break;
         }
         memcpy(line, buf + pos, n);
@@ -1315,14 +1345,15 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
                 k++;
             if (disc_path_escapes(name) &&
                 !(ctx && (ctx->flags & DISC_CTX_OUTSIDE_PATHS))) {
-                r = disc_error(ctx, DISC_E_FORMAT, "%s:%u: data file "
+                r = disc_error(ctx, DISC_E_FORMAT,
+                               "%s:%u: data file "
                                "\"%.100s\" leads outside the .toc's folder "
-                               "(allow with --allow-outside-paths)", path,
-                               lno, name);
+                               "(allow with --allow-outside-paths)",
+                               path, lno, name);
                 break;
             }
-            full = name[0] == '/' ? disc_strdup(name)
-                                  : disc_path_join(abs, name);
+            full =
+                name[0] == '/' ? disc_strdup(name) : disc_path_join(abs, name);
             if (!full) {
                 r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
                 break;
@@ -1330,16 +1361,20 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
             if (!first[0])
                 (void)snprintf(first, sizeof first, "%s", name);
             else if (strcmp(first, name) != 0) {
-                r = disc_error(ctx, DISC_E_UNSUPPORTED, "%s:%u: libcdio's "
+                r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                               "%s:%u: libcdio's "
                                "cdrdao driver reads only the first data "
                                "file of a .toc (\"%s\"), and this one also "
-                               "names \"%.100s\"", path, lno, first, name);
+                               "names \"%.100s\"",
+                               path, lno, first, name);
                 disc_free_mem(full);
                 break;
             }
             if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
-                r = disc_error(ctx, DISC_E_FORMAT, "%s:%u: data file "
-                               "\"%.100s\" %s", path, lno, name,
+                r = disc_error(ctx, DISC_E_FORMAT,
+                               "%s:%u: data file "
+                               "\"%.100s\" %s",
+                               path, lno, name,
                                errno == ENOENT ? "not found"
                                                : "is not a regular file");
                 disc_free_mem(full);
@@ -1354,7 +1389,8 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
                     why = "a byte offset that is no number inside the file";
                 off = v;
                 k = 1;
-                disc_warn(ctx, "%s:%u: libcdio ignores the byte offset %s: "
+                disc_warn(ctx,
+                          "%s:%u: libcdio ignores the byte offset %s: "
                           "sectors are read from the start of the file",
                           path, lno, w[0]);
             }
@@ -1375,16 +1411,15 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
                 else if (l == 0 && t->bs == 0)
                     why = "a length of 0 in a MODE2 track (libcdio divides "
                           "by zero)";
-                else if (l > 0 &&
-                         (int64_t)l * t->ds > (int64_t)st.st_size)
+                else if (l > 0 && (int64_t)l * t->ds > (int64_t)st.st_size)
                     why = "a length past the end of the file";
                 else if (l == 0 && (int64_t)st.st_size < (int64_t)t->bs)
                     why = "an empty data file";
                 else
                     t->secs = l ? l : (int64_t)st.st_size / t->bs;
             }
-            if (!why && (int64_t)st.st_size - off < (int64_t)(t->bs ? t->bs
-                                                                    : 1))
+            if (!why &&
+                (int64_t)st.st_size - off < (int64_t)(t->bs ? t->bs : 1))
                 why = "a data file too short for one sector";
             if (!why && strlen(kw) + strlen(full) + 64 >= TOC_LINE)
                 why = "a path too long for libcdio's line buffer";
@@ -1427,20 +1462,18 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
                 if (strtok_r(NULL, " \t\n\r", &save))
                     why = "words after the sub-channel mode";
             }
-        } else if (!t && (strcmp(kw, "NO") == 0 || strcmp(kw, "COPY") == 0 ||
-                          strcmp(kw, "PRE_EMPHASIS") == 0 ||
-                          strcmp(kw, "TWO_CHANNEL_AUDIO") == 0 ||
-                          strcmp(kw, "FOUR_CHANNEL_AUDIO") == 0 ||
-                          strcmp(kw, "ISRC") == 0 ||
-                          strcmp(kw, "SILENCE") == 0 ||
-                          strcmp(kw, "ZERO") == 0 ||
-                          strcmp(kw, "START") == 0 ||
-                          strcmp(kw, "PREGAP") == 0 ||
-                          strcmp(kw, "INDEX") == 0)) {
+        } else if (!t &&
+                   (strcmp(kw, "NO") == 0 || strcmp(kw, "COPY") == 0 ||
+                    strcmp(kw, "PRE_EMPHASIS") == 0 ||
+                    strcmp(kw, "TWO_CHANNEL_AUDIO") == 0 ||
+                    strcmp(kw, "FOUR_CHANNEL_AUDIO") == 0 ||
+                    strcmp(kw, "ISRC") == 0 || strcmp(kw, "SILENCE") == 0 ||
+                    strcmp(kw, "ZERO") == 0 || strcmp(kw, "START") == 0 ||
+                    strcmp(kw, "PREGAP") == 0 || strcmp(kw, "INDEX") == 0)) {
             why = "a track statement before the first TRACK";
         } else if (strcmp(kw, "NO") == 0) {
-            if (!a || (strcmp(a, "COPY") != 0 &&
-                       strcmp(a, "PRE_EMPHASIS") != 0) ||
+            if (!a ||
+                (strcmp(a, "COPY") != 0 && strcmp(a, "PRE_EMPHASIS") != 0) ||
                 strtok_r(NULL, " \t\n\r", &save))
                 why = "NO without COPY or PRE_EMPHASIS";
         } else if (strcmp(kw, "ISRC") == 0) {
@@ -1461,9 +1494,11 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
             else if (a && strtok_r(NULL, " \t\n\r", &save))
                 why = "words after the time";
         } else if (strcmp(kw, "ZERO") == 0) {
-            r = disc_error(ctx, DISC_E_UNSUPPORTED, "%s:%u: libcdio's "
+            r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                           "%s:%u: libcdio's "
                            "cdrdao driver ignores ZERO: the sectors would "
-                           "be misplaced", path, lno);
+                           "be misplaced",
+                           path, lno);
             break;
         } else if (strcmp(kw, "CD_TEXT") == 0) {
             if (!a || strcmp(a, "{") != 0)
@@ -1471,26 +1506,23 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
         } else if (strcmp(kw, "LANGUAGE") == 0) {
             if (!a)
                 why = "LANGUAGE without a number";
-        } else if (strcmp(kw, "COPY") == 0 ||
-                   strcmp(kw, "PRE_EMPHASIS") == 0 ||
+        } else if (strcmp(kw, "COPY") == 0 || strcmp(kw, "PRE_EMPHASIS") == 0 ||
                    strcmp(kw, "TWO_CHANNEL_AUDIO") == 0 ||
                    strcmp(kw, "FOUR_CHANNEL_AUDIO") == 0 ||
-                   strcmp(kw, "LANGUAGE_MAP") == 0 ||
-                   strcmp(kw, "{") == 0 || strcmp(kw, "}") == 0 ||
-                   strcmp(kw, "TITLE") == 0 ||
+                   strcmp(kw, "LANGUAGE_MAP") == 0 || strcmp(kw, "{") == 0 ||
+                   strcmp(kw, "}") == 0 || strcmp(kw, "TITLE") == 0 ||
                    strcmp(kw, "PERFORMER") == 0 ||
                    strcmp(kw, "SONGWRITER") == 0 ||
-                   strcmp(kw, "COMPOSER") == 0 ||
-                   strcmp(kw, "MESSAGE") == 0 ||
-                   strcmp(kw, "ARRANGER") == 0 ||
-                   strcmp(kw, "UPC_EAN") == 0 || strcmp(kw, "GENRE") == 0 ||
-                   strcmp(kw, "DISC_ID") == 0) {
+                   strcmp(kw, "COMPOSER") == 0 || strcmp(kw, "MESSAGE") == 0 ||
+                   strcmp(kw, "ARRANGER") == 0 || strcmp(kw, "UPC_EAN") == 0 ||
+                   strcmp(kw, "GENRE") == 0 || strcmp(kw, "DISC_ID") == 0) {
             /* flags (libcdio ignores further words), and CD-TEXT:
              * libcdio stores the string or ignores the line */
         } else {
-            r = disc_error(ctx, DISC_E_UNSUPPORTED, "%s:%u: libcdio's "
-                           "cdrdao driver does not read \"%.40s\"", path, lno,
-                           kw);
+            r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                           "%s:%u: libcdio's "
+                           "cdrdao driver does not read \"%.40s\"",
+                           path, lno, kw);
             break;
         }
         if (why)
@@ -1499,19 +1531,21 @@ cdsrc_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
         disc_buf_printf(&out, "%s\n", orig);
         continue;
     bad:
-        r = disc_error(ctx, DISC_E_FORMAT, "%s:%u: %s: %s", path, lno, kw,
-                       why);
+        r = disc_error(ctx, DISC_E_FORMAT, "%s:%u: %s: %s", path, lno, kw, why);
     }
     if (r == 0 && i < 0)
         r = disc_error(ctx, DISC_E_FORMAT, "%s: no TRACK", path);
     for (lno = 0; r == 0 && (int)lno <= i; lno++)
         if (!tr[lno].file)
-            r = disc_error(ctx, DISC_E_FORMAT, "%s: track %u has no data "
+            r = disc_error(ctx, DISC_E_FORMAT,
+                           "%s: track %u has no data "
                            "file (libcdio would read it through nothing)",
                            path, lno + 1);
     if (r == 0 && tr[i].bs == 0 && tr[i].secs == 0)
-        r = disc_error(ctx, DISC_E_FORMAT, "%s: the last track is MODE2 "
-                       "without a length (libcdio divides by zero)", path);
+        r = disc_error(ctx, DISC_E_FORMAT,
+                       "%s: the last track is MODE2 "
+                       "without a length (libcdio divides by zero)",
+                       path);
     if (r == 0 && out.err)
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
     if (r == 0)
@@ -1540,11 +1574,12 @@ disc_open_cdio(struct disc_ctx *ctx, const char *path,
     if (o->driver == DISC_CDIO_DEVICE && path) {
         struct stat st;
         if (stat(path, &st) != 0)
-            return disc_error(ctx, DISC_E_IO, "%s: %s", path,
-                              strerror(errno));
+            return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(errno));
         if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
-            return disc_error(ctx, DISC_E_DRIVE, "%s: not a CD drive (a "
-                              "device node is expected)", path);
+            return disc_error(ctx, DISC_E_DRIVE,
+                              "%s: not a CD drive (a "
+                              "device node is expected)",
+                              path);
     }
     if (o->driver == DISC_CDIO_TOC && path) {
         r = cdsrc_toc_guard(ctx, path, &copy);

@@ -17,8 +17,8 @@ struct file_source {
 };
 
 static int
-file_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
-           size_t len, void *buf)
+file_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off, size_t len,
+           void *buf)
 {
     struct file_source *f = (struct file_source *)s;
     uint8_t *p = buf;
@@ -31,15 +31,17 @@ file_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
             if (errno == EINTR)
                 continue;
             memset(p + got, 0, len - got);
-            return disc_error(ctx, DISC_E_IO, "%s: read error at byte %lld: "
-                              "%s", s->name, (long long)at, strerror(errno));
+            return disc_error(ctx, DISC_E_IO,
+                              "%s: read error at byte %lld: "
+                              "%s",
+                              s->name, (long long)at, strerror(errno));
         }
         if (r == 0) {
             memset(p + got, 0, len - got);
             return disc_error(ctx, DISC_E_RANGE,
                               "%s: file ends at byte %lld, %lld bytes short "
-                              "of what the descriptor needs", s->name,
-                              (long long)at, (long long)(len - got));
+                              "of what the descriptor needs",
+                              s->name, (long long)at, (long long)(len - got));
         }
         got += (size_t)r;
     }
@@ -104,8 +106,8 @@ struct mem_source {
 };
 
 static int
-mem_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
-          size_t len, void *buf)
+mem_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off, size_t len,
+          void *buf)
 {
     struct mem_source *m = (struct mem_source *)s;
     size_t avail = off < s->size ? (size_t)(s->size - off) : 0;

@@ -213,7 +213,8 @@ disc_q_encode_mcn(uint8_t *q, uint8_t control, const char *mcn, uint8_t aframe)
     disc_q_set_crc(q);
 }
 
-/* ISRC 6-bit character code: '0'-'9' 0-9, 'A'-'Z' 17-42 (docs/formats/cd.md). */
+/* ISRC 6-bit character code: '0'-'9' 0-9, 'A'-'Z' 17-42 (docs/formats/cd.md).
+ */
 static unsigned
 sub_isrc_code(char c)
 {
@@ -582,8 +583,7 @@ qscan_frame(struct qscan *qs, disc_lba lba, disc_lba lim, struct disc_q *q,
  * a probe were all unusable (the caller keeps the TOC's values). */
 static int
 qscan_search(struct qscan *qs, disc_lba lo, disc_lba hi,
-             int (*pred)(const struct disc_q *, int), int arg,
-             disc_lba *out)
+             int (*pred)(const struct disc_q *, int), int arg, disc_lba *out)
 {
     while (lo < hi) {
         disc_lba mid = lo + (hi - lo) / 2, at;
@@ -601,9 +601,10 @@ qscan_search(struct qscan *qs, disc_lba lo, disc_lba hi,
                 /* Every sector in [lo, hi) is unusable: the boundary is
                  * somewhere in it.  Take hi, the first sector known to
                  * be past it, and say so. */
-                disc_warn(qs->ctx, "LBA %d-%d: no readable Q; index "
-                          "boundary uncertain by %d sectors", lo, hi - 1,
-                          hi - lo);
+                disc_warn(qs->ctx,
+                          "LBA %d-%d: no readable Q; index "
+                          "boundary uncertain by %d sectors",
+                          lo, hi - 1, hi - lo);
                 break;
             }
         }

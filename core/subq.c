@@ -51,7 +51,6 @@ disc_sub_scan_codes(struct disc_ctx *ctx, const struct disc *d, int i,
     return 0;
 }
 
-
 struct subq_src {
     struct disc_ctx *ctx;
     const struct disc *d;

@@ -125,8 +125,8 @@ disc_text_open(struct disc_ctx *ctx, const char *path, struct disc_text *t)
     if (st.st_size > (off_t)TEXT_MAX) {
         (void)fclose(f);
         return disc_error(ctx, DISC_E_FORMAT,
-                          "%s: %lld bytes is too large for a descriptor",
-                          path, (long long)st.st_size);
+                          "%s: %lld bytes is too large for a descriptor", path,
+                          (long long)st.st_size);
     }
     raw = disc_malloc((size_t)st.st_size + 1);
     if (!raw) {
@@ -148,7 +148,8 @@ disc_text_open(struct disc_ctx *ctx, const char *path, struct disc_text *t)
         disc_free_mem(raw);
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: UTF-16 text is not supported; save it as "
-                          "UTF-8", path);
+                          "UTF-8",
+                          path);
     }
     t->path = disc_strdup(path);
     if (!t->path) {

@@ -131,8 +131,8 @@ tf_cue(struct disc_ctx *ctx, struct disc_trackfs *tf,
 
         for (k = 0; k < tf->nfiles && !f; k++)
             if (tf->file[k].track == t->number &&
-                tf->file[k].kind == (disc_track_is_data(t) ? DISC_TF_RAW
-                                                           : DISC_TF_WAV))
+                tf->file[k].kind ==
+                    (disc_track_is_data(t) ? DISC_TF_RAW : DISC_TF_WAV))
                 f = &tf->file[k];
         if (!f)
             continue;
@@ -141,8 +141,8 @@ tf_cue(struct disc_ctx *ctx, struct disc_trackfs *tf,
                 pf = &plan->file[k];
         if (pf)
             gap = pf->gap;
-        if (d->nsessions > 1 && d->session[t->session - 1].first_track ==
-                                    t->number)
+        if (d->nsessions > 1 &&
+            d->session[t->session - 1].first_track == t->number)
             disc_buf_printf(&b, "REM SESSION %02u\r\n", t->session);
         if (gap == DISC_GAP_PREVIOUS && prev && prev->kind == DISC_TF_WAV) {
             /* EAC's layout: the track opens in the previous file. */
@@ -154,7 +154,7 @@ tf_cue(struct disc_ctx *ctx, struct disc_trackfs *tf,
             disc_buf_printf(&b, "FILE \"%s\" %s\r\n", f->name,
                             disc_track_is_data(t) ? "BINARY" : "WAVE");
             disc_buf_printf(&b, "  TRACK %02u %s\r\n", t->number,
-                            !disc_track_is_data(t)         ? "AUDIO"
+                            !disc_track_is_data(t)       ? "AUDIO"
                             : t->mode == DISC_MODE_MODE1 ? "MODE1/2352"
                                                          : "MODE2/2352");
             tf_flags(&b, t);
@@ -219,8 +219,7 @@ disc_trackfs_new(struct disc_ctx *ctx, const struct disc *d,
             } else {
                 (void)snprintf(name, sizeof name, "%02u.wav", f->track);
             }
-            if (!tf_add(tf, name, DISC_TF_WAV, f->track, f->start,
-                        f->count)) {
+            if (!tf_add(tf, name, DISC_TF_WAV, f->track, f->start, f->count)) {
                 r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
                 goto fail;
             }
@@ -271,8 +270,8 @@ tf_wav_header(uint8_t *h, uint32_t data)
     disc_wr_le32(h + 4, 36 + data);
     memcpy(h + 8, wave, 8);
     disc_wr_le32(h + 16, 16);
-    disc_wr_le16(h + 20, 1);      /* PCM */
-    disc_wr_le16(h + 22, 2);      /* stereo */
+    disc_wr_le16(h + 20, 1); /* PCM */
+    disc_wr_le16(h + 22, 2); /* stereo */
     disc_wr_le32(h + 24, 44100);
     disc_wr_le32(h + 28, 176400); /* bytes per second */
     disc_wr_le16(h + 32, 4);      /* block align */

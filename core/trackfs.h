@@ -19,7 +19,7 @@ enum disc_tf_kind {
 };
 
 struct disc_tf_file {
-    char *name;     /* file name, no '/' */
+    char *name; /* file name, no '/' */
     enum disc_tf_kind kind;
     int track;      /* track number (0: hidden track one audio, text) */
     disc_lba start; /* first sector */
@@ -51,8 +51,8 @@ int disc_trackfs_find(const struct disc_trackfs *tf, const char *name);
 /* Reads up to len bytes of file i from off; returns the count (0 at or
  * past the end) or a negative code.  Reads at most DISC_CHUNK sectors
  * from the image per call; not thread-safe (one shared buffer). */
-int64_t disc_trackfs_read(struct disc_ctx *ctx, struct disc_trackfs *tf,
-                          int i, int64_t off, void *buf, size_t len);
+int64_t disc_trackfs_read(struct disc_ctx *ctx, struct disc_trackfs *tf, int i,
+                          int64_t off, void *buf, size_t len);
 void disc_trackfs_free(struct disc_trackfs *tf); /* accepts NULL */
 
 #endif /* DISC_TRACKFS_H */

@@ -20,8 +20,8 @@ const char *
 disc_problem_name(enum disc_problem_kind k)
 {
     static const char *const names[DISC_PROB_NKINDS] = {
-        "read error", "no sync",    "wrong address", "wrong mode",
-        "EDC",        "ECC",        "Q CRC",         "Q disagrees with TOC",
+        "read error", "no sync",  "wrong address", "wrong mode",
+        "EDC",        "ECC",      "Q CRC",         "Q disagrees with TOC",
         "silence",    "clipping",
     };
     return (int)k >= 0 && k < DISC_PROB_NKINDS ? names[k] : "?";
@@ -40,9 +40,8 @@ struct vstate {
     int run_track;
 };
 
-static void
-v_report(struct vstate *v, enum disc_problem_kind k, disc_lba lba,
-         int32_t count, int track, int info, const char *fmt, ...)
+static void v_report(struct vstate *v, enum disc_problem_kind k, disc_lba lba,
+                     int32_t count, int track, int info, const char *fmt, ...)
     DISC_PRINTF(7, 8);
 
 static void
@@ -84,9 +83,8 @@ static void
 v_flush_clip(struct vstate *v)
 {
     if (v->clip_len > 0)
-        v_report(v, DISC_PROB_CLIPPED, v->clip_start, v->clip_len,
-                 v->run_track, 1, "%d sectors with clipped samples",
-                 v->clip_len);
+        v_report(v, DISC_PROB_CLIPPED, v->clip_start, v->clip_len, v->run_track,
+                 1, "%d sectors with clipped samples", v->clip_len);
     v->clip_len = 0;
 }
 
@@ -162,9 +160,8 @@ v_mode_fits(enum disc_track_mode m, enum disc_sector_type t)
 static const char *
 v_type_name(enum disc_sector_type t)
 {
-    static const char *const n[] = { "audio", "Mode 0", "Mode 1",
-                                     "Mode 2", "Form 1", "Form 2",
-                                     "bad mode" };
+    static const char *const n[] = { "audio",  "Mode 0", "Mode 1",  "Mode 2",
+                                     "Form 1", "Form 2", "bad mode" };
     return (int)t >= 0 && t <= DISC_SECTOR_BADMODE ? n[t] : "?";
 }
 
@@ -186,8 +183,8 @@ v_data(struct vstate *v, const struct disc_track *t, disc_lba l,
     }
     v->rep->data_sectors++;
     if (in.type == DISC_SECTOR_BADMODE) {
-        v_report(v, DISC_PROB_MODE, l, 1, t->number, 0,
-                 "mode byte 0x%02x", s[15]);
+        v_report(v, DISC_PROB_MODE, l, 1, t->number, 0, "mode byte 0x%02x",
+                 s[15]);
         return;
     }
     if (in.lba != l)
@@ -275,8 +272,8 @@ v_q(struct vstate *v, const struct disc_track *t, disc_lba l,
 }
 
 int
-disc_verify_container(struct disc_ctx *ctx, const struct disc *d,
-                      char *note, size_t notelen)
+disc_verify_container(struct disc_ctx *ctx, const struct disc *d, char *note,
+                      size_t notelen)
 {
     int r;
 
@@ -331,8 +328,8 @@ disc_verify(struct disc_ctx *ctx, const struct disc *d,
                 /* Report the chunk and go on: one bad file region should
                  * not hide the rest of the disc. */
                 v.damaged_here = 0;
-                v_report(&v, DISC_PROB_READ, l, (int32_t)n, t->number, 0,
-                         "%s", ctx->msg);
+                v_report(&v, DISC_PROB_READ, l, (int32_t)n, t->number, 0, "%s",
+                         ctx->msg);
                 rep->damaged += (int32_t)n - 1;
                 r = 0;
                 l += (disc_lba)n;

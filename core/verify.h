@@ -19,9 +19,9 @@
 #define DISC_HASH_ALL 7u
 
 struct disc_digest {
-    unsigned algs;    /* DISC_HASH_* bits that were computed */
-    int64_t size;     /* bytes hashed */
-    uint32_t crc32;   /* CRC-32 (IEEE, zlib) */
+    unsigned algs;  /* DISC_HASH_* bits that were computed */
+    int64_t size;   /* bytes hashed */
+    uint32_t crc32; /* CRC-32 (IEEE, zlib) */
     uint8_t md5[16];
     uint8_t sha1[20];
 };
@@ -36,8 +36,8 @@ struct disc_hasher;
 int disc_hasher_new(struct disc_ctx *ctx, unsigned algs, int nstreams,
                     struct disc_hasher **out);
 /* Feeds n bytes to every stream whose bit is set in streams. */
-int disc_hasher_update(struct disc_hasher *h, unsigned streams,
-                       const void *p, size_t n);
+int disc_hasher_update(struct disc_hasher *h, unsigned streams, const void *p,
+                       size_t n);
 /* Finishes stream s into *out and restarts it. */
 int disc_hasher_final(struct disc_hasher *h, int s, struct disc_digest *out);
 void disc_hasher_free(struct disc_hasher *h); /* accepts NULL */
@@ -87,9 +87,9 @@ void disc_dat_free(struct disc_dat *dat); /* accepts NULL */
 /* Result of matching track digests against a DAT. */
 struct disc_dat_match {
     const struct disc_dat_game *game; /* best game, or NULL */
-    int matched;   /* tracks of the disc whose digest is in that game */
-    int ntracks;   /* tracks of the disc */
-    int nrom;      /* track ROMs (non-.cue) of that game */
+    int matched; /* tracks of the disc whose digest is in that game */
+    int ntracks; /* tracks of the disc */
+    int nrom;    /* track ROMs (non-.cue) of that game */
     int track_rom[DISC_MAX_TRACKS]; /* rom index matched by track i, or -1 */
 };
 
@@ -103,34 +103,34 @@ void disc_dat_match(const struct disc_dat *dat,
 /* Verification (verify.c)                                             */
 
 enum disc_problem_kind {
-    DISC_PROB_READ = 0,    /* sector could not be read */
-    DISC_PROB_SYNC,        /* data sector without a sync pattern */
-    DISC_PROB_ADDRESS,     /* header address is not the sector's LBA */
-    DISC_PROB_MODE,        /* header mode does not fit the track */
-    DISC_PROB_EDC,         /* EDC mismatch */
-    DISC_PROB_ECC,         /* ECC P/Q parity mismatch */
-    DISC_PROB_QCRC,        /* captured Q frame with a bad CRC */
-    DISC_PROB_QTOC,        /* valid Q frame disagreeing with the TOC */
-    DISC_PROB_SILENCE,     /* information: a run of digital silence */
-    DISC_PROB_CLIPPED,     /* information: a run of full-scale samples */
+    DISC_PROB_READ = 0, /* sector could not be read */
+    DISC_PROB_SYNC,     /* data sector without a sync pattern */
+    DISC_PROB_ADDRESS,  /* header address is not the sector's LBA */
+    DISC_PROB_MODE,     /* header mode does not fit the track */
+    DISC_PROB_EDC,      /* EDC mismatch */
+    DISC_PROB_ECC,      /* ECC P/Q parity mismatch */
+    DISC_PROB_QCRC,     /* captured Q frame with a bad CRC */
+    DISC_PROB_QTOC,     /* valid Q frame disagreeing with the TOC */
+    DISC_PROB_SILENCE,  /* information: a run of digital silence */
+    DISC_PROB_CLIPPED,  /* information: a run of full-scale samples */
     DISC_PROB_NKINDS
 };
 
 struct disc_problem {
     enum disc_problem_kind kind;
-    disc_lba lba;        /* first sector concerned */
-    int32_t count;       /* sectors in the run (1 for single sectors) */
-    int track;           /* track number, 0 if none */
-    int info;            /* 1: information only, not damage */
+    disc_lba lba;  /* first sector concerned */
+    int32_t count; /* sectors in the run (1 for single sectors) */
+    int track;     /* track number, 0 if none */
+    int info;      /* 1: information only, not damage */
     char detail[160];
 };
 
 struct disc_verify_report {
-    int64_t sectors;       /* sectors checked */
-    int64_t data_sectors;  /* with EDC/ECC checked */
-    int64_t q_frames;      /* captured Q frames checked */
+    int64_t sectors;                 /* sectors checked */
+    int64_t data_sectors;            /* with EDC/ECC checked */
+    int64_t q_frames;                /* captured Q frames checked */
     int64_t count[DISC_PROB_NKINDS]; /* problems (sectors) by kind */
-    int64_t damaged;       /* sectors with at least one real problem */
+    int64_t damaged; /* sectors with at least one real problem */
 };
 
 /* Checks every sector of every track: data sectors' sync, header, EDC

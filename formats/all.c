@@ -16,15 +16,7 @@ extern const struct disc_format disc_fmt_aiff;
 extern const struct disc_format disc_fmt_flac;
 
 const struct disc_format *const disc_format_table[] = {
-    &disc_fmt_cue,
-    &disc_fmt_ccd,
-    &disc_fmt_mds,
-    &disc_fmt_toc,
-    &disc_fmt_cdio_toc,
-    &disc_fmt_nrg,
-    &disc_fmt_chd,
-    &disc_fmt_wav,
-    &disc_fmt_aiff,
-    &disc_fmt_flac,
-    NULL,
+    &disc_fmt_cue,      &disc_fmt_ccd,  &disc_fmt_mds, &disc_fmt_toc,
+    &disc_fmt_cdio_toc, &disc_fmt_nrg,  &disc_fmt_chd, &disc_fmt_wav,
+    &disc_fmt_aiff,     &disc_fmt_flac, NULL,
 };

@@ -327,7 +327,7 @@ audio_enc_open(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
     e->ctx = ctx;
     e->out = out;
     e->path = f->path;
-    e->mode = p->o.plain_encoder         ? ENC_PLAIN
+    e->mode = p->o.plain_encoder              ? ENC_PLAIN
               : kind->major == SF_FORMAT_WAV  ? ENC_RAW
               : kind->major == SF_FORMAT_AIFF ? ENC_SWAP
                                               : ENC_SHORT;

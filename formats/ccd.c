@@ -20,7 +20,7 @@
  * response holds at most (65535 - 2) / 11 descriptors; real discs use a
  * few hundred at most.  CD-TEXT has at most 8 blocks of 256 packs. */
 #define CCD_MAX_ENTRIES 2048
-#define CCD_MAX_PACKS 2048 /* DISC_CDTEXT_MAX_BLOCKS x 256 */
+#define CCD_MAX_PACKS 2048      /* DISC_CDTEXT_MAX_BLOCKS x 256 */
 #define CCD_LBA_LIMIT 10000000L /* sanity bound for ALBA, PLBA, INDEX */
 
 enum ccd_section {
@@ -54,9 +54,9 @@ enum ccd_ekey {
 };
 
 #define CCD_BIT(k) (1u << (k))
-#define CCD_AMSF_BITS                                                        \
+#define CCD_AMSF_BITS                                                          \
     (CCD_BIT(CCD_E_AMIN) | CCD_BIT(CCD_E_ASEC) | CCD_BIT(CCD_E_AFRAME))
-#define CCD_PMSF_BITS                                                        \
+#define CCD_PMSF_BITS                                                          \
     (CCD_BIT(CCD_E_PMIN) | CCD_BIT(CCD_E_PSEC) | CCD_BIT(CCD_E_PFRAME))
 
 static const struct ccd_ekey_def {
@@ -96,14 +96,14 @@ struct ccd_entry {
 };
 
 struct ccd_track {
-    unsigned line;      /* [TRACK n] header line; 0: absent */
-    long mode;          /* MODE=, -1 when absent */
+    unsigned line; /* [TRACK n] header line; 0: absent */
+    long mode;     /* MODE=, -1 when absent */
     unsigned mode_line;
     long index[DISC_MAX_INDEX + 1];
     unsigned index_line[DISC_MAX_INDEX + 1]; /* 0: INDEX k not given */
     char isrc[16];
     unsigned isrc_line;
-    char flags[48];     /* DiscImageCreator's FLAGS= extension */
+    char flags[48]; /* DiscImageCreator's FLAGS= extension */
     unsigned flags_line;
 };
 
@@ -111,17 +111,17 @@ struct ccd_track {
 struct ccd_parse {
     struct disc_ctx *ctx;
     const char *path;
-    int sec;               /* enum ccd_section of the current section */
-    long secnum;           /* its number ([Entry n], [TRACK n] ...) */
+    int sec;     /* enum ccd_section of the current section */
+    long secnum; /* its number ([Entry n], [TRACK n] ...) */
     unsigned clonecd_line, disc_line, cdtext_line;
     long version;
     long tocentries, sessions, scrambled, cdtextlen, npacks; /* -1: none */
     unsigned tocentries_line, sessions_line, cdtextlen_line, npacks_line;
     char catalog[20];
     unsigned catalog_line;
-    uint8_t (*pack)[16];   /* [CDText] Entry i payloads (CCD_MAX_PACKS) */
-    unsigned *pack_line;   /* line of Entry i; 0: absent */
-    long maxpack;          /* highest Entry i seen, -1: none */
+    uint8_t (*pack)[16]; /* [CDText] Entry i payloads (CCD_MAX_PACKS) */
+    unsigned *pack_line; /* line of Entry i; 0: absent */
+    long maxpack;        /* highest Entry i seen, -1: none */
     struct ccd_entry *entry;
     size_t nentry, capentry; /* nentry: highest [Entry n] + 1 */
     unsigned session_line[DISC_MAX_SESSIONS + 1];
@@ -141,7 +141,8 @@ struct ccd_sinfo {
 /* A DISC_E_FORMAT error (a warning) "path:line: text", no line when 0. */
 #define ccd_perr(p, line, ...)                                                 \
     disc_error_at((p)->ctx, DISC_E_FORMAT, (p)->path, line, __VA_ARGS__)
-#define ccd_pwarn(p, line, ...) disc_warn_at((p)->ctx, (p)->path, line, __VA_ARGS__)
+#define ccd_pwarn(p, line, ...)                                                \
+    disc_warn_at((p)->ctx, (p)->path, line, __VA_ARGS__)
 
 /* ------------------------------------------------------------------ */
 /* Probe                                                               */
@@ -309,8 +310,8 @@ ccd_section_open(struct ccd_parse *p, unsigned ln)
         break;
     case CCD_SEC_TRACK:
         if (p->secnum < 1 || p->secnum > DISC_MAX_TRACKS)
-            return ccd_perr(p, ln, "[TRACK %ld]: tracks are 1 to %d",
-                            p->secnum, DISC_MAX_TRACKS);
+            return ccd_perr(p, ln, "[TRACK %ld]: tracks are 1 to %d", p->secnum,
+                            DISC_MAX_TRACKS);
         slot = &p->trk[p->secnum].line;
         break;
     default:
@@ -345,16 +346,17 @@ static int
 ccd_key_catalog(struct ccd_parse *p, const char *val, unsigned ln)
 {
     if (p->catalog_line && strcmp(p->catalog, val) != 0)
-        ccd_pwarn(p, ln, "second CATALOG (first at line %u); the last one "
-                  "counts", p->catalog_line);
+        ccd_pwarn(p, ln,
+                  "second CATALOG (first at line %u); the last one "
+                  "counts",
+                  p->catalog_line);
     (void)snprintf(p->catalog, sizeof p->catalog, "%s", val);
     p->catalog_line = ln;
     return 0;
 }
 
 static int
-ccd_key_disc(struct ccd_parse *p, const char *key, const char *val,
-             unsigned ln)
+ccd_key_disc(struct ccd_parse *p, const char *key, const char *val, unsigned ln)
 {
     if (strcasecmp(key, "TocEntries") == 0) {
         p->tocentries_line = ln;
@@ -364,17 +366,21 @@ ccd_key_disc(struct ccd_parse *p, const char *key, const char *val,
     } else if (strcasecmp(key, "Sessions") == 0) {
         p->sessions_line = ln;
         if (ccd_number(val, 1, DISC_MAX_SESSIONS, &p->sessions) != 0)
-            return ccd_perr(p, ln, "Sessions \"%.20s\": 1 to %d expected",
-                            val, DISC_MAX_SESSIONS);
+            return ccd_perr(p, ln, "Sessions \"%.20s\": 1 to %d expected", val,
+                            DISC_MAX_SESSIONS);
     } else if (strcasecmp(key, "DataTracksScrambled") == 0) {
         if (ccd_number(val, 0, 1, &p->scrambled) != 0)
-            return ccd_perr(p, ln, "DataTracksScrambled \"%.20s\": 0 or 1 "
-                            "expected", val);
+            return ccd_perr(p, ln,
+                            "DataTracksScrambled \"%.20s\": 0 or 1 "
+                            "expected",
+                            val);
     } else if (strcasecmp(key, "CDTextLength") == 0) {
         p->cdtextlen_line = ln;
         if (ccd_number(val, 0, 18L * CCD_MAX_PACKS, &p->cdtextlen) != 0)
-            return ccd_perr(p, ln, "CDTextLength \"%.20s\": 0 to %d "
-                            "expected", val, 18 * CCD_MAX_PACKS);
+            return ccd_perr(p, ln,
+                            "CDTextLength \"%.20s\": 0 to %d "
+                            "expected",
+                            val, 18 * CCD_MAX_PACKS);
     } else if (strcasecmp(key, "CATALOG") == 0) {
         return ccd_key_catalog(p, val, ln);
     } else {
@@ -411,8 +417,10 @@ ccd_key_cdtext(struct ccd_parse *p, const char *key, const char *val,
     while (isspace((unsigned char)*key))
         key++;
     if (ccd_number(key, 0, CCD_MAX_PACKS - 1, &i) != 0)
-        return ccd_perr(p, ln, "CD-TEXT entry number \"%.20s\": 0 to %d "
-                        "expected", key, CCD_MAX_PACKS - 1);
+        return ccd_perr(p, ln,
+                        "CD-TEXT entry number \"%.20s\": 0 to %d "
+                        "expected",
+                        key, CCD_MAX_PACKS - 1);
     if (!p->pack) {
         p->pack = disc_calloc(CCD_MAX_PACKS, sizeof *p->pack);
         p->pack_line = disc_calloc(CCD_MAX_PACKS, sizeof *p->pack_line);
@@ -420,8 +428,10 @@ ccd_key_cdtext(struct ccd_parse *p, const char *key, const char *val,
             return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
     }
     if (p->pack_line[i])
-        return ccd_perr(p, ln, "CD-TEXT Entry %ld repeated (first at line "
-                        "%u)", i, p->pack_line[i]);
+        return ccd_perr(p, ln,
+                        "CD-TEXT Entry %ld repeated (first at line "
+                        "%u)",
+                        i, p->pack_line[i]);
     for (k = 0; k < 16; k++) {
         char *end;
         long b;
@@ -438,8 +448,10 @@ ccd_key_cdtext(struct ccd_parse *p, const char *key, const char *val,
     while (*val == ' ' || *val == '\t')
         val++;
     if (k < 16 || *val)
-        return ccd_perr(p, ln, "CD-TEXT Entry %ld: 16 hexadecimal bytes "
-                        "expected", i);
+        return ccd_perr(p, ln,
+                        "CD-TEXT Entry %ld: 16 hexadecimal bytes "
+                        "expected",
+                        i);
     p->pack_line[i] = ln;
     if (i > p->maxpack)
         p->maxpack = i;
@@ -453,7 +465,8 @@ ccd_key_session(struct ccd_parse *p, const char *key, const char *val,
     long v;
 
     /* PreGapMode repeats the first track's mode and PreGapSubC has no
-     * documented meaning (docs/formats/ccd.md): checked for syntax, not used. */
+     * documented meaning (docs/formats/ccd.md): checked for syntax, not used.
+     */
     if (strcasecmp(key, "PreGapMode") == 0 ||
         strcasecmp(key, "PreGapSubC") == 0) {
         if (ccd_number(val, 0, 255, &v) != 0)
@@ -485,10 +498,12 @@ ccd_key_entry(struct ccd_parse *p, const char *key, const char *val,
                         ccd_ekeys[k].name, p->secnum);
     if (ccd_ekeys[k].hex) {
         if (ccd_hexnum(val, &e->v[k], &e->dec[k], &e->radix[k]) != 0)
-            return ccd_perr(p, ln, "%s \"%.20s\" is not a hexadecimal "
-                            "byte", ccd_ekeys[k].name, val);
-    } else if (ccd_number(val, ccd_ekeys[k].min, ccd_ekeys[k].max,
-                          &e->v[k]) != 0) {
+            return ccd_perr(p, ln,
+                            "%s \"%.20s\" is not a hexadecimal "
+                            "byte",
+                            ccd_ekeys[k].name, val);
+    } else if (ccd_number(val, ccd_ekeys[k].min, ccd_ekeys[k].max, &e->v[k]) !=
+               0) {
         return ccd_perr(p, ln, "%s \"%.20s\": %ld to %ld expected",
                         ccd_ekeys[k].name, val, ccd_ekeys[k].min,
                         ccd_ekeys[k].max);
@@ -504,25 +519,27 @@ ccd_key_track(struct ccd_parse *p, const char *key, const char *val,
     struct ccd_track *t = &p->trk[p->secnum];
     long k;
 
-    if (strncasecmp(key, "INDEX", 5) == 0 &&
-        isspace((unsigned char)key[5])) {
+    if (strncasecmp(key, "INDEX", 5) == 0 && isspace((unsigned char)key[5])) {
         const char *n = key + 5;
         while (isspace((unsigned char)*n))
             n++;
         if (ccd_number(n, 0, DISC_MAX_INDEX, &k) != 0)
-            return ccd_perr(p, ln, "INDEX number \"%.20s\": 0 to %d "
-                            "expected", n, DISC_MAX_INDEX);
+            return ccd_perr(p, ln,
+                            "INDEX number \"%.20s\": 0 to %d "
+                            "expected",
+                            n, DISC_MAX_INDEX);
         if (t->index_line[k])
-            return ccd_perr(p, ln, "INDEX %ld given twice in [TRACK %ld]",
-                            k, p->secnum);
+            return ccd_perr(p, ln, "INDEX %ld given twice in [TRACK %ld]", k,
+                            p->secnum);
         if (ccd_number(val, -CCD_LBA_LIMIT, CCD_LBA_LIMIT, &t->index[k]))
-            return ccd_perr(p, ln, "INDEX %ld \"%.20s\" is not an LBA", k,
-                            val);
+            return ccd_perr(p, ln, "INDEX %ld \"%.20s\" is not an LBA", k, val);
         t->index_line[k] = ln;
     } else if (strcasecmp(key, "MODE") == 0) {
         if (ccd_number(val, 0, 2, &t->mode) != 0)
-            return ccd_perr(p, ln, "MODE \"%.20s\": 0 (audio), 1 (Mode 1) "
-                            "or 2 (Mode 2) expected", val);
+            return ccd_perr(p, ln,
+                            "MODE \"%.20s\": 0 (audio), 1 (Mode 1) "
+                            "or 2 (Mode 2) expected",
+                            val);
         t->mode_line = ln;
     } else if (strcasecmp(key, "ISRC") == 0) {
         (void)snprintf(t->isrc, sizeof t->isrc, "%s", val);
@@ -574,8 +591,10 @@ ccd_parse_text(struct ccd_parse *p)
         }
         eq = strchr(line, '=');
         if (!eq) {
-            r = ccd_perr(p, ln, "expected Key=Value or [Section], got "
-                         "\"%.40s\"", line);
+            r = ccd_perr(p, ln,
+                         "expected Key=Value or [Section], got "
+                         "\"%.40s\"",
+                         line);
             break;
         }
         key = line;
@@ -635,15 +654,19 @@ ccd_resolve_radix(struct ccd_parse *p)
         }
     }
     if (hex_line && dec_line)
-        return ccd_perr(p, dec_line, "Point/ADR/Control values without 0x "
+        return ccd_perr(p, dec_line,
+                        "Point/ADR/Control values without 0x "
                         "are decimal here but hexadecimal at line %u",
                         hex_line);
     use_hex = hex_line != 0;
     if (hex_line || dec_line)
-        disc_info(p->ctx, "%s: Point/ADR/Control written without 0x: read "
-                  "as %s", p->path, use_hex ? "hexadecimal" : "decimal");
+        disc_info(p->ctx,
+                  "%s: Point/ADR/Control written without 0x: read "
+                  "as %s",
+                  p->path, use_hex ? "hexadecimal" : "decimal");
     else if (amb_line)
-        ccd_pwarn(p, amb_line, "Point/ADR/Control written without 0x and "
+        ccd_pwarn(p, amb_line,
+                  "Point/ADR/Control written without 0x and "
                   "nothing shows the base: read as decimal, as libMirage "
                   "does (Aaru would read hexadecimal)");
     for (i = 0; i < p->nentry; i++) {
@@ -654,10 +677,11 @@ ccd_resolve_radix(struct ccd_parse *p)
             if (e->radix[k] == CCD_RADIX_DIGITS && !use_hex)
                 e->v[k] = e->dec[k];
             if (e->v[k] > ccd_ekeys[k].max)
-                return ccd_perr(p, e->line, "[Entry %zu] %s=0x%lx does not "
-                                "fit in %s", i, ccd_ekeys[k].name, e->v[k],
-                                ccd_ekeys[k].max > 15 ? "a byte"
-                                                      : "4 bits");
+                return ccd_perr(p, e->line,
+                                "[Entry %zu] %s=0x%lx does not "
+                                "fit in %s",
+                                i, ccd_ekeys[k].name, e->v[k],
+                                ccd_ekeys[k].max > 15 ? "a byte" : "4 bits");
         }
     }
     return 0;
@@ -695,10 +719,10 @@ ccd_entry_desc(struct ccd_parse *p, size_t i, struct disc_rawtoc *r)
         ccd_pwarn(p, e->line, "[Entry %zu] has no ADR; assuming 1", i);
         r->adr = 1;
     }
-    r->control = (uint8_t)((e->have & CCD_BIT(CCD_E_CONTROL))
-                               ? v[CCD_E_CONTROL] : 0);
-    r->tno = (uint8_t)((e->have & CCD_BIT(CCD_E_TRACKNO)) ? v[CCD_E_TRACKNO]
-                                                          : 0);
+    r->control =
+        (uint8_t)((e->have & CCD_BIT(CCD_E_CONTROL)) ? v[CCD_E_CONTROL] : 0);
+    r->tno =
+        (uint8_t)((e->have & CCD_BIT(CCD_E_TRACKNO)) ? v[CCD_E_TRACKNO] : 0);
     r->zero = (uint8_t)((e->have & CCD_BIT(CCD_E_ZERO)) ? v[CCD_E_ZERO] : 0);
     if (e->have & CCD_AMSF_BITS) {
         r->min = (uint8_t)v[CCD_E_AMIN];
@@ -723,8 +747,10 @@ ccd_entry_desc(struct ccd_parse *p, size_t i, struct disc_rawtoc *r)
             return ccd_perr(p, e->line, "[Entry %zu] PLBA=%ld is no time", i,
                             l);
     } else {
-        return ccd_perr(p, e->line, "[Entry %zu] has neither PMin/PSec/"
-                        "PFrame nor PLBA", i);
+        return ccd_perr(p, e->line,
+                        "[Entry %zu] has neither PMin/PSec/"
+                        "PFrame nor PLBA",
+                        i);
     }
     return 0;
 }
@@ -738,18 +764,20 @@ ccd_entry_lba(struct ccd_parse *p, size_t i, const struct disc_rawtoc *r,
     struct disc_msf m = { r->pmin, r->psec, r->pframe };
 
     if (r->pmin > 99 || r->psec > 59 || r->pframe > 74)
-        return ccd_perr(p, e->line, "[Entry %zu] Point=0x%02x: %u:%u:%u is "
-                        "not a valid time", i, r->point, r->pmin, r->psec,
-                        r->pframe);
+        return ccd_perr(p, e->line,
+                        "[Entry %zu] Point=0x%02x: %u:%u:%u is "
+                        "not a valid time",
+                        i, r->point, r->pmin, r->psec, r->pframe);
     *lba = disc_msf_to_lba(m);
-    /* libMirage positions tracks by PLBA, Aaru by the MSF (docs/formats/ccd.md);
-     * the MSF is what the drive reported, so it wins. */
+    /* libMirage positions tracks by PLBA, Aaru by the MSF
+     * (docs/formats/ccd.md); the MSF is what the drive reported, so it wins. */
     if ((e->have & CCD_BIT(CCD_E_PLBA)) && (e->have & CCD_PMSF_BITS) &&
         e->v[CCD_E_PLBA] != *lba)
-        ccd_pwarn(p, e->line, "[Entry %zu] PLBA=%ld disagrees with "
+        ccd_pwarn(p, e->line,
+                  "[Entry %zu] PLBA=%ld disagrees with "
                   "PMin:PSec:PFrame %02u:%02u:%02u (LBA %d); using the "
-                  "time", i, e->v[CCD_E_PLBA], r->pmin, r->psec, r->pframe,
-                  *lba);
+                  "time",
+                  i, e->v[CCD_E_PLBA], r->pmin, r->psec, r->pframe, *lba);
     return 0;
 }
 
@@ -760,7 +788,8 @@ ccd_check_counts(struct ccd_parse *p)
     size_t i;
 
     if (!p->clonecd_line)
-        return ccd_perr(p, 1, "no [CloneCD] section: not a CloneCD control "
+        return ccd_perr(p, 1,
+                        "no [CloneCD] section: not a CloneCD control "
                         "file");
     if (!p->disc_line)
         return ccd_perr(p, 0, "no [Disc] section");
@@ -771,16 +800,20 @@ ccd_check_counts(struct ccd_parse *p)
     if (p->nentry > (size_t)p->tocentries)
         return ccd_perr(p, p->entry[p->nentry - 1].line,
                         "[Entry %zu] but TocEntries=%ld (entries are "
-                        "numbered from 0)", p->nentry - 1, p->tocentries);
+                        "numbered from 0)",
+                        p->nentry - 1, p->tocentries);
     for (i = 0; i < (size_t)p->tocentries; i++)
         if (i >= p->nentry || !p->entry[i].line)
-            return ccd_perr(p, p->tocentries_line, "TocEntries=%ld but "
-                            "there is no [Entry %zu]", p->tocentries, i);
+            return ccd_perr(p, p->tocentries_line,
+                            "TocEntries=%ld but "
+                            "there is no [Entry %zu]",
+                            p->tocentries, i);
     for (i = 0; i < p->nentry; i++)
         if (p->entry[i].v[CCD_E_SESSION] > p->sessions)
-            return ccd_perr(p, p->entry[i].line, "[Entry %zu] is in session "
-                            "%ld but [Disc] Sessions=%ld", i,
-                            p->entry[i].v[CCD_E_SESSION], p->sessions);
+            return ccd_perr(p, p->entry[i].line,
+                            "[Entry %zu] is in session "
+                            "%ld but [Disc] Sessions=%ld",
+                            i, p->entry[i].v[CCD_E_SESSION], p->sessions);
     return 0;
 }
 
@@ -796,21 +829,27 @@ ccd_build_cdtext(struct ccd_parse *p, struct disc *d)
     if (p->cdtext_line && p->npacks < 0)
         return ccd_perr(p, p->cdtext_line, "[CDText] has no Entries");
     if (p->cdtextlen >= 0 && p->cdtextlen != 18 * n)
-        return ccd_perr(p, p->cdtextlen_line, "CDTextLength=%ld but the "
+        return ccd_perr(p, p->cdtextlen_line,
+                        "CDTextLength=%ld but the "
                         "file has %ld CD-TEXT entries (%ld bytes)",
                         p->cdtextlen, n, 18 * n);
     if (p->cdtextlen < 0 && n)
-        ccd_pwarn(p, p->disc_line, "[Disc] has no CDTextLength (libMirage "
+        ccd_pwarn(p, p->disc_line,
+                  "[Disc] has no CDTextLength (libMirage "
                   "will refuse this file)");
     if (p->maxpack >= n)
-        return ccd_perr(p, p->pack_line[p->maxpack], "CD-TEXT Entry %ld but "
-                        "Entries=%ld (numbered from 0)", p->maxpack, n);
+        return ccd_perr(p, p->pack_line[p->maxpack],
+                        "CD-TEXT Entry %ld but "
+                        "Entries=%ld (numbered from 0)",
+                        p->maxpack, n);
     if (!n)
         return 0;
     for (i = 0; i < n; i++)
         if (!p->pack_line[i])
-            return ccd_perr(p, p->npacks_line, "Entries=%ld but there is no "
-                            "CD-TEXT Entry %ld", n, i);
+            return ccd_perr(p, p->npacks_line,
+                            "Entries=%ld but there is no "
+                            "CD-TEXT Entry %ld",
+                            n, i);
     packs = disc_malloc((size_t)n * 18);
     if (!packs)
         return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
@@ -825,8 +864,10 @@ ccd_build_cdtext(struct ccd_parse *p, struct disc *d)
         r = disc_cdtext_decode(p->ctx, d, packs, (size_t)n * 18);
         if (r < 0 && r != DISC_E_NOMEM) {
             /* The packs are kept verbatim either way. */
-            ccd_pwarn(p, p->cdtext_line, "CD-TEXT kept as raw packs only: "
-                      "%s", p->ctx->msg);
+            ccd_pwarn(p, p->cdtext_line,
+                      "CD-TEXT kept as raw packs only: "
+                      "%s",
+                      p->ctx->msg);
             r = 0;
         }
     }
@@ -849,10 +890,12 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
     t->session = r->session;
     t->control = r->control;
     if (ct->mode < 0) {
-        t->mode = (r->control & DISC_CTL_DATA) ? DISC_MODE_MODE1
-                                               : DISC_MODE_AUDIO;
-        ccd_pwarn(p, ln, "track %d has no MODE; %s taken from its control "
-                  "0x%x", n, disc_mode_name(t->mode), r->control);
+        t->mode =
+            (r->control & DISC_CTL_DATA) ? DISC_MODE_MODE1 : DISC_MODE_AUDIO;
+        ccd_pwarn(p, ln,
+                  "track %d has no MODE; %s taken from its control "
+                  "0x%x",
+                  n, disc_mode_name(t->mode), r->control);
     } else {
         t->mode = ct->mode == 0   ? DISC_MODE_AUDIO
                   : ct->mode == 1 ? DISC_MODE_MODE1
@@ -861,7 +904,8 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
     if (!!(r->control & DISC_CTL_DATA) != (t->mode != DISC_MODE_AUDIO))
         return ccd_perr(p, ct->mode_line ? ct->mode_line : ln,
                         "track %d: MODE=%ld but its [Entry] Control=0x%02x "
-                        "says %s", n, ct->mode, r->control,
+                        "says %s",
+                        n, ct->mode, r->control,
                         (r->control & DISC_CTL_DATA) ? "data" : "audio");
     t->index[1] = idx1;
     t->last_index = 1;
@@ -871,36 +915,39 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
             continue;
         /* Later sessions: DiscImageCreator writes absolute LBAs, while
          * libMirage reads values relative to the session's first INDEX 01
-         * (docs/formats/ccd.md).  The first track of a later session: INDEX 1 is
-         * either its absolute LBA (DiscImageCreator) or the count of
-         * stored pregap sectors before it (libMirage and our writer; 0
-         * without a stored pregap), so its indexes are taken relative to
-         * INDEX 1, whose position is the entry's.  Other tracks: a value
-         * that cannot be an absolute address of this index is relative:
-         * below the session's first INDEX 01, except for the INDEX 0 of
-         * its first track, which lies before it and only has to follow
-         * the previous lead-out. */
+         * (docs/formats/ccd.md).  The first track of a later session: INDEX 1
+         * is either its absolute LBA (DiscImageCreator) or the count of stored
+         * pregap sectors before it (libMirage and our writer; 0 without a
+         * stored pregap), so its indexes are taken relative to INDEX 1, whose
+         * position is the entry's.  Other tracks: a value that cannot be an
+         * absolute address of this index is relative: below the session's first
+         * INDEX 01, except for the INDEX 0 of its first track, which lies
+         * before it and only has to follow the previous lead-out. */
         if (prev && n == si->first && ct->index_line[1]) {
             if (k == 1)
                 continue;
             v = idx1 + (v - ct->index[1]);
-        } else if (prev && v < (k == 0 && n == si->first ? prev->leadout
-                                                         : si->base)) {
+        } else if (prev &&
+                   v < (k == 0 && n == si->first ? prev->leadout : si->base)) {
             v += si->base;
-            disc_info(p->ctx, "%s:%u: INDEX %d read as relative to the "
-                      "session start (LBA %d)", p->path, ct->index_line[k],
-                      k, si->base);
+            disc_info(p->ctx,
+                      "%s:%u: INDEX %d read as relative to the "
+                      "session start (LBA %d)",
+                      p->path, ct->index_line[k], k, si->base);
         }
         if (k == 1) {
             if (v != idx1)
-                ccd_pwarn(p, ct->index_line[k], "INDEX 1=%ld but the TOC "
+                ccd_pwarn(p, ct->index_line[k],
+                          "INDEX 1=%ld but the TOC "
                           "puts track %d at LBA %d; using the TOC",
                           ct->index[k], n, idx1);
             continue;
         }
         if (k >= 3 && !ct->index_line[k - 1])
-            return ccd_perr(p, ct->index_line[k], "INDEX %d without INDEX "
-                            "%d", k, k - 1);
+            return ccd_perr(p, ct->index_line[k],
+                            "INDEX %d without INDEX "
+                            "%d",
+                            k, k - 1);
         t->index[k] = (disc_lba)v;
         if (k > t->last_index)
             t->last_index = (uint8_t)k;
@@ -911,25 +958,34 @@ ccd_build_track(struct ccd_parse *p, struct disc *d, int n,
         /* The IMG starts at LBA 0 (docs/formats/ccd.md); what lies before track
          * 1's INDEX 01 is its pregap (hidden track audio, 7.5). */
         if (ct->index_line[0])
-            return ccd_perr(p, ct->index_line[0], "INDEX 0=%d: track %d "
+            return ccd_perr(p, ct->index_line[0],
+                            "INDEX 0=%d: track %d "
                             "must start at LBA 0, where the image starts",
                             t->index[0], n);
         if (idx1 < 0)
-            return ccd_perr(p, p->entry[0].line, "track %d starts at LBA "
-                            "%d, before the image", n, idx1);
-        ccd_pwarn(p, ln, "track %d: INDEX 01 at LBA %d and no INDEX 0; "
-                  "LBA 0-%d taken as its pregap", n, idx1, idx1 - 1);
+            return ccd_perr(p, p->entry[0].line,
+                            "track %d starts at LBA "
+                            "%d, before the image",
+                            n, idx1);
+        ccd_pwarn(p, ln,
+                  "track %d: INDEX 01 at LBA %d and no INDEX 0; "
+                  "LBA 0-%d taken as its pregap",
+                  n, idx1, idx1 - 1);
         t->index[0] = 0;
     }
     if (t->index[0] > t->index[1])
-        return ccd_perr(p, ct->index_line[0], "INDEX 0=%d after INDEX 01 "
-                        "(%d)", t->index[0], t->index[1]);
+        return ccd_perr(p, ct->index_line[0],
+                        "INDEX 0=%d after INDEX 01 "
+                        "(%d)",
+                        t->index[0], t->index[1]);
     if (ct->isrc_line) {
         if (disc_valid_isrc(ct->isrc))
             memcpy(t->isrc, ct->isrc, 13);
         else
-            ccd_pwarn(p, ct->isrc_line, "ISRC \"%s\" is not valid "
-                      "(CCOOOYYSSSSS); ignored", ct->isrc);
+            ccd_pwarn(p, ct->isrc_line,
+                      "ISRC \"%s\" is not valid "
+                      "(CCOOOYYSSSSS); ignored",
+                      ct->isrc);
     }
     d->ntracks++;
     return 0;
@@ -980,9 +1036,11 @@ ccd_map(struct ccd_parse *p, struct disc *d, const struct ccd_sinfo *si)
         goto fail;
     }
     if (r < 0) {
-        disc_warn(p->ctx, "%s: no subchannel file %s: P/Q will be "
+        disc_warn(p->ctx,
+                  "%s: no subchannel file %s: P/Q will be "
                   "synthesised from the TOC (captured R-W data, if the disc "
-                  "had any, is not available)", p->path, want);
+                  "had any, is not available)",
+                  p->path, want);
     } else {
         r = disc_source_file_new(p->ctx, sub, &ssrc);
         if (r < 0)
@@ -1001,18 +1059,20 @@ ccd_map(struct ccd_parse *p, struct disc *d, const struct ccd_sinfo *si)
         if (have < total) {
             for (s = 0; s + 1 < d->nsessions && si[s + 1].img <= have; s++)
                 ;
-            r = disc_error(p->ctx, DISC_E_RANGE, "%s: %lld bytes, too short "
+            r = disc_error(p->ctx, DISC_E_RANGE,
+                           "%s: %lld bytes, too short "
                            "for the %lld sectors the TOC needs: sector "
-                           "%lld (LBA %lld) is missing", src->name,
-                           (long long)src->size, (long long)total,
+                           "%lld (LBA %lld) is missing",
+                           src->name, (long long)src->size, (long long)total,
                            (long long)have,
                            (long long)si[s].start + (have - si[s].img));
             goto fail;
         }
         if (src->size != total * unit)
-            disc_warn(p->ctx, "%s: %lld bytes where the TOC needs %lld; "
-                      "the rest is ignored", src->name,
-                      (long long)src->size, (long long)total * unit);
+            disc_warn(p->ctx,
+                      "%s: %lld bytes where the TOC needs %lld; "
+                      "the rest is ignored",
+                      src->name, (long long)src->size, (long long)total * unit);
     }
     for (i = 0, s = 0; i < d->ntracks; i++) {
         const struct disc_track *t = &d->track[i];
@@ -1024,9 +1084,10 @@ ccd_map(struct ccd_parse *p, struct disc *d, const struct ccd_sinfo *si)
                   ? d->track[i + 1].index[0]
                   : si[s].leadout;
         if (end <= t->index[0]) {
-            r = ccd_perr(p, p->trk[t->number].line, "track %d: no sectors "
-                         "between LBA %d and %d", t->number, t->index[0],
-                         end);
+            r = ccd_perr(p, p->trk[t->number].line,
+                         "track %d: no sectors "
+                         "between LBA %d and %d",
+                         t->number, t->index[0], end);
             goto fail;
         }
         memset(&e, 0, sizeof e);
@@ -1076,9 +1137,10 @@ ccd_scan_entries(struct ccd_parse *p, struct disc_rawtoc *toc,
             continue;
         if (e->point >= 1 && e->point <= 99) {
             if (tent[e->point] >= 0) {
-                r = ccd_perr(p, p->entry[i].line, "track %u is listed again "
-                             "(first in [Entry %d])", e->point,
-                             tent[e->point]);
+                r = ccd_perr(p, p->entry[i].line,
+                             "track %u is listed again "
+                             "(first in [Entry %d])",
+                             e->point, tent[e->point]);
                 return r;
             }
             tent[e->point] = (int)i;
@@ -1090,11 +1152,14 @@ ccd_scan_entries(struct ccd_parse *p, struct disc_rawtoc *toc,
             if (e->point > ss->last)
                 ss->last = e->point;
         } else if (e->point >= 0xA0 && e->point <= 0xA2) {
-            int *slot = e->point == 0xA0 ? &ss->a0
-                        : e->point == 0xA1 ? &ss->a1 : &ss->a2;
+            int *slot = e->point == 0xA0   ? &ss->a0
+                        : e->point == 0xA1 ? &ss->a1
+                                           : &ss->a2;
             if (*slot >= 0) {
-                r = ccd_perr(p, p->entry[i].line, "session %u has a second "
-                             "Point=0x%02x entry", e->session, e->point);
+                r = ccd_perr(p, p->entry[i].line,
+                             "session %u has a second "
+                             "Point=0x%02x entry",
+                             e->session, e->point);
                 return r;
             }
             *slot = (int)i;
@@ -1127,25 +1192,32 @@ ccd_build_sessions(struct ccd_parse *p, struct disc *d,
             if (toc[i].session == s + 1)
                 sl = p->entry[i].line;
         if (!ss->first) {
-            r = ccd_perr(p, p->sessions_line, "Sessions=%ld but session %d "
-                         "has no track entry", p->sessions, s + 1);
+            r = ccd_perr(p, p->sessions_line,
+                         "Sessions=%ld but session %d "
+                         "has no track entry",
+                         p->sessions, s + 1);
             return r;
         }
         if (ss->a2 < 0) {
-            r = ccd_perr(p, sl, "session %d has no lead-out entry "
-                         "(Point=0xa2)", s + 1);
+            r = ccd_perr(p, sl,
+                         "session %d has no lead-out entry "
+                         "(Point=0xa2)",
+                         s + 1);
             return r;
         }
         if (ss->a0 < 0 || ss->a1 < 0)
-            ccd_pwarn(p, sl, "session %d lacks its Point=0x%s entry "
-                      "(libMirage needs A0 and A2)", s + 1,
-                      ss->a0 < 0 ? "a0" : "a1");
+            ccd_pwarn(p, sl,
+                      "session %d lacks its Point=0x%s entry "
+                      "(libMirage needs A0 and A2)",
+                      s + 1, ss->a0 < 0 ? "a0" : "a1");
         if (ss->a0 >= 0 && toc[ss->a0].pmin != ss->first)
-            ccd_pwarn(p, p->entry[ss->a0].line, "A0 names track %u as the "
+            ccd_pwarn(p, p->entry[ss->a0].line,
+                      "A0 names track %u as the "
                       "first of session %d, the entries start at track %d",
                       toc[ss->a0].pmin, s + 1, ss->first);
         if (ss->a1 >= 0 && toc[ss->a1].pmin != ss->last)
-            ccd_pwarn(p, p->entry[ss->a1].line, "A1 names track %u as the "
+            ccd_pwarn(p, p->entry[ss->a1].line,
+                      "A1 names track %u as the "
                       "last of session %d, the entries end at track %d",
                       toc[ss->a1].pmin, s + 1, ss->last);
         if (s > 0 && ss->first != si[s - 1].last + 1) {
@@ -1199,8 +1271,10 @@ ccd_build(struct ccd_parse *p, struct disc *d)
         goto fail;
     for (n = 1; n <= DISC_MAX_TRACKS; n++)
         if (p->trk[n].line && tent[n] < 0) {
-            r = ccd_perr(p, p->trk[n].line, "[TRACK %d] has no [Entry] "
-                         "with Point=0x%02x", n, n);
+            r = ccd_perr(p, p->trk[n].line,
+                         "[TRACK %d] has no [Entry] "
+                         "with Point=0x%02x",
+                         n, n);
             goto fail;
         }
     /* Tracks, session by session. */
@@ -1208,13 +1282,16 @@ ccd_build(struct ccd_parse *p, struct disc *d)
         struct ccd_sinfo *ss = &si[s];
         for (n = ss->first; n <= ss->last; n++) {
             if (tent[n] < 0) {
-                r = ccd_perr(p, p->entry[tent[ss->last]].line, "session %d "
+                r = ccd_perr(p, p->entry[tent[ss->last]].line,
+                             "session %d "
                              "has tracks %d and %d but no entry for track "
-                             "%d", s + 1, ss->first, ss->last, n);
+                             "%d",
+                             s + 1, ss->first, ss->last, n);
                 goto fail;
             }
             if (toc[tent[n]].session != s + 1) {
-                r = ccd_perr(p, p->entry[tent[n]].line, "track %d is in "
+                r = ccd_perr(p, p->entry[tent[n]].line,
+                             "track %d is in "
                              "session %u, amid the tracks of session %d",
                              n, toc[tent[n]].session, s + 1);
                 goto fail;
@@ -1227,26 +1304,30 @@ ccd_build(struct ccd_parse *p, struct disc *d)
                 ss->start = d->track[d->ntracks - 1].index[0];
         }
         if (ss->leadout <= d->track[d->ntracks - 1].index[1]) {
-            r = ccd_perr(p, p->entry[ss->a2].line, "session %d: lead-out at "
-                         "LBA %d is not after track %d", s + 1, ss->leadout,
-                         ss->last);
+            r = ccd_perr(p, p->entry[ss->a2].line,
+                         "session %d: lead-out at "
+                         "LBA %d is not after track %d",
+                         s + 1, ss->leadout, ss->last);
             goto fail;
         }
         if (s > 0 && ss->start < si[s - 1].leadout) {
-            r = ccd_perr(p, p->entry[tent[ss->first]].line, "session %d "
+            r = ccd_perr(p, p->entry[tent[ss->first]].line,
+                         "session %d "
                          "starts at LBA %d, before the lead-out of session "
-                         "%d (%d)", s + 1, ss->start, s, si[s - 1].leadout);
+                         "%d (%d)",
+                         s + 1, ss->start, s, si[s - 1].leadout);
             goto fail;
         }
-        ss->img = s ? si[s - 1].img + (si[s - 1].leadout - si[s - 1].start)
-                    : 0;
+        ss->img = s ? si[s - 1].img + (si[s - 1].leadout - si[s - 1].start) : 0;
     }
     if (p->catalog_line) {
         if (disc_valid_mcn(p->catalog))
             memcpy(d->mcn, p->catalog, 14);
         else
-            ccd_pwarn(p, p->catalog_line, "CATALOG \"%s\" is not 13 digits; "
-                      "ignored", p->catalog);
+            ccd_pwarn(p, p->catalog_line,
+                      "CATALOG \"%s\" is not 13 digits; "
+                      "ignored",
+                      p->catalog);
     }
     r = ccd_build_cdtext(p, d);
     if (r == 0)
@@ -1307,9 +1388,9 @@ ccd_write_entry(struct disc_ctx *ctx, struct disc_out *o, unsigned i,
                            "AMin=%u\nASec=%u\nAFrame=%u\nALBA=%ld\n"
                            "Zero=%u\nPMin=%u\nPSec=%u\nPFrame=%u\n"
                            "PLBA=%ld\n",
-                           i, e->session, e->point, e->adr, e->control,
-                           e->tno, e->min, e->sec, e->frame, alba, e->zero,
-                           e->pmin, e->psec, e->pframe, plba);
+                           i, e->session, e->point, e->adr, e->control, e->tno,
+                           e->min, e->sec, e->frame, alba, e->zero, e->pmin,
+                           e->psec, e->pframe, plba);
 }
 
 static int
@@ -1344,9 +1425,10 @@ ccd_write_text(struct disc_ctx *ctx, struct disc_out *o, const struct disc *d,
      * session 1; no reader uses either: docs/formats/ccd.md). */
     for (s = 0; r == 0 && s < d->nsessions; s++) {
         int a = disc_track_find(d, d->session[s].first_track);
-        r = disc_out_printf(ctx, o, "[Session %d]\nPreGapMode=%d\n"
-                            "PreGapSubC=0\n", s + 1,
-                            ccd_mode_code(d->track[a].mode));
+        r = disc_out_printf(ctx, o,
+                            "[Session %d]\nPreGapMode=%d\n"
+                            "PreGapSubC=0\n",
+                            s + 1, ccd_mode_code(d->track[a].mode));
     }
     for (i = 0; r == 0 && i < ntoc; i++)
         r = ccd_write_entry(ctx, o, (unsigned)i, &toc[i]);
@@ -1359,9 +1441,8 @@ ccd_write_text(struct disc_ctx *ctx, struct disc_out *o, const struct disc *d,
     for (t = 0; r == 0 && t < d->ntracks; t++) {
         const struct disc_track *tr = &d->track[t];
         disc_lba i0 = t == 0 ? start1 : tr->index[0];
-        disc_lba base = t > 0 && tr->session != d->track[t - 1].session
-                            ? tr->index[0]
-                            : 0;
+        disc_lba base =
+            t > 0 && tr->session != d->track[t - 1].session ? tr->index[0] : 0;
         r = disc_out_printf(ctx, o, "[TRACK %u]\nMODE=%d\n", tr->number,
                             ccd_mode_code(tr->mode));
         if (r == 0 && i0 != tr->index[1])
@@ -1411,14 +1492,17 @@ ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     /* The IMG starts at LBA 0 (docs/formats/ccd.md): the first track may begin
      * there (HTOA pregap) or later only by what lies before being lost. */
     if (d->track[0].index[1] < 0 || start1 > 0)
-        return disc_error(ctx, DISC_E_UNSUPPORTED, "track %u starts at LBA "
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "track %u starts at LBA "
                           "%d (INDEX 01 at %d); a CloneCD image starts at "
-                          "LBA 0", d->track[0].number, start1,
-                          d->track[0].index[1]);
+                          "LBA 0",
+                          d->track[0].number, start1, d->track[0].index[1]);
     if (start1 < 0) {
-        r = disc_write_drop(ctx, o, "ccd cannot hold LBA %d to -1 (stored "
+        r = disc_write_drop(ctx, o,
+                            "ccd cannot hold LBA %d to -1 (stored "
                             "before track %u's INDEX 01): the image starts "
-                            "at LBA 0", start1, d->track[0].number);
+                            "at LBA 0",
+                            start1, d->track[0].number);
         if (r < 0)
             return r;
         start1 = 0;
@@ -1459,7 +1543,8 @@ ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     if (split)
         ctx->progress_total *= 2; /* every sector is visited twice */
     for (s = 0; r == 0 && s < d->nsessions; s++) {
-        struct disc_copy c = { .main = img, .layout = DISC_DATA_RAW,
+        struct disc_copy c = { .main = img,
+                               .layout = DISC_DATA_RAW,
                                .sub = split ? NULL : sub };
         int a = disc_track_find(d, d->session[s].first_track);
         disc_lba from = s == 0 ? start1 : d->track[a].index[0];

@@ -470,8 +470,8 @@ chd_hunk_error(struct disc_ctx *ctx, const struct chd_file *f, uint32_t h,
     chd_hunk_lbas(f, h, &a, &b);
     if (a < 0)
         return disc_error(ctx, DISC_E_FORMAT,
-                          "%s: hunk %u (track padding, no LBA): %s", f->name,
-                          h, what);
+                          "%s: hunk %u (track padding, no LBA): %s", f->name, h,
+                          what);
     return disc_error(ctx, DISC_E_FORMAT, "%s: hunk %u (LBA %d-%d): %s",
                       f->name, h, a, b, what);
 }
@@ -541,18 +541,16 @@ chd_unlzma(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
     f->lz.next_out = out;
     f->lz.avail_out = want;
     r = lzma_code(&f->lz, LZMA_RUN);
-    return (r == LZMA_OK || r == LZMA_STREAM_END) && f->lz.avail_out == 0
-               ? 0
-               : -1;
+    return (r == LZMA_OK || r == LZMA_STREAM_END) && f->lz.avail_out == 0 ? 0
+                                                                          : -1;
 }
 
 /* libFLAC callbacks: the stream is a fixed STREAMINFO header followed by
  * the hunk's FLAC frames (chdman stores frames only). */
 static const uint8_t chd_flac_head[42] = {
-    'f', 'L', 'a', 'C', 0x80, 0x00, 0x00, 0x22, 0x09, 0x30, 0x09, 0x30,
-    0,   0,   0,   0,   0,    0,    0x0A, 0xC4, 0x42, 0xF0, 0,    0,
-    0,   0,   0,   0,   0,    0,    0,    0,    0,    0,    0,    0,
-    0,   0,   0,   0,   0,    0
+    'f', 'L', 'a', 'C', 0x80, 0x00, 0x00, 0x22, 0x09, 0x30, 0x09, 0x30, 0, 0,
+    0,   0,   0,   0,   0x0A, 0xC4, 0x42, 0xF0, 0,    0,    0,    0,    0, 0,
+    0,   0,   0,   0,   0,    0,    0,    0,    0,    0,    0,    0,    0, 0
 };
 
 static FLAC__StreamDecoderReadStatus
@@ -740,8 +738,8 @@ chd_codec_name(uint32_t c, char buf[5])
 
 /* Decodes hunk h (after SELF references) into out and checks its CRC. */
 static int
-chd_decode(struct disc_ctx *ctx, const struct chd_file *f,
-           struct chd_dec *dec, uint32_t h, uint8_t *out)
+chd_decode(struct disc_ctx *ctx, const struct chd_file *f, struct chd_dec *dec,
+           uint32_t h, uint8_t *out)
 {
     const struct chd_entry *e = &f->map[h];
     const char *why = NULL;
@@ -753,8 +751,8 @@ chd_decode(struct disc_ctx *ctx, const struct chd_file *f,
             memset(out, 0, f->hunkbytes); /* unallocated hunk */
             return 0;
         }
-        r = f->file->ops->pread(ctx, f->file, (int64_t)e->offset,
-                                f->hunkbytes, out);
+        r = f->file->ops->pread(ctx, f->file, (int64_t)e->offset, f->hunkbytes,
+                                out);
         if (r < 0)
             return chd_hunk_error(ctx, f, h, "cannot be read (truncated?)");
     } else {
@@ -763,8 +761,7 @@ chd_decode(struct disc_ctx *ctx, const struct chd_file *f,
                                 dec->cbuf);
         if (r < 0)
             return chd_hunk_error(ctx, f, h, "cannot be read (truncated?)");
-        if (c != CHD_CODEC_CDZL && c != CHD_CODEC_CDLZ &&
-            c != CHD_CODEC_CDFL) {
+        if (c != CHD_CODEC_CDZL && c != CHD_CODEC_CDLZ && c != CHD_CODEC_CDFL) {
             (void)snprintf(msg, sizeof msg, "codec '%s' is not supported",
                            chd_codec_name(c, nm));
             return chd_hunk_error(ctx, f, h, msg);
@@ -960,8 +957,7 @@ chd_src_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
         if (off < 0 || at >= (uint64_t)s->size) {
             memset(p + done, 0, len - done);
             return disc_error(ctx, DISC_E_RANGE,
-                              "%s: read past the end of the CHD data",
-                              f->name);
+                              "%s: read past the end of the CHD data", f->name);
         }
         if (cs->sub_view) {
             uint8_t lin[96];
@@ -970,8 +966,7 @@ chd_src_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
             r = chd_hunk(ctx, f, (uint32_t)(lo / f->hunkbytes), &hb);
             if (r < 0)
                 return r;
-            disc_sub_deinterleave(hb + lo % f->hunkbytes + CHD_FRAME_DATA,
-                                  lin);
+            disc_sub_deinterleave(hb + lo % f->hunkbytes + CHD_FRAME_DATA, lin);
             n = 96 - (size_t)(at % 96);
             if (n > len - done)
                 n = len - done;
@@ -1011,8 +1006,8 @@ static const struct disc_source_ops chd_src_ops = {
 /* Opening: header, map, metadata                                      */
 
 static int
-chd_fmt_error(struct disc_ctx *ctx, const struct chd_file *f,
-              const char *fmt, const char *detail)
+chd_fmt_error(struct disc_ctx *ctx, const struct chd_file *f, const char *fmt,
+              const char *detail)
 {
     return disc_error(ctx, DISC_E_FORMAT, "%s: %s%s", f->name, fmt, detail);
 }
@@ -1046,8 +1041,7 @@ chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
     selfbits = hdr[13];
     parentbits = hdr[14];
     if (lenbits > 32 || selfbits > 32 || parentbits > 32)
-        return chd_fmt_error(ctx, f, "hunk map field widths above 32 bits",
-                             "");
+        return chd_fmt_error(ctx, f, "hunk map field widths above 32 bits", "");
     if (off + 16 + mapbytes > (uint64_t)f->file->size)
         return disc_error(ctx, DISC_E_RANGE,
                           "%s: hunk map (%u bytes at byte %llu) runs past "
@@ -1082,16 +1076,16 @@ chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
                 v = -1;
             } else {
                 f->map[h].type = last;
-                rep = v == CHD_MAP_RLE_SMALL ? 2u + (uint32_t)c1
-                                             : 18u + ((uint32_t)c1 << 4) +
-                                                   (uint32_t)c2;
+                rep = v == CHD_MAP_RLE_SMALL
+                          ? 2u + (uint32_t)c1
+                          : 18u + ((uint32_t)c1 << 4) + (uint32_t)c2;
                 continue;
             }
         }
         if (v < 0 || v > CHD_MAP_PARENT_1) {
             r = disc_error(ctx, DISC_E_FORMAT,
-                           "%s: hunk map: bad type code for hunk %u",
-                           f->name, h);
+                           "%s: hunk map: bad type code for hunk %u", f->name,
+                           h);
             goto out;
         }
         f->map[h].type = last = (uint8_t)v;
@@ -1148,8 +1142,8 @@ chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
             e->has_crc = 1;
             if (e->length == 0 || e->length > f->hunkbytes) {
                 r = disc_error(ctx, DISC_E_FORMAT,
-                               "%s: hunk map: hunk %u has length %u",
-                               f->name, h, e->length);
+                               "%s: hunk map: hunk %u has length %u", f->name,
+                               h, e->length);
                 goto out;
             }
             cur += e->length;
@@ -1285,8 +1279,7 @@ chd_parse_track(struct disc_ctx *ctx, struct chd_file *f, uint32_t tag,
                           "%d tracks",
                           f->name, t.number, f->ntracks);
     if (t.frames <= 0 || t.frames > DISC_LBA_MAX || t.pregap > DISC_LBA_MAX ||
-        t.postgap > DISC_LBA_MAX ||
-        (t.pgtype[0] == 'V' && t.pregap > t.frames))
+        t.postgap > DISC_LBA_MAX || (t.pgtype[0] == 'V' && t.pregap > t.frames))
         return disc_error(ctx, DISC_E_FORMAT,
                           "%s: track %d: impossible FRAMES/PREGAP/POSTGAP",
                           f->name, t.number);
@@ -1330,8 +1323,8 @@ chd_read_meta(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
             goto out;
         text[len] = '\0';
         if (flags & 1) {
-            uint8_t(*m)[24] = disc_realloc(f->metasum, (size_t)(f->nmeta + 1) *
-                                                           sizeof *m);
+            uint8_t(*m)[24] =
+                disc_realloc(f->metasum, (size_t)(f->nmeta + 1) * sizeof *m);
             if (!m) {
                 r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
                 goto out;
@@ -1397,8 +1390,8 @@ chd_ttype_find(const char *s)
 }
 
 static int
-chd_new_view(struct disc_ctx *ctx, struct disc *d, struct chd_file *f,
-             int sub, struct chd_source **out)
+chd_new_view(struct disc_ctx *ctx, struct disc *d, struct chd_file *f, int sub,
+             struct chd_source **out)
 {
     struct chd_source *s = disc_calloc(1, sizeof *s);
 
@@ -1410,8 +1403,8 @@ chd_new_view(struct disc_ctx *ctx, struct disc *d, struct chd_file *f,
         disc_free_mem(s);
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
-    s->base.size = sub ? (int64_t)(f->logical / CHD_FRAME) * 96
-                       : (int64_t)f->logical;
+    s->base.size =
+        sub ? (int64_t)(f->logical / CHD_FRAME) * 96 : (int64_t)f->logical;
     s->f = f;
     s->sub_view = sub;
     f->refs++;
@@ -1560,8 +1553,9 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
     f->refs = 1;
     {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
-        f->nthreads = n < 1 ? 1 : n > CHD_MAX_THREADS ? CHD_MAX_THREADS
-                                                      : (int)n;
+        f->nthreads = n < 1                 ? 1
+                      : n > CHD_MAX_THREADS ? CHD_MAX_THREADS
+                                            : (int)n;
     }
     (void)chd_crc16(0xFFFF, NULL, 0); /* its table, before any thread */
     f->name = disc_strdup(path);
@@ -1580,8 +1574,7 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
     if (r < 0)
         goto fail;
     if (memcmp(h, CHD_MAGIC, 8) != 0) {
-        r = disc_error(ctx, DISC_E_FORMAT, "%s: not a CHD (no MComprHD)",
-                       path);
+        r = disc_error(ctx, DISC_E_FORMAT, "%s: not a CHD (no MComprHD)", path);
         goto fail;
     }
     if (disc_rd_be32(h + 12) != 5 || disc_rd_be32(h + 8) != CHD_V5_HEADER) {
@@ -1641,9 +1634,8 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
     /* A CD holds at most ~405000 frames; leave room for padding. */
     if (f->logical % CHD_FRAME != 0 ||
         f->logical > (uint64_t)(DISC_LBA_MAX + 400) * CHD_FRAME) {
-        r = disc_error(ctx, DISC_E_FORMAT,
-                       "%s: logical size %llu is no CD's", path,
-                       (unsigned long long)f->logical);
+        r = disc_error(ctx, DISC_E_FORMAT, "%s: logical size %llu is no CD's",
+                       path, (unsigned long long)f->logical);
         goto fail;
     }
     f->hunkcount = (uint32_t)hunks;
@@ -1687,8 +1679,8 @@ chd_check_extents(struct disc_ctx *ctx, const struct chd_file *f)
     for (h = 0; h < f->hunkcount; h++) {
         const struct chd_entry *e = &f->map[h];
         char msg[128];
-        if (e->type == CHD_MAP_SELF || (e->type == CHD_MAP_NONE &&
-                                        e->offset == 0 && !e->has_crc))
+        if (e->type == CHD_MAP_SELF ||
+            (e->type == CHD_MAP_NONE && e->offset == 0 && !e->has_crc))
             continue;
         if (e->offset + e->length <= (uint64_t)f->file->size)
             continue;
@@ -1854,8 +1846,8 @@ chd_probe(const uint8_t *buf, size_t len, const char *path)
     return len >= 8 && memcmp(buf, CHD_MAGIC, 8) == 0 ? 100 : 0;
 }
 
-#define CHD_CAPS                                                             \
-    (DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_INDEXES | DISC_CAP_ISRC_MCN |  \
+#define CHD_CAPS                                                               \
+    (DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_INDEXES | DISC_CAP_ISRC_MCN |   \
      DISC_CAP_SUBCHANNEL | DISC_CAP_HTOA)
 
 /* MCN and ISRC live in the subchannel, which is stored only with --sub;

@@ -16,11 +16,11 @@
 #define CHD_FRAME ((size_t)2448) /* a CD frame: 2352 data + 96 subcode */
 #define CHD_FRAME_DATA ((size_t)2352)
 #define CHD_FRAMES_PER_HUNK ((size_t)8) /* chdman's default: 19584 B */
-#define CHD_TRACK_PAD 4       /* tracks start on 4-frame boundaries */
+#define CHD_TRACK_PAD 4                 /* tracks start on 4-frame boundaries */
 #define CHD_META_HEADER 16
 
-#define CHD_TAG(a, b, c, d)                                                  \
-    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |        \
+#define CHD_TAG(a, b, c, d)                                                    \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |          \
      (uint32_t)(d))
 #define CHD_CODEC_CDZL CHD_TAG('c', 'd', 'z', 'l')
 #define CHD_CODEC_CDLZ CHD_TAG('c', 'd', 'l', 'z')
@@ -56,11 +56,11 @@ uint16_t chd_crc16(uint16_t crc, const uint8_t *p, size_t n);
 /* Bits, most significant first                                        */
 
 struct chd_bits {
-    uint8_t *p;    /* reading: the buffer; writing: grown on demand */
-    size_t len;    /* bytes in p (reading) or allocated (writing) */
-    uint64_t bit;  /* position in bits */
-    int overrun;   /* reading: ran past the end (zeros were returned) */
-    int nomem;     /* writing: an allocation failed */
+    uint8_t *p;   /* reading: the buffer; writing: grown on demand */
+    size_t len;   /* bytes in p (reading) or allocated (writing) */
+    uint64_t bit; /* position in bits */
+    int overrun;  /* reading: ran past the end (zeros were returned) */
+    int nomem;    /* writing: an allocation failed */
 };
 
 uint32_t chd_bits_get(struct chd_bits *b, unsigned n);

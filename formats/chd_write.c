@@ -29,10 +29,10 @@ static const uint8_t chdw_magic[8] = { 'M', 'C', 'o', 'm', 'p', 'r', 'H', 'D' };
 
 /* One track as written. */
 struct chdw_track {
-    const char *type;    /* CHT2 TYPE */
+    const char *type; /* CHT2 TYPE */
     int audio;
-    disc_lba first;      /* first stored LBA */
-    int32_t frames;      /* stored frames (pregap included when kept) */
+    disc_lba first; /* first stored LBA */
+    int32_t frames; /* stored frames (pregap included when kept) */
     int32_t pregap, postgap;
     int pregap_stored;
     uint32_t chdframe;
@@ -43,7 +43,7 @@ struct chdw_slot {
     uint8_t data[CHD_HUNK];
     uint8_t out[CHD_HUNK];
     uint32_t outlen;
-    int type;      /* map type: codec slot or CHD_MAP_NONE */
+    int type; /* map type: codec slot or CHD_MAP_NONE */
     uint16_t crc;
     uint8_t sha1[20];
 };
@@ -73,8 +73,8 @@ struct chdw {
     /* The batch the workers compress. */
     struct chdw_slot *slot;
     int nslot, nfill;
-    int next;     /* next slot to take */
-    int done;     /* slots finished */
+    int next; /* next slot to take */
+    int done; /* slots finished */
     int quit;
     pthread_mutex_t mu;
     pthread_cond_t work, idle;
@@ -192,8 +192,8 @@ chdw_flac(struct chdw_codec *c)
          FLAC__stream_encoder_set_sample_rate(c->flac, 44100) &&
          FLAC__stream_encoder_set_compression_level(c->flac, 8) &&
          FLAC__stream_encoder_set_blocksize(c->flac, 2352);
-    if (!ok || FLAC__stream_encoder_init_stream(
-                   c->flac, chdw_flac_write, NULL, NULL, NULL, c) !=
+    if (!ok || FLAC__stream_encoder_init_stream(c->flac, chdw_flac_write, NULL,
+                                                NULL, NULL, c) !=
                    FLAC__STREAM_ENCODER_INIT_STATUS_OK) {
         c->failed = 1;
         return 0;
@@ -202,8 +202,7 @@ chdw_flac(struct chdw_codec *c)
         c->pcm[i] = (int16_t)(c->dplane[2 * i] << 8 | c->dplane[2 * i + 1]);
     c->fl_len = 0;
     c->fl_over = 0;
-    ok = FLAC__stream_encoder_process_interleaved(c->flac, c->pcm,
-                                                  (uint32_t)n);
+    ok = FLAC__stream_encoder_process_interleaved(c->flac, c->pcm, (uint32_t)n);
     ok = FLAC__stream_encoder_finish(c->flac) && ok;
     return ok && !c->fl_over ? c->fl_len : 0;
 }
@@ -244,7 +243,8 @@ chdw_compress(struct chdw *w, struct chdw_codec *c, struct chdw_slot *s)
     for (i = 0; i < w->ncodec; i++) {
         uint32_t len = 0, dl;
         /* Audio: the FLAC codec first. */
-        k = data ? i : (i == 0 ? w->flac_slot : (i <= w->flac_slot ? i - 1 : i));
+        k = data ? i
+                 : (i == 0 ? w->flac_slot : (i <= w->flac_slot ? i - 1 : i));
         if (!data && i > 0 && best <= CHD_HUNK * 3 / 4)
             break;
         if (data && w->codec[k] == CHD_CODEC_CDFL)
@@ -282,8 +282,8 @@ chdw_compress(struct chdw *w, struct chdw_codec *c, struct chdw_slot *s)
         /* The subcode plane follows as raw deflate (same for every
          * codec: computed once). */
         if (!have_sub) {
-            sublen = chdw_deflate(c, c->splane, CHD_SPLANE, c->sub,
-                                  sizeof c->sub);
+            sublen =
+                chdw_deflate(c, c->splane, CHD_SPLANE, c->sub, sizeof c->sub);
             have_sub = 1;
             if (sublen == 0)
                 return;
@@ -338,9 +338,9 @@ chdw_bits_for(uint64_t v)
 }
 
 struct chdw_map {
-    uint8_t *type;   /* CHD_MAP_C0..CHD_MAP_SELF */
+    uint8_t *type; /* CHD_MAP_C0..CHD_MAP_SELF */
     uint32_t *len;
-    uint64_t *off;   /* file offset, or hunk number for SELF */
+    uint64_t *off; /* file offset, or hunk number for SELF */
     uint16_t *crc;
     uint32_t n;
 };
@@ -357,8 +357,8 @@ chdw_sym(uint8_t *syms, size_t *n, uint32_t *counts, int v)
  * types with runs and SELF shorthands, then each hunk's fields.  *out
  * gets the 16-byte header followed by the bit stream (disc_malloc'd). */
 static int
-chdw_map_encode(struct disc_ctx *ctx, const struct chdw_map *m,
-                uint8_t **out, size_t *outlen)
+chdw_map_encode(struct disc_ctx *ctx, const struct chdw_map *m, uint8_t **out,
+                size_t *outlen)
 {
     struct chd_huff huff;
     struct chd_bits b;
@@ -509,9 +509,9 @@ chdw_plan(struct disc_ctx *ctx, const struct disc *d, struct chdw_track *p,
         int32_t count;
         disc_track_file_range(d, i, &first, &count);
         p[i].audio = t->mode == DISC_MODE_AUDIO;
-        p[i].type = p[i].audio ? "AUDIO"
-                               : t->mode == DISC_MODE_MODE1 ? "MODE1_RAW"
-                                                            : "MODE2_RAW";
+        p[i].type = p[i].audio                   ? "AUDIO"
+                    : t->mode == DISC_MODE_MODE1 ? "MODE1_RAW"
+                                                 : "MODE2_RAW";
         start = t->index[0] < 0 ? 0 : t->index[0];
         if (i == 0 && start != 0)
             return disc_error(ctx, DISC_E_UNSUPPORTED,
@@ -742,12 +742,14 @@ chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
          * (chd_caps_for). */
         r = 0;
         if (idx)
-            r = disc_write_drop(ctx, o, "chd keeps INDEX 02+ only in its "
-                                        "subchannel: use --sub to keep them");
+            r = disc_write_drop(ctx, o,
+                                "chd keeps INDEX 02+ only in its "
+                                "subchannel: use --sub to keep them");
         if (r == 0 && flags)
-            r = disc_write_drop(ctx, o, "chd keeps track flags (DCP, PRE, "
-                                        "4CH) only in its subchannel: use "
-                                        "--sub to keep them");
+            r = disc_write_drop(ctx, o,
+                                "chd keeps track flags (DCP, PRE, "
+                                "4CH) only in its subchannel: use "
+                                "--sub to keep them");
         if (r < 0)
             return r;
     }
@@ -782,9 +784,8 @@ chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     lin = disc_malloc((size_t)CHD_FRAMES_PER_HUNK * DISC_SECTOR_SUB);
     msum = disc_malloc((size_t)d->ntracks * sizeof *msum);
     md = EVP_MD_CTX_new();
-    if (!m.type || !m.len || !m.off || !m.crc || !dd.key || !dd.hunk ||
-        !main || !lin || !msum || !md ||
-        !EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
+    if (!m.type || !m.len || !m.off || !m.crc || !dd.key || !dd.hunk || !main ||
+        !lin || !msum || !md || !EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
         goto out;
     }
@@ -846,8 +847,9 @@ chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
             n++;
         }
         if (chdw_run_batch(&w, n) != 0) {
-            r = disc_error(ctx, DISC_E_NOMEM, "compression failed (out of "
-                                              "memory)");
+            r = disc_error(ctx, DISC_E_NOMEM,
+                           "compression failed (out of "
+                           "memory)");
             goto out;
         }
         for (i = 0; i < n; i++, h++) {

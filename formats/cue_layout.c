@@ -152,8 +152,7 @@ cue_finish_file(struct cue_parse *p, struct cue_walk *w)
         disc_warn_at(p->ctx, p->path, f->line,
                      "FILE \"%.100s\" ends with %lld bytes that are not a "
                      "whole %u-byte sector; ignored",
-                     f->name, (long long)(left % t->dt->stride),
-                     t->dt->stride);
+                     f->name, (long long)(left % t->dt->stride), t->dt->stride);
     if (f->last_time >= 0 && end <= f->last_time) {
         char a[16], b[16];
         return cue_err(p, DISC_E_RANGE,
@@ -234,8 +233,7 @@ cue_sector_is(struct cue_parse *p, const struct cue_file *f, int64_t off,
     uint32_t i;
 
     *zero = 0;
-    if (n > sizeof sec || off < 0 || off + n > f->size ||
-        !f->src->ops->pread ||
+    if (n > sizeof sec || off < 0 || off + n > f->size || !f->src->ops->pread ||
         f->src->ops->pread(p->ctx, f->src, off, n, sec) < 0)
         return -1;
     for (i = 0; i < n && !sec[i]; i++)

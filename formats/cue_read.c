@@ -956,9 +956,11 @@ cue_open_files(struct cue_parse *p)
         p->line = f->line;
         if (disc_path_escapes(f->name) &&
             !(p->ctx && (p->ctx->flags & DISC_CTX_OUTSIDE_PATHS)))
-            return cue_err(p, DISC_E_FORMAT, "FILE \"%.120s\" leads outside "
+            return cue_err(p, DISC_E_FORMAT,
+                           "FILE \"%.120s\" leads outside "
                            "the sheet's folder (allow with "
-                           "--allow-outside-paths)", f->name);
+                           "--allow-outside-paths)",
+                           f->name);
         r = disc_path_resolve(p->dir, f->name, &path);
         if (r == DISC_E_NOMEM)
             return cue_nomem(p);
@@ -1017,7 +1019,8 @@ cue_load_cdt(struct cue_parse *p, uint8_t **buf, const uint8_t **packs,
     p->line = p->cdtextfile_line;
     if (disc_path_escapes(name) &&
         !(p->ctx && (p->ctx->flags & DISC_CTX_OUTSIDE_PATHS)))
-        return cue_err(p, DISC_E_FORMAT, "CDTEXTFILE \"%.120s\" leads outside "
+        return cue_err(p, DISC_E_FORMAT,
+                       "CDTEXTFILE \"%.120s\" leads outside "
                        "the sheet's folder (allow with --allow-outside-paths)",
                        name);
     r = disc_path_resolve(p->dir, name, &path);

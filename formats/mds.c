@@ -83,8 +83,8 @@ struct mds_block {
     uint8_t min, sec, frame, zero, pmin, psec, pframe;
     uint32_t extra_off; /* CD: extra block offset; DVD: track length */
     uint16_t sector_size;
-    uint32_t start;   /* start sector: LBA of INDEX 01 */
-    uint64_t offset;  /* MDF byte offset of INDEX 01 */
+    uint32_t start;  /* start sector: LBA of INDEX 01 */
+    uint64_t offset; /* MDF byte offset of INDEX 01 */
     uint32_t nfiles;
     uint32_t footer_off;
     uint32_t pregap, length; /* extra block (CD tracks) */
@@ -149,9 +149,10 @@ mds_load(struct disc_ctx *ctx, const char *path, struct mds_desc *f)
     }
     if (st.st_size > MDS_MAX_SIZE) {
         (void)fclose(fp);
-        return mds_bad(ctx, f, "%lld bytes is far too large for an MDS "
-                       "descriptor (at most %ld)", (long long)st.st_size,
-                       MDS_MAX_SIZE);
+        return mds_bad(ctx, f,
+                       "%lld bytes is far too large for an MDS "
+                       "descriptor (at most %ld)",
+                       (long long)st.st_size, MDS_MAX_SIZE);
     }
     n = (size_t)st.st_size;
     f->buf = disc_malloc(n ? n : 1);
@@ -180,24 +181,28 @@ mds_parse_header(struct disc_ctx *ctx, const struct mds_desc *f, int *dvd,
     unsigned medium;
 
     if (f->len < MDS_SIG_LEN || memcmp(h, MDS_SIGNATURE, MDS_SIG_LEN) != 0)
-        return mds_bad(ctx, f, "not an MDS descriptor (no \"%s\" signature "
-                       "at offset 0)", MDS_SIGNATURE);
+        return mds_bad(ctx, f,
+                       "not an MDS descriptor (no \"%s\" signature "
+                       "at offset 0)",
+                       MDS_SIGNATURE);
     if (f->len <= MDS_H_VMINOR)
         return mds_bad(ctx, f, "truncated after the signature (%zu bytes)",
                        f->len);
     if (h[MDS_H_VMAJOR] == 2)
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: unsupported MDS version 2.%u (encrypted MDX "
-                          "descriptors are not supported)", f->path,
-                          h[MDS_H_VMINOR]);
+                          "descriptors are not supported)",
+                          f->path, h[MDS_H_VMINOR]);
     if (h[MDS_H_VMAJOR] != 1)
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: unsupported MDS version %u.%u (only 1.x is "
-                          "known)", f->path, h[MDS_H_VMAJOR],
-                          h[MDS_H_VMINOR]);
+                          "known)",
+                          f->path, h[MDS_H_VMAJOR], h[MDS_H_VMINOR]);
     if (f->len < MDS_HEADER)
-        return mds_bad(ctx, f, "file is %zu bytes, shorter than the %d-byte "
-                       "header", f->len, MDS_HEADER);
+        return mds_bad(ctx, f,
+                       "file is %zu bytes, shorter than the %d-byte "
+                       "header",
+                       f->len, MDS_HEADER);
     medium = disc_rd_le16(h + MDS_H_MEDIUM);
     *dvd = medium >= MDS_MEDIUM_DVD;
     *nsess = disc_rd_le16(h + MDS_H_NSESS);
@@ -208,18 +213,21 @@ mds_parse_header(struct disc_ctx *ctx, const struct mds_desc *f, int *dvd,
         return mds_bad(ctx, f, "header at 0x%x: %u sessions (at most %d)",
                        MDS_H_NSESS, *nsess, DISC_MAX_SESSIONS);
     if (*sess_off < MDS_HEADER)
-        return mds_bad(ctx, f, "header at 0x%x: session blocks offset 0x%x "
-                       "points into the header", MDS_H_SESS_OFF, *sess_off);
+        return mds_bad(ctx, f,
+                       "header at 0x%x: session blocks offset 0x%x "
+                       "points into the header",
+                       MDS_H_SESS_OFF, *sess_off);
     if (!mds_has(f, *sess_off, (uint64_t)*nsess * MDS_SESSION))
-        return mds_bad(ctx, f, "header at 0x%x: %u session blocks at 0x%x "
-                       "run beyond end of file (%zu bytes)", MDS_H_SESS_OFF,
-                       *nsess, *sess_off, f->len);
+        return mds_bad(ctx, f,
+                       "header at 0x%x: %u session blocks at 0x%x "
+                       "run beyond end of file (%zu bytes)",
+                       MDS_H_SESS_OFF, *nsess, *sess_off, f->len);
     return 0;
 }
 
 static int
-mds_parse_session(struct disc_ctx *ctx, const struct mds_desc *f,
-                  uint32_t off, unsigned s, struct mds_sess *ss)
+mds_parse_session(struct disc_ctx *ctx, const struct mds_desc *f, uint32_t off,
+                  unsigned s, struct mds_sess *ss)
 {
     const uint8_t *p = f->buf + off;
     unsigned number = disc_rd_le16(p + MDS_S_NUMBER);
@@ -232,19 +240,23 @@ mds_parse_session(struct disc_ctx *ctx, const struct mds_desc *f,
     ss->last = disc_rd_le16(p + MDS_S_LAST);
     ss->blocks_off = disc_rd_le32(p + MDS_S_BLOCKS_OFF);
     if (number != s + 1)
-        return mds_bad(ctx, f, "session block %u at 0x%x: session number %u, "
-                       "expected %u", s + 1, off, number, s + 1);
+        return mds_bad(ctx, f,
+                       "session block %u at 0x%x: session number %u, "
+                       "expected %u",
+                       s + 1, off, number, s + 1);
     if (ss->nblocks == 0)
         return mds_bad(ctx, f, "session block %u at 0x%x: no track blocks",
                        s + 1, off);
     if (ss->blocks_off < MDS_HEADER)
-        return mds_bad(ctx, f, "session block %u at 0x%x: track blocks "
-                       "offset 0x%x points into the header", s + 1, off,
-                       ss->blocks_off);
+        return mds_bad(ctx, f,
+                       "session block %u at 0x%x: track blocks "
+                       "offset 0x%x points into the header",
+                       s + 1, off, ss->blocks_off);
     if (!mds_has(f, ss->blocks_off, (uint64_t)ss->nblocks * MDS_TRACK))
-        return mds_bad(ctx, f, "session block %u at 0x%x: %u track blocks at "
-                       "0x%x run beyond end of file (%zu bytes)", s + 1, off,
-                       ss->nblocks, ss->blocks_off, f->len);
+        return mds_bad(ctx, f,
+                       "session block %u at 0x%x: %u track blocks at "
+                       "0x%x run beyond end of file (%zu bytes)",
+                       s + 1, off, ss->nblocks, ss->blocks_off, f->len);
     return 0;
 }
 
@@ -287,36 +299,45 @@ mds_parse_block(struct disc_ctx *ctx, const struct mds_desc *f, uint32_t off,
     if (!mds_is_track(b))
         return 0;
     if (b->start > INT32_MAX - 1)
-        return mds_bad(ctx, f, "track block %u at 0x%x (track %u): start "
-                       "sector 0x%x out of range", no, off, b->point,
-                       b->start);
+        return mds_bad(ctx, f,
+                       "track block %u at 0x%x (track %u): start "
+                       "sector 0x%x out of range",
+                       no, off, b->point, b->start);
     if (b->offset > (uint64_t)INT64_MAX / 4)
-        return mds_bad(ctx, f, "track block %u at 0x%x (track %u): start "
-                       "offset 0x%llx out of range", no, off, b->point,
-                       (unsigned long long)b->offset);
+        return mds_bad(ctx, f,
+                       "track block %u at 0x%x (track %u): start "
+                       "offset 0x%llx out of range",
+                       no, off, b->point, (unsigned long long)b->offset);
     if (!dvd) {
         if (b->extra_off == 0)
-            return mds_bad(ctx, f, "track block %u at 0x%x (track %u): no "
-                           "extra block (extra offset 0)", no, off,
-                           b->point);
+            return mds_bad(ctx, f,
+                           "track block %u at 0x%x (track %u): no "
+                           "extra block (extra offset 0)",
+                           no, off, b->point);
         if (!mds_has(f, b->extra_off, MDS_EXTRA))
-            return mds_bad(ctx, f, "track block %u at 0x%x (track %u): extra "
-                           "offset 0x%x beyond end of file (%zu bytes)", no,
-                           off, b->point, b->extra_off, f->len);
+            return mds_bad(ctx, f,
+                           "track block %u at 0x%x (track %u): extra "
+                           "offset 0x%x beyond end of file (%zu bytes)",
+                           no, off, b->point, b->extra_off, f->len);
         b->pregap = disc_rd_le32(f->buf + b->extra_off);
         b->length = disc_rd_le32(f->buf + b->extra_off + 4);
     }
     if (b->nfiles == 0)
-        return mds_bad(ctx, f, "track block %u at 0x%x (track %u): number of "
-                       "files is 0", no, off, b->point);
+        return mds_bad(ctx, f,
+                       "track block %u at 0x%x (track %u): number of "
+                       "files is 0",
+                       no, off, b->point);
     if (b->footer_off == 0)
-        return mds_bad(ctx, f, "track block %u at 0x%x (track %u): no footer "
-                       "(footer offset 0)", no, off, b->point);
+        return mds_bad(ctx, f,
+                       "track block %u at 0x%x (track %u): no footer "
+                       "(footer offset 0)",
+                       no, off, b->point);
     if (!mds_has(f, b->footer_off, (uint64_t)b->nfiles * MDS_FOOTER))
-        return mds_bad(ctx, f, "track block %u at 0x%x (track %u): footer "
+        return mds_bad(ctx, f,
+                       "track block %u at 0x%x (track %u): footer "
                        "offset 0x%x with %u file(s) beyond end of file "
-                       "(%zu bytes)", no, off, b->point, b->footer_off,
-                       b->nfiles, f->len);
+                       "(%zu bytes)",
+                       no, off, b->point, b->footer_off, b->nfiles, f->len);
     if (!dvd && b->nfiles > 1)
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: track %u is split over %u data files; split "
@@ -328,8 +349,8 @@ mds_parse_block(struct disc_ctx *ctx, const struct mds_desc *f, uint32_t off,
 /* The data file name of footer j of a track block, as UTF-8
  * (disc_malloc'd). */
 static int
-mds_footer_name(struct disc_ctx *ctx, const struct mds_desc *f,
-                uint32_t foot, char **out)
+mds_footer_name(struct disc_ctx *ctx, const struct mds_desc *f, uint32_t foot,
+                char **out)
 {
     uint32_t noff = disc_rd_le32(f->buf + foot + MDS_F_NAME_OFF);
     uint32_t wide = disc_rd_le32(f->buf + foot + MDS_F_WIDE);
@@ -338,17 +359,20 @@ mds_footer_name(struct disc_ctx *ctx, const struct mds_desc *f,
 
     *out = NULL;
     if (noff >= f->len)
-        return mds_bad(ctx, f, "footer at 0x%x: filename offset 0x%x beyond "
-                       "end of file (%zu bytes)", foot, noff, f->len);
+        return mds_bad(ctx, f,
+                       "footer at 0x%x: filename offset 0x%x beyond "
+                       "end of file (%zu bytes)",
+                       foot, noff, f->len);
     if (wide) {
         size_t k, units;
         for (units = 0; mds_has(f, noff + 2 * (uint64_t)units, 2); units++)
             if (disc_rd_le16(f->buf + noff + 2 * units) == 0)
                 break;
         if (!mds_has(f, noff + 2 * (uint64_t)units, 2))
-            return mds_bad(ctx, f, "footer at 0x%x: UTF-16 filename at 0x%x "
-                           "is not terminated before end of file", foot,
-                           noff);
+            return mds_bad(ctx, f,
+                           "footer at 0x%x: UTF-16 filename at 0x%x "
+                           "is not terminated before end of file",
+                           foot, noff);
         s = disc_malloc(units * 3 + 1);
         if (!s)
             return disc_error(ctx, DISC_E_NOMEM, "out of memory");
@@ -369,8 +393,10 @@ mds_footer_name(struct disc_ctx *ctx, const struct mds_desc *f,
     } else {
         const uint8_t *z = memchr(f->buf + noff, 0, f->len - noff);
         if (!z)
-            return mds_bad(ctx, f, "footer at 0x%x: filename at 0x%x is not "
-                           "terminated before end of file", foot, noff);
+            return mds_bad(ctx, f,
+                           "footer at 0x%x: filename at 0x%x is not "
+                           "terminated before end of file",
+                           foot, noff);
         n = (size_t)(z - (f->buf + noff));
         s = disc_malloc(n + 1);
         if (!s)
@@ -409,8 +435,8 @@ mds_resolve(struct disc_ctx *ctx, const char *mds, const char *name,
     }
     /* A name leading outside the descriptor's folder is tried only by
      * its last part, unless the caller allows such names. */
-    if (disc_path_escapes(want) && !(ctx && (ctx->flags &
-                                             DISC_CTX_OUTSIDE_PATHS)))
+    if (disc_path_escapes(want) &&
+        !(ctx && (ctx->flags & DISC_CTX_OUTSIDE_PATHS)))
         r = DISC_E_IO;
     else
         r = disc_path_resolve(dir, want, found);
@@ -424,8 +450,10 @@ mds_resolve(struct disc_ctx *ctx, const char *mds, const char *name,
     if (r == DISC_E_NOMEM)
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
     else if (r < 0)
-        r = disc_error(ctx, DISC_E_IO, "%s: data file \"%s\" not found (the "
-                       "descriptor names \"%s\")", mds, want, name);
+        r = disc_error(ctx, DISC_E_IO,
+                       "%s: data file \"%s\" not found (the "
+                       "descriptor names \"%s\")",
+                       mds, want, name);
     disc_free_mem(want);
     disc_free_mem(dir);
     return r;
@@ -509,17 +537,18 @@ mds_layout(struct disc_ctx *ctx, const struct mds_desc *f,
     *sl = DISC_SUBL_NONE;
     if (b->sub == MDS_SUB_PW) {
         if (size <= MDS_SUB_SIZE)
-            return mds_bad(ctx, f, "track block %u at 0x%x (track %u): "
-                           "sector size %u with subchannel", b->no, b->off,
-                           b->point, size);
+            return mds_bad(ctx, f,
+                           "track block %u at 0x%x (track %u): "
+                           "sector size %u with subchannel",
+                           b->no, b->off, b->point, size);
         size -= MDS_SUB_SIZE;
         *sl = DISC_SUBL_INTERLEAVED;
     } else if (b->sub != 0) {
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: track block %u at 0x%x (track %u): unknown "
                           "subchannel type 0x%02x (0x08, interleaved P-W, is "
-                          "the only one known)", f->path, b->no, b->off,
-                          b->point, b->sub);
+                          "the only one known)",
+                          f->path, b->no, b->off, b->point, b->sub);
     }
     if (size == DISC_SECTOR_RAW)
         *l = DISC_DATA_RAW;
@@ -532,10 +561,12 @@ mds_layout(struct disc_ctx *ctx, const struct mds_desc *f,
     else if (size == 2324 && m == DISC_MODE_MODE2_FORM2)
         *l = DISC_DATA_FORM2;
     else
-        return mds_bad(ctx, f, "track block %u at 0x%x (track %u): sector "
+        return mds_bad(ctx, f,
+                       "track block %u at 0x%x (track %u): sector "
                        "size %u does not fit a %s track (2352, 2048, 2336 "
-                       "or 2324, plus 96 with subchannel)", b->no, b->off,
-                       b->point, b->sector_size, disc_mode_name(m));
+                       "or 2324, plus 96 with subchannel)",
+                       b->no, b->off, b->point, b->sector_size,
+                       disc_mode_name(m));
     return 0;
 }
 
@@ -574,10 +605,9 @@ mds_map(struct disc_ctx *ctx, struct disc *d, const struct mds_block *b,
  * (the core regenerates raw sectors); DVD structures and BCA are not
  * kept. */
 static int
-mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f,
-              struct disc *d, const struct mds_sess *ss,
-              const struct mds_block *b, unsigned nb, struct mds_mdf *mdf,
-              size_t *nmdf)
+mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
+              const struct mds_sess *ss, const struct mds_block *b, unsigned nb,
+              struct mds_mdf *mdf, size_t *nmdf)
 {
     const struct mds_block *t = NULL;
     struct disc_track *tr = &d->track[0];
@@ -598,17 +628,19 @@ mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f,
     if (t->sector_size != 2048 || t->sub != 0)
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: DVD track with %u-byte sectors (subchannel "
-                          "0x%02x); only 2048 is supported", f->path,
-                          t->sector_size, t->sub);
+                          "0x%02x); only 2048 is supported",
+                          f->path, t->sector_size, t->sub);
     /* For DVD the extra-offset field holds the track length. */
     length = t->extra_off;
     if (length == 0 && ss->end > (int32_t)t->start)
         length = (uint64_t)(ss->end - (int32_t)t->start);
     if (length == 0 || length > (uint64_t)(INT32_MAX - t->start))
-        return mds_bad(ctx, f, "track block %u at 0x%x: DVD track length %llu "
-                       "out of range", t->no, t->off,
-                       (unsigned long long)length);
-    disc_warn(ctx, "%s: DVD image read as data only (one Mode 1 track of "
+        return mds_bad(ctx, f,
+                       "track block %u at 0x%x: DVD track length %llu "
+                       "out of range",
+                       t->no, t->off, (unsigned long long)length);
+    disc_warn(ctx,
+              "%s: DVD image read as data only (one Mode 1 track of "
               "2048-byte sectors; DVD structures and BCA are not kept)",
               f->path);
     d->nsessions = 1;
@@ -631,8 +663,8 @@ mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f,
     for (j = 0; j < t->nfiles && i < length; j++) {
         struct disc_source *src;
         uint64_t n;
-        int r = mds_open_data(ctx, f, d, t->footer_off + j * MDS_FOOTER,
-                              mdf, nmdf, &src);
+        int r = mds_open_data(ctx, f, d, t->footer_off + j * MDS_FOOTER, mdf,
+                              nmdf, &src);
         if (r != 0 || !src)
             return r;
         if (j + 1 == t->nfiles || src->size <= off)
@@ -641,8 +673,8 @@ mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f,
             n = (uint64_t)(src->size - off) / 2048;
         if (n > length - i)
             n = length - i;
-        r = mds_map(ctx, d, t, src, (disc_lba)(t->start + i), (uint32_t)n,
-                    off, DISC_DATA_MODE1, DISC_SUBL_NONE);
+        r = mds_map(ctx, d, t, src, (disc_lba)(t->start + i), (uint32_t)n, off,
+                    DISC_DATA_MODE1, DISC_SUBL_NONE);
         if (r < 0)
             return r;
         i += (unsigned)n;
@@ -650,7 +682,6 @@ mds_build_dvd(struct disc_ctx *ctx, const struct mds_desc *f,
     }
     return 0;
 }
-
 
 /* ------------------------------------------------------------------ */
 /* Building the model                                                  */
@@ -675,17 +706,20 @@ mds_sessions(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
                 z = k;
             }
         if (a < 0)
-            return mds_bad(ctx, f, "session block %u at 0x%x: no track "
-                           "entries", s + 1, ss[s].off);
+            return mds_bad(ctx, f,
+                           "session block %u at 0x%x: no track "
+                           "entries",
+                           s + 1, ss[s].off);
         ds->number = (uint8_t)(s + 1);
         ds->first_track = d->track[a].number;
         ds->last_track = d->track[z].number;
         ds->leadout = ss[s].end;
         ds->type = DISC_TYPE_CDDA;
         if (ss[s].first != ds->first_track || ss[s].last != ds->last_track)
-            disc_warn(ctx, "%s: session %u lists tracks %u-%u but holds "
-                      "entries for tracks %u-%u", f->path, s + 1,
-                      ss[s].first, ss[s].last, ds->first_track,
+            disc_warn(ctx,
+                      "%s: session %u lists tracks %u-%u but holds "
+                      "entries for tracks %u-%u",
+                      f->path, s + 1, ss[s].first, ss[s].last, ds->first_track,
                       ds->last_track);
         for (i = 0; i < nb; i++) {
             if (b[i].session != s + 1 || b[i].adr != 1)
@@ -695,10 +729,12 @@ mds_sessions(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
             } else if (b[i].point == 0xA2) {
                 struct disc_msf m = { b[i].pmin, b[i].psec, b[i].pframe };
                 if (disc_msf_to_lba(m) != ss[s].end)
-                    disc_warn(ctx, "%s: session %u: A2 lead-out %02u:%02u:"
+                    disc_warn(ctx,
+                              "%s: session %u: A2 lead-out %02u:%02u:"
                               "%02u disagrees with session end %d; using "
-                              "the session end", f->path, s + 1, b[i].pmin,
-                              b[i].psec, b[i].pframe, ss[s].end);
+                              "the session end",
+                              f->path, s + 1, b[i].pmin, b[i].psec, b[i].pframe,
+                              ss[s].end);
             }
         }
     }
@@ -722,8 +758,10 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         if (!mds_is_track(&b[i]))
             continue;
         if (byp[b[i].point])
-            return mds_bad(ctx, f, "track block %u at 0x%x: second entry for "
-                           "track %u", b[i].no, b[i].off, b[i].point);
+            return mds_bad(ctx, f,
+                           "track block %u at 0x%x: second entry for "
+                           "track %u",
+                           b[i].no, b[i].off, b[i].point);
         byp[b[i].point] = &b[i];
     }
     /* Tracks in number order; sessions must follow the same order. */
@@ -733,9 +771,11 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         if (!t)
             continue;
         if (n > 0 && t->session < d->track[n - 1].session)
-            return mds_bad(ctx, f, "track %u is in session %u, after track "
-                           "%u of session %u", t->point, t->session,
-                           d->track[n - 1].number, d->track[n - 1].session);
+            return mds_bad(ctx, f,
+                           "track %u is in session %u, after track "
+                           "%u of session %u",
+                           t->point, t->session, d->track[n - 1].number,
+                           d->track[n - 1].session);
         tr = &d->track[n];
         tr->number = t->point;
         tr->session = t->session;
@@ -746,7 +786,8 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         {
             struct disc_msf m = { t->pmin, t->psec, t->pframe };
             if (disc_msf_to_lba(m) != (disc_lba)t->start)
-                disc_warn(ctx, "%s: track %u: PMSF %02u:%02u:%02u disagrees "
+                disc_warn(ctx,
+                          "%s: track %u: PMSF %02u:%02u:%02u disagrees "
                           "with start sector %u; using the start sector",
                           f->path, t->point, t->pmin, t->psec, t->pframe,
                           t->start);
@@ -754,7 +795,8 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         n++;
     }
     if (n == 0)
-        return mds_bad(ctx, f, "no track entries (points 1-99) in any "
+        return mds_bad(ctx, f,
+                       "no track entries (points 1-99) in any "
                        "session");
     d->ntracks = (uint8_t)n;
     r = mds_sessions(ctx, f, d, ss, nsess, b, nb);
@@ -772,27 +814,32 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         int64_t i0;
         if (first) {
             if (pre < DISC_PREGAP)
-                disc_warn(ctx, "%s: track %u: pregap %u, expected at least "
-                          "%d for a session's first track", f->path,
-                          t->point, pre, DISC_PREGAP);
+                disc_warn(ctx,
+                          "%s: track %u: pregap %u, expected at least "
+                          "%d for a session's first track",
+                          f->path, t->point, pre, DISC_PREGAP);
             pre = pre > DISC_PREGAP ? pre - DISC_PREGAP : 0;
         }
         i0 = (int64_t)tr->index[1] - pre;
         if (i0 < -DISC_PREGAP)
-            return mds_bad(ctx, f, "track block %u at 0x%x (track %u): "
+            return mds_bad(ctx, f,
+                           "track block %u at 0x%x (track %u): "
                            "pregap of %u sectors reaches before the start "
-                           "of the disc", t->no, t->off, t->point,
-                           t->pregap);
+                           "of the disc",
+                           t->no, t->off, t->point, t->pregap);
         if ((uint64_t)pre * t->sector_size > t->offset)
-            return mds_bad(ctx, f, "track block %u at 0x%x (track %u): "
+            return mds_bad(ctx, f,
+                           "track block %u at 0x%x (track %u): "
                            "stored pregap of %u sectors begins before the "
                            "start of the data file (start offset %llu)",
                            t->no, t->off, t->point, pre,
                            (unsigned long long)t->offset);
         if (k > 0 && !first && i0 <= d->track[k - 1].index[1])
-            return mds_bad(ctx, f, "track %u: pregap start %lld is not after "
-                           "track %u's start %d", t->point, (long long)i0,
-                           d->track[k - 1].number, d->track[k - 1].index[1]);
+            return mds_bad(ctx, f,
+                           "track %u: pregap start %lld is not after "
+                           "track %u's start %d",
+                           t->point, (long long)i0, d->track[k - 1].number,
+                           d->track[k - 1].index[1]);
         tr->index[0] = (disc_lba)i0;
         stored[k] = pre;
     }
@@ -804,22 +851,24 @@ mds_build_cd(struct disc_ctx *ctx, const struct mds_desc *f, struct disc *d,
         struct disc_source *src = NULL;
         disc_lba end = disc_track_end(d, k);
         if (end <= tr->index[1])
-            return mds_bad(ctx, f, "track %u ends at LBA %d, not after its "
+            return mds_bad(ctx, f,
+                           "track %u ends at LBA %d, not after its "
                            "start sector %d (session end or next pregap "
-                           "wrong)", t->point, end, tr->index[1]);
+                           "wrong)",
+                           t->point, end, tr->index[1]);
         if ((int64_t)tr->index[1] + t->length != end)
-            disc_warn(ctx, "%s: track %u: extra block length %u disagrees "
-                      "with the layout (%d sectors to LBA %d)", f->path,
-                      t->point, t->length, end - tr->index[1], end);
+            disc_warn(ctx,
+                      "%s: track %u: extra block length %u disagrees "
+                      "with the layout (%d sectors to LBA %d)",
+                      f->path, t->point, t->length, end - tr->index[1], end);
         r = mds_layout(ctx, f, t, tr->mode, &l, &sl);
         if (r == 0)
             r = mds_open_data(ctx, f, d, t->footer_off, mdf, nmdf, &src);
         if (r == 0)
-            r = mds_map(ctx, d, t, src, tr->index[0],
-                        (uint32_t)(end - tr->index[0]),
-                        (int64_t)(t->offset -
-                                  (uint64_t)stored[k] * t->sector_size),
-                        l, sl);
+            r = mds_map(
+                ctx, d, t, src, tr->index[0], (uint32_t)(end - tr->index[0]),
+                (int64_t)(t->offset - (uint64_t)stored[k] * t->sector_size), l,
+                sl);
         if (r < 0)
             return r;
     }
@@ -890,8 +939,8 @@ mds_read(struct disc_ctx *ctx, const char *path, struct disc *d)
         /* Every block is a full-TOC entry, kept verbatim. */
         for (j = 0; j < nb; j++) {
             const struct disc_rawtoc e = {
-                b[j].session, b[j].adr, b[j].ctl,  b[j].tno,
-                b[j].point,   b[j].min, b[j].sec,  b[j].frame,
+                b[j].session, b[j].adr,  b[j].ctl,  b[j].tno,
+                b[j].point,   b[j].min,  b[j].sec,  b[j].frame,
                 b[j].zero,    b[j].pmin, b[j].psec, b[j].pframe
             };
             toc[j] = e;
@@ -960,8 +1009,7 @@ mds_toc_holdable(const struct disc *d)
  * the model. */
 static int
 mds_toc(struct disc_ctx *ctx, const struct disc *d,
-        const struct disc_write_opts *o, struct disc_rawtoc **out,
-        uint16_t *n)
+        const struct disc_write_opts *o, struct disc_rawtoc **out, uint16_t *n)
 {
     struct disc_rawtoc *e;
     uint16_t j, k = 0;
@@ -972,7 +1020,8 @@ mds_toc(struct disc_ctx *ctx, const struct disc *d,
     if (!disc_rawtoc_fits(d))
         return disc_build_rawtoc(ctx, d, out, n);
     if (!mds_toc_holdable(d)) {
-        int r = disc_write_drop(ctx, o, "mds: the captured raw TOC has "
+        int r = disc_write_drop(ctx, o,
+                                "mds: the captured raw TOC has "
                                 "entries MDS cannot store (more than 255 in "
                                 "a session, or a track point of ADR 5); "
                                 "writing a TOC built from the tracks");
@@ -1013,18 +1062,22 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
             indexes = 1;
         if (d->track[i].mode == DISC_MODE_MODE2) {
             if (o->strict)
-                return disc_write_drop(ctx, o, "mds: track %d is formless "
+                return disc_write_drop(ctx, o,
+                                       "mds: track %d is formless "
                                        "Mode 2, which MDS records like "
                                        "mixed-form Mode 2 (0xAB)",
                                        d->track[i].number);
-            disc_warn(ctx, "mds: track %d is formless Mode 2; MDS records it "
+            disc_warn(ctx,
+                      "mds: track %d is formless Mode 2; MDS records it "
                       "as mode 0xAB, read back as mixed-form Mode 2 (the "
-                      "sectors are unchanged)", d->track[i].number);
+                      "sectors are unchanged)",
+                      d->track[i].number);
         }
     }
     if (!o->sub) {
         if (indexes)
-            return disc_write_drop(ctx, o, "mds: MDS holds only INDEX 00 "
+            return disc_write_drop(ctx, o,
+                                   "mds: MDS holds only INDEX 00 "
                                    "and 01; INDEX 02+ are kept only in the "
                                    "subchannel (write with --sub)");
         return 0;
@@ -1040,10 +1093,12 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
             if (d->mcn[0] && strcmp(mcn, d->mcn) == 0)
                 mcn_found = 1;
             if (t->isrc[0] && strcmp(isrc, t->isrc) != 0) {
-                r = disc_write_drop(ctx, o, "mds: the subchannel of track %d "
+                r = disc_write_drop(ctx, o,
+                                    "mds: the subchannel of track %d "
                                     "does not carry its ISRC %s in its first "
                                     "100 sectors, and MDS has no other place "
-                                    "for it", t->number, t->isrc);
+                                    "for it",
+                                    t->number, t->isrc);
                 if (r < 0)
                     return r;
             }
@@ -1056,7 +1111,8 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
                 if (k > last || idx[k] != t->index[k])
                     break;
             if (k <= t->last_index) {
-                r = disc_write_drop(ctx, o, "mds: the subchannel of track %d "
+                r = disc_write_drop(ctx, o,
+                                    "mds: the subchannel of track %d "
                                     "does not show INDEX %02d at LBA %d, and "
                                     "MDS has no other place for it",
                                     t->number, k, t->index[k]);
@@ -1066,7 +1122,8 @@ mds_check_losses(struct disc_ctx *ctx, const struct disc *d,
         }
     }
     if (d->mcn[0] && !mcn_found)
-        return disc_write_drop(ctx, o, "mds: the subchannel does not carry "
+        return disc_write_drop(ctx, o,
+                               "mds: the subchannel does not carry "
                                "the MCN %s in the first 100 sectors of any "
                                "track, and MDS has no other place for it",
                                d->mcn);
@@ -1180,15 +1237,16 @@ mds_build(struct disc_ctx *ctx, const struct disc *d,
                 disc_wr_le32(q + MDS_T_NFILES, 1);
                 disc_wr_le32(q + MDS_T_FOOTER_OFF, (uint32_t)foot);
                 disc_wr_le32(x, pre);
-                disc_wr_le32(x + 4, (uint32_t)(disc_track_end(d, i) -
-                                               tr->index[1]));
+                disc_wr_le32(x + 4,
+                             (uint32_t)(disc_track_end(d, i) - tr->index[1]));
             }
         }
         if (count > 255) {
             disc_free_mem(buf);
             return disc_error(ctx, DISC_E_UNSUPPORTED,
                               "mds: session %u has %u TOC entries (at most "
-                              "255)", ds->number, count);
+                              "255)",
+                              ds->number, count);
         }
         disc_wr_le32(p + MDS_S_START, (uint32_t)disc_session_start(d, s));
         disc_wr_le32(p + MDS_S_END, (uint32_t)ds->leadout);
@@ -1258,7 +1316,8 @@ mds_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     if (r == 0)
         r = disc_out_write(ctx, mds, desc, desclen);
     /* Each session's program area from its first track's INDEX 00 (or
-     * INDEX 01), without the unstored 150-sector pregap (docs/formats/mds.md). */
+     * INDEX 01), without the unstored 150-sector pregap (docs/formats/mds.md).
+     */
     for (s = 0; r == 0 && s < d->nsessions; s++) {
         const struct disc_session *ds = &d->session[s];
         int a = disc_track_find(d, ds->first_track);
@@ -1267,10 +1326,9 @@ mds_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         c.main = mdf;
         c.layout = DISC_DATA_RAW;
         c.sub_inline = o->sub ? 1 : 0;
-        r = disc_out_copy_sectors(ctx, d, d->track[a].index[0],
-                                  (uint32_t)(ds->leadout -
-                                             d->track[a].index[0]),
-                                  &c);
+        r = disc_out_copy_sectors(
+            ctx, d, d->track[a].index[0],
+            (uint32_t)(ds->leadout - d->track[a].index[0]), &c);
     }
     if (r == 0) {
         r = disc_outset_commit(ctx, set);
@@ -1286,9 +1344,9 @@ fail:
     return r;
 }
 
-#define MDS_CAPS                                                              \
-    (DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_MULTISESSION |                 \
-     DISC_CAP_SUBCHANNEL | DISC_CAP_INDEXES | DISC_CAP_ISRC_MCN |             \
+#define MDS_CAPS                                                               \
+    (DISC_CAP_AUDIO | DISC_CAP_DATA | DISC_CAP_MULTISESSION |                  \
+     DISC_CAP_SUBCHANNEL | DISC_CAP_INDEXES | DISC_CAP_ISRC_MCN |              \
      DISC_CAP_RAWTOC | DISC_CAP_MODE2_FORM)
 
 /* MCN/ISRC (no field of their own) and captured subchannel are held only

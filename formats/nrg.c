@@ -15,8 +15,8 @@
 #define NRG_AREA_MAX 4096
 #define NRG_MAX_LBA 404849 /* 89:59:74 */
 
-#define NRG_ID(a, b, c, d)                                                   \
-    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |       \
+#define NRG_ID(a, b, c, d)                                                     \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |          \
      (uint32_t)(d))
 
 /* Bytes per sector of an ETNF/ETN2 track type, 0 for a type libcdio does
@@ -61,35 +61,42 @@ nrg_check(struct disc_ctx *ctx, const char *path)
         fseeko(f, (off_t)(size - 12), SEEK_SET) != 0 ||
         fread(tail, 1, 12, f) != 12) {
         (void)fclose(f); /* read-only */
-        return disc_error(ctx, DISC_E_FORMAT, "%s: too short for a Nero "
-                          "image", path);
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: too short for a Nero "
+                          "image",
+                          path);
     }
     if (memcmp(tail + 4, "NERO", 4) == 0) {
         start = disc_rd_be32(tail + 8);
         alen = size - 8 - start;
     } else if (memcmp(tail, "NER5", 4) == 0) {
-        uint64_t u = (uint64_t)disc_rd_be32(tail + 4) << 32 |
-                     disc_rd_be32(tail + 8);
+        uint64_t u =
+            (uint64_t)disc_rd_be32(tail + 4) << 32 | disc_rd_be32(tail + 8);
         start = u > (uint64_t)size ? size : (int64_t)u;
         alen = size - 12 - start;
     } else {
         (void)fclose(f);
-        return disc_error(ctx, DISC_E_FORMAT, "%s: no NER5/NERO footer in "
-                          "the last 12 bytes", path);
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: no NER5/NERO footer in "
+                          "the last 12 bytes",
+                          path);
     }
     if (alen < 8 || size - start > NRG_AREA_MAX) {
         (void)fclose(f);
-        return disc_error(ctx, DISC_E_FORMAT, "%s: the footer places its "
-                          "chunks at offset %lld, %s", path,
-                          (long long)start,
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: the footer places its "
+                          "chunks at offset %lld, %s",
+                          path, (long long)start,
                           alen < 8 ? "outside the file"
                                    : "more than 4 KiB before the end");
     }
     if (fseeko(f, (off_t)start, SEEK_SET) != 0 ||
         fread(area, 1, (size_t)alen, f) != (size_t)alen) {
         (void)fclose(f);
-        return disc_error(ctx, DISC_E_IO, "%s: cannot read the chunks at "
-                          "offset %lld", path, (long long)start);
+        return disc_error(ctx, DISC_E_IO,
+                          "%s: cannot read the chunks at "
+                          "offset %lld",
+                          path, (long long)start);
     }
     (void)fclose(f);
     while (!end && pos < (uint32_t)alen) {
@@ -98,15 +105,17 @@ nrg_check(struct disc_ctx *ctx, const char *path)
         const char *why = NULL;
 
         if ((uint32_t)alen - pos < 8)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: chunk at offset %lld "
-                              "runs past the chunk area", path,
-                              (long long)start + pos);
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: chunk at offset %lld "
+                              "runs past the chunk area",
+                              path, (long long)start + pos);
         id = disc_rd_be32(area + pos);
         len = disc_rd_be32(area + pos + 4);
         if (len > (uint32_t)alen - pos - 8)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: chunk at offset %lld "
-                              "is %u bytes long, past the chunk area", path,
-                              (long long)start + pos, len);
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: chunk at offset %lld "
+                              "is %u bytes long, past the chunk area",
+                              path, (long long)start + pos, len);
         switch (id) {
         case NRG_ID('C', 'U', 'E', 'X'):
             n = len / 8;
@@ -137,9 +146,9 @@ nrg_check(struct disc_ctx *ctx, const char *path)
             }
             for (i = 0; i < n && !why; i++) {
                 const uint8_t *e = c + (size_t)es * i;
-                uint64_t off = etn2 ? (uint64_t)disc_rd_be32(e) << 32 |
-                                          disc_rd_be32(e + 4)
-                                    : disc_rd_be32(e);
+                uint64_t off =
+                    etn2 ? (uint64_t)disc_rd_be32(e) << 32 | disc_rd_be32(e + 4)
+                         : disc_rd_be32(e);
                 uint64_t blen = etn2 ? (uint64_t)disc_rd_be32(e + 8) << 32 |
                                            disc_rd_be32(e + 12)
                                      : disc_rd_be32(e + 4);
@@ -148,8 +157,7 @@ nrg_check(struct disc_ctx *ctx, const char *path)
                 uint32_t bs = nrg_block(type, etn2);
                 if (!bs || blen == 0 || blen % bs ||
                     off != (uint64_t)lsn * bs ||
-                    (uint64_t)lsn + (uint64_t)i * 150 + blen / bs >
-                        NRG_MAX_LBA)
+                    (uint64_t)lsn + (uint64_t)i * 150 + blen / bs > NRG_MAX_LBA)
                     why = "an ETNF/ETN2 entry with an unknown type or "
                           "off the disc";
             }
@@ -188,17 +196,22 @@ nrg_check(struct disc_ctx *ctx, const char *path)
             break;
         }
         if (why)
-            return disc_error(ctx, DISC_E_FORMAT, "%s: chunk at offset %lld: "
-                              "%s", path, (long long)start + pos, why);
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: chunk at offset %lld: "
+                              "%s",
+                              path, (long long)start + pos, why);
         pos += 8 + len;
     }
     if (!end)
-        return disc_error(ctx, DISC_E_FORMAT, "%s: no END! chunk in the "
-                          "chunk area at offset %lld", path,
-                          (long long)start);
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: no END! chunk in the "
+                          "chunk area at offset %lld",
+                          path, (long long)start);
     if (ntrack < 1)
-        return disc_error(ctx, DISC_E_FORMAT, "%s: no track table (CUEX, "
-                          "ETNF or ETN2)", path);
+        return disc_error(ctx, DISC_E_FORMAT,
+                          "%s: no track table (CUEX, "
+                          "ETNF or ETN2)",
+                          path);
     return 0;
 }
 

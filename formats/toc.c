@@ -126,12 +126,12 @@ struct toc_lex {
     char *p;    /* next character in it */
     /* the current token */
     enum toc_tok tok;
-    char word[32];   /* T_WORD (truncated), T_PUNCT (one char) */
-    long long num;   /* T_INT */
-    char *str;       /* T_STR: UTF-8, disc_malloc'd */
-    int bytes;       /* read the next string's "\ddd" as bytes (file
-                        names), not as ISO 8859-1 letters (text) */
-    unsigned tline;  /* line of the token */
+    char word[32];  /* T_WORD (truncated), T_PUNCT (one char) */
+    long long num;  /* T_INT */
+    char *str;      /* T_STR: UTF-8, disc_malloc'd */
+    int bytes;      /* read the next string's "\ddd" as bytes (file
+                       names), not as ISO 8859-1 letters (text) */
+    unsigned tline; /* line of the token */
 };
 
 struct toc_parse {
@@ -204,10 +204,10 @@ toc_lex_string(struct toc_parse *p)
         if (s[0] == '\\' && s[1] == '"') {
             out[n++] = '"';
             s += 2;
-        } else if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' &&
-                   s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-            unsigned c = (unsigned)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-                                    (s[3] - '0'));
+        } else if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' &&
+                   s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+            unsigned c =
+                (unsigned)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
             if (c > 0xFF || c == 0) {
                 disc_free_mem(out);
                 return toc_err(p, l->tline, DISC_E_FORMAT,
@@ -261,8 +261,7 @@ toc_next(struct toc_parse *p)
         while (*l->p >= '0' && *l->p <= '9') {
             v = v * 10 + (*l->p - '0');
             if (v > TOC_MAX_NUMBER)
-                return toc_err(p, l->tline, DISC_E_FORMAT,
-                               "number too large");
+                return toc_err(p, l->tline, DISC_E_FORMAT, "number too large");
             l->p++;
         }
         l->tok = T_INT;
@@ -290,8 +289,7 @@ toc_next(struct toc_parse *p)
         return 0;
     }
     return toc_err(p, l->tline, DISC_E_FORMAT, "unexpected character '%c'",
-                   (unsigned char)*l->p >= 0x20 &&
-                           (unsigned char)*l->p < 0x7F
+                   (unsigned char)*l->p >= 0x20 && (unsigned char)*l->p < 0x7F
                        ? *l->p
                        : '?');
 }
@@ -332,8 +330,8 @@ toc_expected(struct toc_parse *p, const char *what)
 {
     char b[64];
 
-    return toc_err(p, p->lx.tline, DISC_E_FORMAT, "%s expected, found %s",
-                   what, toc_tokname(p, b, sizeof b));
+    return toc_err(p, p->lx.tline, DISC_E_FORMAT, "%s expected, found %s", what,
+                   toc_tokname(p, b, sizeof b));
 }
 
 static int
@@ -371,8 +369,7 @@ toc_msf_rest(struct toc_parse *p, long long m, long long *out)
         return toc_err(p, line, DISC_E_FORMAT,
                        "illegal frame field %lld (0-74)", f);
     if (m > 10000)
-        return toc_err(p, line, DISC_E_FORMAT, "%lld minutes is too long",
-                       m);
+        return toc_err(p, line, DISC_E_FORMAT, "%lld minutes is too long", m);
     *out = m * 4500 + s * 75 + f;
     return toc_next(p);
 }
@@ -460,7 +457,7 @@ struct toc_state {
     int lang_code[DISC_CDTEXT_MAX_BLOCKS]; /* LANGUAGE_MAP, -1 unset */
     int first_no;
     struct toc_track *t; /* the track being parsed */
-    disc_lba pos; /* first block of the next track */
+    disc_lba pos;        /* first block of the next track */
     int warned_info;
 };
 
@@ -630,8 +627,7 @@ toc_open(struct toc_state *st, const char *name, int wav, unsigned line,
     if (r == DISC_E_NOMEM)
         return toc_nomem(p);
     if (r < 0)
-        return toc_err(p, line, DISC_E_IO, "file \"%.120s\" not found",
-                       name);
+        return toc_err(p, line, DISC_E_IO, "file \"%.120s\" not found", name);
     for (i = 0; i < st->nfiles; i++)
         if (st->files[i].wav == wav && strcmp(st->files[i].path, path) == 0) {
             disc_free_mem(path);
@@ -925,7 +921,8 @@ toc_mode_word(const struct toc_parse *p, int allow0)
     if (p->lx.tok != T_WORD)
         return -1;
     for (m = 0; m < TOC_NMODES; m++)
-        if ((allow0 || m != TOC_MODE0) && strcmp(p->lx.word, toc_modes[m].name) == 0)
+        if ((allow0 || m != TOC_MODE0) &&
+            strcmp(p->lx.word, toc_modes[m].name) == 0)
             return m;
     return -1;
 }
@@ -980,7 +977,9 @@ toc_stmt_zero(struct toc_state *st, int silence, int pregap)
     }
     if (len == 0)
         return toc_err(p, line, DISC_E_FORMAT, "%s has a length of zero",
-                       pregap ? "PREGAP" : silence ? "SILENCE" : "ZERO");
+                       pregap    ? "PREGAP"
+                       : silence ? "SILENCE"
+                                 : "ZERO");
     if (silence) {
         pc.mode = TOC_AUDIO;
         pc.sub = TOC_SUB_NONE;
@@ -1301,8 +1300,8 @@ toc_gen(const struct toc_track *t, enum toc_mode m)
 
 static int
 toc_extent(struct toc_state *st, disc_lba lba, uint32_t count,
-           struct disc_source *src, int64_t off, uint32_t blen,
-           enum toc_mode m, enum toc_sub sub, int swap, enum disc_gen gen)
+           struct disc_source *src, int64_t off, uint32_t blen, enum toc_mode m,
+           enum toc_sub sub, int swap, enum disc_gen gen)
 {
     struct disc_extent e;
 
@@ -1395,8 +1394,8 @@ toc_map_run(struct toc_state *st, size_t i, size_t j, disc_lba lba,
     disc_source_attach(st->p.d, &c->base);
     /* Swapping was done per piece: the extent takes the bytes as they
      * come. */
-    return toc_extent(st, lba, *blocks, &c->base, 0, blen, pc->mode, pc->sub,
-                      0, toc_gen(t, pc->mode));
+    return toc_extent(st, lba, *blocks, &c->base, 0, blen, pc->mode, pc->sub, 0,
+                      toc_gen(t, pc->mode));
 }
 
 /* Checks the finished track st->t and adds it to the disc. */
@@ -1765,9 +1764,9 @@ struct toc_wseg {
     uint32_t count;
     const struct disc_extent *e; /* NULL: generated */
     enum disc_gen gen;
-    int64_t off;  /* byte offset in the referenced file */
-    int file;     /* index into toc_wplan.srcs, -1 generated */
-    int swap;     /* audio stored big-endian */
+    int64_t off; /* byte offset in the referenced file */
+    int file;    /* index into toc_wplan.srcs, -1 generated */
+    int swap;    /* audio stored big-endian */
 };
 
 struct toc_wtrack {
@@ -1997,8 +1996,8 @@ static const char *const toc_field_kw[DISC_CDTEXT_NFIELDS] = {
 /* The items of one language block for track tr (0: the disc). */
 static int
 toc_put_items(struct disc_ctx *ctx, const struct disc_write_opts *o,
-              struct disc_buf *b, const struct disc_cdtext_block *blk,
-              int tr, const char *indent, int *lost)
+              struct disc_buf *b, const struct disc_cdtext_block *blk, int tr,
+              const char *indent, int *lost)
 {
     int f, r;
 
@@ -2315,8 +2314,8 @@ toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         }
         for (i = 0; i < pl->ntracks; i++) {
             struct toc_wtrack *w = &pl->t[i];
-            w->mode = (enum toc_mode)toc_mode_for(d->track[i].mode,
-                                                  DISC_DATA_RAW);
+            w->mode =
+                (enum toc_mode)toc_mode_for(d->track[i].mode, DISC_DATA_RAW);
             for (s = 0; s < w->nseg; s++)
                 if (w->seg[s].e) {
                     w->seg[s].file = 0;
@@ -2331,10 +2330,9 @@ toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
                 if (pl->t[i].seg[s].e) {
                     int k = toc_wsrc(pl, pl->t[i].seg[s].e->src);
                     if (k < 0 || !pl->srcname[k]) {
-                        r = disc_error(ctx, k < 0 ? DISC_E_UNSUPPORTED
-                                                  : DISC_E_NOMEM,
-                                       k < 0 ? "too many data files"
-                                             : "out of memory");
+                        r = disc_error(
+                            ctx, k < 0 ? DISC_E_UNSUPPORTED : DISC_E_NOMEM,
+                            k < 0 ? "too many data files" : "out of memory");
                         goto fail;
                     }
                     pl->t[i].seg[s].file = k;

@@ -144,9 +144,9 @@ fx_disc_build(struct disc_ctx *ctx, const struct fx_track *t, int n,
         tr->number = (uint8_t)(i + 1);
         tr->session = s->number;
         tr->mode = t[i].mode;
-        tr->control = (uint8_t)((t[i].mode == DISC_MODE_AUDIO ? 0
-                                                              : DISC_CTL_DATA) |
-                                t[i].control_extra);
+        tr->control =
+            (uint8_t)((t[i].mode == DISC_MODE_AUDIO ? 0 : DISC_CTL_DATA) |
+                      t[i].control_extra);
         tr->index[0] = l;
         tr->index[1] = l + t[i].pregap;
         tr->last_index = 1;
@@ -163,8 +163,8 @@ fx_disc_build(struct disc_ctx *ctx, const struct fx_track *t, int n,
         }
         {
             struct disc_extent e = { .lba = l,
-                                     .count = (uint32_t)(t[i].pregap +
-                                                         t[i].length),
+                                     .count =
+                                         (uint32_t)(t[i].pregap + t[i].length),
                                      .src = &src->base,
                                      .offset = l,
                                      .data = DISC_DATA_SECTORS };
@@ -191,9 +191,9 @@ fx_disc_mixed(struct disc_ctx *ctx)
           DISC_CTL_PREEMPH },
     };
     struct disc *d = fx_disc_build(ctx, t, 3, "0123456789012");
-    if (d && (disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_TITLE, "Fixture") ||
-              disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_PERFORMER,
-                              "The Testers"))) {
+    if (d &&
+        (disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_TITLE, "Fixture") ||
+         disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_PERFORMER, "The Testers"))) {
         disc_free(d);
         return NULL;
     }
@@ -258,8 +258,7 @@ fx_sparse(const char *path, long long size)
 }
 
 long
-fx_oom_open(struct disc_ctx *ctx, const char *path, struct disc **out,
-            long max)
+fx_oom_open(struct disc_ctx *ctx, const char *path, struct disc **out, long max)
 {
     long k;
 
@@ -284,8 +283,8 @@ fx_oom_open(struct disc_ctx *ctx, const char *path, struct disc **out,
             return -1;
         }
     }
-    t_fail(__FILE__, __LINE__, "%s: still failing after %ld allocations",
-           path, max);
+    t_fail(__FILE__, __LINE__, "%s: still failing after %ld allocations", path,
+           max);
     return -1;
 }
 
@@ -342,8 +341,8 @@ fx_md5_file(const char *path, long long off, long long len, char hex[33])
     m = EVP_MD_CTX_new();
     EVP_DigestInit_ex(m, EVP_md5(), NULL);
     while (len != 0) {
-        size_t want = len < 0 || len > (long long)sizeof buf ? sizeof buf
-                                                            : (size_t)len;
+        size_t want =
+            len < 0 || len > (long long)sizeof buf ? sizeof buf : (size_t)len;
         size_t got = fread(buf, 1, want, f);
         if (got == 0)
             break;

@@ -15,10 +15,10 @@ void fx_sector(uint8_t *raw, disc_lba lba, enum disc_track_mode mode);
 /* A track description for fx_disc_build. */
 struct fx_track {
     enum disc_track_mode mode;
-    int session;     /* 1.. */
-    int32_t pregap;  /* INDEX 00 sectors before INDEX 01 (stored) */
-    int32_t length;  /* sectors from INDEX 01 to the track end */
-    int32_t idx2;    /* offset of INDEX 02 after INDEX 01, 0 = none */
+    int session;    /* 1.. */
+    int32_t pregap; /* INDEX 00 sectors before INDEX 01 (stored) */
+    int32_t length; /* sectors from INDEX 01 to the track end */
+    int32_t idx2;   /* offset of INDEX 02 after INDEX 01, 0 = none */
     const char *isrc;
     const char *title;
     uint8_t control_extra; /* DCP/PRE/4CH bits */

@@ -8,4 +8,4 @@ command -v clang-format >/dev/null 2>&1 || {
     exit 1
 }
 clang-format --dry-run --Werror core/*.[ch] formats/*.[ch] tools/*.[ch] \
-    tests/*.[ch]
+    tests/*.[ch] tests/fuzz/*.[ch]

@@ -315,8 +315,7 @@ main(int argc, char **argv)
                 jobs = 1;
             if (jobs > T_MAXJOBS)
                 jobs = T_MAXJOBS;
-        }
-        else if (strcmp(argv[i], "-l") == 0) {
+        } else if (strcmp(argv[i], "-l") == 0) {
             for (i = 0; i < sizeof t_all / sizeof t_all[0]; i++)
                 printf("%s\n", t_all[i].name);
             return 0;
@@ -329,8 +328,7 @@ main(int argc, char **argv)
     snprintf(corpus, sizeof corpus, "%s/../shared/corpus/public", src);
     if (getenv("DISCARC_CORPUS"))
         snprintf(corpus, sizeof corpus, "%.4096s", getenv("DISCARC_CORPUS"));
-    if (stat(corpus, &st) == 0 && S_ISDIR(st.st_mode) &&
-        realpath(corpus, real))
+    if (stat(corpus, &st) == 0 && S_ISDIR(st.st_mode) && realpath(corpus, real))
         t_corpus = real;
     else
         printf("note: shared corpus not found; tests that need it skip\n");
@@ -442,15 +440,13 @@ main(int argc, char **argv)
                 log = t_slurp(logp, NULL);
                 if (log)
                     fputs(log, stdout);
-                if (WIFEXITED(status) &&
-                    WEXITSTATUS(status) == T_NOTOOL_STATUS)
+                if (WIFEXITED(status) && WEXITSTATUS(status) == T_NOTOOL_STATUS)
                     note_tool(log, tools, &ntools);
                 free(log);
                 remove(logp);
                 if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
                     if (secs >= T_SLOW)
-                        printf("PASS %s (%.1f s)\n", t_all[r->test].name,
-                               secs);
+                        printf("PASS %s (%.1f s)\n", t_all[r->test].name, secs);
                     else
                         printf("PASS %s\n", t_all[r->test].name);
                     npass++;
@@ -480,7 +476,8 @@ main(int argc, char **argv)
     }
     if (nnotool) {
         printf("%zu skipped for a missing tool (install with "
-               "`make deps-test`):", nnotool);
+               "`make deps-test`):",
+               nnotool);
         for (i = 0; i < ntools; i++)
             printf(" %s", tools[i]);
         printf("\n");

@@ -12,8 +12,8 @@
 
 #include "disc_format.h"
 
-#define TEST(name)                                                           \
-    void test_##name(void);                                                  \
+#define TEST(name)                                                             \
+    void test_##name(void);                                                    \
     void test_##name(void)
 
 /* Absolute path of the project root and of the shared corpus (which may
@@ -24,8 +24,7 @@ extern const char *t_discarc; /* path of the built CLI */
 extern const char *t_samples; /* folder of the generated sample disc */
 extern int t_verbose;
 
-void t_fail(const char *file, int line, const char *fmt, ...)
-    DISC_PRINTF(3, 4);
+void t_fail(const char *file, int line, const char *fmt, ...) DISC_PRINTF(3, 4);
 void t_skip(const char *fmt, ...) DISC_PRINTF(1, 2);
 _Noreturn void t_skip_tool(const char *prog);
 int t_failures(void);
@@ -55,108 +54,108 @@ int t_contains(const char *s, const char *sub);
 void t_ctx(struct disc_ctx *ctx);
 extern char t_log[8192]; /* captured warnings, one per line */
 
-#define CHECK(c)                                                             \
-    do {                                                                     \
-        if (!(c))                                                            \
-            t_fail(__FILE__, __LINE__, "CHECK(%s)", #c);                     \
+#define CHECK(c)                                                               \
+    do {                                                                       \
+        if (!(c))                                                              \
+            t_fail(__FILE__, __LINE__, "CHECK(%s)", #c);                       \
     } while (0)
 
-#define REQUIRE(c)                                                           \
-    do {                                                                     \
-        if (!(c)) {                                                          \
-            t_fail(__FILE__, __LINE__, "REQUIRE(%s)", #c);                   \
-            return;                                                          \
-        }                                                                    \
+#define REQUIRE(c)                                                             \
+    do {                                                                       \
+        if (!(c)) {                                                            \
+            t_fail(__FILE__, __LINE__, "REQUIRE(%s)", #c);                     \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
-#define CHECK_INT(exp, got)                                                  \
-    do {                                                                     \
-        long long e_ = (long long)(exp), g_ = (long long)(got);              \
-        if (e_ != g_)                                                        \
-            t_fail(__FILE__, __LINE__, "%s: expected %lld, got %lld", #got,  \
-                   e_, g_);                                                  \
+#define CHECK_INT(exp, got)                                                    \
+    do {                                                                       \
+        long long e_ = (long long)(exp), g_ = (long long)(got);                \
+        if (e_ != g_)                                                          \
+            t_fail(__FILE__, __LINE__, "%s: expected %lld, got %lld", #got,    \
+                   e_, g_);                                                    \
     } while (0)
 
-#define CHECK_HEX(exp, got)                                                  \
-    do {                                                                     \
-        unsigned long long e_ = (unsigned long long)(exp),                   \
-                           g_ = (unsigned long long)(got);                   \
-        if (e_ != g_)                                                        \
-            t_fail(__FILE__, __LINE__, "%s: expected 0x%llx, got 0x%llx",    \
-                   #got, e_, g_);                                            \
+#define CHECK_HEX(exp, got)                                                    \
+    do {                                                                       \
+        unsigned long long e_ = (unsigned long long)(exp),                     \
+                           g_ = (unsigned long long)(got);                     \
+        if (e_ != g_)                                                          \
+            t_fail(__FILE__, __LINE__, "%s: expected 0x%llx, got 0x%llx",      \
+                   #got, e_, g_);                                              \
     } while (0)
 
-#define CHECK_STR(exp, got)                                                  \
-    do {                                                                     \
-        const char *e_ = (exp), *g_ = (got);                                 \
-        if (!e_ || !g_ || strcmp(e_, g_) != 0)                               \
-            t_fail(__FILE__, __LINE__, "%s: expected \"%s\", got \"%s\"",   \
-                   #got, e_ ? e_ : "(null)", g_ ? g_ : "(null)");            \
+#define CHECK_STR(exp, got)                                                    \
+    do {                                                                       \
+        const char *e_ = (exp), *g_ = (got);                                   \
+        if (!e_ || !g_ || strcmp(e_, g_) != 0)                                 \
+            t_fail(__FILE__, __LINE__, "%s: expected \"%s\", got \"%s\"",      \
+                   #got, e_ ? e_ : "(null)", g_ ? g_ : "(null)");              \
     } while (0)
 
-#define CHECK_MEM(exp, got, n)                                               \
-    do {                                                                     \
-        const uint8_t *e_ = (const uint8_t *)(exp),                          \
-                      *g_ = (const uint8_t *)(got);                          \
-        size_t i_, n_ = (n);                                                 \
-        for (i_ = 0; i_ < n_ && e_[i_] == g_[i_]; i_++)                      \
-            ;                                                                \
-        if (i_ < n_)                                                         \
-            t_fail(__FILE__, __LINE__,                                       \
-                   "%s: differs at byte %zu (expected %02x, got %02x)", #got, \
-                   i_, e_[i_], g_[i_]);                                      \
+#define CHECK_MEM(exp, got, n)                                                 \
+    do {                                                                       \
+        const uint8_t *e_ = (const uint8_t *)(exp),                            \
+                      *g_ = (const uint8_t *)(got);                            \
+        size_t i_, n_ = (n);                                                   \
+        for (i_ = 0; i_ < n_ && e_[i_] == g_[i_]; i_++)                        \
+            ;                                                                  \
+        if (i_ < n_)                                                           \
+            t_fail(__FILE__, __LINE__,                                         \
+                   "%s: differs at byte %zu (expected %02x, got %02x)", #got,  \
+                   i_, e_[i_], g_[i_]);                                        \
     } while (0)
 
 /* Checks a call returns 0 and prints ctx->msg when it does not. */
-#define CHECK_OK(ctx, call)                                                  \
-    do {                                                                     \
-        int r_ = (call);                                                     \
-        if (r_ != 0)                                                         \
-            t_fail(__FILE__, __LINE__, "%s returned %d: %s", #call, r_,      \
-                   (ctx)->msg);                                              \
+#define CHECK_OK(ctx, call)                                                    \
+    do {                                                                       \
+        int r_ = (call);                                                       \
+        if (r_ != 0)                                                           \
+            t_fail(__FILE__, __LINE__, "%s returned %d: %s", #call, r_,        \
+                   (ctx)->msg);                                                \
     } while (0)
 
-#define REQUIRE_OK(ctx, call)                                                \
-    do {                                                                     \
-        int r_ = (call);                                                     \
-        if (r_ != 0) {                                                       \
-            t_fail(__FILE__, __LINE__, "%s returned %d: %s", #call, r_,      \
-                   (ctx)->msg);                                              \
-            return;                                                          \
-        }                                                                    \
+#define REQUIRE_OK(ctx, call)                                                  \
+    do {                                                                       \
+        int r_ = (call);                                                       \
+        if (r_ != 0) {                                                         \
+            t_fail(__FILE__, __LINE__, "%s returned %d: %s", #call, r_,        \
+                   (ctx)->msg);                                                \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
 /* Checks a call fails with code and, if sub is non-NULL, that the
  * message contains sub. */
-#define CHECK_ERR(ctx, code, sub, call)                                      \
-    do {                                                                     \
-        int r_ = (call);                                                     \
-        if (r_ != (code))                                                    \
-            t_fail(__FILE__, __LINE__, "%s: expected %d, got %d (%s)", #call, \
-                   (int)(code), r_, (ctx)->msg);                             \
-        else if (!t_contains((ctx)->msg, (sub)))                             \
-            t_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\"",    \
-                   #call, (ctx)->msg, t_str(sub));                           \
+#define CHECK_ERR(ctx, code, sub, call)                                        \
+    do {                                                                       \
+        int r_ = (call);                                                       \
+        if (r_ != (code))                                                      \
+            t_fail(__FILE__, __LINE__, "%s: expected %d, got %d (%s)", #call,  \
+                   (int)(code), r_, (ctx)->msg);                               \
+        else if (!t_contains((ctx)->msg, (sub)))                               \
+            t_fail(__FILE__, __LINE__, "%s: message \"%s\" lacks \"%s\"",      \
+                   #call, (ctx)->msg, t_str(sub));                             \
     } while (0)
 
-#define SKIP(...)                                                            \
-    do {                                                                     \
-        t_skip(__VA_ARGS__);                                                 \
-        return;                                                              \
+#define SKIP(...)                                                              \
+    do {                                                                       \
+        t_skip(__VA_ARGS__);                                                   \
+        return;                                                                \
     } while (0)
 
-#define NEED_CORPUS()                                                        \
-    do {                                                                     \
-        if (!t_corpus)                                                       \
-            SKIP("shared corpus not found");                                 \
+#define NEED_CORPUS()                                                          \
+    do {                                                                       \
+        if (!t_corpus)                                                         \
+            SKIP("shared corpus not found");                                   \
     } while (0)
 
-#define NEED_TOOL(p)                                                         \
-    do {                                                                     \
-        if (!t_have(p)) {                                                    \
-            t_skip_tool(p);                                                  \
-            return;                                                          \
-        }                                                                    \
+#define NEED_TOOL(p)                                                           \
+    do {                                                                       \
+        if (!t_have(p)) {                                                      \
+            t_skip_tool(p);                                                    \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
 #endif /* TEST_H */

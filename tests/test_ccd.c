@@ -97,8 +97,10 @@ cc_text_eq(const char *file, int line, const char *a, const char *b)
             ln++;
     if (*p || *q) {
         size_t n = strcspn(p, "\n"), m = strcspn(q, "\n");
-        t_fail(file, line, "%s and %s differ at line %d: \"%.*s\" vs "
-               "\"%.*s\"", a, b, ln, (int)n, p, (int)m, q);
+        t_fail(file, line,
+               "%s and %s differ at line %d: \"%.*s\" vs "
+               "\"%.*s\"",
+               a, b, ln, (int)n, p, (int)m, q);
     }
 out:
     free(x);
@@ -307,8 +309,10 @@ cc_check_sub(const struct disc *d, const char *path, char *why, size_t len)
             rel = idx == 0 ? tr->index[1] - l : l - tr->index[1];
             for (i = 0; i < 12; i++)
                 if (sub[i] != (idx == 0 ? 0xFF : 0x00)) {
-                    snprintf(why, len, "LBA %d: P byte %d is %02x in index "
-                             "%d", l, i, sub[i], idx);
+                    snprintf(why, len,
+                             "LBA %d: P byte %d is %02x in index "
+                             "%d",
+                             l, i, sub[i], idx);
                     goto out;
                 }
             for (i = 24; i < 96; i++)
@@ -331,11 +335,12 @@ cc_check_sub(const struct disc *d, const char *path, char *why, size_t len)
                 if (q[1] != cc_bcd(tr->number) || q[2] != cc_bcd(idx) ||
                     !cc_msf_is(q + 3, rel) || q[6] != 0 ||
                     !cc_msf_is(q + 7, l + 150)) {
-                    snprintf(why, len, "LBA %d: Q %02x %02x %02x %02x %02x "
+                    snprintf(why, len,
+                             "LBA %d: Q %02x %02x %02x %02x %02x "
                              "%02x %02x %02x %02x %02x, expected track %d "
-                             "index %d rel %d abs %d", l, q[0], q[1], q[2],
-                             q[3], q[4], q[5], q[6], q[7], q[8], q[9],
-                             tr->number, idx, rel, l + 150);
+                             "index %d rel %d abs %d",
+                             l, q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7],
+                             q[8], q[9], tr->number, idx, rel, l + 150);
                     goto out;
                 }
             } else if (adr == 2) {
@@ -346,8 +351,10 @@ cc_check_sub(const struct disc *d, const char *path, char *why, size_t len)
                 m[13] = '\0';
                 if (!d->mcn[0] || strcmp(m, d->mcn) != 0 || (q[7] & 15) ||
                     q[8] || q[9] != cc_bcd((l + 150) % 75)) {
-                    snprintf(why, len, "LBA %d: MCN frame \"%s\" (disc has "
-                             "\"%s\")", l, m, d->mcn);
+                    snprintf(why, len,
+                             "LBA %d: MCN frame \"%s\" (disc has "
+                             "\"%s\")",
+                             l, m, d->mcn);
                     goto out;
                 }
                 if (l - tr->index[0] < 100)
@@ -367,8 +374,10 @@ cc_check_sub(const struct disc *d, const char *path, char *why, size_t len)
                 if (!tr->isrc[0] || disc_track_is_data(tr) ||
                     strcmp(c, tr->isrc) != 0 || (v & 3) || (q[8] & 15) ||
                     q[9] != cc_bcd((l + 150) % 75)) {
-                    snprintf(why, len, "LBA %d: ISRC frame \"%s\" in track "
-                             "%d (ISRC \"%s\")", l, c, tr->number, tr->isrc);
+                    snprintf(why, len,
+                             "LBA %d: ISRC frame \"%s\" in track "
+                             "%d (ISRC \"%s\")",
+                             l, c, tr->number, tr->isrc);
                     goto out;
                 }
                 if (l - tr->index[0] < 100)
@@ -381,13 +390,17 @@ cc_check_sub(const struct disc *d, const char *path, char *why, size_t len)
     }
     for (t = 0; t < d->ntracks; t++) {
         if (d->mcn[0] && !mcn_seen[t]) {
-            snprintf(why, len, "track %d: no MCN frame in its first 100 "
-                     "sectors", d->track[t].number);
+            snprintf(why, len,
+                     "track %d: no MCN frame in its first 100 "
+                     "sectors",
+                     d->track[t].number);
             goto out;
         }
         if (d->track[t].isrc[0] && !isrc_seen[t]) {
-            snprintf(why, len, "track %d: no ISRC frame in its first 100 "
-                     "sectors", d->track[t].number);
+            snprintf(why, len,
+                     "track %d: no ISRC frame in its first 100 "
+                     "sectors",
+                     d->track[t].number);
             goto out;
         }
     }
@@ -413,9 +426,9 @@ TEST(ccd_probe_first_line)
     CHECK_INT(0, disc_fmt_ccd.probe(e, 17, "x.ccd"));
 }
 
-/* docs/formats/ccd.md: the DiscImageCreator example CCD with a 47,040,000-byte IMG and a 1,920,000-
- * byte SUB is 2 tracks: Mode 1 at LBA 0 (10000 sectors) and audio with
- * INDEX 00 at 10000 and INDEX 01 at 10150. */
+/* docs/formats/ccd.md: the DiscImageCreator example CCD with a 47,040,000-byte
+ * IMG and a 1,920,000- byte SUB is 2 tracks: Mode 1 at LBA 0 (10000 sectors)
+ * and audio with INDEX 00 at 10000 and INDEX 01 at 10150. */
 TEST(ccd_read_formats_example)
 {
     struct disc_ctx ctx;
@@ -536,7 +549,8 @@ TEST(ccd_write_plba_vectors)
     d = fx_disc_build(&ctx, xa, 1, NULL);
     REQUIRE(d);
     REQUIRE_OK(&ctx, cc_write(&ctx, d, "xa.ccd", 0));
-    CHECK(cc_contains("xa.ccd", "[Entry 0]\nSession=1\nPoint=0xa0\n"
+    CHECK(cc_contains("xa.ccd",
+                      "[Entry 0]\nSession=1\nPoint=0xa0\n"
                       "ADR=0x01\nControl=0x04\nTrackNo=0\nAMin=0\nASec=0\n"
                       "AFrame=0\nALBA=-150\nZero=0\nPMin=1\nPSec=32\n"
                       "PFrame=0\nPLBA=6750\n"));
@@ -545,7 +559,8 @@ TEST(ccd_write_plba_vectors)
     REQUIRE(d);
     REQUIRE_OK(&ctx, cc_write(&ctx, d, "enh.ccd", 0));
     CHECK(cc_contains("enh.ccd", "Point=0xc0\nADR=0x05\n"));
-    CHECK(cc_contains("enh.ccd", "AMin=128\nASec=0\nAFrame=0\nALBA=575850\n"
+    CHECK(cc_contains("enh.ccd",
+                      "AMin=128\nASec=0\nAFrame=0\nALBA=575850\n"
                       "Zero=0\nPMin=97\nPSec=26\nPFrame=66\nPLBA=-11634\n"));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "enh.ccd", NULL, &e));
     for (i = 0; i < e->nrawtoc; i++)
@@ -710,8 +725,9 @@ TEST(ccd_roundtrip_htoa)
     CHECK(disc_features(d) & DISC_CAP_HTOA);
     cc_roundtrip(d, "htoa");
     CHECK(cc_contains("htoa.ccd", "[TRACK 1]\nMODE=0\nINDEX 0=0\n"
-                      "INDEX 1=2250\n"));
-    CHECK(cc_contains("htoa.ccd", "Point=0x01\nADR=0x01\nControl=0x00\n"
+                                  "INDEX 1=2250\n"));
+    CHECK(cc_contains("htoa.ccd",
+                      "Point=0x01\nADR=0x01\nControl=0x00\n"
                       "TrackNo=0\nAMin=0\nASec=0\nAFrame=0\nALBA=-150\n"
                       "Zero=0\nPMin=0\nPSec=32\nPFrame=0\nPLBA=2250\n"));
     disc_free(d);
@@ -741,9 +757,9 @@ TEST(ccd_roundtrip_three_sessions)
     /* Session 2's first track counts from its first stored sector
      * (libMirage reads INDEX 1 there as the stored pregap). */
     CHECK(cc_contains("three.ccd", "[TRACK 2]\nMODE=0\nINDEX 0=0\n"
-                      "INDEX 1=150\nISRC=USRC17607839\n"));
+                                   "INDEX 1=150\nISRC=USRC17607839\n"));
     CHECK(cc_contains("three.ccd", "[TRACK 3]\nMODE=0\nINDEX 0=12450\n"
-                      "INDEX 1=12525\n"));
+                                   "INDEX 1=12525\n"));
     CHECK(cc_contains("three.ccd", "[TRACK 4]\nMODE=1\nINDEX 1=0\n"));
     /* IMG: 500 + (12825 - 11900) + 600 sectors. */
     CHECK_INT((500LL + 925 + 600) * 2352, t_file_size("three.img"));
@@ -913,8 +929,8 @@ TEST(ccd_cue_roundtrip)
     NEED_CORPUS();
     for (i = 0; i < sizeof corpus / sizeof corpus[0]; i++) {
         char tag[16];
-        REQUIRE_OK(&ctx, disc_open_image(&ctx, t_corpus_path(corpus[i]),
-                                         NULL, &d));
+        REQUIRE_OK(&ctx,
+                   disc_open_image(&ctx, t_corpus_path(corpus[i]), NULL, &d));
         snprintf(tag, sizeof tag, "c%zu", i);
         cc_cue_roundtrip(d, tag);
         disc_free(d);
@@ -1047,9 +1063,9 @@ TEST(ccd_peer_ccd2iso_isofs)
     NEED_CORPUS();
     REQUIRE(disc_format_can_read(&disc_fmt_cue));
     t_ctx(&ctx);
-    REQUIRE_OK(&ctx, disc_open_image(&ctx,
-                                     t_corpus_path("libcdio/isofs-m1.cue"),
-                                     NULL, &d));
+    REQUIRE_OK(
+        &ctx,
+        disc_open_image(&ctx, t_corpus_path("libcdio/isofs-m1.cue"), NULL, &d));
     REQUIRE_OK(&ctx, cc_write(&ctx, d, "iso.ccd", 1));
     CHECK_INT(0, t_run(out, sizeof out, "ccd2iso iso.img iso.iso 2>&1"));
     iso = t_slurp("iso.iso", &n);
@@ -1073,8 +1089,7 @@ static char cc_found[64][512];
 static int cc_nfound;
 
 static int
-cc_collect(const char *path, const struct stat *st, int flag,
-           struct FTW *ftw)
+cc_collect(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     size_t n = strlen(path);
 
@@ -1130,7 +1145,7 @@ TEST(ccd_cdtext_packs_kept)
     REQUIRE_OK(&ctx, cc_write(&ctx, d, "t.ccd", 0));
     CHECK(cc_contains("t.ccd", "CDTextLength=1728\n"));
     CHECK(cc_contains("t.ccd", "[CDText]\nEntries=96\nEntry 0=80 00 00 00 "
-                      "4a 6f 79 66 75 6c 20 4e 69 67 68 74\n"));
+                               "4a 6f 79 66 75 6c 20 4e 69 67 68 74\n"));
     CHECK(cc_contains("t.ccd", "Entry 95="));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "t.ccd", NULL, &e));
     REQUIRE(e->cdtext_raw_len == 1728);
@@ -1191,8 +1206,7 @@ TEST(ccd_read_dic_quirks)
     d = fx_disc_mixed(&ctx);
     REQUIRE(d);
     REQUIRE_OK(&ctx, cc_write(&ctx, d, "m.ccd", 0));
-    REQUIRE(cc_replace("m.ccd", "[Disc]", "CATALOG=0123456789012\n", "") ==
-            0);
+    REQUIRE(cc_replace("m.ccd", "[Disc]", "CATALOG=0123456789012\n", "") == 0);
     REQUIRE(cc_replace("m.ccd", "[CDText]", "[Session 1]",
                        "CATALOG=0123456789012\n[Session 1]") == 0);
     REQUIRE(cc_replace("m.ccd", "[CloneCD]", "Version=3\n",
@@ -1300,16 +1314,16 @@ TEST(ccd_reject_bad_files)
         int r;
         snprintf(rel, sizeof rel, "ccd/bad/%s", bad[i].name);
         if (bad[i].line)
-            snprintf(where, sizeof where, "%s:%d: ", bad[i].name,
-                     bad[i].line);
+            snprintf(where, sizeof where, "%s:%d: ", bad[i].name, bad[i].line);
         else
             snprintf(where, sizeof where, "%s: ", bad[i].name);
         r = disc_open_image(&ctx, t_data(rel), &disc_fmt_ccd, &d);
         if (r != DISC_E_FORMAT || !strstr(ctx.msg, where) ||
             !strstr(ctx.msg, bad[i].text))
-            t_fail(__FILE__, __LINE__, "%s: got %d \"%s\", expected "
-                   "\"%s...%s\"", bad[i].name, r, ctx.msg, where,
-                   bad[i].text);
+            t_fail(__FILE__, __LINE__,
+                   "%s: got %d \"%s\", expected "
+                   "\"%s...%s\"",
+                   bad[i].name, r, ctx.msg, where, bad[i].text);
         CHECK(d == NULL);
     }
     /* The table covers the whole folder. */
@@ -1338,21 +1352,21 @@ TEST(ccd_short_img_and_sub)
     REQUIRE(cc_fixture("formats-4.4.ccd", "ex.ccd") == 0);
     REQUIRE(fx_sparse("ex.img", 47040000 - 6 * 2352 + 100) == 0);
     REQUIRE(fx_sparse("ex.sub", 1920000) == 0);
-    CHECK_ERR(&ctx, DISC_E_RANGE, "ex.img", disc_open_image(&ctx, "ex.ccd",
-                                                           NULL, &d));
+    CHECK_ERR(&ctx, DISC_E_RANGE, "ex.img",
+              disc_open_image(&ctx, "ex.ccd", NULL, &d));
     CHECK(strstr(ctx.msg, "sector 19994 (LBA 19994)") != NULL);
     REQUIRE(fx_sparse("ex.img", 47040000) == 0);
     REQUIRE(fx_sparse("ex.sub", 1920000 - 96) == 0);
-    CHECK_ERR(&ctx, DISC_E_RANGE, "ex.sub", disc_open_image(&ctx, "ex.ccd",
-                                                           NULL, &d));
+    CHECK_ERR(&ctx, DISC_E_RANGE, "ex.sub",
+              disc_open_image(&ctx, "ex.ccd", NULL, &d));
     CHECK(strstr(ctx.msg, "sector 19999 (LBA 19999)") != NULL);
     /* Two sessions: IMG sector 605 is LBA 600 + 11400 + 5. */
     d = fx_disc_build(&ctx, t, 2, NULL);
     REQUIRE(d);
     REQUIRE_OK(&ctx, cc_write(&ctx, d, "two.ccd", 0));
     REQUIRE(truncate("two.img", 605 * 2352) == 0);
-    CHECK_ERR(&ctx, DISC_E_RANGE, "two.img", disc_open_image(&ctx, "two.ccd",
-                                                            NULL, &e));
+    CHECK_ERR(&ctx, DISC_E_RANGE, "two.img",
+              disc_open_image(&ctx, "two.ccd", NULL, &e));
     CHECK(strstr(ctx.msg, "sector 605 (LBA 12005)") != NULL);
     CHECK(e == NULL);
     disc_free(d);
@@ -1369,8 +1383,8 @@ TEST(ccd_missing_sub_and_img)
 
     t_ctx(&ctx);
     REQUIRE(cc_fixture("formats-4.4.ccd", "ex.ccd") == 0);
-    CHECK_ERR(&ctx, DISC_E_IO, "ex.img", disc_open_image(&ctx, "ex.ccd",
-                                                         NULL, &d));
+    CHECK_ERR(&ctx, DISC_E_IO, "ex.img",
+              disc_open_image(&ctx, "ex.ccd", NULL, &d));
     REQUIRE(fx_sparse("EX.IMG", 47040000) == 0); /* case-insensitive */
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "ex.ccd", NULL, &d));
     CHECK(strstr(t_log, "no subchannel file") != NULL);
@@ -1494,8 +1508,10 @@ TEST(ccd_write_meta_is_soft)
     CHECK(strstr(t_log, "metadata comments (not on the disc; dropped)"));
     memset(&o, 0, sizeof o);
     o.strict = 1;
-    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "metadata comments (refused under "
-              "--strict)", disc_write(&ctx, d, &disc_fmt_ccd, "s.ccd", &o));
+    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED,
+              "metadata comments (refused under "
+              "--strict)",
+              disc_write(&ctx, d, &disc_fmt_ccd, "s.ccd", &o));
     CHECK(!t_exists("s.ccd"));
     REQUIRE_OK(&ctx, disc_meta_add(&ctx, d, "TRACK 02 FLAGS", "SCMS"));
     CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "metadata",
@@ -1609,8 +1625,8 @@ TEST(rawtoc_mismatch_same_verdict_ccd_mds)
         REQUIRE_OK(&ctx, disc_open_image(&ctx, out, NULL, &r));
         CHECK_INT(1, disc_rawtoc_fits(r));
         CHECK_INT(0, (int)(disc_features(r) & DISC_CAP_RAWTOC));
-        CHECK_OK(&ctx, disc_compare(&ctx, d, r,
-                                    DISC_EQ_NO_RAWTOC | DISC_EQ_NO_SUB));
+        CHECK_OK(&ctx,
+                 disc_compare(&ctx, d, r, DISC_EQ_NO_RAWTOC | DISC_EQ_NO_SUB));
         disc_free(r);
         r = NULL;
     }

@@ -2,8 +2,8 @@
  * .nrg through libcdio, `discarc read`, the read offset, and the
  * Q-subchannel index scan; peer tests against cd-info and vcdxbuild.
  * SPDX-License-Identifier: GPL-3.0-or-later
- * References: docs/formats/cdio.md; docs/formats/audio.md, docs/formats/cd.md; libcdio
- * test/data and its expected .right files (cd-info output).
+ * References: docs/formats/cdio.md; docs/formats/audio.md, docs/formats/cd.md;
+ * libcdio test/data and its expected .right files (cd-info output).
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -88,7 +88,7 @@ TEST(cdio_toc_audio_byte_order)
         REQUIRE(a && b);
         CHECK(memcmp(a, b, 177 * RAW) != 0); /* not the same bytes ... */
         swap16(b, 177 * RAW);
-        CHECK_MEM(b, a, 177 * RAW);          /* ... but swapped once */
+        CHECK_MEM(b, a, 177 * RAW); /* ... but swapped once */
     }
     free(a);
     free(b);
@@ -108,9 +108,9 @@ TEST(cdio_toc_mode1_raw_identical)
 
     NEED_CORPUS();
     t_ctx(&ctx);
-    REQUIRE_OK(&ctx, disc_open_image(&ctx,
-                                     t_corpus_path("libcdio/isofs-m1.toc"),
-                                     disc_format_find("cdio-toc"), &d));
+    REQUIRE_OK(&ctx,
+               disc_open_image(&ctx, t_corpus_path("libcdio/isofs-m1.toc"),
+                               disc_format_find("cdio-toc"), &d));
     CHECK_INT(1, d->ntracks);
     CHECK_INT(DISC_MODE_MODE1, d->track[0].mode);
     CHECK_INT(302, d->session[0].leadout);
@@ -131,8 +131,7 @@ TEST(cdio_toc_refused_cleanly)
         "libcdio/t10.toc",   /* FILE start beyond cdda.bin */
         "libcdio/t9.toc",    /* track starts not ascending */
         "libcdio/data1.toc", /* SILENCE only: no data file */
-        "libcdio/bad-cat1.toc",
-        "libcdio/bad-file.toc",
+        "libcdio/bad-cat1.toc", "libcdio/bad-file.toc",
     };
     size_t i;
 
@@ -145,8 +144,8 @@ TEST(cdio_toc_refused_cleanly)
         r = disc_open_image(&ctx, t_corpus_path(bad[i]),
                             disc_format_find("cdio-toc"), &d);
         if (r != DISC_E_FORMAT && r != DISC_E_IO)
-            t_fail(__FILE__, __LINE__, "%s: expected a refusal, got %d",
-                   bad[i], r);
+            t_fail(__FILE__, __LINE__, "%s: expected a refusal, got %d", bad[i],
+                   r);
         CHECK(d == NULL);
         CHECK(ctx.msg[0] != '\0');
         CHECK(strchr(ctx.msg, '\n') == NULL);
@@ -168,9 +167,9 @@ TEST(cdio_toc_multifile_refused)
                          strlen("CD_DA\nTRACK AUDIO\nFILE \"a.bin\" 0\n"
                                 "TRACK AUDIO\nFILE \"b.bin\" 0\n")) == 0);
     t_ctx(&ctx);
-    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "only the first",
-              disc_open_image(&ctx, "two.toc", disc_format_find("cdio-toc"),
-                              &d));
+    CHECK_ERR(
+        &ctx, DISC_E_UNSUPPORTED, "only the first",
+        disc_open_image(&ctx, "two.toc", disc_format_find("cdio-toc"), &d));
     CHECK(d == NULL);
 }
 
@@ -182,19 +181,18 @@ TEST(cdio_probe)
 
     NEED_CORPUS();
     t_ctx(&ctx);
-    CHECK_OK(&ctx, disc_format_probe(&ctx, t_corpus_path("libcdio/cdda.toc"),
-                                     &f));
+    CHECK_OK(&ctx,
+             disc_format_probe(&ctx, t_corpus_path("libcdio/cdda.toc"), &f));
     CHECK_STR("toc", f ? disc_format_name(f) : NULL);
-    CHECK_OK(&ctx, disc_format_probe(&ctx, t_corpus_path("libcdio/p1.nrg"),
-                                     &f));
+    CHECK_OK(&ctx,
+             disc_format_probe(&ctx, t_corpus_path("libcdio/p1.nrg"), &f));
     CHECK_STR("nrg", f ? disc_format_name(f) : NULL);
-    CHECK_OK(&ctx, disc_format_probe(&ctx,
-                                     t_corpus_path("libcdio/videocd.nrg"),
-                                     &f));
+    CHECK_OK(&ctx,
+             disc_format_probe(&ctx, t_corpus_path("libcdio/videocd.nrg"), &f));
     CHECK_STR("nrg", f ? disc_format_name(f) : NULL);
     /* A CUE sheet ("TRACK 01 AUDIO") is not a TOC. */
-    CHECK_OK(&ctx, disc_format_probe(&ctx, t_corpus_path("libcdio/cdda.cue"),
-                                     &f));
+    CHECK_OK(&ctx,
+             disc_format_probe(&ctx, t_corpus_path("libcdio/cdda.cue"), &f));
     CHECK_STR("cue", f ? disc_format_name(f) : NULL);
     /* .nrg without a footer: only the extension speaks for it. */
     memset(pad, 0, sizeof pad);
@@ -216,8 +214,8 @@ TEST(cdio_nrg_p1)
 
     NEED_CORPUS();
     t_ctx(&ctx);
-    REQUIRE_OK(&ctx, disc_open_image(&ctx, t_corpus_path("libcdio/p1.nrg"),
-                                     NULL, &d));
+    REQUIRE_OK(
+        &ctx, disc_open_image(&ctx, t_corpus_path("libcdio/p1.nrg"), NULL, &d));
     /* The CUEX chunk: track 1 INDEX 00 at -150 (0 in the model: the Red
      * Book pregap stays implicit), INDEX 01 150; track 2 225 / 300;
      * lead-out 302. */
@@ -262,9 +260,8 @@ TEST(cdio_read_offset)
         o.driver = DISC_CDIO_NRG;
         d0 = disc_new(&ctx);
         REQUIRE(d0);
-        REQUIRE_OK(&ctx, disc_open_cdio(&ctx,
-                                        t_corpus_path("libcdio/p1.nrg"), &o,
-                                        d0));
+        REQUIRE_OK(&ctx, disc_open_cdio(&ctx, t_corpus_path("libcdio/p1.nrg"),
+                                        &o, d0));
     }
     ref = read_all(&ctx, d0, 0, 302);
     REQUIRE(ref);
@@ -277,20 +274,18 @@ TEST(cdio_read_offset)
         memset(&o, 0, sizeof o);
         o.driver = DISC_CDIO_NRG;
         o.offset_samples = offs[i];
-        REQUIRE_OK(&ctx, disc_open_cdio(&ctx,
-                                        t_corpus_path("libcdio/p1.nrg"), &o,
-                                        d));
+        REQUIRE_OK(
+            &ctx, disc_open_cdio(&ctx, t_corpus_path("libcdio/p1.nrg"), &o, d));
         for (k = 0; k < n; k++)
             if (k + offs[i] >= 0 && k + offs[i] < n)
                 memcpy(exp + k * 4, ref + (k + offs[i]) * 4, 4);
         /* Read in odd pieces, out of order: the source is positional. */
         got = malloc(302 * RAW);
         REQUIRE(got);
-        CHECK_OK(&ctx, disc_read_sectors(&ctx, d, 200, 102, got + 200 * RAW,
-                                         NULL));
+        CHECK_OK(&ctx,
+                 disc_read_sectors(&ctx, d, 200, 102, got + 200 * RAW, NULL));
         CHECK_OK(&ctx, disc_read_sectors(&ctx, d, 0, 7, got, NULL));
-        CHECK_OK(&ctx, disc_read_sectors(&ctx, d, 7, 193, got + 7 * RAW,
-                                         NULL));
+        CHECK_OK(&ctx, disc_read_sectors(&ctx, d, 7, 193, got + 7 * RAW, NULL));
         CHECK_MEM(exp, got, 302 * RAW);
         free(got);
         free(exp);
@@ -315,8 +310,10 @@ TEST(cdio_read_no_drive)
     char out[4096];
     int rc;
 
-    rc = t_run(out, sizeof out, "'%s' read /dev/does-not-exist -o x.cue "
-               "2>&1", t_discarc);
+    rc = t_run(out, sizeof out,
+               "'%s' read /dev/does-not-exist -o x.cue "
+               "2>&1",
+               t_discarc);
     CHECK(rc != 0 && rc != -1);
     CHECK(one_line(out));
     CHECK(t_contains(out, "/dev/does-not-exist"));
@@ -330,8 +327,10 @@ TEST(cdio_read_no_drive)
     CHECK(t_contains(out, "drive"));
     /* A regular file is not a drive. */
     REQUIRE(t_write_file("plain", "x", 1) == 0);
-    rc = t_run(out, sizeof out, "'%s' read --from device plain -o x.cue "
-               "2>&1", t_discarc);
+    rc = t_run(out, sizeof out,
+               "'%s' read --from device plain -o x.cue "
+               "2>&1",
+               t_discarc);
     CHECK(rc != 0 && rc != -1);
     CHECK(one_line(out));
 }
@@ -352,9 +351,10 @@ TEST(cdio_read_toc_cli)
     REQUIRE(cue_works(t_corpus_path("libcdio/cdda.cue")));
     CHECK_INT(0, t_run(out, sizeof out, "'%s' read '%s' -o x.cue 2>&1",
                        t_discarc, t_corpus_path("libcdio/cdda.toc")));
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' -v read '%s' -o p.cue "
-                       "--paranoia full 2>&1", t_discarc,
-                       t_corpus_path("libcdio/cdda.toc")));
+    CHECK_INT(0, t_run(out, sizeof out,
+                       "'%s' -v read '%s' -o p.cue "
+                       "--paranoia full 2>&1",
+                       t_discarc, t_corpus_path("libcdio/cdda.toc")));
     CHECK(t_contains(out, "libcdio-paranoia (full mode)"));
     t_ctx(&ctx);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.cue", NULL, &x));
@@ -396,9 +396,10 @@ TEST(cdio_read_nrg_to_dir_and_ccd)
                        t_discarc, t_corpus_path("libcdio/p1.nrg")));
     CHECK(t_exists("outdir/Join_us_now_we_have_the_software.cue"));
     CHECK(t_exists("outdir/Join_us_now_we_have_the_software.log"));
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' read '%s' -o p.ccd "
-                       "--paranoia overlap 2>&1", t_discarc,
-                       t_corpus_path("libcdio/p1.nrg")));
+    CHECK_INT(0, t_run(out, sizeof out,
+                       "'%s' read '%s' -o p.ccd "
+                       "--paranoia overlap 2>&1",
+                       t_discarc, t_corpus_path("libcdio/p1.nrg")));
     a = t_slurp("outdir/Join_us_now_we_have_the_software.bin", &la);
     b = t_slurp("p.img", &lb);
     REQUIRE(a && b);
@@ -410,8 +411,10 @@ TEST(cdio_read_nrg_to_dir_and_ccd)
     /* Usage errors. */
     CHECK_INT(2, t_run(NULL, 0, "'%s' read '%s' 2>/dev/null", t_discarc,
                        t_corpus_path("libcdio/p1.nrg")));
-    CHECK_INT(2, t_run(NULL, 0, "'%s' read --paranoia some -o y.cue "
-                       "2>/dev/null", t_discarc));
+    CHECK_INT(2, t_run(NULL, 0,
+                       "'%s' read --paranoia some -o y.cue "
+                       "2>/dev/null",
+                       t_discarc));
 }
 
 /* ------------------------------------------------------------------ */
@@ -420,9 +423,9 @@ TEST(cdio_read_nrg_to_dir_and_ccd)
 struct qfake {
     struct disc_ctx *ctx;
     const struct disc *truth;
-    int corrupt;   /* every corrupt-th frame has a bad CRC when first
-                      read (Q errors are transient) */
-    int unread;    /* every unread-th sector is never readable */
+    int corrupt; /* every corrupt-th frame has a bad CRC when first
+                    read (Q errors are transient) */
+    int unread;  /* every unread-th sector is never readable */
     unsigned calls;
     unsigned char seen[16384];
 };
@@ -512,7 +515,7 @@ TEST(cdio_qscan_synth)
     qscan_case(m, 7, 0);  /* bad CRCs */
     qscan_case(m, 0, 11); /* unreadable sectors */
     qscan_case(m, 5, 13);
-    qscan_case(e, 3, 0);  /* two sessions */
+    qscan_case(e, 3, 0); /* two sessions */
     disc_free(m);
     disc_free(e);
 }
@@ -627,10 +630,8 @@ corpus_walk(const char *dir, char list[][512], int *n, int max)
  * images libcdio is known to serve must convert. */
 TEST(peer_cdio_corpus_vs_cdinfo)
 {
-    const char *must[] = { "libcdio/cdda.toc",
-                                        "libcdio/isofs-m1.toc",
-                                        "libcdio/p1.nrg",
-                                        "libcdio/videocd.nrg" };
+    const char *must[] = { "libcdio/cdda.toc", "libcdio/isofs-m1.toc",
+                           "libcdio/p1.nrg", "libcdio/videocd.nrg" };
     static char list[128][512];
     static char out[65536];
     int n = 0, i, nlib = 0, nref = 0, nok = 0;
@@ -648,9 +649,10 @@ TEST(peer_cdio_corpus_vs_cdinfo)
         long leadout = 0;
         int nt, j, f, ok = 1;
 
-        t_run(out, sizeof out, "cd '%s' && cd-info --no-device-info "
-              "--no-cddb --no-analyze --%s-file '%s' 2>&1", dir, ext,
-              disc_path_base(path));
+        t_run(out, sizeof out,
+              "cd '%s' && cd-info --no-device-info "
+              "--no-cddb --no-analyze --%s-file '%s' 2>&1",
+              dir, ext, disc_path_base(path));
         disc_free_mem(dir);
         nt = cdinfo_parse(out, ct, 100, &leadout);
         if (nt <= 0) {
@@ -666,14 +668,18 @@ TEST(peer_cdio_corpus_vs_cdinfo)
             /* Refused: one clear line naming the file. */
             nref++;
             if (!t_contains(out, disc_path_base(path)))
-                t_fail(__FILE__, __LINE__, "%s: refusal does not name the "
-                       "file: %s", path, out);
+                t_fail(__FILE__, __LINE__,
+                       "%s: refusal does not name the "
+                       "file: %s",
+                       path, out);
             if (t_verbose)
                 fprintf(stderr, "  refused %s: %s", path, out);
             continue;
         }
-        CHECK_INT(0, t_run(out, sizeof out, "'%s' convert --lossy %s '%s' "
-                           "%s 2>&1", t_discarc,
+        CHECK_INT(0, t_run(out, sizeof out,
+                           "'%s' convert --lossy %s '%s' "
+                           "%s 2>&1",
+                           t_discarc,
                            strcmp(ext, "toc") == 0 ? "--from cdio-toc" : "",
                            path, ccd));
         for (f = 0; f < 2; f++) {
@@ -681,14 +687,15 @@ TEST(peer_cdio_corpus_vs_cdinfo)
             struct disc *d = NULL;
             t_ctx(&ctx);
             if (disc_open_image(&ctx, f ? ccd : cue, NULL, &d) != 0) {
-                t_fail(__FILE__, __LINE__, "%s: %s", f ? ccd : cue,
-                       ctx.msg);
+                t_fail(__FILE__, __LINE__, "%s: %s", f ? ccd : cue, ctx.msg);
                 ok = 0;
                 continue;
             }
             if (d->ntracks != nt) {
-                t_fail(__FILE__, __LINE__, "%s -> %s: %d tracks, cd-info "
-                       "%d", path, f ? "ccd" : "cue", d->ntracks, nt);
+                t_fail(__FILE__, __LINE__,
+                       "%s -> %s: %d tracks, cd-info "
+                       "%d",
+                       path, f ? "ccd" : "cue", d->ntracks, nt);
                 ok = 0;
             }
             for (j = 0; j < nt && j < d->ntracks; j++) {
@@ -696,18 +703,18 @@ TEST(peer_cdio_corpus_vs_cdinfo)
                 if (d->track[j].number != ct[j].num ||
                     d->track[j].index[1] != exp ||
                     strcmp(cdinfo_type(d->track[j].mode), ct[j].type)) {
-                    t_fail(__FILE__, __LINE__, "%s -> %s: track %d at %d "
-                           "(%s), cd-info: track %d at %ld (%s)", path,
-                           f ? "ccd" : "cue", d->track[j].number,
-                           d->track[j].index[1],
-                           cdinfo_type(d->track[j].mode), ct[j].num,
-                           ct[j].lsn, ct[j].type);
+                    t_fail(__FILE__, __LINE__,
+                           "%s -> %s: track %d at %d "
+                           "(%s), cd-info: track %d at %ld (%s)",
+                           path, f ? "ccd" : "cue", d->track[j].number,
+                           d->track[j].index[1], cdinfo_type(d->track[j].mode),
+                           ct[j].num, ct[j].lsn, ct[j].type);
                     ok = 0;
                 }
             }
             if (d->session[d->nsessions - 1].leadout != leadout) {
-                t_fail(__FILE__, __LINE__, "%s: lead-out %d, cd-info %ld",
-                       path, d->session[d->nsessions - 1].leadout, leadout);
+                t_fail(__FILE__, __LINE__, "%s: lead-out %d, cd-info %ld", path,
+                       d->session[d->nsessions - 1].leadout, leadout);
                 ok = 0;
             }
             disc_free(d);
@@ -721,9 +728,10 @@ TEST(peer_cdio_corpus_vs_cdinfo)
         if (must[k][0])
             t_fail(__FILE__, __LINE__, "%s did not convert", must[k]);
     if (t_verbose)
-        fprintf(stderr, "  %d images: %d rejected by libcdio, %d refused "
-                "by discarc, %d converted and matched\n", n, nlib, nref,
-                nok);
+        fprintf(stderr,
+                "  %d images: %d rejected by libcdio, %d refused "
+                "by discarc, %d converted and matched\n",
+                n, nlib, nref, nok);
     CHECK(nok >= 4);
 }
 
@@ -732,8 +740,8 @@ TEST(peer_cdio_corpus_vs_cdinfo)
 
 /* Compares sectors [a, b) of two discs. */
 static void
-same_sectors(struct disc_ctx *ctx, const struct disc *x,
-             const struct disc *y, disc_lba a, disc_lba b, const char *what)
+same_sectors(struct disc_ctx *ctx, const struct disc *x, const struct disc *y,
+             disc_lba a, disc_lba b, const char *what)
 {
     uint8_t *p = read_all(ctx, x, a, (uint32_t)(b - a));
     uint8_t *q = read_all(ctx, y, a, (uint32_t)(b - a));
@@ -766,11 +774,12 @@ TEST(peer_cdio_vcd_nrg_cdrdao)
         t_skip_tool("ffmpeg or vcdimager");
     REQUIRE(r == 0);
     REQUIRE(cue_works(cue));
-    REQUIRE(t_run(NULL, 0, "vcdxbuild -q -T '2000-01-01 00:00:00' -i nrg "
+    REQUIRE(t_run(NULL, 0,
+                  "vcdxbuild -q -T '2000-01-01 00:00:00' -i nrg "
                   "--nrg-file=vcd.nrg vcd.xml >>vcd.log 2>&1") == 0);
-    REQUIRE(t_run(NULL, 0, "vcdxbuild -q -T '2000-01-01 00:00:00' "
-                  "-i cdrdao --cdrdao-file=vcdt vcd.xml >>vcd.log 2>&1") ==
-            0);
+    REQUIRE(t_run(NULL, 0,
+                  "vcdxbuild -q -T '2000-01-01 00:00:00' "
+                  "-i cdrdao --cdrdao-file=vcdt vcd.xml >>vcd.log 2>&1") == 0);
     t_ctx(&ctx);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, cue, NULL, &c));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "vcd.nrg", NULL, &n));
@@ -788,9 +797,9 @@ TEST(peer_cdio_vcd_nrg_cdrdao)
     /* vcdxbuild's .toc names one DATAFILE per track (and one per pregap)
      * and libcdio reads only the first: --from cdio-toc refuses it
      * rather than misread it (the native reader: test_toc.c). */
-    CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "only the first",
-              disc_open_image(&ctx, "vcdt.toc", disc_format_find("cdio-toc"),
-                              &t));
+    CHECK_ERR(
+        &ctx, DISC_E_UNSUPPORTED, "only the first",
+        disc_open_image(&ctx, "vcdt.toc", disc_format_find("cdio-toc"), &t));
     CHECK(t == NULL);
     disc_free(c);
     disc_free(n);

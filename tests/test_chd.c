@@ -29,14 +29,14 @@ ch_track_md5(struct disc_ctx *ctx, const struct disc *d, int i, char hex[33])
 
 /* Every track of a and b: same INDEX 00/01, length, mode and sectors. */
 static void
-ch_same_tracks(struct disc_ctx *ctx, const struct disc *a,
-               const struct disc *b, const char *what)
+ch_same_tracks(struct disc_ctx *ctx, const struct disc *a, const struct disc *b,
+               const char *what)
 {
     int i;
 
     if (a->ntracks != b->ntracks) {
-        t_fail(__FILE__, __LINE__, "%s: %d tracks against %d", what,
-               a->ntracks, b->ntracks);
+        t_fail(__FILE__, __LINE__, "%s: %d tracks against %d", what, a->ntracks,
+               b->ntracks);
         return;
     }
     for (i = 0; i < a->ntracks; i++) {
@@ -135,8 +135,10 @@ ch_write_cue(struct disc_ctx *ctx, const struct disc *d, const char *path,
  * offers for CDs and uncompressed. */
 TEST(chd_read_chdman_every_codec)
 {
-    static const char *const opts[] = { "", "-c cdzl", "-c cdlz", "-c cdfl",
-                                        "-c none", "-c cdlz,cdzl,cdfl -hs 78336" };
+    static const char *const opts[] = {
+        "",        "-c cdzl", "-c cdlz",
+        "-c cdfl", "-c none", "-c cdlz,cdzl,cdfl -hs 78336"
+    };
     struct disc_ctx ctx;
     struct disc *d;
     size_t i;
@@ -222,8 +224,9 @@ TEST(chd_hash_equals_source)
     REQUIRE(d);
     REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
     disc_free(d);
-    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
-                           "2>&1") == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "chdman createcd -i m.cue -o m.chd >/dev/null "
+                  "2>&1") == 0);
     CHECK_INT(0, t_run(a, sizeof a, "'%s' hash m.cue", t_discarc));
     CHECK_INT(0, t_run(b, sizeof b, "'%s' hash m.chd", t_discarc));
     CHECK(strstr(a, "track  3") != NULL);
@@ -278,8 +281,9 @@ TEST(chd_damaged_inputs_name_the_hunk)
     REQUIRE(d);
     REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
     disc_free(d);
-    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
-                           "2>&1") == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "chdman createcd -i m.cue -o m.chd >/dev/null "
+                  "2>&1") == 0);
     buf = ch_load("m.chd", &len);
     REQUIRE(buf && len > 1000);
     mapoff = ch_be64(buf + 40);
@@ -383,8 +387,9 @@ TEST(chd_verify_checks_crc_and_sha1)
     REQUIRE(d);
     REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
     disc_free(d);
-    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
-                           "2>&1") == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "chdman createcd -i m.cue -o m.chd >/dev/null "
+                  "2>&1") == 0);
     CHECK_INT(0, t_run(out, sizeof out, "'%s' verify m.chd", t_discarc));
     CHECK(strstr(out, "hunk CRCs, the data SHA-1 and the overall SHA-1 "
                       "match") != NULL);
@@ -398,15 +403,15 @@ TEST(chd_verify_checks_crc_and_sha1)
     buf[84] ^= 1;
     REQUIRE(t_write_file("all.chd", buf, len) == 0);
     free(buf);
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' verify raw.chd 2>&1",
-                       t_discarc));
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' verify raw.chd 2>&1", t_discarc));
     CHECK(strstr(out, "raw.chd: the data's SHA-1 does not match") != NULL);
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' verify all.chd 2>&1",
-                       t_discarc));
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' verify all.chd 2>&1", t_discarc));
     CHECK(strstr(out, "all.chd: the overall SHA-1") != NULL);
     /* The sectors themselves are fine: convert does not look at it. */
-    CHECK_INT(0, t_run(NULL, 0, "'%s' convert all.chd x.cue >/dev/null "
-                                "2>&1", t_discarc));
+    CHECK_INT(0, t_run(NULL, 0,
+                       "'%s' convert all.chd x.cue >/dev/null "
+                       "2>&1",
+                       t_discarc));
 }
 
 /* redump's per-track lines come straight from the CHD, equal to the
@@ -423,8 +428,9 @@ TEST(chd_hash_redump_from_chd)
     REQUIRE(d);
     REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
     disc_free(d);
-    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
-                           "2>&1") == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "chdman createcd -i m.cue -o m.chd >/dev/null "
+                  "2>&1") == 0);
     CHECK_INT(0, t_run(a, sizeof a, "'%s' hash --redump m.cue", t_discarc));
     CHECK_INT(0, t_run(b, sizeof b, "'%s' hash --redump m.chd", t_discarc));
     CHECK(strstr(a, "(Track 3).bin") != NULL);
@@ -451,8 +457,8 @@ ch_write_chd(struct disc_ctx *ctx, const struct disc *d, const char *path,
 /* chdman verify accepts our CHD (hunk CRCs, SHA-1s) and extractcd
  * gives back the bytes of the source's BIN. */
 static void
-ch_check_written(struct disc_ctx *ctx, const struct disc *d,
-                 const char *chd, int fast)
+ch_check_written(struct disc_ctx *ctx, const struct disc *d, const char *chd,
+                 int fast)
 {
     char x[33], y[33], out[8192], cue[300], bin[300];
     struct disc *back = NULL;
@@ -503,8 +509,9 @@ TEST(chd_write_chdman_verifies_and_extracts)
     ch_check_written(&ctx, src, "def.chd", 0);
     ch_check_written(&ctx, src, "fast.chd", 1);
     /* Default codecs: no larger than chdman's own (1 % slack). */
-    REQUIRE(t_run(NULL, 0, "chdman createcd -i src.cue -o peer.chd "
-                           ">/dev/null 2>&1") == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "chdman createcd -i src.cue -o peer.chd "
+                  ">/dev/null 2>&1") == 0);
     ours = t_file_size("def.chd");
     theirs = t_file_size("peer.chd");
     if (ours * 100 > theirs * 101)
@@ -532,8 +539,9 @@ TEST(chd_write_vcd_and_generated_gaps)
     REQUIRE_OK(&ctx, disc_open_image(&ctx, cue, NULL, &src));
     REQUIRE_OK(&ctx, ch_write_chd(&ctx, src, "v.chd", 0, 0));
     CHECK_INT(0, t_run(NULL, 0, "chdman verify -i v.chd >/dev/null 2>&1"));
-    CHECK_INT(0, t_run(NULL, 0, "chdman extractcd -i v.chd -o x.cue -ob "
-                                "x.bin >/dev/null 2>&1"));
+    CHECK_INT(0, t_run(NULL, 0,
+                       "chdman extractcd -i v.chd -o x.cue -ob "
+                       "x.bin >/dev/null 2>&1"));
     CHECK(fx_md5_file(bin, 0, -1, x) == 0);
     CHECK(fx_md5_file("x.bin", 0, -1, y) == 0);
     CHECK_STR(x, y);
@@ -552,8 +560,9 @@ TEST(chd_write_vcd_and_generated_gaps)
         REQUIRE(fx_sparse("g.bin", 10LL * 75 * 2352) == 0);
         REQUIRE_OK(&ctx, disc_open_image(&ctx, "g.cue", NULL, &src));
         REQUIRE_OK(&ctx, ch_write_chd(&ctx, src, "g.chd", 0, 0));
-        CHECK_INT(0, t_run(NULL, 0, "chdman verify -i g.chd >/dev/null "
-                                    "2>&1"));
+        CHECK_INT(0, t_run(NULL, 0,
+                           "chdman verify -i g.chd >/dev/null "
+                           "2>&1"));
         REQUIRE_OK(&ctx, disc_open_image(&ctx, "g.chd", NULL, &back));
         ch_same_tracks(&ctx, src, back, "g.chd");
         CHECK(!disc_lba_stored(back, src->track[1].index[0]));
@@ -584,8 +593,7 @@ TEST(chd_write_refuses_losses)
         int t, f;
         for (t = 0; t <= d->ntracks; t++)
             for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
-                disc_cdtext_set(&ctx, d, 0, t, (enum disc_cdtext_field)f,
-                                NULL);
+                disc_cdtext_set(&ctx, d, 0, t, (enum disc_cdtext_field)f, NULL);
         d->ncdtext = 0;
     }
     CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "--sub",
@@ -600,7 +608,8 @@ TEST(chd_write_refuses_losses)
 TEST(chd_write_sub_keeps_catalog_isrc_index2)
 {
     static const char *const kept[] = { "CATALOG 0123456789012",
-                                        "ISRC USRC17607839", "INDEX 02", "FLAGS" };
+                                        "ISRC USRC17607839", "INDEX 02",
+                                        "FLAGS" };
     struct disc_ctx ctx;
     struct disc *d, *src = NULL, *chd = NULL, *back = NULL;
     struct disc_write_opts o;
@@ -617,8 +626,9 @@ TEST(chd_write_sub_keeps_catalog_isrc_index2)
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "src.cue", NULL, &src));
     REQUIRE_OK(&ctx, ch_write_chd(&ctx, src, "s.chd", 0, 1));
     CHECK_INT(0, t_run(NULL, 0, "chdman verify -i s.chd >/dev/null 2>&1"));
-    CHECK_INT(0, t_run(NULL, 0, "chdman extractcd -i s.chd -o x.cue -ob "
-                                "x.bin >/dev/null 2>&1"));
+    CHECK_INT(0, t_run(NULL, 0,
+                       "chdman extractcd -i s.chd -o x.cue -ob "
+                       "x.bin >/dev/null 2>&1"));
     CHECK_INT(0, t_run(NULL, 0, "cmp -s x.bin src.bin"));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "s.chd", NULL, &chd));
     CHECK_STR(src->mcn, chd->mcn);
@@ -641,9 +651,9 @@ TEST(chd_write_sub_keeps_catalog_isrc_index2)
             t_fail(__FILE__, __LINE__, "back.cue lacks %s", kept[i]);
     free(text);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "back.cue", NULL, &back));
-    CHECK_OK(&ctx, disc_compare(&ctx, src, back,
-                                DISC_EQ_DATA | DISC_EQ_NO_CDTEXT |
-                                    DISC_EQ_NO_META));
+    CHECK_OK(&ctx,
+             disc_compare(&ctx, src, back,
+                          DISC_EQ_DATA | DISC_EQ_NO_CDTEXT | DISC_EQ_NO_META));
     disc_free(back);
     disc_free(chd);
     disc_free(src);
@@ -666,8 +676,9 @@ TEST(chd_oom)
     REQUIRE(d);
     REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
     disc_free(d);
-    REQUIRE(t_run(NULL, 0, "chdman createcd -i m.cue -o m.chd >/dev/null "
-                           "2>&1") == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "chdman createcd -i m.cue -o m.chd >/dev/null "
+                  "2>&1") == 0);
     k = fx_oom_open(&ctx, "m.chd", &c, 5000);
     REQUIRE(c);
     CHECK(k > 5);
@@ -686,8 +697,7 @@ TEST(chd_oom)
             break;
         }
         if (r != DISC_E_NOMEM || t_exists("w.chd")) {
-            t_fail(__FILE__, __LINE__, "allocation %ld: %d %s", k, r,
-                   ctx.msg);
+            t_fail(__FILE__, __LINE__, "allocation %ld: %d %s", k, r, ctx.msg);
             break;
         }
     }

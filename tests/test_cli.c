@@ -22,40 +22,39 @@ TEST(tool_info_bad_inputs_one_line)
     char out[4096];
 
     /* A path that does not exist. */
-    CHECK_INT(1, t_run(out, sizeof out, "'%s' info nothere.cue 2>&1",
-                       t_discarc));
+    CHECK_INT(1,
+              t_run(out, sizeof out, "'%s' info nothere.cue 2>&1", t_discarc));
     CHECK_INT(1, lines(out));
     CHECK(strstr(out, "nothere.cue") && strstr(out, "No such file"));
     /* A path that cannot be read as a file. */
     CHECK(mkdir("adir.cue", 0755) == 0);
-    CHECK_INT(1, t_run(out, sizeof out, "'%s' info adir.cue 2>&1",
-                       t_discarc));
+    CHECK_INT(1, t_run(out, sizeof out, "'%s' info adir.cue 2>&1", t_discarc));
     CHECK_INT(1, lines(out));
     CHECK(strstr(out, "adir.cue") != NULL);
     /* A file no format knows. */
     CHECK(t_write_file("notes.txt", "hello, world\n", 13) == 0);
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' info notes.txt 2>&1",
-                       t_discarc));
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' info notes.txt 2>&1", t_discarc));
     CHECK_INT(1, lines(out));
     CHECK(strstr(out, "notes.txt: not a disc image format") != NULL);
     /* A descriptor that is damaged: one line naming file and line. */
-    CHECK(t_write_file("bad.cue", "FILE \"x.bin\" BINARY\n  TRACK 01 AUDIO\n"
-                                  "    INDEX 01 00:99:00\n", 55) == 0);
+    CHECK(t_write_file("bad.cue",
+                       "FILE \"x.bin\" BINARY\n  TRACK 01 AUDIO\n"
+                       "    INDEX 01 00:99:00\n",
+                       55) == 0);
     CHECK(t_write_file("x.bin", "", 0) == 0);
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' info bad.cue 2>&1",
-                       t_discarc));
+    CHECK_INT(3, t_run(out, sizeof out, "'%s' info bad.cue 2>&1", t_discarc));
     CHECK_INT(1, lines(out));
     CHECK(strstr(out, "bad.cue:3:") != NULL);
     /* --from with a format that does not exist is a usage error. */
-    CHECK_INT(2, t_run(out, sizeof out, "'%s' info --from nope x 2>&1",
-                       t_discarc));
+    CHECK_INT(
+        2, t_run(out, sizeof out, "'%s' info --from nope x 2>&1", t_discarc));
 }
 
 TEST(tool_usage_and_help)
 {
-    static const char *const cmds[] = { "info",   "convert", "rip",
-                                        "extract", "read",   "verify",
-                                        "hash",   "formats", "ls", "mount" };
+    static const char *const cmds[] = { "info", "convert", "rip",  "extract",
+                                        "read", "verify",  "hash", "formats",
+                                        "ls",   "mount" };
     char out[16384];
     size_t i;
 
@@ -66,19 +65,18 @@ TEST(tool_usage_and_help)
         char sub[4096];
         /* Every command is listed, and answers --help with a usage. */
         CHECK(strstr(out, cmds[i]) != NULL);
-        CHECK_INT(0, t_run(sub, sizeof sub, "'%s' %s --help", t_discarc,
-                           cmds[i]));
+        CHECK_INT(0,
+                  t_run(sub, sizeof sub, "'%s' %s --help", t_discarc, cmds[i]));
         CHECK(strstr(sub, "Usage: discarc") != NULL);
     }
     CHECK_INT(2, t_run(out, sizeof out, "'%s' 2>&1", t_discarc));
     CHECK_INT(2, t_run(out, sizeof out, "'%s' frobnicate 2>&1", t_discarc));
     CHECK(strstr(out, "unknown command") != NULL);
-    CHECK_INT(2, t_run(out, sizeof out, "'%s' convert onlyone.cue 2>&1",
-                       t_discarc));
-    CHECK_INT(2, t_run(out, sizeof out, "'%s' info --bogus x 2>&1",
-                       t_discarc));
-    CHECK_INT(2, t_run(out, sizeof out, "'%s' convert a.cue b.xyz 2>&1",
-                       t_discarc));
+    CHECK_INT(
+        2, t_run(out, sizeof out, "'%s' convert onlyone.cue 2>&1", t_discarc));
+    CHECK_INT(2, t_run(out, sizeof out, "'%s' info --bogus x 2>&1", t_discarc));
+    CHECK_INT(
+        2, t_run(out, sizeof out, "'%s' convert a.cue b.xyz 2>&1", t_discarc));
     CHECK(strstr(out, "--to") != NULL);
 }
 
@@ -89,8 +87,8 @@ TEST(tool_info_golden_sample)
     char *want, *got;
     size_t n;
 
-    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
-                  t_samples, t_samples) == 0);
+    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .", t_samples,
+                  t_samples) == 0);
     REQUIRE(t_run(NULL, 0, "'%s' info mixed.cue > got.info", t_discarc) == 0);
     want = t_slurp(t_data("../../samples/mixed.info"), &n);
     got = t_slurp("got.info", NULL);
@@ -105,10 +103,10 @@ TEST(tool_info_json_shape)
 {
     char out[16384];
 
-    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
-                  t_samples, t_samples) == 0);
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' info --json mixed.cue",
-                       t_discarc));
+    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .", t_samples,
+                  t_samples) == 0);
+    CHECK_INT(0,
+              t_run(out, sizeof out, "'%s' info --json mixed.cue", t_discarc));
     CHECK(strstr(out, "\"format\": \"cue\""));
     CHECK(strstr(out, "\"mcn\": \"0123456789012\""));
     CHECK(strstr(out, "{\"number\": 2, \"session\": 1, \"mode\": \"audio\", "
@@ -116,17 +114,19 @@ TEST(tool_info_json_shape)
     CHECK(strstr(out, "{\"number\": 0, \"lba\": 450, \"stored\": true}"));
     CHECK(strstr(out, "\"field\": \"TITLE\", \"value\": \"Chord in A minor\""));
     if (t_have("python3"))
-        CHECK_INT(0, t_run(NULL, 0, "'%s' info --json mixed.cue | python3 -c "
+        CHECK_INT(0, t_run(NULL, 0,
+                           "'%s' info --json mixed.cue | python3 -c "
                            "'import json,sys; d=json.load(sys.stdin); "
-                           "assert len(d[\"tracks\"]) == 3'", t_discarc));
+                           "assert len(d[\"tracks\"]) == 3'",
+                           t_discarc));
 }
 
 TEST(tool_convert_refuses_loss_and_keeps_outputs)
 {
     char out[4096];
 
-    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
-                  t_samples, t_samples) == 0);
+    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .", t_samples,
+                  t_samples) == 0);
     /* MDS cannot hold CD-TEXT: refused, nothing written (REM comments
      * alone would only be warned about). */
     CHECK_INT(3, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds 2>&1",
@@ -135,23 +135,31 @@ TEST(tool_convert_refuses_loss_and_keeps_outputs)
     CHECK(!strstr(out, "metadata comments"));
     CHECK_INT(0, t_exists("x.mds") || t_exists("x.mdf"));
     /* --strict refuses even with --lossy, the comments too. */
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds "
-                       "--lossy --strict 2>&1", t_discarc));
+    CHECK_INT(3, t_run(out, sizeof out,
+                       "'%s' convert mixed.cue x.mds "
+                       "--lossy --strict 2>&1",
+                       t_discarc));
     CHECK(strstr(out, "metadata comments") != NULL);
     CHECK_INT(0, t_exists("x.mds"));
     /* --lossy writes and warns once per dropped feature. */
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds "
-                       "--lossy 2>&1", t_discarc));
+    CHECK_INT(0, t_run(out, sizeof out,
+                       "'%s' convert mixed.cue x.mds "
+                       "--lossy 2>&1",
+                       t_discarc));
     CHECK(strstr(out, "mds cannot hold CD-TEXT: dropped") != NULL);
     CHECK(strstr(out, "mds cannot record metadata comments (not on the "
                       "disc; dropped)") != NULL);
     /* An existing output is kept without --force. */
-    CHECK_INT(1, t_run(out, sizeof out, "'%s' convert mixed.cue x.mds "
-                       "--lossy 2>&1", t_discarc));
+    CHECK_INT(1, t_run(out, sizeof out,
+                       "'%s' convert mixed.cue x.mds "
+                       "--lossy 2>&1",
+                       t_discarc));
     CHECK(strstr(out, "already exists") != NULL);
     /* The input is never overwritten, even with --force. */
-    CHECK_INT(2, t_run(out, sizeof out, "'%s' convert mixed.cue mixed.cue "
-                       "--force 2>&1", t_discarc));
+    CHECK_INT(2, t_run(out, sizeof out,
+                       "'%s' convert mixed.cue mixed.cue "
+                       "--force 2>&1",
+                       t_discarc));
     CHECK(strstr(out, "input") != NULL);
 }
 
@@ -177,8 +185,10 @@ TEST(tool_convert_eac_comments_are_soft)
         CHECK(strstr(out, "cannot record metadata comments (not on the "
                           "disc; dropped)") != NULL);
         CHECK(t_exists(to[i]));
-        CHECK_INT(3, t_run(out, sizeof out, "'%s' convert e.cue s%s "
-                           "--strict 2>&1", t_discarc, to[i]));
+        CHECK_INT(3, t_run(out, sizeof out,
+                           "'%s' convert e.cue s%s "
+                           "--strict 2>&1",
+                           t_discarc, to[i]));
         CHECK(strstr(out, "metadata comments (refused under --strict)"));
         CHECK(!t_exists(i ? "se.mds" : "se.ccd"));
     }
@@ -190,11 +200,13 @@ TEST(tool_split_refuses_before_writing)
      * the refusal comes before the first byte. */
     char out[4096];
 
-    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
-                  t_samples, t_samples) == 0);
+    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .", t_samples,
+                  t_samples) == 0);
     REQUIRE(t_write_file("s (Track 3).bin", "keep", 4) == 0);
-    CHECK_INT(1, t_run(out, sizeof out, "'%s' convert mixed.cue s.cue "
-                       "--split 2>&1", t_discarc));
+    CHECK_INT(1, t_run(out, sizeof out,
+                       "'%s' convert mixed.cue s.cue "
+                       "--split 2>&1",
+                       t_discarc));
     CHECK(strstr(out, "s (Track 3).bin: already exists") != NULL);
     CHECK_INT(0, t_exists("s.cue"));
     CHECK_INT(0, t_exists("s (Track 1).bin"));
@@ -218,11 +230,13 @@ TEST(tool_convert_store_gaps)
         bin[i] = (uint8_t)(i * 13 + (i >> 11));
     REQUIRE(t_write_file("a.cue", cue, sizeof cue - 1) == 0);
     REQUIRE(t_write_file("a.bin", bin, sizeof bin) == 0);
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' convert a.cue b.cue 2>&1",
-                       t_discarc));
+    CHECK_INT(
+        0, t_run(out, sizeof out, "'%s' convert a.cue b.cue 2>&1", t_discarc));
     CHECK_INT(sizeof bin, t_file_size("b.bin"));
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' convert a.cue c.cue "
-                       "--store-gaps --verify 2>&1", t_discarc));
+    CHECK_INT(0, t_run(out, sizeof out,
+                       "'%s' convert a.cue c.cue "
+                       "--store-gaps --verify 2>&1",
+                       t_discarc));
     CHECK(strstr(out, "identical") != NULL);
     CHECK_INT(sizeof bin + 75 * DISC_SECTOR_RAW, t_file_size("c.bin"));
     sheet = t_slurp("c.cue", NULL);

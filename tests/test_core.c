@@ -188,9 +188,8 @@ TEST(core_features_and_rawtoc)
     CHECK_HEX(0xA0, toc[0].point);
     CHECK_INT(1, toc[0].pmin);
     CHECK_HEX(0xA2, toc[2].point);
-    CHECK_INT(1200, disc_msf_to_lba((struct disc_msf){ toc[2].pmin,
-                                                        toc[2].psec,
-                                                        toc[2].pframe }));
+    CHECK_INT(1200, disc_msf_to_lba((struct disc_msf){ toc[2].pmin, toc[2].psec,
+                                                       toc[2].pframe }));
     CHECK_HEX(0xB0, toc[5].point);
     CHECK_INT(5, toc[5].adr);
     CHECK_HEX(0x20, toc[7].psec); /* session 2 is CD-ROM XA */
@@ -215,11 +214,13 @@ TEST(core_extents_reject_overlap)
     t_ctx(&ctx);
     d = tiny(&ctx, tiny_mem, sizeof tiny_mem);
     REQUIRE(d);
-    CHECK_ERR(&ctx, DISC_E_FORMAT, "mapped twice", disc_extent_add(&ctx, d, &e));
+    CHECK_ERR(&ctx, DISC_E_FORMAT, "mapped twice",
+              disc_extent_add(&ctx, d, &e));
     e.lba = 20;
     CHECK_OK(&ctx, disc_extent_add(&ctx, d, &e));
     e.lba = 18;
-    CHECK_ERR(&ctx, DISC_E_FORMAT, "mapped twice", disc_extent_add(&ctx, d, &e));
+    CHECK_ERR(&ctx, DISC_E_FORMAT, "mapped twice",
+              disc_extent_add(&ctx, d, &e));
     CHECK_INT(2, (int)disc_extent_count(d));
     disc_free(d);
 }
@@ -229,8 +230,8 @@ TEST(core_read_sectors_layouts)
     /* The same three Mode 1 sectors stored raw, cooked (2048) and as
      * 2448-byte records with interleaved subchannel must serve the same
      * raw bytes; a MOTOROLA audio extent is byte-swapped back. */
-    static uint8_t raw[3 * DISC_SECTOR_RAW], cooked[3 * 2048],
-        rec[3 * 2448], swapped[3 * DISC_SECTOR_RAW], out[3 * DISC_SECTOR_RAW];
+    static uint8_t raw[3 * DISC_SECTOR_RAW], cooked[3 * 2048], rec[3 * 2448],
+        swapped[3 * DISC_SECTOR_RAW], out[3 * DISC_SECTOR_RAW];
     uint8_t sub[3 * 96], sub2[3 * 96];
     struct disc_ctx ctx;
     struct disc *d;
@@ -247,7 +248,8 @@ TEST(core_read_sectors_layouts)
         disc_sub_interleave(sub + i * 96, rec + i * 2448 + DISC_SECTOR_RAW);
     }
     for (k = 0; k < 3; k++) {
-        struct disc_extent e = { .lba = 0, .count = 3,
+        struct disc_extent e = { .lba = 0,
+                                 .count = 3,
                                  .stride = DISC_SECTOR_RAW,
                                  .data = DISC_DATA_RAW };
         const void *mem = raw;
@@ -270,8 +272,8 @@ TEST(core_read_sectors_layouts)
         e.src = s;
         REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &e));
         memset(out, 0xAA, sizeof out);
-        CHECK_OK(&ctx, disc_read_sectors(&ctx, d, 0, 3, out,
-                                         k == 2 ? sub2 : NULL));
+        CHECK_OK(&ctx,
+                 disc_read_sectors(&ctx, d, 0, 3, out, k == 2 ? sub2 : NULL));
         CHECK_MEM(raw, out, sizeof raw);
         if (k == 2)
             CHECK_MEM(sub, sub2, sizeof sub);
@@ -286,7 +288,9 @@ TEST(core_read_sectors_layouts)
     REQUIRE_OK(&ctx, disc_source_mem_new(&ctx, swapped, sizeof swapped, &s));
     disc_source_attach(d, s);
     {
-        struct disc_extent e = { .lba = 0, .count = 3, .src = s,
+        struct disc_extent e = { .lba = 0,
+                                 .count = 3,
+                                 .src = s,
                                  .stride = DISC_SECTOR_RAW,
                                  .data = DISC_DATA_RAW,
                                  .flags = DISC_EXT_SWAP };
@@ -295,8 +299,8 @@ TEST(core_read_sectors_layouts)
     CHECK_OK(&ctx, disc_read_sectors(&ctx, d, 0, 3, out, NULL));
     CHECK_MEM(raw, out, sizeof raw);
     /* A read past the mapped range names the LBA. */
-    CHECK_ERR(&ctx, DISC_E_RANGE, "LBA 3", disc_read_sectors(&ctx, d, 2, 2,
-                                                             out, NULL));
+    CHECK_ERR(&ctx, DISC_E_RANGE, "LBA 3",
+              disc_read_sectors(&ctx, d, 2, 2, out, NULL));
     disc_free(d);
 }
 
@@ -313,14 +317,17 @@ TEST(core_read_generated_and_short_file)
     d = disc_new(&ctx);
     REQUIRE(d);
     {
-        struct disc_extent g = { .lba = 0, .count = 2, .data = DISC_DATA_GEN,
-                                 .gen = DISC_GEN_MODE1 };
+        struct disc_extent g = {
+            .lba = 0, .count = 2, .data = DISC_DATA_GEN, .gen = DISC_GEN_MODE1
+        };
         REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &g));
     }
     REQUIRE_OK(&ctx, disc_source_mem_new(&ctx, half, sizeof half, &s));
     disc_source_attach(d, s);
     {
-        struct disc_extent e = { .lba = 2, .count = 2, .src = s,
+        struct disc_extent e = { .lba = 2,
+                                 .count = 2,
+                                 .src = s,
                                  .stride = DISC_SECTOR_RAW,
                                  .data = DISC_DATA_RAW };
         REQUIRE_OK(&ctx, disc_extent_add(&ctx, d, &e));
@@ -333,8 +340,8 @@ TEST(core_read_generated_and_short_file)
     CHECK_INT(1, info.ecc_ok);
     CHECK_INT(0, disc_lba_stored(d, 1));
     CHECK_INT(1, disc_lba_stored(d, 2));
-    CHECK_ERR(&ctx, DISC_E_RANGE, "short", disc_read_sectors(&ctx, d, 2, 2,
-                                                             out, NULL));
+    CHECK_ERR(&ctx, DISC_E_RANGE, "short",
+              disc_read_sectors(&ctx, d, 2, 2, out, NULL));
     disc_free(d);
 }
 
@@ -378,8 +385,8 @@ TEST(core_out_atomic)
     CHECK_STR("xXz-42", txt);
     free(txt);
     /* An existing file is refused without force and left untouched. */
-    CHECK_ERR(&ctx, DISC_E_EXISTS, "a.bin", disc_out_open(&ctx, "a.bin", 0,
-                                                          &o));
+    CHECK_ERR(&ctx, DISC_E_EXISTS, "a.bin",
+              disc_out_open(&ctx, "a.bin", 0, &o));
     /* A set: either all files appear or none. */
     REQUIRE_OK(&ctx, disc_outset_new(&ctx, NULL, 0, &set));
     REQUIRE_OK(&ctx, disc_outset_open(&ctx, set, "b.bin", &o));
@@ -416,8 +423,8 @@ TEST(core_out_refuses_input)
     REQUIRE_OK(&ctx, disc_source_file_new(&ctx, "in.bin", &s));
     disc_source_attach(d, s);
     REQUIRE_OK(&ctx, disc_outset_new(&ctx, d, 1, &set));
-    CHECK_ERR(&ctx, DISC_E_ARG, "input", disc_outset_open(&ctx, set,
-                                                          "./in.bin", &o));
+    CHECK_ERR(&ctx, DISC_E_ARG, "input",
+              disc_outset_open(&ctx, set, "./in.bin", &o));
     disc_outset_abort(set);
     disc_free(d);
     CHECK_INT(4, t_file_size("in.bin"));
@@ -427,7 +434,8 @@ TEST(core_text_reader)
 {
     static const char src[] = "\xEF\xBB\xBF"
                               "ONE  \r\nTWO\rTHREE\n\tFOUR\t\nlast";
-    static const char latin[] = "TITLE \"N\xE4" "chte\"\n";
+    static const char latin[] = "TITLE \"N\xE4"
+                                "chte\"\n";
     struct disc_ctx ctx;
     struct disc_text t;
     char *l;
@@ -447,7 +455,9 @@ TEST(core_text_reader)
     disc_text_close(&t);
     REQUIRE(t_write_file("b.txt", latin, sizeof latin - 1) == 0);
     REQUIRE_OK(&ctx, disc_text_open(&ctx, "b.txt", &t));
-    CHECK_STR("TITLE \"N\xC3\xA4" "chte\"", disc_text_next(&t));
+    CHECK_STR("TITLE \"N\xC3\xA4"
+              "chte\"",
+              disc_text_next(&t));
     CHECK_INT(1, t.latin1);
     disc_text_close(&t);
     CHECK_ERR(&ctx, DISC_E_IO, "missing.txt",
@@ -605,7 +615,9 @@ TEST(core_out_link_whole_file)
         REQUIRE_OK(&ctx, disc_source_file_new(&ctx, "in.bin", &s));
         disc_source_attach(d, s);
         {
-            struct disc_extent e1 = { .lba = 0, .count = 4, .src = s,
+            struct disc_extent e1 = { .lba = 0,
+                                      .count = 4,
+                                      .src = s,
                                       .stride = DISC_SECTOR_RAW,
                                       .data = DISC_DATA_RAW };
             struct disc_extent e2 = e1;

@@ -1682,7 +1682,8 @@ TEST(cue_cdtextfile_two_languages)
     CHECK_STR("United Cat Orchestra",
               disc_cdtext_get(d, 0, 0, DISC_CDTEXT_PERFORMER));
     CHECK_STR("Song of Joy", disc_cdtext_get(d, 0, 1, DISC_CDTEXT_TITLE));
-    CHECK_STR("Freudvolle N\xC3\xA4" "chte",
+    CHECK_STR("Freudvolle N\xC3\xA4"
+              "chte",
               disc_cdtext_get(d, 1, 0, DISC_CDTEXT_TITLE));
     CHECK(disc_features(d) & DISC_CAP_CDTEXT_LANGS);
     /* Written back: CDTEXTFILE with the very packs, text for block 0. */

@@ -114,8 +114,7 @@ wait_grown(pid_t pid, const char *prefix, long long min, int *status)
         int found = 0;
         while (d && (e = readdir(d)))
             if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
-                strstr(e->d_name, ".tmp-") &&
-                t_file_size(e->d_name) >= min)
+                strstr(e->d_name, ".tmp-") && t_file_size(e->d_name) >= min)
                 found = 1;
         if (d)
             closedir(d);
@@ -152,8 +151,7 @@ big_image(void)
 static void
 interrupt_with(int sig, const char *name)
 {
-    static const char *const args[] = { "convert", "big.cue", "out.ccd",
-                                        NULL };
+    static const char *const args[] = { "convert", "big.cue", "out.ccd", NULL };
     char line[512], want[128];
     int st = 0, tmps = 0;
     pid_t pid;
@@ -161,16 +159,20 @@ interrupt_with(int sig, const char *name)
     pid = spawn(args, "err.txt", NULL);
     REQUIRE(pid > 0);
     if (!wait_grown(pid, "out.img", 1 << 20, &st)) {
-        t_fail(__FILE__, __LINE__, "%s: the conversion ended (status %d) "
-               "before it could be interrupted", name, st);
+        t_fail(__FILE__, __LINE__,
+               "%s: the conversion ended (status %d) "
+               "before it could be interrupted",
+               name, st);
         return;
     }
     REQUIRE(kill(pid, sig) == 0);
     REQUIRE(waitpid(pid, &st, 0) == pid);
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == sig);
     CHECK_INT(1, file_lines("err.txt", line, sizeof line));
-    (void)snprintf(want, sizeof want, "discarc: interrupted by %s; "
-                   "temporary files removed", name);
+    (void)snprintf(want, sizeof want,
+                   "discarc: interrupted by %s; "
+                   "temporary files removed",
+                   name);
     CHECK_STR(want, line);
     unlink("err.txt");
     /* Only the inputs are left. */
@@ -220,8 +222,7 @@ TEST(fault_signal_rip_leaves_nothing)
  * removes (the pid is gone). */
 TEST(fault_sigkill_leftovers_removed_by_next_run)
 {
-    static const char *const args[] = { "convert", "big.cue", "out.ccd",
-                                        NULL };
+    static const char *const args[] = { "convert", "big.cue", "out.ccd", NULL };
     int st = 0, tmps = 0, n;
     pid_t pid;
 
@@ -237,8 +238,10 @@ TEST(fault_sigkill_leftovers_removed_by_next_run)
     CHECK(tmps >= 1);
     CHECK_INT(4 + tmps, n); /* inputs and temporaries only */
     /* Another run writing the same outputs sweeps them. */
-    CHECK_INT(0, t_run(NULL, 0, "'%s' convert mixed.cue out.ccd --lossy "
-                       "2>/dev/null", t_discarc));
+    CHECK_INT(0, t_run(NULL, 0,
+                       "'%s' convert mixed.cue out.ccd --lossy "
+                       "2>/dev/null",
+                       t_discarc));
     CHECK_INT(7, dir_count(".", &tmps));
     CHECK_INT(0, tmps);
 }
@@ -264,12 +267,15 @@ TEST(fault_enospc_injected_convert_and_rip)
         for (k = 0; k < sizeof at / sizeof at[0]; k++) {
             char err[1024];
             int rc, tmps = 0;
-            rc = t_run(err, sizeof err, "DISCARC_TEST_FAULT=enospc:%lld "
+            rc = t_run(err, sizeof err,
+                       "DISCARC_TEST_FAULT=enospc:%lld "
                        "'%s' %s 2>&1 >/dev/null | grep -v warning",
                        at[k], t_discarc, cmds[c]);
             (void)rc;
-            rc = t_run(NULL, 0, "DISCARC_TEST_FAULT=enospc:%lld '%s' %s "
-                       ">/dev/null 2>&1", at[k], t_discarc, cmds[c]);
+            rc = t_run(NULL, 0,
+                       "DISCARC_TEST_FAULT=enospc:%lld '%s' %s "
+                       ">/dev/null 2>&1",
+                       at[k], t_discarc, cmds[c]);
             if (rc != 1 || !strstr(err, "o/") ||
                 !strstr(err, "No space left on device") ||
                 strchr(err, '\n') != err + strlen(err) - 1)
@@ -287,10 +293,14 @@ TEST(fault_eio_injected_convert)
 
     REQUIRE(copy_sample() == 0);
     REQUIRE(mkdir("o", 0755) == 0);
-    CHECK_INT(1, t_run(NULL, 0, "DISCARC_TEST_FAULT=eio:5000 '%s' convert "
-                       "mixed.cue o/x.cue >/dev/null 2>&1", t_discarc));
-    (void)t_run(err, sizeof err, "DISCARC_TEST_FAULT=eio:5000 '%s' convert "
-                "mixed.cue o/x.cue 2>&1 >/dev/null", t_discarc);
+    CHECK_INT(1, t_run(NULL, 0,
+                       "DISCARC_TEST_FAULT=eio:5000 '%s' convert "
+                       "mixed.cue o/x.cue >/dev/null 2>&1",
+                       t_discarc));
+    (void)t_run(err, sizeof err,
+                "DISCARC_TEST_FAULT=eio:5000 '%s' convert "
+                "mixed.cue o/x.cue 2>&1 >/dev/null",
+                t_discarc);
     CHECK_STR("discarc: o/x.bin: write failed: Input/output error\n", err);
     CHECK_INT(0, dir_count("o", &tmps));
 }
@@ -312,13 +322,17 @@ TEST(fault_enospc_tmpfs_convert_and_rip)
         t_skip("cannot mount a tmpfs here: %s", strerror(errno));
         return;
     }
-    rc = t_run(err, sizeof err, "'%s' convert mixed.cue fs/x.cue 2>&1 "
-               ">/dev/null; echo \"rc=$?\"", t_discarc);
+    rc = t_run(err, sizeof err,
+               "'%s' convert mixed.cue fs/x.cue 2>&1 "
+               ">/dev/null; echo \"rc=$?\"",
+               t_discarc);
     CHECK(rc == 0 && strstr(err, "fs/x.bin") &&
           strstr(err, "No space left on device") && strstr(err, "rc=1"));
     CHECK_INT(0, dir_count("fs", &tmps));
-    rc = t_run(err, sizeof err, "'%s' rip mixed.cue -o fs 2>&1 "
-               ">/dev/null; echo \"rc=$?\"", t_discarc);
+    rc = t_run(err, sizeof err,
+               "'%s' rip mixed.cue -o fs 2>&1 "
+               ">/dev/null; echo \"rc=$?\"",
+               t_discarc);
     CHECK(rc == 0 && strstr(err, "fs/") &&
           strstr(err, "No space left on device") && strstr(err, "rc=1"));
     CHECK_INT(0, dir_count("fs", &tmps));
@@ -344,7 +358,8 @@ TEST(fault_force_replaces_set_as_unit)
     }
     REQUIRE(t_run(NULL, 0, "'%s' convert one.cue n.ccd 2>/dev/null",
                   t_discarc) == 0);
-    REQUIRE(t_run(NULL, 0, "'%s' convert mixed.cue s.ccd --lossy "
+    REQUIRE(t_run(NULL, 0,
+                  "'%s' convert mixed.cue s.ccd --lossy "
                   "2>/dev/null && mkdir old && cp s.ccd s.img s.sub old/",
                   t_discarc) == 0);
     for (i = 0; i < 3; i++) {
@@ -358,8 +373,10 @@ TEST(fault_force_replaces_set_as_unit)
         char md5[33];
         int st, tmps = 0, isold;
         REQUIRE(t_run(NULL, 0, "rm -f s.* && cp old/* .") == 0);
-        st = t_run(NULL, 0, "DISCARC_TEST_FAULT=kill:%d '%s' convert "
-                   "one.cue s.ccd --force >/dev/null 2>&1", k, t_discarc);
+        st = t_run(NULL, 0,
+                   "DISCARC_TEST_FAULT=kill:%d '%s' convert "
+                   "one.cue s.ccd --force >/dev/null 2>&1",
+                   k, t_discarc);
         killed_once |= st != 0;
         if (t_exists("s.ccd")) {
             REQUIRE(fx_md5_file("s.ccd", 0, -1, md5) == 0);
@@ -368,19 +385,25 @@ TEST(fault_force_replaces_set_as_unit)
             for (i = 1; i < 3; i++) {
                 if (!t_exists(names[i]) ||
                     fx_md5_file(names[i], 0, -1, md5) != 0) {
-                    t_fail(__FILE__, __LINE__, "kill at %d: %s missing "
-                           "beside a descriptor", k, names[i]);
+                    t_fail(__FILE__, __LINE__,
+                           "kill at %d: %s missing "
+                           "beside a descriptor",
+                           k, names[i]);
                     continue;
                 }
                 if (strcmp(md5, isold ? oldmd5[i] : newmd5[i]) != 0)
-                    t_fail(__FILE__, __LINE__, "kill at %d: %s %s data "
-                           "with the %s descriptor", k, names[i],
-                           isold ? "new" : "old", isold ? "old" : "new");
+                    t_fail(__FILE__, __LINE__,
+                           "kill at %d: %s %s data "
+                           "with the %s descriptor",
+                           k, names[i], isold ? "new" : "old",
+                           isold ? "old" : "new");
             }
         }
         /* The next run completes the job and sweeps the leftovers. */
-        CHECK_INT(0, t_run(NULL, 0, "'%s' convert one.cue s.ccd --force "
-                           ">/dev/null 2>&1", t_discarc));
+        CHECK_INT(0, t_run(NULL, 0,
+                           "'%s' convert one.cue s.ccd --force "
+                           ">/dev/null 2>&1",
+                           t_discarc));
         (void)dir_count(".", &tmps);
         CHECK_INT(0, tmps);
         for (i = 0; i < 3; i++) {
@@ -399,8 +422,7 @@ TEST(fault_force_replaces_set_as_unit)
  * replaced: the conversion fails and removes its own files. */
 TEST(fault_output_appearing_is_not_replaced)
 {
-    static const char *const args[] = { "convert", "big.cue", "out.ccd",
-                                        NULL };
+    static const char *const args[] = { "convert", "big.cue", "out.ccd", NULL };
     char line[512];
     int st = 0, tmps = 0;
     size_t len = 0;
@@ -468,7 +490,8 @@ TEST(hostile_paths_outside_folder_refused)
         CHECK(strstr(err, "leads outside the sheet's folder") != NULL);
         CHECK(strchr(err, '\n') == err + strlen(err) - 1);
         if (i != 3) /* the empty .cdt itself is refused further on */
-            CHECK_INT(0, t_run(NULL, 0, "'%s' info s/x.cue "
+            CHECK_INT(0, t_run(NULL, 0,
+                               "'%s' info s/x.cue "
                                "--allow-outside-paths >/dev/null 2>&1",
                                t_discarc));
     }
@@ -479,12 +502,13 @@ TEST(hostile_paths_outside_folder_refused)
                                   "DATAFILE \"../a.bin\"\n";
         REQUIRE(t_write_file("s/x.toc", toc, sizeof toc - 1) == 0);
     }
-    rc = t_run(err, sizeof err, "'%s' info s/x.toc 2>&1 >/dev/null",
-               t_discarc);
+    rc = t_run(err, sizeof err, "'%s' info s/x.toc 2>&1 >/dev/null", t_discarc);
     CHECK_INT(3, rc);
     CHECK(strstr(err, "leads outside the .toc's folder") != NULL);
-    CHECK_INT(0, t_run(NULL, 0, "'%s' --allow-outside-paths info s/x.toc "
-                       ">/dev/null 2>&1", t_discarc));
+    CHECK_INT(0, t_run(NULL, 0,
+                       "'%s' --allow-outside-paths info s/x.toc "
+                       ">/dev/null 2>&1",
+                       t_discarc));
 }
 
 /* Control characters in CD-TEXT and REM lines are shown escaped. */

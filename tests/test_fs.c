@@ -15,13 +15,13 @@
 
 /* A Debian tool the suite depends on (tools/deps.sh installs it): its
  * absence is a failure, not a reason to skip. */
-#define NEED_DEB(p)                                                          \
-    do {                                                                     \
-        if (!t_have(p)) {                                                    \
-            t_fail(__FILE__, __LINE__,                                       \
-                   "%s not installed (tools/deps.sh test)", p);              \
-            return;                                                          \
-        }                                                                    \
+#define NEED_DEB(p)                                                            \
+    do {                                                                       \
+        if (!t_have(p)) {                                                      \
+            t_fail(__FILE__, __LINE__,                                         \
+                   "%s not installed (tools/deps.sh test)", p);                \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
 #define LIST_MAX 65536
@@ -72,8 +72,8 @@ listing_check(const char *what, struct listing *exp, struct listing *got)
     qsort(exp->line, exp->n, sizeof exp->line[0], cmp_str);
     qsort(got->line, got->n, sizeof got->line[0], cmp_str);
     if (exp->n != got->n)
-        t_fail(__FILE__, __LINE__, "%s: %zu entries expected, %zu listed",
-               what, exp->n, got->n);
+        t_fail(__FILE__, __LINE__, "%s: %zu entries expected, %zu listed", what,
+               exp->n, got->n);
     for (i = 0; i < exp->n && i < got->n; i++)
         if (strcmp(exp->line[i], got->line[i]) != 0) {
             t_fail(__FILE__, __LINE__, "%s: expected \"%s\", listed \"%s\"",
@@ -157,8 +157,7 @@ parse_iso_info(char *text, struct listing *l)
         br = strchr(line, ']');
         if (strncmp(line, "  ", 2) != 0 || !br || !strchr("d-l", line[2]))
             continue;
-        if (sscanf(br + 1, " %lld %*s %*d %*d %*s %n", &size, &off) < 1 ||
-            !off)
+        if (sscanf(br + 1, " %lld %*s %*d %*d %*s %n", &size, &off) < 1 || !off)
             continue;
         (void)snprintf(name, sizeof name, "%s", br + 1 + off);
         if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
@@ -249,9 +248,9 @@ ls_image(const char *image, int track, struct listing *l)
 TEST(tool_fs_ls_matches_isoinfo)
 {
     static const struct {
-        const char *opts;  /* genisoimage options */
+        const char *opts;   /* genisoimage options */
         const char *lister; /* reference listing command */
-        int iso_info;      /* 1: iso-info's format, else isoinfo's */
+        int iso_info;       /* 1: iso-info's format, else isoinfo's */
     } v[] = {
         { "", "isoinfo -l -i", 0 },
         { "-J", "iso-info -l -i", 1 },
@@ -308,11 +307,12 @@ TEST(tool_fs_ls_matches_isoinfo)
 
 TEST(tool_fs_extract_matches_xorriso)
 {
-    static const char *const files[] = {
-        "README.TXT", "long file name with spaces.txt",
-        "\xc3\xa9t\xc3\xa9.txt", "sub/deeper/nested.bin", "empty.txt",
-        "sub/hard.txt"
-    };
+    static const char *const files[] = { "README.TXT",
+                                         "long file name with spaces.txt",
+                                         "\xc3\xa9t\xc3\xa9.txt",
+                                         "sub/deeper/nested.bin",
+                                         "empty.txt",
+                                         "sub/hard.txt" };
     char out[4096];
     size_t i;
 
@@ -350,8 +350,7 @@ TEST(tool_fs_extract_matches_xorriso)
     CHECK(strstr(out, "no file \"nope.txt\"") != NULL);
     CHECK(!t_exists("n"));
     CHECK_INT(2, t_run(out, sizeof out,
-                       "'%s' extract raw.cue --file sub -o n 2>&1",
-                       t_discarc));
+                       "'%s' extract raw.cue --file sub -o n 2>&1", t_discarc));
     CHECK(strstr(out, "is a directory") != NULL);
 }
 
@@ -373,14 +372,14 @@ TEST(tool_fs_ls_paths_and_json)
     CHECK(strstr(out, "lrwxrwxrwx") && strstr(out, "link -> "
                                                    "sub/deeper/nested.bin"));
     /* A directory operand, a file operand. */
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' ls x.cue /sub/deeper/",
-                       t_discarc));
+    CHECK_INT(0,
+              t_run(out, sizeof out, "'%s' ls x.cue /sub/deeper/", t_discarc));
     CHECK(strstr(out, " 100000 ") && strstr(out, " nested.bin\n"));
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' ls x.cue sub/hard.txt",
-                       t_discarc));
+    CHECK_INT(0,
+              t_run(out, sizeof out, "'%s' ls x.cue sub/hard.txt", t_discarc));
     CHECK(strstr(out, " sub/hard.txt\n") && strstr(out, "            6 "));
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' ls x.cue nothere 2>&1",
-                       t_discarc));
+    CHECK_INT(3,
+              t_run(out, sizeof out, "'%s' ls x.cue nothere 2>&1", t_discarc));
     CHECK(strstr(out, "no file or directory \"nothere\"") != NULL);
     /* JSON, checked by an independent parser when there is one. */
     CHECK_INT(0, t_run(out, sizeof out, "'%s' ls -R --json x.cue > l.json",
@@ -398,8 +397,8 @@ TEST(tool_fs_ls_paths_and_json)
     CHECK_INT(2, t_run(out, sizeof out, "'%s' ls --track 2 '%s' 2>&1",
                        t_discarc, sample_cue()));
     CHECK(strstr(out, "audio track") != NULL);
-    CHECK_INT(2, t_run(out, sizeof out, "'%s' ls --track 9 x.cue 2>&1",
-                       t_discarc));
+    CHECK_INT(
+        2, t_run(out, sizeof out, "'%s' ls --track 9 x.cue 2>&1", t_discarc));
 }
 
 /* The bundled sample and the corpus images: the listing of their data
@@ -457,8 +456,7 @@ TEST(peer_fs_ls_vcd_mpegav)
     parse_isoinfo(out, &exp);
     REQUIRE(ls_image(cue, 0, &got) == 0);
     listing_check("vcd", &exp, &got);
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' ls '%s' MPEGAV", t_discarc,
-                       cue));
+    CHECK_INT(0, t_run(out, sizeof out, "'%s' ls '%s' MPEGAV", t_discarc, cue));
     CHECK(strstr(out, "AVSEQ01.DAT") != NULL);
     listing_free(&exp);
     listing_free(&got);
@@ -542,11 +540,10 @@ TEST(tool_fs_cdextra_session2)
     /* Through the CLI, from a CloneCD image of the disc. */
     memset(&o, 0, sizeof o);
     o.allow_lossy = 1;
-    REQUIRE_OK(&ctx, disc_write(&ctx, d, disc_format_find("ccd"),
-                                "cdextra.ccd", &o));
+    REQUIRE_OK(&ctx,
+               disc_write(&ctx, d, disc_format_find("ccd"), "cdextra.ccd", &o));
     disc_free(d);
-    REQUIRE(t_run(out, sizeof out, "isoinfo -N %d -R -l -i s2.iso", s2) ==
-            0);
+    REQUIRE(t_run(out, sizeof out, "isoinfo -N %d -R -l -i s2.iso", s2) == 0);
     parse_isoinfo(out, &exp);
     CHECK(exp.n >= 8);
     if (ls_image("cdextra.ccd", 0, &got) == 0)
@@ -577,7 +574,8 @@ TEST(fs_no_filesystem_refused)
     CHECK(fs == NULL);
     CHECK_ERR(&ctx, DISC_E_UNSUPPORTED, "no data track holds a file system",
               disc_fs_open(&ctx, d, 0, 0, &fs));
-    CHECK_ERR(&ctx, DISC_E_ARG, "audio track", disc_fs_open(&ctx, d, 2, 0, &fs));
+    CHECK_ERR(&ctx, DISC_E_ARG, "audio track",
+              disc_fs_open(&ctx, d, 2, 0, &fs));
     disc_free(d);
 }
 
@@ -586,8 +584,7 @@ TEST(fs_no_filesystem_refused)
  * a UDF-only volume (mkudffs) is read as UDF without being asked. */
 TEST(tool_fs_udf_bridge_and_pure)
 {
-    static const char *const files[] = { "README.TXT",
-                                         "sub/deeper/nested.bin",
+    static const char *const files[] = { "README.TXT", "sub/deeper/nested.bin",
                                          "\xc3\xa9t\xc3\xa9.txt" };
     static char out[LIST_MAX];
     struct listing exp = { { 0 }, 0 }, got = { { 0 }, 0 };
@@ -602,12 +599,11 @@ TEST(tool_fs_udf_bridge_and_pure)
                   "genisoimage -quiet -input-charset utf-8 -udf -J -o u.iso "
                   "tree 2>&1") == 0);
     REQUIRE(write_cue("u.cue", "u.iso") == 0);
-    REQUIRE(t_run(out, sizeof out, "LC_ALL=C.UTF-8 iso-info -l -i u.iso") ==
-            0);
+    REQUIRE(t_run(out, sizeof out, "LC_ALL=C.UTF-8 iso-info -l -i u.iso") == 0);
     parse_iso_info(out, &exp);
     CHECK(exp.n >= 8);
-    REQUIRE(t_run(out, sizeof out, "'%s' ls -R --udf u.cue 2>&1",
-                  t_discarc) == 0);
+    REQUIRE(t_run(out, sizeof out, "'%s' ls -R --udf u.cue 2>&1", t_discarc) ==
+            0);
     CHECK(strstr(out, "# track 1: UDF, volume \"CDROM\"") != NULL);
     parse_ls(out, &got);
     listing_check("udf", &exp, &got);
@@ -626,13 +622,13 @@ TEST(tool_fs_udf_bridge_and_pure)
                   "mkudffs --blocksize=2048 --media-type=hd --label=PUREUDF "
                   "pure.udf 2000 >/dev/null 2>&1") == 0);
     REQUIRE(write_cue("p.cue", "pure.udf") == 0);
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' ls --json p.cue 2>&1",
-                       t_discarc));
+    CHECK_INT(0,
+              t_run(out, sizeof out, "'%s' ls --json p.cue 2>&1", t_discarc));
     CHECK(strstr(out, "\"filesystem\": \"udf\"") &&
           strstr(out, "\"volume\": \"PUREUDF\""));
-    CHECK_INT(3, t_run(out, sizeof out,
-                       "'%s' extract p.cue --file nothing -o n 2>&1",
-                       t_discarc));
+    CHECK_INT(3,
+              t_run(out, sizeof out,
+                    "'%s' extract p.cue --file nothing -o n 2>&1", t_discarc));
     listing_free(&exp);
     listing_free(&got);
 }

@@ -70,9 +70,10 @@ TEST(fuzz_regress_cli_one_line_exit_3)
                            t_discarc, fuzz_path(sets[s].descriptor));
                 if (rc != 3 || strncmp(err, "discarc: ", 9) != 0 ||
                     strchr(err, '\n') != err + strlen(err) - 1)
-                    t_fail(__FILE__, __LINE__, "%s/%s: exit %d, stderr "
-                           "\"%s\"", sets[s].target, list[k]->d_name, rc,
-                           err);
+                    t_fail(__FILE__, __LINE__,
+                           "%s/%s: exit %d, stderr "
+                           "\"%s\"",
+                           sets[s].target, list[k]->d_name, rc, err);
                 seen++;
             }
             free(list[k]);

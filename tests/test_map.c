@@ -13,13 +13,13 @@
 #include "map.h"
 #include "test.h"
 
-#define NEED_DEB(p)                                                          \
-    do {                                                                     \
-        if (!t_have(p)) {                                                    \
-            t_fail(__FILE__, __LINE__,                                       \
-                   "%s not installed (tools/deps.sh test)", p);              \
-            return;                                                          \
-        }                                                                    \
+#define NEED_DEB(p)                                                            \
+    do {                                                                       \
+        if (!t_have(p)) {                                                      \
+            t_fail(__FILE__, __LINE__,                                         \
+                   "%s not installed (tools/deps.sh test)", p);                \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
 /* The value of attribute name inside the element starting at el. */
@@ -70,8 +70,8 @@ check_svg(const struct disc *d, const char *path)
         double num, x, w, start, end;
         int k;
         ntr++;
-        REQUIRE(attr(p, "data-track", &num) == 0 &&
-                attr(p, "x", &x) == 0 && attr(p, "width", &w) == 0 &&
+        REQUIRE(attr(p, "data-track", &num) == 0 && attr(p, "x", &x) == 0 &&
+                attr(p, "width", &w) == 0 &&
                 attr(p, "data-start", &start) == 0 &&
                 attr(p, "data-end", &end) == 0);
         k = disc_track_find(d, (int)num);
@@ -93,8 +93,8 @@ check_svg(const struct disc *d, const char *path)
         nidx += d->track[i].last_index - 1;
     CHECK_INT(nidx, count(svg, "<g class=\"index\""));
     for (i = 0; i < d->ntracks; i++) {
-        const char *t = disc_cdtext_get(d, 0, d->track[i].number,
-                                        DISC_CDTEXT_TITLE);
+        const char *t =
+            disc_cdtext_get(d, 0, d->track[i].number, DISC_CDTEXT_TITLE);
         if (t)
             CHECK(strstr(svg, t) != NULL);
     }
@@ -129,14 +129,13 @@ TEST(map_svg_matches_toc)
         if (k == 0) {
             /* Marks: a damaged run, the same run again (merged), an
              * unreadable sector; a title with markup in it. */
-            CHECK_OK(&ctx, disc_map_mark(&ctx, m, 1500, 3, DISC_MAP_BAD,
-                                         "EDC"));
-            CHECK_OK(&ctx, disc_map_mark(&ctx, m, 1501, 1, DISC_MAP_BAD,
-                                         "ECC"));
-            CHECK_OK(&ctx, disc_map_mark(&ctx, m, 1800, 1,
-                                         DISC_MAP_UNREADABLE, NULL));
-            CHECK_OK(&ctx, disc_cdtext_set(&ctx, d[k], 0, 2,
-                                           DISC_CDTEXT_TITLE,
+            CHECK_OK(&ctx,
+                     disc_map_mark(&ctx, m, 1500, 3, DISC_MAP_BAD, "EDC"));
+            CHECK_OK(&ctx,
+                     disc_map_mark(&ctx, m, 1501, 1, DISC_MAP_BAD, "ECC"));
+            CHECK_OK(&ctx, disc_map_mark(&ctx, m, 1800, 1, DISC_MAP_UNREADABLE,
+                                         NULL));
+            CHECK_OK(&ctx, disc_cdtext_set(&ctx, d[k], 0, 2, DISC_CDTEXT_TITLE,
                                            "Rock & <Roll> \"live\""));
         }
         REQUIRE_OK(&ctx, disc_map_write(&ctx, m, "fixture & co", name, 0));
@@ -191,8 +190,8 @@ render_check(const char *svg, int want_red, int nsessions)
                        "--hide-scrollbars --user-data-dir='%s/chr' "
                        "--screenshot='%s/shot.png' --window-size=1200,520 "
                        "'file://%s/%s' >chromium.log 2>&1",
-                       cwd, geteuid() == 0 ? "--no-sandbox" : "", cwd, cwd,
-                       cwd, svg));
+                       cwd, geteuid() == 0 ? "--no-sandbox" : "", cwd, cwd, cwd,
+                       svg));
     REQUIRE(t_exists("shot.png"));
     REQUIRE(t_run(out, sizeof out,
                   "ffmpeg -v error -y -i shot.png -f rawvideo -pix_fmt rgb24 "
@@ -212,8 +211,10 @@ render_check(const char *svg, int want_red, int nsessions)
     free(rgb);
     /* Blocks, bands and text cover far more than 5% of the picture. */
     if (ink * 20 < n / 3)
-        t_fail(__FILE__, __LINE__, "%s renders nearly blank: %zu of %zu "
-               "pixels inked", svg, ink, n / 3);
+        t_fail(__FILE__, __LINE__,
+               "%s renders nearly blank: %zu of %zu "
+               "pixels inked",
+               svg, ink, n / 3);
     if (want_red)
         CHECK(red > 50);
     else
@@ -245,8 +246,8 @@ TEST(tool_map_render_chromium)
     REQUIRE(d);
     CHECK_OK(&ctx, disc_cdtext_set(&ctx, d, 0, 1, DISC_CDTEXT_TITLE,
                                    "Opening \xc3\xa9tude"));
-    REQUIRE_OK(&ctx, disc_write(&ctx, d, disc_format_find("ccd"),
-                                "audio.ccd", &o));
+    REQUIRE_OK(&ctx,
+               disc_write(&ctx, d, disc_format_find("ccd"), "audio.ccd", &o));
     disc_free(d);
     CHECK_INT(0, t_run(out, sizeof out,
                        "'%s' info audio.ccd --map audio.svg >/dev/null 2>&1",
@@ -260,8 +261,8 @@ TEST(tool_map_render_chromium)
     render_check("audio.svg", 0, 1);
     d = fx_disc_enhanced(&ctx);
     REQUIRE(d);
-    REQUIRE_OK(&ctx, disc_write(&ctx, d, disc_format_find("ccd"),
-                                "extra.ccd", &o));
+    REQUIRE_OK(&ctx,
+               disc_write(&ctx, d, disc_format_find("ccd"), "extra.ccd", &o));
     disc_free(d);
     CHECK_INT(0, t_run(out, sizeof out,
                        "'%s' info extra.ccd --map extra.svg >/dev/null 2>&1",
@@ -301,8 +302,8 @@ TEST(tool_map_verify_damaged_sector)
     render_check("v.svg", 1, 1);
     /* A clean image: a map without marks. */
     CHECK_INT(0, t_run(out, sizeof out,
-                       "'%s' verify '%s/mixed.cue' --map c.svg 2>&1",
-                       t_discarc, t_samples));
+                       "'%s' verify '%s/mixed.cue' --map c.svg 2>&1", t_discarc,
+                       t_samples));
     svg = t_slurp("c.svg", NULL);
     REQUIRE(svg);
     CHECK_INT(0, count(svg, "<g class=\"mark\""));
@@ -315,9 +316,9 @@ TEST(tool_map_read)
     char out[8192], *svg;
 
     NEED_CORPUS();
-    CHECK_INT(0, t_run(out, sizeof out,
-                       "'%s' read '%s' -o r.cue --map r.svg 2>&1", t_discarc,
-                       t_corpus_path("libcdio/p1.nrg")));
+    CHECK_INT(0,
+              t_run(out, sizeof out, "'%s' read '%s' -o r.cue --map r.svg 2>&1",
+                    t_discarc, t_corpus_path("libcdio/p1.nrg")));
     svg = t_slurp("r.svg", NULL);
     REQUIRE(svg);
     CHECK_INT(2, count(svg, "<rect class=\"track\""));

@@ -28,8 +28,8 @@ extern const struct disc_format disc_fmt_ccd;
 #define T_NFILES 0x30
 #define T_FOOTER 0x34
 
-static const uint8_t wide_mdf[12] = { '*', 0, '.', 0, 'm', 0, 'd', 0,
-                                      'f', 0, 0,   0 };
+static const uint8_t wide_mdf[12] = { '*', 0, '.', 0, 'm', 0,
+                                      'd', 0, 'f', 0, 0,   0 };
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -42,8 +42,7 @@ mds_t_no_cdtext(struct disc_ctx *ctx, struct disc *d)
     for (b = 0; b < DISC_CDTEXT_MAX_BLOCKS; b++)
         for (t = 0; d->cdtext[b] && t <= DISC_MAX_TRACKS; t++)
             for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
-                disc_cdtext_set(ctx, d, b, t, (enum disc_cdtext_field)f,
-                                NULL);
+                disc_cdtext_set(ctx, d, b, t, (enum disc_cdtext_field)f, NULL);
 }
 
 /* The mixed-mode fixture without CD-TEXT. */
@@ -59,8 +58,7 @@ mds_t_mixed(struct disc_ctx *ctx)
 /* First LBA where the deinterleaved subchannel of a and b differ over
  * every track of a; INT32_MIN when equal, INT32_MAX on a read error. */
 static int32_t
-mds_t_sub_diff(struct disc_ctx *ctx, const struct disc *a,
-               const struct disc *b)
+mds_t_sub_diff(struct disc_ctx *ctx, const struct disc *a, const struct disc *b)
 {
     static uint8_t sa[DISC_CHUNK * DISC_SECTOR_SUB];
     static uint8_t sb[DISC_CHUNK * DISC_SECTOR_SUB];
@@ -121,8 +119,8 @@ mds_t_isofs(struct disc_ctx *ctx)
 
     if (!d)
         return NULL;
-    if (disc_source_file_new(ctx, t_corpus_path("libcdio/isofs-m1.bin"),
-                             &s) != 0) {
+    if (disc_source_file_new(ctx, t_corpus_path("libcdio/isofs-m1.bin"), &s) !=
+        0) {
         disc_free(d);
         return NULL;
     }
@@ -233,11 +231,11 @@ TEST(mds_vector_worked_example)
     CHECK_MEM("MEDIA DESCRIPTOR", m, 16);
     CHECK_HEX(0x01, m[16]);
     CHECK_HEX(0x03, m[17]); /* we write 1.3 (docs/formats/mds.md) */
-    CHECK_HEX(0, disc_rd_le16(m + 0x12));   /* CD-ROM */
-    CHECK_INT(1, disc_rd_le16(m + 0x14));   /* sessions */
-    CHECK_INT(2, disc_rd_le16(m + 0x16));   /* Alcohol's constant */
+    CHECK_HEX(0, disc_rd_le16(m + 0x12));    /* CD-ROM */
+    CHECK_INT(1, disc_rd_le16(m + 0x14));    /* sessions */
+    CHECK_INT(2, disc_rd_le16(m + 0x16));    /* Alcohol's constant */
     CHECK_HEX(0x58, disc_rd_le32(m + 0x50)); /* sizeof header == 88 */
-    CHECK_HEX(0, disc_rd_le32(m + 0x54));   /* no DPM */
+    CHECK_HEX(0, disc_rd_le32(m + 0x54));    /* no DPM */
     /* Session block at 0x58 (24 bytes: blocks start at 0x70). */
     CHECK_INT(-150, (int32_t)disc_rd_le32(m + 0x58));
     CHECK_INT(20000, (int32_t)disc_rd_le32(m + 0x5C));
@@ -260,7 +258,7 @@ TEST(mds_vector_worked_example)
     CHECK_INT(28, m[0x110 + 10]);
     CHECK_INT(50, m[0x110 + 11]);
     for (j = 0; j < 3; j++) {
-        CHECK_HEX(0, m[0x70 + j * 80]);                   /* no mode */
+        CHECK_HEX(0, m[0x70 + j * 80]); /* no mode */
         CHECK_HEX(0, disc_rd_le32(m + 0x70 + j * 80 + T_EXTRA));
     }
     /* T1. */
@@ -313,8 +311,7 @@ TEST(mds_vector_worked_example)
     CHECK(fx_md5_file("ex.mdf", 19925LL * 2352, 75LL * 2352, h2) == 0);
     CHECK_STR(h1, h2);
     CHECK_OK(&ctx, fx_md5_sectors(&ctx, d, 10000, 150, h1));
-    CHECK(fx_md5_file("ex.mdf", 23872800LL - 150 * 2352, 150 * 2352, h2) ==
-          0);
+    CHECK(fx_md5_file("ex.mdf", 23872800LL - 150 * 2352, 150 * 2352, h2) == 0);
     CHECK_STR(h1, h2);
     /* And our reader gives the model back, every sector included. */
     CHECK_OK(&ctx, disc_open_image(&ctx, "ex.mds", NULL, &r));
@@ -435,8 +432,8 @@ TEST(mds_filename_resolution)
     r = NULL;
     /* The wildcard with no such file: the error names what was looked
      * for. */
-    CHECK_ERR(&ctx, DISC_E_IO, "Foo.mdf", disc_open_image(&ctx, "Foo.mds",
-                                                         NULL, &r));
+    CHECK_ERR(&ctx, DISC_E_IO, "Foo.mdf",
+              disc_open_image(&ctx, "Foo.mds", NULL, &r));
     /* A base name asked for: the footer names "track.mdf" literally. */
     o.name = "track";
     REQUIRE_OK(&ctx, disc_write(&ctx, d, &disc_fmt_mds, "named.mds", &o));
@@ -444,9 +441,9 @@ TEST(mds_filename_resolution)
     m = mds_t_load("named.mds", &len);
     REQUIRE(m);
     {
-        static const uint8_t want[20] = { 't', 0, 'r', 0, 'a', 0, 'c', 0,
-                                          'k', 0, '.', 0, 'm', 0, 'd', 0,
-                                          'f', 0, 0,   0 };
+        static const uint8_t want[20] = { 't', 0,   'r', 0,   'a', 0,   'c',
+                                          0,   'k', 0,   '.', 0,   'm', 0,
+                                          'd', 0,   'f', 0,   0,   0 };
         foot = disc_rd_le32(m + mds_t_block(m, len, 1) + T_FOOTER);
         CHECK_INT(len - 20, disc_rd_le32(m + foot));
         CHECK_MEM(want, m + len - 20, 20);
@@ -723,9 +720,9 @@ TEST(mds_rawtoc_verbatim)
     CHECK_OK(&ctx, disc_write(&ctx, d, &disc_fmt_mds, "u.mds", &o));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "u.mds", NULL, &r));
     CHECK_INT(0, r->session[1].leadout - d->session[1].leadout);
-    CHECK_OK(&ctx, disc_compare(&ctx, d, r,
-                                DISC_EQ_DATA | DISC_EQ_NO_SUB |
-                                    DISC_EQ_NO_RAWTOC));
+    CHECK_OK(&ctx,
+             disc_compare(&ctx, d, r,
+                          DISC_EQ_DATA | DISC_EQ_NO_SUB | DISC_EQ_NO_RAWTOC));
     disc_free(r);
     disc_free(d);
 }
@@ -855,8 +852,8 @@ TEST(mds_read_dvd)
     /* Split over two files (one footer each: *.mdf, *.md0), chained on
      * sector boundaries. */
     {
-        static const uint8_t md0[12] = { '*', 0, '.', 0, 'm', 0, 'd', 0,
-                                         '0', 0, 0,   0 };
+        static const uint8_t md0[12] = { '*', 0, '.', 0, 'm', 0,
+                                         'd', 0, '0', 0, 0,   0 };
         uint8_t m2[0xC0 + 32 + 24];
         memcpy(m2, m, 0xC0);
         memset(m2 + 0xC0, 0, sizeof m2 - 0xC0);
@@ -872,8 +869,8 @@ TEST(mds_read_dvd)
         REQUIRE(t_write_file("dvd2.md0", data + 30 * 2048, 10 * 2048) == 0);
         REQUIRE_OK(&ctx, disc_open_image(&ctx, "dvd2.mds", NULL, &r));
         for (i = 28; i < 32; i++) {
-            CHECK_OK(&ctx, disc_read_sectors(&ctx, r, (disc_lba)i, 1, raw,
-                                             NULL));
+            CHECK_OK(&ctx,
+                     disc_read_sectors(&ctx, r, (disc_lba)i, 1, raw, NULL));
             CHECK_MEM(data + i * 2048, raw + 16, 2048);
         }
         disc_free(r);
@@ -891,18 +888,33 @@ TEST(mds_read_dvd)
 
 struct mds_t_case {
     const char *what;
-    int field;       /* see mds_t_patch */
-    int width;       /* bytes */
+    int field; /* see mds_t_patch */
+    int width; /* bytes */
     uint64_t value;
     int code;        /* expected error */
     const char *msg; /* expected substring */
 };
 
 enum {
-    F_SESS_OFF, F_NSESS, F_VMAJOR, F_S1_BLOCKS, F_S1_NBLOCKS, F_S2_NUMBER,
-    F_S1_END, F_T1_EXTRA, F_T1_FOOTER, F_T1_NAME_OFF, F_T1_SECSIZE, F_T1_SUB,
-    F_T1_OFFSET, F_T2_START, F_T1_NFILES, F_T1_PREGAP, F_T2_PREGAP,
-    F_T2_POINT, F_SIG
+    F_SESS_OFF,
+    F_NSESS,
+    F_VMAJOR,
+    F_S1_BLOCKS,
+    F_S1_NBLOCKS,
+    F_S2_NUMBER,
+    F_S1_END,
+    F_T1_EXTRA,
+    F_T1_FOOTER,
+    F_T1_NAME_OFF,
+    F_T1_SECSIZE,
+    F_T1_SUB,
+    F_T1_OFFSET,
+    F_T2_START,
+    F_T1_NFILES,
+    F_T1_PREGAP,
+    F_T2_PREGAP,
+    F_T2_POINT,
+    F_SIG
 };
 
 /* Offset of a field in the descriptor m (the enhanced fixture). */
@@ -989,16 +1001,15 @@ TEST(mds_corrupt_fields)
         { "sessions offset in header", F_SESS_OFF, 4, 0x10, DISC_E_FORMAT,
           "points into the header" },
         { "no sessions", F_NSESS, 2, 0, DISC_E_FORMAT, "no sessions" },
-        { "65535 sessions", F_NSESS, 2, 0xFFFF, DISC_E_FORMAT,
-          "at most 99" },
+        { "65535 sessions", F_NSESS, 2, 0xFFFF, DISC_E_FORMAT, "at most 99" },
         { "3 sessions", F_NSESS, 2, 3, DISC_E_FORMAT, "session number" },
         { "99 sessions", F_NSESS, 2, 99, DISC_E_FORMAT, "beyond end of file" },
         { "version 2", F_VMAJOR, 1, 2, DISC_E_UNSUPPORTED,
           "unsupported MDS version 2." },
         { "version 9", F_VMAJOR, 1, 9, DISC_E_UNSUPPORTED,
           "unsupported MDS version 9." },
-        { "track blocks offset huge", F_S1_BLOCKS, 4, 0x7FFFFFF0,
-          DISC_E_FORMAT, "track blocks at 0x7ffffff0" },
+        { "track blocks offset huge", F_S1_BLOCKS, 4, 0x7FFFFFF0, DISC_E_FORMAT,
+          "track blocks at 0x7ffffff0" },
         { "no track blocks", F_S1_NBLOCKS, 1, 0, DISC_E_FORMAT,
           "no track blocks" },
         { "255 track blocks", F_S1_NBLOCKS, 1, 255, DISC_E_FORMAT,
@@ -1010,35 +1021,32 @@ TEST(mds_corrupt_fields)
         { "session end 0", F_S1_END, 4, 0, DISC_E_FORMAT, "ends at LBA" },
         { "extra offset huge", F_T1_EXTRA, 4, 0x99999, DISC_E_FORMAT,
           "extra offset 0x99999 beyond end of file" },
-        { "extra offset 0", F_T1_EXTRA, 4, 0, DISC_E_FORMAT,
-          "no extra block" },
+        { "extra offset 0", F_T1_EXTRA, 4, 0, DISC_E_FORMAT, "no extra block" },
         { "footer offset huge", F_T1_FOOTER, 4, 0xFFFFFFF0u, DISC_E_FORMAT,
           "footer offset" },
         { "footer offset 0", F_T1_FOOTER, 4, 0, DISC_E_FORMAT, "no footer" },
-        { "filename offset huge", F_T1_NAME_OFF, 4, 0x7FFFFFFF,
-          DISC_E_FORMAT, "filename offset" },
-        { "sector size 0", F_T1_SECSIZE, 2, 0, DISC_E_FORMAT,
-          "sector size" },
+        { "filename offset huge", F_T1_NAME_OFF, 4, 0x7FFFFFFF, DISC_E_FORMAT,
+          "filename offset" },
+        { "sector size 0", F_T1_SECSIZE, 2, 0, DISC_E_FORMAT, "sector size" },
         { "sector size 65535", F_T1_SECSIZE, 2, 0xFFFF, DISC_E_FORMAT,
           "sector size 65535" },
         { "sector size 2353", F_T1_SECSIZE, 2, 2353, DISC_E_FORMAT,
           "sector size 2353" },
         { "subchannel type", F_T1_SUB, 1, 0x05, DISC_E_UNSUPPORTED,
           "subchannel type 0x05" },
-        { "start offset beyond MDF", F_T1_OFFSET, 8, 1ull << 40,
-          DISC_E_RANGE, "out.mdf" },
+        { "start offset beyond MDF", F_T1_OFFSET, 8, 1ull << 40, DISC_E_RANGE,
+          "out.mdf" },
         { "start offset absurd", F_T1_OFFSET, 8, ~0ull, DISC_E_FORMAT,
           "start offset" },
-        { "start sector negative", F_T2_START, 4, 0xFFFFFFF0u,
-          DISC_E_FORMAT, "start sector" },
+        { "start sector negative", F_T2_START, 4, 0xFFFFFFF0u, DISC_E_FORMAT,
+          "start sector" },
         { "start sector before track 1", F_T2_START, 4, 5, DISC_E_FORMAT,
           "out.mds" },
         { "no files", F_T1_NFILES, 4, 0, DISC_E_FORMAT,
           "number of files is 0" },
         { "2^32-1 files", F_T1_NFILES, 4, 0xFFFFFFFFu, DISC_E_FORMAT,
           "footer offset" },
-        { "pregap huge", F_T1_PREGAP, 4, 0xFFFFFFFFu, DISC_E_FORMAT,
-          "pregap" },
+        { "pregap huge", F_T1_PREGAP, 4, 0xFFFFFFFFu, DISC_E_FORMAT, "pregap" },
         { "pregap of track 2 huge", F_T2_PREGAP, 4, 100000, DISC_E_FORMAT,
           "pregap" },
         { "duplicate track", F_T2_POINT, 1, 1, DISC_E_FORMAT,
@@ -1064,11 +1072,15 @@ TEST(mds_corrupt_fields)
         ctx.msg[0] = '\0';
         rc = disc_open_image(&ctx, "out.mds", &disc_fmt_mds, &r);
         if (rc != c[i].code || !strstr(ctx.msg, c[i].msg))
-            t_fail(__FILE__, __LINE__, "%s: expected %d \"%s\", got %d "
-                   "\"%s\"", c[i].what, c[i].code, c[i].msg, rc, ctx.msg);
+            t_fail(__FILE__, __LINE__,
+                   "%s: expected %d \"%s\", got %d "
+                   "\"%s\"",
+                   c[i].what, c[i].code, c[i].msg, rc, ctx.msg);
         if (rc != DISC_E_RANGE && !strstr(ctx.msg, "out.mds"))
-            t_fail(__FILE__, __LINE__, "%s: message \"%s\" does not name "
-                   "the file", c[i].what, ctx.msg);
+            t_fail(__FILE__, __LINE__,
+                   "%s: message \"%s\" does not name "
+                   "the file",
+                   c[i].what, ctx.msg);
         if (rc == 0)
             disc_free(r);
         r = NULL;
@@ -1115,8 +1127,8 @@ TEST(mds_truncated_descriptor)
         REQUIRE(t_write_file("out.mds", m, cut) == 0);
         rc = disc_open_image(&ctx, "out.mds", &disc_fmt_mds, &r);
         if (rc != DISC_E_FORMAT || !strstr(ctx.msg, "out.mds"))
-            t_fail(__FILE__, __LINE__, "cut at %zu of %zu: got %d \"%s\"",
-                   cut, len, rc, ctx.msg);
+            t_fail(__FILE__, __LINE__, "cut at %zu of %zu: got %d \"%s\"", cut,
+                   len, rc, ctx.msg);
         if (rc == 0)
             disc_free(r);
         r = NULL;
@@ -1349,8 +1361,7 @@ TEST(mds_corpus_images)
     int n = 0;
 
     NEED_CORPUS();
-    t_run(out, sizeof out, "find '%s' -iname '*.mds' 2>/dev/null",
-          t_corpus);
+    t_run(out, sizeof out, "find '%s' -iname '*.mds' 2>/dev/null", t_corpus);
     for (line = strtok_r(out, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         struct disc_ctx ctx;

@@ -19,13 +19,13 @@
 #include "test.h"
 #include "trackfs.h"
 
-#define NEED_DEB(p)                                                          \
-    do {                                                                     \
-        if (!t_have(p)) {                                                    \
-            t_fail(__FILE__, __LINE__,                                       \
-                   "%s not installed (tools/deps.sh test)", p);              \
-            return;                                                          \
-        }                                                                    \
+#define NEED_DEB(p)                                                            \
+    do {                                                                       \
+        if (!t_have(p)) {                                                      \
+            t_fail(__FILE__, __LINE__,                                         \
+                   "%s not installed (tools/deps.sh test)", p);                \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 
 /* Reads file i of tf whole, in pieces of step bytes. */
@@ -216,8 +216,8 @@ TEST(tool_mount_files_match_extract_and_rip)
                        "2>/dev/null && cmp t1.bin m/01.bin",
                        t_discarc, img, t_discarc, img));
     /* Audio: the rip's files, decoded by sox, equal the mounted ones. */
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' rip '%s' -o rip 2>&1",
-                       t_discarc, img));
+    CHECK_INT(
+        0, t_run(out, sizeof out, "'%s' rip '%s' -o rip 2>&1", t_discarc, img));
     /* From here on nothing returns early: the mount must come down. */
     dp = opendir("m");
     CHECK(dp != NULL);
@@ -301,11 +301,11 @@ TEST(tool_mount_daemon_and_errors)
     CHECK(wait_mounted("d", 0));
     CHECK(wait_gone(cwd));
     /* Errors: not a directory, a damaged image; nothing stays behind. */
-    CHECK_INT(2, t_run(out, sizeof out, "'%s' mount '%s' nodir 2>&1",
-                       t_discarc, img));
+    CHECK_INT(2, t_run(out, sizeof out, "'%s' mount '%s' nodir 2>&1", t_discarc,
+                       img));
     CHECK(t_write_file("bad.cue", "FILE \"x.bin\" BINARY\n", 20) == 0);
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' mount bad.cue d 2>&1",
-                       t_discarc));
+    CHECK_INT(3,
+              t_run(out, sizeof out, "'%s' mount bad.cue d 2>&1", t_discarc));
     CHECK(strstr(out, "bad.cue") != NULL);
     CHECK(find_mount_process(cwd) == 0);
 }
@@ -326,8 +326,8 @@ check_cue_rebuild(struct disc *d, const char *what)
     for (i = 0; i < tf->nfiles; i++) {
         uint8_t *b = tf_slurp(&ctx, tf, i, 1 << 20);
         REQUIRE(b);
-        REQUIRE(t_write_file(tf->file[i].name, b,
-                             (size_t)tf->file[i].size) == 0);
+        REQUIRE(t_write_file(tf->file[i].name, b, (size_t)tf->file[i].size) ==
+                0);
         free(b);
     }
     disc_trackfs_free(tf);

@@ -54,8 +54,7 @@ ms_write_read(struct disc_ctx *ctx, const struct disc *d,
 /* 1 if the count sectors of path from sector at (2352 bytes each) are
  * the fixture's sectors of LBA lba on (mode), or zeros when mode < 0. */
 static int
-ms_file_holds(const char *path, long long at, disc_lba lba, int count,
-              int mode)
+ms_file_holds(const char *path, long long at, disc_lba lba, int count, int mode)
 {
     FILE *f = fopen(path, "rb");
     uint8_t got[DISC_SECTOR_RAW], want[DISC_SECTOR_RAW];
@@ -442,8 +441,7 @@ ms_mirage_cue(const char *cue, struct ms_peer_track *out, int max)
                 f->size = size;
             }
             cur_start = addr;
-        } else if (strcmp(x->kw, "PREGAP") == 0 && cur >= 0 &&
-                   t[cur].nf < 8) {
+        } else if (strcmp(x->kw, "PREGAP") == 0 && cur >= 0 && t[cur].nf < 8) {
             struct frag *f = &t[cur].f[t[cur].nf++];
             memset(f, 0, sizeof *f);
             f->len = ms_msf(x->last);
@@ -474,8 +472,8 @@ ms_mirage_cue(const char *cue, struct ms_peer_track *out, int max)
         out[i].file[0] = '\0';
         out[i].off = -1;
         /* The fragment holding INDEX 01. */
-        k = t[i].start - ((i == 0 || t[i].session != t[i - 1].session) ? 150
-                                                                        : 0);
+        k = t[i].start -
+            ((i == 0 || t[i].session != t[i - 1].session) ? 150 : 0);
         for (j = 0; j < t[i].nf; j++) {
             if (k < t[i].f[j].len) {
                 if (t[i].f[j].file[0]) {
@@ -563,8 +561,8 @@ ms_mame_cue(const char *cue, struct ms_peer_track *out, int max)
             t[c].leadin = leadin;
             leadin = -1;
             if (spregap) {
-                t[c].leadin = t[c].leadin == -1 ? spregap
-                                                : t[c].leadin + spregap;
+                t[c].leadin =
+                    t[c].leadin == -1 ? spregap : t[c].leadin + spregap;
                 spregap = 0;
             }
             snprintf(t[c].file, sizeof t[c].file, "%s", file);
@@ -609,8 +607,7 @@ ms_mame_cue(const char *cue, struct ms_peer_track *out, int max)
             if (t[i].leadout == -1 && i + 1 < nt &&
                 t[i].session != t[i + 1].session)
                 t[i].leadout = t[i].session == 0 ? 6750 : 2250;
-            if (t[i].leadin == -1 && i > 0 &&
-                t[i].session != t[i - 1].session)
+            if (t[i].leadin == -1 && i > 0 && t[i].session != t[i - 1].session)
                 t[i].leadin = 4500;
         } else {
             if (t[i].leadout != -1) {
@@ -709,8 +706,8 @@ TEST(ms_cue_default_is_redump_split)
     CHECK(!t_exists("x.bin"));
     CHECK_INT(336LL * 2352, t_file_size("x (Track 1).bin"));
     CHECK_INT(MS_T5_LEN * 2352LL, t_file_size("x (Track 5).bin"));
-    CHECK(ms_file_holds("x (Track 5).bin", 0, MS_T5, MS_T5_LEN,
-                        DISC_MODE_MODE1));
+    CHECK(
+        ms_file_holds("x (Track 5).bin", 0, MS_T5, MS_T5_LEN, DISC_MODE_MODE1));
     ms_check_cdextra(b);
     CHECK_OK(&ctx, disc_compare(&ctx, d, b, DISC_EQ_DATA));
     /* --split says the same. */
@@ -755,16 +752,15 @@ TEST(ms_cue_third_session_leadout_0030)
     CHECK_INT(300 + 11400 + 300 + 6900, d->track[2].index[1]);
     REQUIRE_OK(&ctx, ms_write_read(&ctx, d, &disc_fmt_cue, "t.cue", NULL, &b));
     got = t_slurp("t.cue", NULL);
-    CHECK_STR(
-        "REM SESSION 01\nFILE \"t (Track 1).bin\" BINARY\n"
-        "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
-        "REM LEAD-OUT 01:30:00\nREM SESSION 02\nREM LEAD-IN 01:00:00\n"
-        "REM PREGAP 00:02:00\nFILE \"t (Track 2).bin\" BINARY\n"
-        "  TRACK 02 MODE1/2352\n    INDEX 01 00:00:00\n"
-        "REM LEAD-OUT 00:30:00\nREM SESSION 03\nREM LEAD-IN 01:00:00\n"
-        "REM PREGAP 00:02:00\nFILE \"t (Track 3).bin\" BINARY\n"
-        "  TRACK 03 MODE1/2352\n    INDEX 01 00:00:00\n",
-        t_str(got));
+    CHECK_STR("REM SESSION 01\nFILE \"t (Track 1).bin\" BINARY\n"
+              "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
+              "REM LEAD-OUT 01:30:00\nREM SESSION 02\nREM LEAD-IN 01:00:00\n"
+              "REM PREGAP 00:02:00\nFILE \"t (Track 2).bin\" BINARY\n"
+              "  TRACK 02 MODE1/2352\n    INDEX 01 00:00:00\n"
+              "REM LEAD-OUT 00:30:00\nREM SESSION 03\nREM LEAD-IN 01:00:00\n"
+              "REM PREGAP 00:02:00\nFILE \"t (Track 3).bin\" BINARY\n"
+              "  TRACK 03 MODE1/2352\n    INDEX 01 00:00:00\n",
+              t_str(got));
     free(got);
     CHECK_OK(&ctx, disc_compare(&ctx, d, b, DISC_EQ_DATA));
     disc_free(b);
@@ -789,9 +785,9 @@ TEST(ms_cue_merge_is_padded)
     got = t_slurp("m.cue", NULL);
     REQUIRE(got);
     CHECK(strstr(got, "FILE \"m.bin\" BINARY\n") != NULL);
-    CHECK(strstr(got, "REM LEAD-OUT 00:17:69\nREM SESSION 02\n"
-                      "  TRACK 05 MODE1/2352\n    INDEX 01 02:49:69\n") !=
-          NULL);
+    CHECK(strstr(got,
+                 "REM LEAD-OUT 00:17:69\nREM SESSION 02\n"
+                 "  TRACK 05 MODE1/2352\n    INDEX 01 02:49:69\n") != NULL);
     free(got);
     CHECK_INT((long long)(MS_T5 + MS_T5_LEN) * 2352, t_file_size("m.bin"));
     CHECK(ms_file_holds("m.bin", 0, 0, 672, DISC_MODE_AUDIO));
@@ -832,8 +828,7 @@ TEST(ms_ccd_session_first_track_index1_zero)
     REQUIRE_OK(&ctx, ms_write_read(&ctx, d, &disc_fmt_ccd, "c.ccd", NULL, &b));
     got = t_slurp("c.ccd", NULL);
     REQUIRE(got);
-    CHECK(strstr(got, "[TRACK 3]\nMODE=0\nINDEX 0=672\nINDEX 1=747\n") !=
-          NULL);
+    CHECK(strstr(got, "[TRACK 3]\nMODE=0\nINDEX 0=672\nINDEX 1=747\n") != NULL);
     CHECK(strstr(got, "[TRACK 4]\nMODE=0\nINDEX 1=1008\n") != NULL);
     CHECK(strstr(got, "[TRACK 5]\nMODE=1\nINDEX 1=0\n") != NULL);
     CHECK(strstr(got, "[Session 2]\nPreGapMode=1\nPreGapSubC=0\n") != NULL);
@@ -849,8 +844,8 @@ TEST(ms_ccd_session_first_track_index1_zero)
     CHECK_INT(MS_T5 - 150, m[4].idx0);
     CHECK_INT(MS_T5, m[4].idx1);
     CHECK_INT((long long)MS_LEADOUT1 * DISC_SECTOR_RAW, m[4].off);
-    CHECK(ms_file_holds("c.img", MS_LEADOUT1, MS_T5, MS_T5_LEN,
-                        DISC_MODE_MODE1));
+    CHECK(
+        ms_file_holds("c.img", MS_LEADOUT1, MS_T5, MS_T5_LEN, DISC_MODE_MODE1));
     disc_free(b);
     disc_free(d);
 }
@@ -1062,8 +1057,9 @@ ms_gen_dic(struct disc_ctx *ctx, const struct disc *d, const char *name)
     if (r == 0)
         r = disc_build_rawtoc(ctx, d, &toc, &ntoc);
     if (r == 0) {
-        fprintf(ccd, "[CloneCD]\nVersion=3\n[Disc]\nTocEntries=%u\n"
-                     "Sessions=%d\nDataTracksScrambled=0\n",
+        fprintf(ccd,
+                "[CloneCD]\nVersion=3\n[Disc]\nTocEntries=%u\n"
+                "Sessions=%d\nDataTracksScrambled=0\n",
                 (unsigned)ntoc, d->nsessions);
         for (s = 0; s < d->nsessions; s++) {
             int a = disc_track_find(d, d->session[s].first_track);
@@ -1207,14 +1203,16 @@ TEST(ms_dic_fixtures_read)
     /* Compact is told by the content, not by the name: the same sheet
      * and file renamed to .bin read the same. */
     REQUIRE(rename("ext.img", "ext2.bin") == 0);
-    REQUIRE(t_run(NULL, 0, "sed 's/ext\\.img/ext2.bin/' ext_img.cue > "
-                           "ext2.cue") == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "sed 's/ext\\.img/ext2.bin/' ext_img.cue > "
+                  "ext2.cue") == 0);
     ms_same(&ctx, x, "ext2.cue");
     REQUIRE(rename("ext2.bin", "ext.img") == 0);
     /* The sheets on redump.org drop DIC's LEAD-OUT/LEAD-IN/PREGAP lines:
      * the standard gap is assumed. */
-    REQUIRE(t_run(NULL, 0, "grep -v 'REM LEAD\\|REM PREGAP' ext.cue > "
-                           "site.cue") == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "grep -v 'REM LEAD\\|REM PREGAP' ext.cue > "
+                  "site.cue") == 0);
     ms_same(&ctx, x, "site.cue");
     disc_free(m);
     disc_free(x);
@@ -1260,8 +1258,8 @@ TEST(ms_padded_single_file_reads)
     f = fopen("p.bin", "wb");
     REQUIRE(f);
     for (i = 0; i < 4; i++)
-        REQUIRE(ms_put(&ctx, x, i, x->track[i].index[0],
-                       disc_track_end(x, i), f, NULL) == 0);
+        REQUIRE(ms_put(&ctx, x, i, x->track[i].index[0], disc_track_end(x, i),
+                       f, NULL) == 0);
     {
         static uint8_t z[DISC_SECTOR_RAW];
         for (i = MS_LEADOUT1; i < MS_T5; i++)
@@ -1324,8 +1322,7 @@ TEST(ms_peer_rules_on_dumper_files)
 TEST(peer_cdinfo_multisession_padded_merge)
 {
     static char out[65536];
-    static const long want[] = { 0, 336, 747, 1008, MS_T5,
-                                 MS_T5 + MS_T5_LEN };
+    static const long want[] = { 0, 336, 747, 1008, MS_T5, MS_T5 + MS_T5_LEN };
     struct disc_ctx ctx;
     struct disc *x;
     struct disc_write_opts o;
@@ -1339,9 +1336,9 @@ TEST(peer_cdinfo_multisession_padded_merge)
     memset(&o, 0, sizeof o);
     o.merge = 1;
     REQUIRE_OK(&ctx, disc_write(&ctx, x, &disc_fmt_cue, "m.cue", &o));
-    REQUIRE(t_run(out, sizeof out, "cd-info --no-device-info --no-cddb "
-                                   "--no-disc-mode --cue-file m.cue 2>&1") ==
-            0);
+    REQUIRE(t_run(out, sizeof out,
+                  "cd-info --no-device-info --no-cddb "
+                  "--no-disc-mode --cue-file m.cue 2>&1") == 0);
     for (line = strtok_r(out, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         int num;
@@ -1356,8 +1353,9 @@ TEST(peer_cdinfo_multisession_padded_merge)
     }
     CHECK_INT(6, n);
     REQUIRE_OK(&ctx, disc_write(&ctx, x, &disc_fmt_cue, "s.cue", NULL));
-    CHECK(t_run(out, sizeof out, "cd-info --no-device-info --no-cddb "
-                                 "--cue-file s.cue 2>&1") != 0);
+    CHECK(t_run(out, sizeof out,
+                "cd-info --no-device-info --no-cddb "
+                "--cue-file s.cue 2>&1") != 0);
     CHECK(strstr(out, "s.bin") != NULL);
     disc_free(x);
 }
@@ -1390,8 +1388,9 @@ TEST(peer_chdman_multisession_outputs)
         o.merge = c[k].merge;
         REQUIRE_OK(&ctx, disc_write(&ctx, x, &disc_fmt_cue,
                                     c[k].merge ? "m.cue" : "s.cue", &o));
-        REQUIRE(t_run(NULL, 0, "chdman createcd -i %s.cue -o %s.chd "
-                               ">/dev/null 2>&1",
+        REQUIRE(t_run(NULL, 0,
+                      "chdman createcd -i %s.cue -o %s.chd "
+                      ">/dev/null 2>&1",
                       c[k].cue, c[k].cue) == 0);
         REQUIRE(t_run(out, sizeof out, "chdman info -v -i %s.chd 2>&1",
                       c[k].cue) == 0);
@@ -1400,8 +1399,9 @@ TEST(peer_chdman_multisession_outputs)
         CHECK(strstr(out, f4) != NULL);
         CHECK(strstr(out, "TRACK:5 TYPE:MODE1_RAW SUBTYPE:NONE FRAMES:600 ") !=
               NULL);
-        REQUIRE(t_run(NULL, 0, "chdman extractcd -i %s.chd -o %sx.cue -ob "
-                               "%sx.bin >/dev/null 2>&1",
+        REQUIRE(t_run(NULL, 0,
+                      "chdman extractcd -i %s.chd -o %sx.cue -ob "
+                      "%sx.bin >/dev/null 2>&1",
                       c[k].cue, c[k].cue, c[k].cue) == 0);
         {
             char name[32];
@@ -1476,8 +1476,10 @@ TEST(ms_cli_convert_cdextra_for_the_peers)
     REQUIRE(ms_gen_dic(&ctx, x, "dic") == 0);
     REQUIRE(mkdir("s", 0755) == 0);
     for (k = 0; k < 2; k++) {
-        CHECK_INT(0, t_run(out, sizeof out, "'%s' convert dic.ccd %s %s "
-                           "--lossy 2>&1", t_discarc, cue[k], opt[k]));
+        CHECK_INT(0, t_run(out, sizeof out,
+                           "'%s' convert dic.ccd %s %s "
+                           "--lossy 2>&1",
+                           t_discarc, cue[k], opt[k]));
         ms_check_peer_t5(m, ms_mirage_cue(cue[k], m, 8), MS_T5 - 150);
         ms_check_peer_t5(m, ms_mame_cue(cue[k], m, 8), MS_T5);
         ms_same(&ctx, x, cue[k]);
@@ -1487,8 +1489,8 @@ TEST(ms_cli_convert_cdextra_for_the_peers)
     REQUIRE(ms_mirage_ccd("c.ccd", m, 8) == 5);
     CHECK_INT(MS_T5 - 150, m[4].idx0);
     CHECK_INT(MS_T5, m[4].idx1);
-    CHECK(ms_file_holds("c.img", m[4].off / DISC_SECTOR_RAW, MS_T5,
-                        MS_T5_LEN, DISC_MODE_MODE1));
+    CHECK(ms_file_holds("c.img", m[4].off / DISC_SECTOR_RAW, MS_T5, MS_T5_LEN,
+                        DISC_MODE_MODE1));
     ms_same(&ctx, x, "c.ccd");
     disc_free(x);
 }

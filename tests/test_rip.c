@@ -533,8 +533,9 @@ TEST(rip_gap_policies_pcm_and_cue)
 
 TEST(rip_wav_header_canonical)
 {
-    /* Without tags libsndfile writes the 44-byte header of docs/formats/audio.md;
-     * the AIFF the 54-byte one of 9.4 with big-endian samples. */
+    /* Without tags libsndfile writes the 44-byte header of
+     * docs/formats/audio.md; the AIFF the 54-byte one of 9.4 with big-endian
+     * samples. */
     static const uint8_t comm_rate[10] = { 0x40, 0x0E, 0xAC, 0x44, 0,
                                            0,    0,    0,    0,    0 };
     struct disc_ctx ctx;
@@ -1346,8 +1347,10 @@ TEST(rip_fast_paths_equal_libsndfile)
     REQUIRE_OK(&ctx, disc_meta_add(&ctx, d[0], "DATE", "1999"));
     d[1] = fx_disc_build(&ctx, bare, 4, NULL);
     REQUIRE(d[1]);
-    REQUIRE_OK(&ctx, disc_write(&ctx, d[0], disc_format_find("cue"), "tags.cue", &wo));
-    REQUIRE_OK(&ctx, disc_write(&ctx, d[1], disc_format_find("cue"), "bare.cue", &wo));
+    REQUIRE_OK(
+        &ctx, disc_write(&ctx, d[0], disc_format_find("cue"), "tags.cue", &wo));
+    REQUIRE_OK(
+        &ctx, disc_write(&ctx, d[1], disc_format_find("cue"), "bare.cue", &wo));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "tags.cue", NULL, &d[2]));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "bare.cue", NULL, &d[3]));
     /* AccurateRip only changes the WAV path; AIFF and FLAC (slow under
@@ -1378,8 +1381,8 @@ TEST(rip_fast_paths_equal_libsndfile)
                            "sox fast3wav0/track04.wav -t raw -e signed -b 16 "
                            "-L w.raw && dd if=bare.bin of=b.raw bs=2352 "
                            "skip=46 count=130 status=none && cmp w.raw b.raw"));
-        CHECK_INT(0, t_run(out, sizeof out,
-                           "soxi -s 'fast2wav0/01 - Alpha.wav'"));
+        CHECK_INT(0,
+                  t_run(out, sizeof out, "soxi -s 'fast2wav0/01 - Alpha.wav'"));
         CHECK_INT(450 * 588, atoll(out));
     } else {
         t_fail(__FILE__, __LINE__, "sox/soxi missing (tools/deps.sh test)");
@@ -1545,8 +1548,8 @@ roundtrip(const struct disc *d, enum disc_rip_gaps g, const char *dir)
          * writes them as the silence they were: the original bytes. */
         wo.store_gaps = 1;
         wo.force = 1;
-        CHECK_OK(&ctx, disc_write(&ctx, back, disc_format_find("cue"), path,
-                                  &wo));
+        CHECK_OK(&ctx,
+                 disc_write(&ctx, back, disc_format_find("cue"), path, &wo));
         snprintf(path, sizeof path, "%s-orig.bin", dir);
         CHECK_INT(0, fx_md5_file(path, 0, -1, a));
         snprintf(path, sizeof path, "%s-back.bin", dir);
@@ -1554,8 +1557,8 @@ roundtrip(const struct disc *d, enum disc_rip_gaps g, const char *dir)
         CHECK_STR(a, b);
         wo.store_gaps = 0;
         snprintf(path, sizeof path, "%s-back.cue", dir);
-        CHECK_OK(&ctx, disc_write(&ctx, back, disc_format_find("cue"), path,
-                                  &wo));
+        CHECK_OK(&ctx,
+                 disc_write(&ctx, back, disc_format_find("cue"), path, &wo));
     }
     if (g != DISC_GAPS_DROP) {
         snprintf(path, sizeof path, "%s-orig.bin", dir);

@@ -100,7 +100,9 @@ st_parse(const char *out, struct st_track *t, int max, char *mcn)
             snprintf(mcn, 14, "%.13s", w);
         if (!n)
             continue;
-        if (strstr(line, "START ") && sscanf(strchr(line, '(') ? strchr(line, '(') + 1 : "", "%d", &a) == 1)
+        if (strstr(line, "START ") &&
+            sscanf(strchr(line, '(') ? strchr(line, '(') + 1 : "", "%d", &a) ==
+                1)
             t[n - 1].start = a;
         else if (strstr(line, "END") && strchr(line, '(') &&
                  sscanf(strchr(line, '(') + 1, "%d", &a) == 1)
@@ -115,12 +117,11 @@ st_parse(const char *out, struct st_track *t, int max, char *mcn)
             t[n - 1].nidx = k;
         } else if (strstr(line, " ISRC ")) {
             char c[4][8];
-            if (sscanf(line, " ISRC %7s %7s %7s %7s", c[0], c[1], c[2],
-                       c[3]) == 4)
-                snprintf(t[n - 1].isrc, sizeof t[n - 1].isrc, "%.2s%.3s%.2s%.5s",
-                         c[0], c[1], c[2], c[3]);
-        } else if (strstr(line, "COPY PERMITTED") &&
-                   !strstr(line, "NOT")) {
+            if (sscanf(line, " ISRC %7s %7s %7s %7s", c[0], c[1], c[2], c[3]) ==
+                4)
+                snprintf(t[n - 1].isrc, sizeof t[n - 1].isrc,
+                         "%.2s%.3s%.2s%.5s", c[0], c[1], c[2], c[3]);
+        } else if (strstr(line, "COPY PERMITTED") && !strstr(line, "NOT")) {
             t[n - 1].copy = 1;
         } else if (strstr(line, "PRE-EMPHASIS") && !strstr(line, "NO ")) {
             t[n - 1].pre = 1;
@@ -143,8 +144,7 @@ st_compare(const char *path, const struct disc *d)
     char mcn[14];
     int n, i, k, rc;
 
-    rc = t_run(out, sizeof out, "cdrdao show-toc '%s' 2>&1 </dev/null",
-               path);
+    rc = t_run(out, sizeof out, "cdrdao show-toc '%s' 2>&1 </dev/null", path);
     if (rc != 0 || strstr(out, "ERROR"))
         return -1;
     n = st_parse(out, st, 99, mcn);
@@ -157,8 +157,7 @@ st_compare(const char *path, const struct disc *d)
     for (i = 0; i < n; i++) {
         const struct disc_track *t = &d->track[i];
         int audio = t->mode == DISC_MODE_AUDIO;
-        if (st[i].start != t->index[1] ||
-            st[i].end != disc_track_end(d, i) ||
+        if (st[i].start != t->index[1] || st[i].end != disc_track_end(d, i) ||
             st[i].pregap != t->index[1] - t->index[0] ||
             st[i].nidx != t->last_index)
             t_fail(__FILE__, __LINE__,
@@ -207,27 +206,26 @@ TEST(toc_audio_be_four_tracks)
 
     NEED_TOOL("cdrdao");
     REQUIRE(tt_pattern_file("x_be.bin", fsize) == 0);
-    REQUIRE(tt_write("a.toc",
-                     "CD_DA\n"
-                     "CATALOG \"1234567890123\"\n"
-                     "TRACK AUDIO\n"
-                     "FILE \"x_be.bin\" 0 352800\n"
-                     "INDEX 0:2:0\n"
-                     "INDEX 0:4:10\n"
-                     "TRACK AUDIO\n"
-                     "COPY\n"
-                     "ISRC \"DEXXX9800001\"\n"
-                     "FILE \"x_be.bin\" 352800 0:6:0 // 450 blocks\n"
-                     "START 00:02:00\n"
-                     "INDEX 00:01:00\n"
-                     "TRACK AUDIO\n"
-                     "PRE_EMPHASIS\n"
-                     "FILE \"x_be.bin\" 0:14:0 294000\n"
-                     "TRACK AUDIO\n"
-                     "FOUR_CHANNEL_AUDIO\n"
-                     "FILE \"x_be.bin\" 911400 235200\n"
-                     "START 0:0:1\n"
-                     "INDEX 0:3:0\n") == 0);
+    REQUIRE(tt_write("a.toc", "CD_DA\n"
+                              "CATALOG \"1234567890123\"\n"
+                              "TRACK AUDIO\n"
+                              "FILE \"x_be.bin\" 0 352800\n"
+                              "INDEX 0:2:0\n"
+                              "INDEX 0:4:10\n"
+                              "TRACK AUDIO\n"
+                              "COPY\n"
+                              "ISRC \"DEXXX9800001\"\n"
+                              "FILE \"x_be.bin\" 352800 0:6:0 // 450 blocks\n"
+                              "START 00:02:00\n"
+                              "INDEX 00:01:00\n"
+                              "TRACK AUDIO\n"
+                              "PRE_EMPHASIS\n"
+                              "FILE \"x_be.bin\" 0:14:0 294000\n"
+                              "TRACK AUDIO\n"
+                              "FOUR_CHANNEL_AUDIO\n"
+                              "FILE \"x_be.bin\" 911400 235200\n"
+                              "START 0:0:1\n"
+                              "INDEX 0:3:0\n") == 0);
     t_ctx(&ctx);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "a.toc", NULL, &d));
     CHECK_STR("toc", disc_format_name(d->format));
@@ -265,9 +263,9 @@ TEST(toc_vcd_cdrdao_equals_bin)
     if (r == -1)
         t_fail(__FILE__, __LINE__, "ffmpeg or vcdimager is not installed");
     REQUIRE(r == 0);
-    REQUIRE(t_run(NULL, 0, "vcdxbuild -q -T '2000-01-01 00:00:00' "
-                  "-i cdrdao --cdrdao-file=vcdt vcd.xml >>vcd.log 2>&1") ==
-            0);
+    REQUIRE(t_run(NULL, 0,
+                  "vcdxbuild -q -T '2000-01-01 00:00:00' "
+                  "-i cdrdao --cdrdao-file=vcdt vcd.xml >>vcd.log 2>&1") == 0);
     t_ctx(&ctx);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, cue, NULL, &c));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "vcdt.toc", NULL, &t));
@@ -314,9 +312,8 @@ TEST(toc_corpus_cdda_offset)
     NEED_CORPUS();
     NEED_TOOL("toc2cue");
     t_ctx(&ctx);
-    REQUIRE_OK(&ctx, disc_open_image(&ctx,
-                                     t_corpus_path("libcdio/cdda.toc"), NULL,
-                                     &d));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, t_corpus_path("libcdio/cdda.toc"),
+                                     NULL, &d));
     CHECK_INT(1, st_compare(t_corpus_path("libcdio/cdda.toc"), d));
     CHECK_INT(25, d->session[0].leadout);
     CHECK_INT(DISC_CTL_COPY, d->track[0].control);
@@ -325,7 +322,8 @@ TEST(toc_corpus_cdda_offset)
     REQUIRE(want && got && len >= 200 + 25 * RAW);
     disc_swap16(want + 200, 25 * RAW);
     CHECK_MEM(want + 200, got, 25 * RAW);
-    REQUIRE(t_run(out, sizeof out, "cp '%s' '%s' . && toc2cue cdda.toc "
+    REQUIRE(t_run(out, sizeof out,
+                  "cp '%s' '%s' . && toc2cue cdda.toc "
                   "peer.cue >/dev/null 2>&1 && cat peer.cue",
                   t_corpus_path("libcdio/cdda.toc"),
                   t_corpus_path("libcdio/cdda.bin")) == 0);
@@ -352,7 +350,8 @@ TEST(toc_join_units_wav)
     NEED_TOOL("cdrdao");
     NEED_TOOL("sox");
     REQUIRE(tt_pattern_file("p.raw", 800 * RAW) == 0);
-    REQUIRE(t_run(NULL, 0, "sox -t raw -r 44100 -c 2 -b 16 -e signed "
+    REQUIRE(t_run(NULL, 0,
+                  "sox -t raw -r 44100 -c 2 -b 16 -e signed "
                   "-L p.raw -t wav w.wav 2>&1") == 0);
     REQUIRE(tt_write("j.toc",
                      "CD_DA\n"
@@ -406,18 +405,17 @@ TEST(toc_data_modes)
 
     NEED_TOOL("cdrdao");
     REQUIRE(tt_pattern_file("d.iso", 300 * 2048) == 0);
-    REQUIRE(tt_write("d.toc",
-                     "CD_ROM_XA\n"
-                     "TRACK MODE1\n"
-                     "DATAFILE \"d.iso\" 0:4:0\n"
-                     "TRACK MODE2_FORM1\n"
-                     "ZERO MODE2_FORM2 0:2:0\n"
-                     "START\n"
-                     "DATAFILE \"d.iso\" #2048 204800\n"
-                     "TRACK MODE2_FORM_MIX\n"
-                     "ZERO MODE2_FORM1 150\n"
-                     "START\n"
-                     "DATAFILE \"d.iso\" 0:2:0\n") == 0);
+    REQUIRE(tt_write("d.toc", "CD_ROM_XA\n"
+                              "TRACK MODE1\n"
+                              "DATAFILE \"d.iso\" 0:4:0\n"
+                              "TRACK MODE2_FORM1\n"
+                              "ZERO MODE2_FORM2 0:2:0\n"
+                              "START\n"
+                              "DATAFILE \"d.iso\" #2048 204800\n"
+                              "TRACK MODE2_FORM_MIX\n"
+                              "ZERO MODE2_FORM1 150\n"
+                              "START\n"
+                              "DATAFILE \"d.iso\" 0:2:0\n") == 0);
     t_ctx(&ctx);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "d.toc", NULL, &d));
     REQUIRE(d->ntracks == 3);
@@ -435,8 +433,7 @@ TEST(toc_data_modes)
     /* Track 2's pregap is Form 2 zeros; INDEX 01 holds byte 2048.. */
     CHECK_INT(2, s[(size_t)d->track[1].index[0] * RAW + 15]);
     CHECK_HEX(0x20, s[(size_t)d->track[1].index[0] * RAW + 18]);
-    CHECK_MEM(cooked + 2048, s + (size_t)d->track[1].index[1] * RAW + 24,
-              2048);
+    CHECK_MEM(cooked + 2048, s + (size_t)d->track[1].index[1] * RAW + 24, 2048);
     /* Track 3: 150 bytes of zeros padded to one block, then the file. */
     CHECK_INT(1, d->track[2].index[1] - d->track[2].index[0]);
     CHECK_MEM(cooked, s + (size_t)d->track[2].index[1] * RAW + 16, 2336);
@@ -483,8 +480,7 @@ TEST(toc_cdtext_languages)
     CHECK_STR("Rock", disc_cdtext_get(d, 0, 0, DISC_CDTEXT_GENRE));
     CHECK_INT(1, d->cdtext[0]->charset);
     CHECK_INT(3, d->cdtext[0]->copyright);
-    CHECK_STR("Album DE \xc3\xa4", disc_cdtext_get(d, 1, 0,
-                                                    DISC_CDTEXT_TITLE));
+    CHECK_STR("Album DE \xc3\xa4", disc_cdtext_get(d, 1, 0, DISC_CDTEXT_TITLE));
     CHECK_STR("Ka", disc_cdtext_get(d, 1, 0, DISC_CDTEXT_PERFORMER));
     CHECK_STR("One", disc_cdtext_get(d, 0, 1, DISC_CDTEXT_TITLE));
     CHECK_STR("DE-XXX-98-00001",
@@ -505,10 +501,9 @@ TEST(toc_errors_one_line)
         { "TRACK AUDIO\nFIFO \"p\" 100\n", ":2:", "FIFO" },
         { "TRACK AUDIO\nFILE \"nope.raw\" 0\n", ":2:", "not found" },
         { "TRACK AUDIO\nSILENCE 0:2:0\nINDEX 0:3:0\n", ":3:", "beyond" },
-        { "TRACK AUDIO\nSILENCE 0:9:0\nINDEX 0:5:0\nINDEX 0:3:0\n", ":4:",
-          "not after" },
-        { "TRACK AUDIO\nSILENCE 0:2:0\nDATAFILE \"e.toc\"\n", ":3:",
-          "mixing" },
+        { "TRACK AUDIO\nSILENCE 0:9:0\nINDEX 0:5:0\nINDEX 0:3:0\n",
+          ":4:", "not after" },
+        { "TRACK AUDIO\nSILENCE 0:2:0\nDATAFILE \"e.toc\"\n", ":3:", "mixing" },
         { "CD_DA\nTRACK MODE1\nSILENCE 0:2:0\n", ":3:", "AUDIO tracks" },
         { "TRACK AUDIO\nSILENCE 0:2:75\n", ":2:", "frame" },
         { "TRACK AUDIO\nISRC \"de-XXX\"\nSILENCE 0:2:0\n", ":2:", "ISRC" },
@@ -516,12 +511,13 @@ TEST(toc_errors_one_line)
         { "TRACK AUDIO\nSILENCE \"x\n", ":2:", "string" },
         { "CD_DA\n/* c */\n", ":2:", "character" },
         { "TRACK AUDIO\nCD_TEXT { LANGUAGE 0 { GENRE { 0, 9 } } }\n"
-          "SILENCE 1\n", ":2:", "GENRE" },
+          "SILENCE 1\n",
+          ":2:", "GENRE" },
         { "CD_DA\n", ":1:", "TRACK" },
     };
     static const char *const corpus[] = {
-        "libcdio/bad-cat1.toc", "libcdio/bad-cat2.toc",
-        "libcdio/bad-cat3.toc", "libcdio/bad-mode1.toc",
+        "libcdio/bad-cat1.toc",  "libcdio/bad-cat2.toc",
+        "libcdio/bad-cat3.toc",  "libcdio/bad-mode1.toc",
         "libcdio/bad-msf-1.toc", "libcdio/bad-msf-2.toc",
         "libcdio/bad-msf-3.toc", "libcdio/bad-file.toc",
     };
@@ -537,8 +533,7 @@ TEST(toc_errors_one_line)
         if (rc != (i == 1 ? 1 : 3) || !t_contains(out, bad[i].line) ||
             !t_contains(out, bad[i].what) || !t_contains(out, "e.toc:") ||
             strchr(out, '\n') != out + strlen(out) - 1)
-            t_fail(__FILE__, __LINE__, "case %zu: exit %d, \"%s\"", i, rc,
-                   out);
+            t_fail(__FILE__, __LINE__, "case %zu: exit %d, \"%s\"", i, rc, out);
     }
     if (!t_corpus)
         return;
@@ -558,13 +553,13 @@ TEST(toc_errors_one_line)
 TEST(toc_corpus_vs_showtoc)
 {
     static const char *const names[] = {
-        "cdrdao/cdtext.toc", "cdrdao/data1.toc",   "cdrdao/data2.toc",
-        "cdrdao/data3.toc",  "cdrdao/data4.toc",   "cdrdao/data5.toc",
-        "cdrdao/data6.toc",  "cdrdao/data7.toc",   "cdrdao/pregap1.toc",
-        "cdrdao/pregap2.toc", "cdrdao/t1.toc",     "cdrdao/t2.toc",
-        "cdrdao/t3.toc",     "cdrdao/t4.toc",      "cdrdao/t5.toc",
-        "cdrdao/t6.toc",     "cdrdao/t7.toc",      "cdrdao/t8.toc",
-        "cdrdao/t9.toc",     "cdrdao/mode1_rw.toc", "libcdio/cdtext.toc",
+        "cdrdao/cdtext.toc",  "cdrdao/data1.toc",    "cdrdao/data2.toc",
+        "cdrdao/data3.toc",   "cdrdao/data4.toc",    "cdrdao/data5.toc",
+        "cdrdao/data6.toc",   "cdrdao/data7.toc",    "cdrdao/pregap1.toc",
+        "cdrdao/pregap2.toc", "cdrdao/t1.toc",       "cdrdao/t2.toc",
+        "cdrdao/t3.toc",      "cdrdao/t4.toc",       "cdrdao/t5.toc",
+        "cdrdao/t6.toc",      "cdrdao/t7.toc",       "cdrdao/t8.toc",
+        "cdrdao/t9.toc",      "cdrdao/mode1_rw.toc", "libcdio/cdtext.toc",
         "libcdio/t1.toc",
     };
     size_t i;
@@ -616,12 +611,13 @@ tt_rich_disc(struct disc_ctx *ctx)
     r |= disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_TITLE, "Fixture \"Q\"");
     r |= disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_PERFORMER, "The Testers");
     r |= disc_cdtext_set(ctx, d, 0, 0, DISC_CDTEXT_GENRE, "Rock");
-    r |= disc_cdtext_set(ctx, d, 1, 0, DISC_CDTEXT_TITLE, "Pr\xc3\xbc" "fling");
+    r |= disc_cdtext_set(ctx, d, 1, 0, DISC_CDTEXT_TITLE,
+                         "Pr\xc3\xbc"
+                         "fling");
     r |= disc_cdtext_set(ctx, d, 1, 0, DISC_CDTEXT_PERFORMER, "Die Tester");
     r |= disc_cdtext_set(ctx, d, 1, 2, DISC_CDTEXT_TITLE, "Erstes Lied");
     r |= disc_cdtext_set(ctx, d, 1, 3, DISC_CDTEXT_TITLE, "Zweites Lied");
-    r |= disc_cdtext_set(ctx, d, 0, 3, DISC_CDTEXT_UPC_ISRC,
-                         "US-RC1-76-07839");
+    r |= disc_cdtext_set(ctx, d, 0, 3, DISC_CDTEXT_UPC_ISRC, "US-RC1-76-07839");
     if (r || !d->cdtext[1]) {
         disc_free(d);
         return NULL;
@@ -649,8 +645,7 @@ TEST(toc_write_cue_roundtrip)
     f = tt_rich_disc(&ctx);
     REQUIRE(f);
     memset(&o, 0, sizeof o);
-    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("cue"), "x.cue",
-                                &o));
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("cue"), "x.cue", &o));
     REQUIRE(t_run(out, sizeof out, "'%s' convert x.cue x.toc 2>&1",
                   t_discarc) == 0);
     CHECK(!t_exists("x.toc.bin"));
@@ -665,10 +660,10 @@ TEST(toc_write_cue_roundtrip)
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.cue", NULL, &a));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.toc", NULL, &t));
     CHECK_INT(3, st_compare("x.toc", t));
-    CHECK_INT(0, disc_compare(&ctx, a, t, DISC_EQ_DATA |
-                                              DISC_EQ_NO_CDTEXT_RAW));
-    CHECK_INT(0, disc_compare(&ctx, f, t, DISC_EQ_DATA |
-                                              DISC_EQ_NO_CDTEXT_RAW));
+    CHECK_INT(0,
+              disc_compare(&ctx, a, t, DISC_EQ_DATA | DISC_EQ_NO_CDTEXT_RAW));
+    CHECK_INT(0,
+              disc_compare(&ctx, f, t, DISC_EQ_DATA | DISC_EQ_NO_CDTEXT_RAW));
     if (ctx.msg[0])
         fprintf(stderr, "  %s\n", ctx.msg);
     CHECK(t_contains(t_log, "") && t->ncdtext == 2);
@@ -676,8 +671,8 @@ TEST(toc_write_cue_roundtrip)
     REQUIRE(t_run(out, sizeof out, "'%s' convert x.toc y.cue 2>&1",
                   t_discarc) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "y.cue", NULL, &b));
-    CHECK_INT(0, disc_compare(&ctx, a, b, DISC_EQ_DATA |
-                                              DISC_EQ_NO_CDTEXT_RAW));
+    CHECK_INT(0,
+              disc_compare(&ctx, a, b, DISC_EQ_DATA | DISC_EQ_NO_CDTEXT_RAW));
     if (ctx.msg[0])
         fprintf(stderr, "  %s\n", ctx.msg);
     disc_free(f);
@@ -706,15 +701,15 @@ TEST(toc_write_datafile)
     f = fx_disc_audio(&ctx, 2, 320); /* 4 s or more: show-data checks */
     REQUIRE(f);
     memset(&o, 0, sizeof o);
-    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("toc"), "a.toc",
-                                &o));
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("toc"), "a.toc", &o));
     end = f->session[0].leadout;
     CHECK_INT((long long)end * RAW, t_file_size("a.bin"));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "a.toc", NULL, &t));
-    CHECK_INT(0, disc_compare(&ctx, f, t, DISC_EQ_DATA |
-                                              DISC_EQ_NO_CDTEXT_RAW));
+    CHECK_INT(0,
+              disc_compare(&ctx, f, t, DISC_EQ_DATA | DISC_EQ_NO_CDTEXT_RAW));
     CHECK_INT(2, st_compare("a.toc", t));
-    REQUIRE(t_run(NULL, 0, "cdrdao show-data a.toc >data.txt "
+    REQUIRE(t_run(NULL, 0,
+                  "cdrdao show-data a.toc >data.txt "
                   "2>/dev/null") == 0);
     out = t_slurp("data.txt", NULL);
     pcm = tt_read(&ctx, f, 0, (uint32_t)end);
@@ -728,8 +723,7 @@ TEST(toc_write_datafile)
             break;
         left = strtol(e + 1, &e, 10);
         right = strtol(e, &e, 10);
-        if (idx != n ||
-            left != (int16_t)disc_rd_le16(pcm + (size_t)n * 4) ||
+        if (idx != n || left != (int16_t)disc_rd_le16(pcm + (size_t)n * 4) ||
             right != (int16_t)disc_rd_le16(pcm + (size_t)n * 4 + 2))
             bad++;
         l = strchr(e, '\n');
@@ -753,9 +747,12 @@ TEST(toc_write_datafile)
 TEST(toc_write_corpus_cues)
 {
     static const char *const cues[] = {
-        "libcdio-paranoia/mixed-mode-cd.cue", "libcdio-paranoia/cdda.cue",
-        "libcdio-paranoia/cd-extra.cue",  "libcdio-paranoia/hidden-track.cue",
-        "libcdio/isofs-m1.cue",           "libcdio/cdda.cue",
+        "libcdio-paranoia/mixed-mode-cd.cue",
+        "libcdio-paranoia/cdda.cue",
+        "libcdio-paranoia/cd-extra.cue",
+        "libcdio-paranoia/hidden-track.cue",
+        "libcdio/isofs-m1.cue",
+        "libcdio/cdda.cue",
         "libcdio/cdda_4_5.cue",
     };
     size_t i;
@@ -774,19 +771,18 @@ TEST(toc_write_corpus_cues)
             t_fail(__FILE__, __LINE__, "%s: %s", cues[i], out);
             continue;
         }
-        CHECK_INT(0, t_run(out, sizeof out, "toc2cue %s p%zu.cue 2>&1", toc,
-                           i));
+        CHECK_INT(0,
+                  t_run(out, sizeof out, "toc2cue %s p%zu.cue 2>&1", toc, i));
         if (disc_open_image(&ctx, t_corpus_path(cues[i]), NULL, &c) != 0 ||
             disc_open_image(&ctx, toc, NULL, &t) != 0) {
             t_fail(__FILE__, __LINE__, "%s: %s", cues[i], ctx.msg);
         } else {
             if (st_compare(toc, t) != c->ntracks)
-                t_fail(__FILE__, __LINE__, "%s: show-toc disagrees",
-                       cues[i]);
+                t_fail(__FILE__, __LINE__, "%s: show-toc disagrees", cues[i]);
             if (disc_compare(&ctx, c, t,
                              DISC_EQ_DATA |
-                                 disc_compare_flags_for(
-                                     disc_format_find("toc"), NULL)) != 0)
+                                 disc_compare_flags_for(disc_format_find("toc"),
+                                                        NULL)) != 0)
                 t_fail(__FILE__, __LINE__, "%s: %s", cues[i], ctx.msg);
         }
         /* The BINs lie outside this folder: the TOC names a new data
@@ -843,8 +839,7 @@ TEST(toc_write_split_one_file)
     REQUIRE(a);
     memset(&o, 0, sizeof o);
     o.split = 1;
-    REQUIRE_OK(&ctx, disc_write(&ctx, a, disc_format_find("cue"), "s.cue",
-                                &o));
+    REQUIRE_OK(&ctx, disc_write(&ctx, a, disc_format_find("cue"), "s.cue", &o));
     disc_free(a);
     a = NULL;
     REQUIRE(t_run(out, sizeof out, "'%s' convert s.cue d.toc 2>&1",
@@ -853,8 +848,8 @@ TEST(toc_write_split_one_file)
     CHECK_INT(0, t_run(out, sizeof out, "toc2cue d.toc p.cue 2>&1"));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "s.cue", NULL, &a));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "d.toc", NULL, &t));
-    CHECK_INT(0, disc_compare(&ctx, a, t, DISC_EQ_DATA |
-                                              DISC_EQ_NO_CDTEXT_RAW));
+    CHECK_INT(0,
+              disc_compare(&ctx, a, t, DISC_EQ_DATA | DISC_EQ_NO_CDTEXT_RAW));
     disc_free(a);
     disc_free(t);
 }
@@ -867,8 +862,7 @@ TEST(toc_formats_row)
     REQUIRE(t_run(out, sizeof out, "'%s' formats 2>&1", t_discarc) == 0);
     CHECK(t_contains(out, "toc    rw  cdrdao TOC"));
     CHECK(t_contains(out, "cdio-toc r-"));
-    REQUIRE(t_run(out, sizeof out, "'%s' convert --help 2>&1", t_discarc) ==
-            0);
+    REQUIRE(t_run(out, sizeof out, "'%s' convert --help 2>&1", t_discarc) == 0);
     CHECK(t_contains(out, ".toc"));
 }
 
@@ -887,12 +881,11 @@ TEST(toc_write_img_and_sessions)
     f = fx_disc_mixed(&ctx);
     REQUIRE(f);
     memset(&o, 0, sizeof o);
-    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("ccd"), "x.ccd",
-                                &o));
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("ccd"), "x.ccd", &o));
     disc_free(f);
     f = NULL;
-    CHECK(t_run(out, sizeof out, "'%s' convert x.ccd x.toc 2>&1",
-                t_discarc) == 3);
+    CHECK(t_run(out, sizeof out, "'%s' convert x.ccd x.toc 2>&1", t_discarc) ==
+          3);
     REQUIRE(t_run(out, sizeof out, "'%s' convert --lossy x.ccd x.toc 2>&1",
                   t_discarc) == 0);
     CHECK(!t_exists("x.bin"));
@@ -904,8 +897,7 @@ TEST(toc_write_img_and_sessions)
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "x.toc", NULL, &t));
     CHECK_INT(0, disc_compare(&ctx, a, t,
                               DISC_EQ_DATA | DISC_EQ_NO_SUB |
-                                  DISC_EQ_NO_RAWTOC |
-                                  DISC_EQ_NO_CDTEXT_RAW));
+                                  DISC_EQ_NO_RAWTOC | DISC_EQ_NO_CDTEXT_RAW));
     disc_free(a);
     disc_free(t);
     a = t = NULL;
@@ -916,8 +908,7 @@ TEST(toc_write_img_and_sessions)
               disc_write(&ctx, f, disc_format_find("toc"), "e.toc", &o));
     CHECK(!t_exists("e.toc"));
     o.allow_lossy = 1;
-    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("toc"), "e.toc",
-                                &o));
+    REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("toc"), "e.toc", &o));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "e.toc", NULL, &t));
     CHECK_INT(2, t->ntracks);
     CHECK_INT(f->session[0].leadout, t->session[0].leadout);
@@ -959,8 +950,8 @@ TEST(toc_rw_raw_subchannel)
         for (k = 0; k < 96; k++)
             rw[k] = file[(size_t)i * BLK + 2048 + (size_t)k] & 0x3F;
         disc_sub_deinterleave(rw, lin);
-        if (memcmp(main + (size_t)i * RAW + 16, file + (size_t)i * BLK,
-                   2048) != 0 ||
+        if (memcmp(main + (size_t)i * RAW + 16, file + (size_t)i * BLK, 2048) !=
+                0 ||
             memcmp(sub + (size_t)i * 96, synth + (size_t)i * 96, 24) != 0 ||
             memcmp(sub + (size_t)i * 96 + 24, lin + 24, 72) != 0) {
             t_fail(__FILE__, __LINE__, "LBA %d differs", i);
@@ -986,23 +977,23 @@ TEST(toc_write_names_and_track_text)
     t_ctx(&ctx);
     f = fx_disc_audio(&ctx, 2, 320);
     REQUIRE(f);
-    REQUIRE_OK(&ctx, disc_cdtext_set(&ctx, f, 0, 1, DISC_CDTEXT_TITLE,
-                                     "One"));
-    REQUIRE_OK(&ctx, disc_cdtext_set(&ctx, f, 1, 1, DISC_CDTEXT_TITLE,
-                                     "Uno"));
+    REQUIRE_OK(&ctx, disc_cdtext_set(&ctx, f, 0, 1, DISC_CDTEXT_TITLE, "One"));
+    REQUIRE_OK(&ctx, disc_cdtext_set(&ctx, f, 1, 1, DISC_CDTEXT_TITLE, "Uno"));
     f->cdtext[1]->language = 0x0A;
     memset(&o, 0, sizeof o);
     REQUIRE_OK(&ctx, disc_write(&ctx, f, disc_format_find("cue"),
                                 "\xc3\x9cn\"i.cue", &o));
-    REQUIRE(t_run(out, sizeof out, "'%s' convert '\xc3\x9cn\"i.cue' n.toc "
-                  "2>&1", t_discarc) == 0);
+    REQUIRE(t_run(out, sizeof out,
+                  "'%s' convert '\xc3\x9cn\"i.cue' n.toc "
+                  "2>&1",
+                  t_discarc) == 0);
     CHECK(!t_exists("n.bin"));
     REQUIRE(t_run(out, sizeof out, "cdrdao show-toc n.toc 2>&1") == 0);
     CHECK(!t_contains(out, "ERROR"));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "n.toc", NULL, &t));
     CHECK_INT(2, st_compare("n.toc", t));
-    CHECK_INT(0, disc_compare(&ctx, f, t, DISC_EQ_DATA |
-                                              DISC_EQ_NO_CDTEXT_RAW));
+    CHECK_INT(0,
+              disc_compare(&ctx, f, t, DISC_EQ_DATA | DISC_EQ_NO_CDTEXT_RAW));
     REQUIRE(t->ncdtext == 2);
     CHECK_INT(0x0A, t->cdtext[1]->language);
     disc_free(f);

@@ -17,8 +17,8 @@
 static int
 copy_sample(void)
 {
-    return t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .",
-                 t_samples, t_samples);
+    return t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .", t_samples,
+                 t_samples);
 }
 
 static void
@@ -68,8 +68,8 @@ TEST(verify_clean_sample)
     char out[4096];
 
     REQUIRE(copy_sample() == 0);
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' verify mixed.cue 2>&1",
-                       t_discarc));
+    CHECK_INT(0,
+              t_run(out, sizeof out, "'%s' verify mixed.cue 2>&1", t_discarc));
     CHECK(strstr(out, "1425 sectors checked") != NULL);
     CHECK(strstr(out, "450 data sectors") != NULL);
     CHECK(strstr(out, "no damage found") != NULL);
@@ -97,8 +97,8 @@ TEST(verify_mode1_flip)
     CHECK_INT(2, rep.damaged);
     CHECK_INT(450, rep.data_sectors);
     disc_free(d);
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' verify mixed.cue 2>&1",
-                       t_discarc));
+    CHECK_INT(3,
+              t_run(out, sizeof out, "'%s' verify mixed.cue 2>&1", t_discarc));
     CHECK(strstr(out, "LBA 123 (00:03:48) track 1: EDC") != NULL);
     CHECK(strstr(out, "2 damaged") != NULL);
 }
@@ -156,8 +156,7 @@ TEST(verify_sub_q_flip)
     REQUIRE(copy_sample() == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "mixed.cue", NULL, &d));
     o.allow_lossy = 1;
-    REQUIRE_OK(&ctx, disc_write(&ctx, d, disc_format_find("ccd"), "x.ccd",
-                                &o));
+    REQUIRE_OK(&ctx, disc_write(&ctx, d, disc_format_find("ccd"), "x.ccd", &o));
     disc_free(d);
     /* Q channel bytes 12..23 of sector 777 in the deinterleaved .sub;
      * flip a byte of its relative time. */
@@ -185,8 +184,7 @@ TEST(verify_q_disagrees_with_toc)
     REQUIRE(copy_sample() == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "mixed.cue", NULL, &d));
     o.allow_lossy = 1;
-    REQUIRE_OK(&ctx, disc_write(&ctx, d, disc_format_find("ccd"), "x.ccd",
-                                &o));
+    REQUIRE_OK(&ctx, disc_write(&ctx, d, disc_format_find("ccd"), "x.ccd", &o));
     disc_free(d);
     ccd = t_slurp("x.ccd", NULL);
     REQUIRE(ccd);
@@ -230,8 +228,10 @@ TEST(hash_matches_coreutils_on_split_files)
     NEED_TOOL("sha1sum");
     t_ctx(&ctx);
     REQUIRE(copy_sample() == 0);
-    REQUIRE(t_run(NULL, 0, "'%s' convert mixed.cue split.cue --split "
-                  ">/dev/null 2>&1", t_discarc) == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "'%s' convert mixed.cue split.cue --split "
+                  ">/dev/null 2>&1",
+                  t_discarc) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "mixed.cue", NULL, &d));
     REQUIRE_OK(&ctx, disc_hash_tracks(&ctx, d, tr, &img, 1));
     for (i = 0; i < d->ntracks; i++) {
@@ -290,7 +290,8 @@ write_dat(const char *path, int bad_track)
     fprintf(f, "<rom name=\"Sample.cue\" size=\"100\" crc=\"12345678\"/>\n");
     for (i = 1; i <= 3; i++) {
         snprintf(name, sizeof name, "split (Track %d).bin", i);
-        if (sum_of("md5sum", name, md5, 32) || sum_of("sha1sum", name, sha1, 40))
+        if (sum_of("md5sum", name, md5, 32) ||
+            sum_of("sha1sum", name, sha1, 40))
             return -1;
         if (i == bad_track)
             sha1[5] = sha1[5] == '0' ? '1' : '0';
@@ -311,22 +312,30 @@ TEST(hash_dat_match_and_mismatch)
     NEED_TOOL("md5sum");
     NEED_TOOL("sha1sum");
     REQUIRE(copy_sample() == 0);
-    REQUIRE(t_run(NULL, 0, "'%s' convert mixed.cue split.cue --split "
-                  ">/dev/null 2>&1", t_discarc) == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "'%s' convert mixed.cue split.cue --split "
+                  ">/dev/null 2>&1",
+                  t_discarc) == 0);
     REQUIRE(write_dat("good.dat", 0) == 0);
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' hash --dat good.dat mixed.cue "
-                       "2>&1", t_discarc));
+    CHECK_INT(0, t_run(out, sizeof out,
+                       "'%s' hash --dat good.dat mixed.cue "
+                       "2>&1",
+                       t_discarc));
     CHECK(strstr(out, "DAT: match: \"Sample & Disc\" (all 3 tracks)"));
     REQUIRE(write_dat("bad.dat", 2) == 0);
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' hash --dat bad.dat mixed.cue "
-                       "2>&1", t_discarc));
+    CHECK_INT(3, t_run(out, sizeof out,
+                       "'%s' hash --dat bad.dat mixed.cue "
+                       "2>&1",
+                       t_discarc));
     CHECK(strstr(out, "2 of 3 tracks match"));
     CHECK(strstr(out, "DAT: track 2 differs"));
     CHECK(!strstr(out, "DAT: track 1 differs"));
     CHECK(!strstr(out, "DAT: track 3 differs"));
     REQUIRE(t_write_file("junk.dat", "<xml/>", 6) == 0);
-    CHECK_INT(3, t_run(out, sizeof out, "'%s' hash --dat junk.dat mixed.cue "
-                       "2>&1", t_discarc));
+    CHECK_INT(3, t_run(out, sizeof out,
+                       "'%s' hash --dat junk.dat mixed.cue "
+                       "2>&1",
+                       t_discarc));
     CHECK(strstr(out, "junk.dat: no <game> entries"));
 }
 
@@ -336,10 +345,14 @@ TEST(hash_redump_lines)
 
     NEED_TOOL("sha1sum");
     REQUIRE(copy_sample() == 0);
-    REQUIRE(t_run(NULL, 0, "'%s' convert mixed.cue split.cue --split "
-                  ">/dev/null 2>&1", t_discarc) == 0);
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' hash --redump --name split "
-                       "mixed.cue", t_discarc));
+    REQUIRE(t_run(NULL, 0,
+                  "'%s' convert mixed.cue split.cue --split "
+                  ">/dev/null 2>&1",
+                  t_discarc) == 0);
+    CHECK_INT(0, t_run(out, sizeof out,
+                       "'%s' hash --redump --name split "
+                       "mixed.cue",
+                       t_discarc));
     REQUIRE(sum_of("sha1sum", "split (Track 2).bin", sha1, 40) == 0);
     CHECK(strstr(out, "<rom name=\"split (Track 2).bin\" size=\"1234800\""));
     CHECK(strstr(out, sha1) != NULL);
@@ -362,8 +375,8 @@ TEST(hasher_streams_and_sizes)
     REQUIRE(t_write_file("half.bin", buf, sizeof buf / 2) == 0);
     REQUIRE_OK(&ctx, disc_hasher_new(&ctx, DISC_HASH_ALL, 2, &h));
     CHECK_OK(&ctx, disc_hasher_update(h, 3, buf, sizeof buf / 2));
-    CHECK_OK(&ctx, disc_hasher_update(h, 1, buf + sizeof buf / 2,
-                                      sizeof buf / 2));
+    CHECK_OK(&ctx,
+             disc_hasher_update(h, 1, buf + sizeof buf / 2, sizeof buf / 2));
     CHECK_OK(&ctx, disc_hasher_final(h, 0, &a));
     CHECK_OK(&ctx, disc_hasher_final(h, 1, &b));
     disc_hasher_free(h);
@@ -387,8 +400,8 @@ TEST(hasher_lanes_match_one_shot_digests)
      * one-shot MD5 and SHA-1 of exactly the bytes it was given. */
     static uint8_t buf[5 << 20];
     static uint8_t seen[3][5 << 20];
-    static const size_t piece[] = { 1, 3000000, 17, 1048576, 65536, 999,
-                                    2352 * 445, 1048577, 4, 12345 };
+    static const size_t piece[] = { 1,   3000000,    17,      1048576, 65536,
+                                    999, 2352 * 445, 1048577, 4,       12345 };
     size_t len[3] = { 0, 0, 0 }, off = 0, i;
     struct disc_ctx ctx;
     struct disc_hasher *h = NULL;
@@ -422,9 +435,9 @@ TEST(hasher_lanes_match_one_shot_digests)
             CHECK_OK(&ctx, disc_hasher_final(h, s, &got));
             CHECK_INT(len[s], got.size);
             for (k = 0; k < len[s]; k += 1u << 20)
-                crc = crc32(crc, seen[s] + k,
-                            (uInt)(len[s] - k < (1u << 20) ? len[s] - k
-                                                           : (1u << 20)));
+                crc = crc32(
+                    crc, seen[s] + k,
+                    (uInt)(len[s] - k < (1u << 20) ? len[s] - k : (1u << 20)));
             CHECK_HEX((uint32_t)crc, got.crc32);
             REQUIRE(EVP_Digest(seen[s], len[s], md5, NULL, EVP_md5(), NULL));
             REQUIRE(EVP_Digest(seen[s], len[s], sha1, NULL, EVP_sha1(), NULL));
@@ -441,12 +454,18 @@ TEST(verify_roundtrip_cli)
     char out[4096];
 
     REQUIRE(copy_sample() == 0);
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' verify --roundtrip ccd "
-                       "mixed.cue 2>/dev/null", t_discarc));
+    CHECK_INT(0, t_run(out, sizeof out,
+                       "'%s' verify --roundtrip ccd "
+                       "mixed.cue 2>/dev/null",
+                       t_discarc));
     CHECK(strstr(out, "round trip through ccd: identical"));
-    CHECK_INT(0, t_run(out, sizeof out, "'%s' verify --roundtrip cue "
-                       "mixed.cue 2>/dev/null", t_discarc));
+    CHECK_INT(0, t_run(out, sizeof out,
+                       "'%s' verify --roundtrip cue "
+                       "mixed.cue 2>/dev/null",
+                       t_discarc));
     CHECK(strstr(out, "identical"));
-    CHECK_INT(2, t_run(out, sizeof out, "'%s' verify --roundtrip wav "
-                       "mixed.cue 2>&1", t_discarc));
+    CHECK_INT(2, t_run(out, sizeof out,
+                       "'%s' verify --roundtrip wav "
+                       "mixed.cue 2>&1",
+                       t_discarc));
 }

@@ -59,10 +59,10 @@ struct disc_map;
 /* --map: writes the SVG map of d (with the marks of m, which may be
  * NULL) to path; returns 0 or the library's error code. */
 int cli_write_map(struct disc_ctx *ctx, const struct disc *d,
-                  const struct disc_map *m, const char *name,
-                  const char *path, int force);
+                  const struct disc_map *m, const char *name, const char *path,
+                  int force);
 /* extract --file: copies one file of a data track's file system. */
-int cli_extract_file(const char *image, const char *from, int track,
-                     int udf, const char *file, const char *out, int force);
+int cli_extract_file(const char *image, const char *from, int track, int udf,
+                     const char *file, const char *out, int force);
 
 #endif /* DISCARC_CLI_H */

@@ -14,7 +14,8 @@ convert_help(void)
     printf(
         "Usage: discarc convert [OPTIONS] INPUT OUTPUT\n\n"
         "Converts a disc image.  The output format follows OUTPUT's "
-        "extension\n(.cue, .ccd, .mds, .toc, .chd) unless --to is given.  Outputs are "
+        "extension\n(.cue, .ccd, .mds, .toc, .chd) unless --to is given.  "
+        "Outputs are "
         "written under\ntemporary names and renamed only when everything "
         "succeeded.\n\n"
         "  --from FMT   read INPUT as FMT instead of probing it (cdio-toc:\n"
@@ -52,9 +53,22 @@ convert_help(void)
 int
 cmd_convert(int argc, char **argv)
 {
-    enum { O_FROM = 256, O_TO, O_FORCE, O_LOSSY, O_STRICT, O_SPLIT, O_MERGE,
-           O_COOKED, O_CRLF, O_SUB, O_LINK, O_VERIFY, O_STORE_GAPS,
-           O_FAST };
+    enum {
+        O_FROM = 256,
+        O_TO,
+        O_FORCE,
+        O_LOSSY,
+        O_STRICT,
+        O_SPLIT,
+        O_MERGE,
+        O_COOKED,
+        O_CRLF,
+        O_SUB,
+        O_LINK,
+        O_VERIFY,
+        O_STORE_GAPS,
+        O_FAST
+    };
     static const struct option opts[] = {
         { "from", required_argument, NULL, O_FROM },
         { "to", required_argument, NULL, O_TO },
@@ -172,8 +186,8 @@ cmd_convert(int argc, char **argv)
                 return EXIT_RUNTIME;
             }
             if (r == 0 && !cli_quiet)
-                fprintf(stderr, "discarc: verify: %s is identical to %s\n",
-                        out, in);
+                fprintf(stderr, "discarc: verify: %s is identical to %s\n", out,
+                        in);
         }
     }
     disc_free(back);

@@ -130,21 +130,20 @@ print_text(const struct disc *d, const char *path, const char *fmt)
             for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
                 if (c->text[i][f]) {
                     if (i == 0)
-                        printf("  disc      %-10s ",
-                               disc_cdtext_field_name(
-                                   (enum disc_cdtext_field)f));
+                        printf(
+                            "  disc      %-10s ",
+                            disc_cdtext_field_name((enum disc_cdtext_field)f));
                     else
-                        printf("  track %2d  %-10s ", i,
-                               disc_cdtext_field_name(
-                                   (enum disc_cdtext_field)f));
+                        printf(
+                            "  track %2d  %-10s ", i,
+                            disc_cdtext_field_name((enum disc_cdtext_field)f));
                     cli_put_text(stdout, c->text[i][f]);
                     putchar('\n');
                 }
     }
     if (d->nmeta) {
         printf("\nMetadata\n");
-        for (i = 0; i < d->nmeta; i++)
-        {
+        for (i = 0; i < d->nmeta; i++) {
             printf("  ");
             cli_put_text(stdout, d->meta[i].key);
             printf(": ");
@@ -209,8 +208,7 @@ print_ids_json(FILE *o, const struct disc *d)
 }
 
 void
-cli_info_json(FILE *o, const struct disc *d, const char *path,
-              const char *fmt)
+cli_info_json(FILE *o, const struct disc *d, const char *path, const char *fmt)
 {
     char a[16];
     int i, s, n, blk, f;
@@ -223,31 +221,33 @@ cli_info_json(FILE *o, const struct disc *d, const char *path,
     fprintf(o, ",\n  \"mcn\": ");
     json_str(o, d->mcn[0] ? d->mcn : NULL);
     fprintf(o, ",\n  \"subchannel\": \"%s\"",
-           d->sub == DISC_SUB_CAPTURED ? "captured" : "synthesised");
+            d->sub == DISC_SUB_CAPTURED ? "captured" : "synthesised");
     fprintf(o, ",\n  \"sessions\": [");
     for (s = 0; s < d->nsessions; s++) {
         const struct disc_session *ss = &d->session[s];
-        fprintf(o, "%s\n    {\"number\": %u, \"type\": %u, \"first_track\": %u, "
-               "\"last_track\": %u, \"leadout\": %d, \"leadout_msf\": \"%s\"}",
-               s ? "," : "", ss->number, ss->type, ss->first_track,
-               ss->last_track, ss->leadout, msf(ss->leadout, a));
+        fprintf(o,
+                "%s\n    {\"number\": %u, \"type\": %u, \"first_track\": %u, "
+                "\"last_track\": %u, \"leadout\": %d, \"leadout_msf\": \"%s\"}",
+                s ? "," : "", ss->number, ss->type, ss->first_track,
+                ss->last_track, ss->leadout, msf(ss->leadout, a));
     }
     fprintf(o, "\n  ],\n  \"tracks\": [");
     for (i = 0; i < d->ntracks; i++) {
         const struct disc_track *t = &d->track[i];
-        fprintf(o, "%s\n    {\"number\": %u, \"session\": %u, \"mode\": \"%s\", "
-               "\"control\": %u, \"start\": %d, \"start_msf\": \"%s\", "
-               "\"pregap\": %d, \"length\": %d, \"end\": %d, \"isrc\": ",
-               i ? "," : "", t->number, t->session, disc_mode_name(t->mode),
-               t->control, t->index[1], msf(t->index[1], a),
-               t->index[1] - t->index[0], disc_track_end(d, i) - t->index[1],
-               disc_track_end(d, i));
+        fprintf(o,
+                "%s\n    {\"number\": %u, \"session\": %u, \"mode\": \"%s\", "
+                "\"control\": %u, \"start\": %d, \"start_msf\": \"%s\", "
+                "\"pregap\": %d, \"length\": %d, \"end\": %d, \"isrc\": ",
+                i ? "," : "", t->number, t->session, disc_mode_name(t->mode),
+                t->control, t->index[1], msf(t->index[1], a),
+                t->index[1] - t->index[0], disc_track_end(d, i) - t->index[1],
+                disc_track_end(d, i));
         json_str(o, t->isrc[0] ? t->isrc : NULL);
         fprintf(o, ", \"indexes\": [");
         for (n = 0; n <= t->last_index; n++)
             fprintf(o, "%s{\"number\": %d, \"lba\": %d, \"stored\": %s}",
-                   n ? ", " : "", n, t->index[n],
-                   disc_lba_stored(d, t->index[n]) ? "true" : "false");
+                    n ? ", " : "", n, t->index[n],
+                    disc_lba_stored(d, t->index[n]) ? "true" : "false");
         fprintf(o, "]}");
     }
     fprintf(o, "\n  ],\n  \"cdtext\": [");
@@ -256,18 +256,20 @@ cli_info_json(FILE *o, const struct disc *d, const char *path,
         int first = 1;
         if (!c)
             continue;
-        fprintf(o, "%s\n    {\"block\": %d, \"language\": %u, \"language_name\": ",
-               n++ ? "," : "", blk, c->language);
+        fprintf(o,
+                "%s\n    {\"block\": %d, \"language\": %u, \"language_name\": ",
+                n++ ? "," : "", blk, c->language);
         json_str(o, disc_cdtext_language_name(c->language));
         fprintf(o, ", \"charset\": %u, \"genre_code\": %u, \"text\": [",
-               c->charset, c->genre);
+                c->charset, c->genre);
         for (i = 0; i <= DISC_MAX_TRACKS; i++)
             for (f = 0; f < DISC_CDTEXT_NFIELDS; f++)
                 if (c->text[i][f]) {
-                    fprintf(o, "%s\n      {\"track\": %d, \"field\": \"%s\", "
-                           "\"value\": ",
-                           first ? "" : ",", i,
-                           disc_cdtext_field_name((enum disc_cdtext_field)f));
+                    fprintf(o,
+                            "%s\n      {\"track\": %d, \"field\": \"%s\", "
+                            "\"value\": ",
+                            first ? "" : ",", i,
+                            disc_cdtext_field_name((enum disc_cdtext_field)f));
                     json_str(o, c->text[i][f]);
                     fprintf(o, "}");
                     first = 0;
@@ -374,8 +376,8 @@ cmd_formats(int argc, char **argv)
         unsigned caps = disc_format_caps(f);
         printf("%-6s %s%s  %s\n       extensions: %s\n       holds:",
                disc_format_name(f), disc_format_can_read(f) ? "r" : "-",
-               disc_format_can_write(f) ? "w" : "-",
-               disc_format_description(f), disc_format_extensions(f));
+               disc_format_can_write(f) ? "w" : "-", disc_format_description(f),
+               disc_format_extensions(f));
         for (n = 0; n < DISC_NCAPS; n++)
             if (caps & (1u << n))
                 printf(" %s;", disc_cap_name(1u << n));

@@ -152,8 +152,8 @@ ls_print_json(const struct disc_fs_info *fi, const struct disc_fs_entry *e,
            "\"%s\",\n  \"rockridge\": %s,\n  \"joliet\": %s,\n  "
            "\"udf\": %s,\n  \"volume\": ",
            fi->track, fi->start, fi->udf_read ? "udf" : "iso9660",
-           fi->rockridge ? "true" : "false",
-           fi->joliet ? "true" : "false", fi->udf ? "true" : "false");
+           fi->rockridge ? "true" : "false", fi->joliet ? "true" : "false",
+           fi->udf ? "true" : "false");
     ls_json_str(fi->volume);
     printf(",\n  \"entries\": [");
     for (i = 0; i < n; i++) {
@@ -207,8 +207,7 @@ cmd_ls(int argc, char **argv)
         case 't':
             track = strtol(optarg, &end, 10);
             if (*end || track < 1 || track > DISC_MAX_TRACKS)
-                return cli_usage_error("ls", "bad track number \"%s\"",
-                                       optarg);
+                return cli_usage_error("ls", "bad track number \"%s\"", optarg);
             break;
         case 'R':
             rec = 1;
@@ -242,8 +241,7 @@ cmd_ls(int argc, char **argv)
     if (r == 0) {
         /* A file operand shows as given; a directory's entries by name,
          * or by full path when recursive. */
-        full = rec || (n == 1 && path[0] &&
-                       e[0].type != DISC_FS_DIR &&
+        full = rec || (n == 1 && path[0] && e[0].type != DISC_FS_DIR &&
                        strcasecmp(e[0].path, path + (path[0] == '/')) == 0);
         if (json)
             ls_print_json(disc_fs_info(fs), e, n);
@@ -271,8 +269,10 @@ cli_extract_file(const char *image, const char *from, int track, int udf,
         const char *s = strrchr(file, '/');
         out = s ? s + 1 : file;
         if (!out[0])
-            return cli_usage_error("extract", "-o FILE is required for "
-                                              "\"%s\"", file);
+            return cli_usage_error("extract",
+                                   "-o FILE is required for "
+                                   "\"%s\"",
+                                   file);
     }
     cli_ctx(&ctx);
     r = cli_open(&ctx, image, from, &d);
@@ -283,7 +283,7 @@ cli_extract_file(const char *image, const char *from, int track, int udf,
     if (r < 0)
         return cli_fail(&ctx, r);
     if (!cli_quiet)
-        (void)fprintf(stderr, "discarc: wrote %s (%s, %lld bytes)\n", out,
-                      file, (long long)bytes);
+        (void)fprintf(stderr, "discarc: wrote %s (%s, %lld bytes)\n", out, file,
+                      (long long)bytes);
     return EXIT_OK;
 }

@@ -19,38 +19,37 @@
 static void
 read_help(void)
 {
-    printf(
-        "Usage: discarc read [OPTIONS] [DEVICE|IMAGE] -o OUTPUT\n\n"
-        "Reads every session and track of a disc from a CD drive (default: "
-        "libcdio's\ndefault drive) or from an image libcdio opens (cdrdao "
-        ".toc, Nero .nrg) and\nwrites it as OUTPUT: a .cue, .ccd or .mds "
-        "file, or a directory, which gets\na CUE/BIN named after the disc "
-        "(its CD-TEXT title, else \"disc\").\n\n"
-        "Every sector that needed retries or stayed unreadable is listed "
-        "on stderr\nand in OUTPUT's name with .log (see --log).  "
-        "Unreadable sectors are\nzero-filled; the image is still written "
-        "and the exit status is 1.\n\n"
-        "  -o, --output OUT   where to write (required)\n"
-        "  --paranoia MODE    audio through libcdio-paranoia: off "
-        "(default), overlap, full\n"
-        "  --retries N        reads per bad sector, paranoia's retry "
-        "limit (default 5)\n"
-        "  --offset N         drive read offset correction in samples "
-        "(may be negative)\n"
-        "  --from KIND        toc or nrg: read the IMAGE with that libcdio "
-        "driver;\n"
-        "                     device: treat the path as a drive\n"
-        "  --log PATH         write the sector log there\n"
-        "  --no-qscan         keep the drive TOC's pregaps (no Q "
-        "subchannel scan)\n"
-        "  --map FILE.svg     draw the disc as one SVG picture, unreadable "
-        "sectors in red\n"
-        "                     and retried ones in orange (docs/map.md)\n"
-        "  --force            overwrite existing output files\n"
-        "  --lossy            write even when OUTPUT's format cannot hold "
-        "something\n"
-        "  --strict           refuse any loss, even the ones only warned "
-        "about\n");
+    printf("Usage: discarc read [OPTIONS] [DEVICE|IMAGE] -o OUTPUT\n\n"
+           "Reads every session and track of a disc from a CD drive (default: "
+           "libcdio's\ndefault drive) or from an image libcdio opens (cdrdao "
+           ".toc, Nero .nrg) and\nwrites it as OUTPUT: a .cue, .ccd or .mds "
+           "file, or a directory, which gets\na CUE/BIN named after the disc "
+           "(its CD-TEXT title, else \"disc\").\n\n"
+           "Every sector that needed retries or stayed unreadable is listed "
+           "on stderr\nand in OUTPUT's name with .log (see --log).  "
+           "Unreadable sectors are\nzero-filled; the image is still written "
+           "and the exit status is 1.\n\n"
+           "  -o, --output OUT   where to write (required)\n"
+           "  --paranoia MODE    audio through libcdio-paranoia: off "
+           "(default), overlap, full\n"
+           "  --retries N        reads per bad sector, paranoia's retry "
+           "limit (default 5)\n"
+           "  --offset N         drive read offset correction in samples "
+           "(may be negative)\n"
+           "  --from KIND        toc or nrg: read the IMAGE with that libcdio "
+           "driver;\n"
+           "                     device: treat the path as a drive\n"
+           "  --log PATH         write the sector log there\n"
+           "  --no-qscan         keep the drive TOC's pregaps (no Q "
+           "subchannel scan)\n"
+           "  --map FILE.svg     draw the disc as one SVG picture, unreadable "
+           "sectors in red\n"
+           "                     and retried ones in orange (docs/map.md)\n"
+           "  --force            overwrite existing output files\n"
+           "  --lossy            write even when OUTPUT's format cannot hold "
+           "something\n"
+           "  --strict           refuse any loss, even the ones only warned "
+           "about\n");
 }
 
 struct read_log {
@@ -289,8 +288,18 @@ read_out_in_dir(const struct disc *d, const char *out, char **path)
 int
 cmd_read(int argc, char **argv)
 {
-    enum { O_PARANOIA = 256, O_RETRIES, O_OFFSET, O_FROM, O_LOG, O_FORCE,
-           O_LOSSY, O_STRICT, O_NOQSCAN, O_MAP };
+    enum {
+        O_PARANOIA = 256,
+        O_RETRIES,
+        O_OFFSET,
+        O_FROM,
+        O_LOG,
+        O_FORCE,
+        O_LOSSY,
+        O_STRICT,
+        O_NOQSCAN,
+        O_MAP
+    };
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' },
         { "paranoia", required_argument, NULL, O_PARANOIA },
@@ -331,7 +340,7 @@ cmd_read(int argc, char **argv)
             co.paranoia = read_word(optarg, "off\0overlap\0full\0");
             if (co.paranoia < 0)
                 return cli_usage_error("read", "--paranoia takes off, "
-                                       "overlap or full");
+                                               "overlap or full");
             break;
         case O_RETRIES:
         case O_OFFSET:
@@ -378,9 +387,11 @@ cmd_read(int argc, char **argv)
     if (!isdir) {
         to = disc_format_for_output(out);
         if (!to)
-            return cli_usage_error("read", "cannot tell the format of "
+            return cli_usage_error("read",
+                                   "cannot tell the format of "
                                    "\"%s\" (.cue, .ccd, .mds or a "
-                                   "directory)", out);
+                                   "directory)",
+                                   out);
     } else {
         to = disc_format_find("cue");
     }
@@ -436,8 +447,9 @@ cmd_read(int argc, char **argv)
         }
     }
     if (log.bad) {
-        fprintf(stderr, "discarc: %zu sector(s) could not be read and were "
-                        "zero-filled in %s (listed in %s)\n",
+        fprintf(stderr,
+                "discarc: %zu sector(s) could not be read and were "
+                "zero-filled in %s (listed in %s)\n",
                 log.bad, out, logpath);
         rc = EXIT_RUNTIME;
     }

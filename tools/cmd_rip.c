@@ -394,8 +394,8 @@ cmd_extract(int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage_error("extract", "expected one IMAGE");
     if (file)
-        return cli_extract_file(argv[optind], from, (int)track, udf, file,
-                                out, force);
+        return cli_extract_file(argv[optind], from, (int)track, udf, file, out,
+                                force);
     if (!track)
         return cli_usage_error("extract", "--track N is required");
     cli_ctx(&ctx);

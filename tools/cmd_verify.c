@@ -98,8 +98,8 @@ verify_roundtrip(struct disc_ctx *ctx, const struct disc *d,
         perror("discarc: mkdtemp");
         return EXIT_RUNTIME;
     }
-    n = snprintf(out, sizeof out, "%s/disc.%.*s", dir,
-                 (int)strcspn(ext, ","), ext);
+    n = snprintf(out, sizeof out, "%s/disc.%.*s", dir, (int)strcspn(ext, ","),
+                 ext);
     if (n < 0 || (size_t)n >= sizeof out) {
         fprintf(stderr, "discarc: %s: path too long\n", dir);
         rm_tree(dir);
@@ -180,7 +180,8 @@ cmd_verify(int argc, char **argv)
                 "Q frame's CRC and its agreement\nwith the TOC, and notes "
                 "silent or clipped audio runs.  Each bad sector is\n"
                 "reported by LBA, MSF and track (the first N, default 100), "
-                "then a summary.\nImages whose file records checksums (CHD: every "
+                "then a summary.\nImages whose file records checksums (CHD: "
+                "every "
                 "hunk's CRC and the SHA-1)\nhave those checked first.\n"
                 "Exit status 0: clean; 3: damaged.\n\n"
                 "--roundtrip FORMAT converts IMAGE to FORMAT in a temporary "
@@ -205,8 +206,10 @@ cmd_verify(int argc, char **argv)
         const struct disc_format *f = disc_format_find(rt);
         if (!f || !disc_format_can_write(f) || !disc_format_can_read(f)) {
             disc_free(d);
-            return cli_usage_error("verify", "\"%s\" is not a format discarc "
-                                   "can both write and read", rt);
+            return cli_usage_error("verify",
+                                   "\"%s\" is not a format discarc "
+                                   "can both write and read",
+                                   rt);
         }
         r = verify_roundtrip(&ctx, d, f);
         disc_free(d);
@@ -260,8 +263,9 @@ cmd_verify(int argc, char **argv)
             printf("... %ld more findings not shown (--max)\n",
                    vp.shown - vp.max);
         printf("%lld sectors checked: %lld data sectors (EDC/ECC), %lld Q "
-               "frames; ", (long long)rep.sectors,
-               (long long)rep.data_sectors, (long long)rep.q_frames);
+               "frames; ",
+               (long long)rep.sectors, (long long)rep.data_sectors,
+               (long long)rep.q_frames);
         if (!rep.damaged) {
             printf("no damage found\n");
         } else {
@@ -326,26 +330,25 @@ json_string(const char *s)
 static void
 hash_help(void)
 {
-    printf(
-        "Usage: discarc hash [--json | --redump] [--image] [--dat FILE] "
-        "[--name NAME] IMAGE\n\n"
-        "Size, CRC-32, MD5 and SHA-1 of every track file as a "
-        "redump-style split\nimage stores it (raw 2352-byte "
-        "sectors, each pregap at the start of its\nown track), "
-        "and of the whole image (the track files concatenated), "
-        "in\none pass.\n\n"
-        "  --redump     print <rom name=... size=... crc=... md5=... "
-        "sha1=.../> lines\n"
-        "  --image      also the MD5 and SHA-1 of the whole image (a "
-        "second digest\n"
-        "               stream; its size and CRC-32 are always "
-        "given)\n"
-        "  --name NAME  base name of the track files (default: the "
-        "image's)\n"
-        "  --dat FILE   match against a local Logiqx XML DAT "
-        "(redump.org): name the\n"
-        "               matching game, or the track that differs "
-        "(exit 3)\n");
+    printf("Usage: discarc hash [--json | --redump] [--image] [--dat FILE] "
+           "[--name NAME] IMAGE\n\n"
+           "Size, CRC-32, MD5 and SHA-1 of every track file as a "
+           "redump-style split\nimage stores it (raw 2352-byte "
+           "sectors, each pregap at the start of its\nown track), "
+           "and of the whole image (the track files concatenated), "
+           "in\none pass.\n\n"
+           "  --redump     print <rom name=... size=... crc=... md5=... "
+           "sha1=.../> lines\n"
+           "  --image      also the MD5 and SHA-1 of the whole image (a "
+           "second digest\n"
+           "               stream; its size and CRC-32 are always "
+           "given)\n"
+           "  --name NAME  base name of the track files (default: the "
+           "image's)\n"
+           "  --dat FILE   match against a local Logiqx XML DAT "
+           "(redump.org): name the\n"
+           "               matching game, or the track that differs "
+           "(exit 3)\n");
 }
 
 /* Matches the track digests against a DAT file; the exit code. */
@@ -368,8 +371,8 @@ hash_dat(struct disc_ctx *ctx, const struct disc *d,
             json_string(m.game->name);
         else
             printf("null");
-        printf(", \"matched\": %d, \"tracks\": %d, \"roms\": %d}",
-               m.matched, m.ntracks, m.nrom);
+        printf(", \"matched\": %d, \"tracks\": %d, \"roms\": %d}", m.matched,
+               m.ntracks, m.nrom);
     } else if (!m.game) {
         printf("DAT: no game in %s matches any track\n", datpath);
     } else if (m.matched == m.ntracks && m.nrom == m.ntracks) {
@@ -386,8 +389,8 @@ hash_dat(struct disc_ctx *ctx, const struct disc *d,
                        d->track[i].number, (long long)tr[i].size,
                        disc_hex(tr[i].sha1, 20, sha1));
         if (m.nrom != m.ntracks)
-            printf("DAT: the game has %d track files, the image %d\n",
-                   m.nrom, m.ntracks);
+            printf("DAT: the game has %d track files, the image %d\n", m.nrom,
+                   m.ntracks);
     }
     if (!m.game || m.matched != m.ntracks || m.nrom != m.ntracks)
         rc = EXIT_INPUT;
@@ -453,10 +456,9 @@ cmd_hash(int argc, char **argv)
         const char *dot;
         base = base ? base + 1 : argv[optind];
         dot = strrchr(base, '.');
-        r = snprintf(stem, sizeof stem, "%.*s",
-                     (int)(dot && dot != base ? dot - base
-                                              : (long)strlen(base)),
-                     base);
+        r = snprintf(
+            stem, sizeof stem, "%.*s",
+            (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
     }
     if (r < 0 || (size_t)r >= sizeof stem)
         return cli_usage_error("hash", "the track file name is too long");
@@ -490,9 +492,9 @@ cmd_hash(int argc, char **argv)
                    (long long)tr[i].size, tr[i].crc32, md5, sha1);
         } else {
             printf("track %2u  %-11s size %11lld  crc32 %08x  md5 %s  sha1 "
-                   "%s\n", d->track[i].number,
-                   disc_mode_name(d->track[i].mode), (long long)tr[i].size,
-                   tr[i].crc32, md5, sha1);
+                   "%s\n",
+                   d->track[i].number, disc_mode_name(d->track[i].mode),
+                   (long long)tr[i].size, tr[i].crc32, md5, sha1);
         }
     }
     if (img.algs & DISC_HASH_MD5) {

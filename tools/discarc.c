@@ -179,12 +179,11 @@ static void
 usage(FILE *f)
 {
     size_t i;
-    fprintf(f,
-            "Usage: discarc [--verbose|--quiet] [--allow-outside-paths] "
-            "COMMAND [ARGS...]\n"
-            "       discarc --version | --help\n\n"
-            "Multi-track optical disc images: CUE/BIN, CloneCD, Alcohol "
-            "MDS/MDF, audio rips.\n\nCommands:\n");
+    fprintf(f, "Usage: discarc [--verbose|--quiet] [--allow-outside-paths] "
+               "COMMAND [ARGS...]\n"
+               "       discarc --version | --help\n\n"
+               "Multi-track optical disc images: CUE/BIN, CloneCD, Alcohol "
+               "MDS/MDF, audio rips.\n\nCommands:\n");
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n--allow-outside-paths (anywhere on the line): descriptors "

@@ -74,8 +74,8 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: mksample SAMPLES_DIR OUT_DIR\n");
         return 2;
     }
-    if (!fits(snprintf(iso_path, sizeof iso_path, "%s/mixed-data.iso",
-                       argv[1]), sizeof iso_path) ||
+    if (!fits(snprintf(iso_path, sizeof iso_path, "%s/mixed-data.iso", argv[1]),
+              sizeof iso_path) ||
         !fits(snprintf(bin_path, sizeof bin_path, "%s/mixed.bin", argv[2]),
               sizeof bin_path) ||
         !fits(snprintf(tmp_path, sizeof tmp_path, "%s.tmp", bin_path),
@@ -108,8 +108,7 @@ main(int argc, char **argv)
             goto fail;
     }
     (void)fclose(iso);
-    if (audio(out, T2_SECTORS, am, 3, 150) ||
-        audio(out, T3_SECTORS, cm, 4, 0))
+    if (audio(out, T2_SECTORS, am, 3, 150) || audio(out, T3_SECTORS, cm, 4, 0))
         goto fail;
     if (fclose(out) != 0 || rename(tmp_path, bin_path) != 0) {
         perror(bin_path);

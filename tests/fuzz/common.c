@@ -151,8 +151,8 @@ write_default(const struct fuzz_file *f)
 }
 
 int
-fuzz_write_set(const uint8_t *data, size_t size,
-               const struct fuzz_file *files, size_t nfiles)
+fuzz_write_set(const uint8_t *data, size_t size, const struct fuzz_file *files,
+               size_t nfiles)
 {
     static const char sep[] = FUZZ_SPLIT;
     const size_t seplen = sizeof sep - 1;

@@ -26,20 +26,20 @@ typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
 
 #ifdef FUZZ_LIBFUZZER
 /* libFuzzer's entry point, one per binary. */
-#define FUZZ_ENTRY(n)                                                        \
-    int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);            \
-    int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)             \
-    {                                                                        \
-        (void)fuzz_##n(data, size);                                          \
-        return 0;                                                            \
+#define FUZZ_ENTRY(n)                                                          \
+    int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);              \
+    int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)               \
+    {                                                                          \
+        (void)fuzz_##n(data, size);                                            \
+        return 0;                                                              \
     }
 #else
 #define FUZZ_ENTRY(n)
 #endif
 
-#define FUZZ_TARGET(n)                                                       \
-    int fuzz_##n(const uint8_t *data, size_t size);                          \
-    FUZZ_ENTRY(n)                                                            \
+#define FUZZ_TARGET(n)                                                         \
+    int fuzz_##n(const uint8_t *data, size_t size);                            \
+    FUZZ_ENTRY(n)                                                              \
     int fuzz_##n(const uint8_t *data, size_t size)
 
 /* Inputs that hold several files separate them by this line: the first
@@ -49,7 +49,7 @@ typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
 
 /* One file a target writes before opening its descriptor. */
 struct fuzz_file {
-    const char *name;  /* in the scratch directory */
+    const char *name; /* in the scratch directory */
     /* Default content when the input has no part for it: */
     enum {
         FUZZ_NONE = 0, /* no file */
@@ -57,7 +57,7 @@ struct fuzz_file {
         FUZZ_SECTORS,  /* FUZZ_NSECT sectors of stride bytes, patterned */
         FUZZ_WAVE      /* a valid WAVE file of FUZZ_NSECT CD sectors */
     } dflt;
-    unsigned stride;   /* FUZZ_SECTORS: bytes per sector */
+    unsigned stride; /* FUZZ_SECTORS: bytes per sector */
 };
 
 #define FUZZ_NSECT 24

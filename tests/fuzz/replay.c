@@ -40,8 +40,8 @@ main(int argc, char **argv)
         n = fuzz_replay(fuzz_targets[i].fn, p);
         (void)snprintf(p, sizeof p, "%s/tests/fuzz/regress/%s", src,
                        fuzz_targets[i].name);
-        printf("%-8s %ld seeds, %ld regression inputs\n",
-               fuzz_targets[i].name, n, fuzz_replay(fuzz_targets[i].fn, p));
+        printf("%-8s %ld seeds, %ld regression inputs\n", fuzz_targets[i].name,
+               n, fuzz_replay(fuzz_targets[i].fn, p));
         if (n <= 0)
             bad = 1;
     }

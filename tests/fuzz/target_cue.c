@@ -7,7 +7,7 @@
 FUZZ_TARGET(cue)
 {
     static const struct fuzz_file files[] = {
-        { "f.cue", FUZZ_NONE, 0 },    { "a.bin", FUZZ_SECTORS, 2352 },
+        { "f.cue", FUZZ_NONE, 0 },       { "a.bin", FUZZ_SECTORS, 2352 },
         { "b.bin", FUZZ_SECTORS, 2048 }, { "c.wav", FUZZ_WAVE, 0 },
         { "d.cdt", FUZZ_NONE, 0 },
     };
