@@ -883,6 +883,8 @@ chd_ahead(struct chd_file *f, uint32_t h, int first_slot)
         f->ndec++;
     }
     t = f->ndec < n ? f->ndec : n;
+    if (t < 1)
+        return; /* no decoder could be made: the caller decodes h itself */
     for (i = 0; i < t; i++) {
         job[i].f = f;
         job[i].dec = &f->dec[i];
