@@ -547,6 +547,7 @@ struct qscan {
     disc_qscan_fn get_q;
     void *user;
     unsigned reads;
+    unsigned bad; /* frames unreadable or failing their CRC */
 };
 
 /* The first usable position (ADR 1, good CRC, matching address) Q frame
@@ -566,8 +567,10 @@ qscan_frame(struct qscan *qs, disc_lba lba, disc_lba lim, struct disc_q *q,
             r = qs->get_q(qs->user, l, raw);
             if (r < 0)
                 return r;
-            if (r > 0 || !disc_q_crc_ok(raw))
+            if (r > 0 || !disc_q_crc_ok(raw)) {
+                qs->bad++;
                 continue; /* read again: Q errors are mostly transient */
+            }
             if ((raw[0] & 0x0F) != 1 || disc_q_decode(raw, q) != 0 ||
                 q->abs != l)
                 break; /* MCN/ISRC frame, or a bad address: next one */
@@ -588,6 +591,7 @@ qscan_search(struct qscan *qs, disc_lba lo, disc_lba hi,
     while (lo < hi) {
         disc_lba mid = lo + (hi - lo) / 2, at;
         struct disc_q q;
+        unsigned bad = qs->bad;
         int r = qscan_frame(qs, mid, hi, &q, &at);
         if (r < 0)
             return r;
@@ -597,10 +601,19 @@ qscan_search(struct qscan *qs, disc_lba lo, disc_lba hi,
             r = qscan_frame(qs, lo, mid, &q, &at);
             if (r < 0)
                 return r;
+            if (r == 0 && qs->bad == bad) {
+                /* Only MCN/ISRC frames in [lo, hi): they carry no index,
+                 * and the position frames around them say the boundary
+                 * lies in the run.  A disc's encoder puts such a frame
+                 * in place of a position frame, so the index starts
+                 * with the run: take lo (docs/formats/cd.md). */
+                hi = lo;
+                break;
+            }
             if (r == 0) {
-                /* Every sector in [lo, hi) is unusable: the boundary is
-                 * somewhere in it.  Take hi, the first sector known to
-                 * be past it, and say so. */
+                /* Unreadable or damaged frames in [lo, hi): the boundary
+                 * is somewhere in it.  Take hi, the first sector known
+                 * to be past it, and say so. */
                 disc_warn(qs->ctx,
                           "LBA %d-%d: no readable Q; index "
                           "boundary uncertain by %d sectors",
@@ -664,7 +677,7 @@ int
 disc_qscan_indexes(struct disc_ctx *ctx, const struct disc *d, int i,
                    disc_qscan_fn get_q, void *user, disc_lba *idx, int *last)
 {
-    struct qscan qs = { ctx, get_q, user, 0 };
+    struct qscan qs = { ctx, get_q, user, 0, 0 };
     int r = qscan_indexes(&qs, d, i, idx, last);
 
     return r < 0 ? r : (int)qs.reads;
@@ -674,7 +687,7 @@ int
 disc_qscan(struct disc_ctx *ctx, struct disc *d, disc_qscan_fn get_q,
            void *user)
 {
-    struct qscan qs = { ctx, get_q, user, 0 };
+    struct qscan qs = { ctx, get_q, user, 0, 0 };
     int i, k, r;
 
     /* 1. INDEX 00: where the Q track number changes, between the

@@ -6,7 +6,9 @@
  * rules in docs/formats/cd.md, never taken from the code under test.
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "fixture.h"
 #include "test.h"
 
 /* ------------------------------------------------------------------ */
@@ -994,4 +996,66 @@ TEST(sub_synth_range)
               disc_sub_synth(&ctx, e, 0, 1, sub));
     disc_free(e);
     disc_free(d);
+}
+
+struct synth_q {
+    struct disc_ctx *ctx;
+    const struct disc *d;
+};
+
+static int
+synth_q_at(void *user, disc_lba lba, uint8_t *q)
+{
+    const struct synth_q *s = user;
+    uint8_t sub[DISC_SECTOR_SUB];
+    int r = disc_sub_synth(s->ctx, s->d, lba, 1, sub);
+
+    if (r < 0)
+        return r;
+    memcpy(q, sub + 12, 12);
+    return 0;
+}
+
+/* An INDEX 02 that starts on the sector of an MCN or ISRC frame (which
+ * carries no index) is found where it starts, with no warning: the scan
+ * over the synthesised Q gives back the model's index exactly. */
+TEST(sub_qscan_index_on_mcn_isrc_frame)
+{
+    static const int phase[] = { 25, 50 };
+    size_t k;
+
+    for (k = 0; k < sizeof phase / sizeof phase[0]; k++) {
+        struct disc_ctx ctx;
+        struct disc *d;
+        struct synth_q sq;
+        disc_lba idx[DISC_MAX_INDEX + 1], at;
+        int i, ti = -1, last = 0;
+        uint8_t sub[DISC_SECTOR_SUB];
+        struct disc_q q;
+
+        t_ctx(&ctx);
+        d = fx_disc_mixed(&ctx);
+        REQUIRE(d);
+        for (i = 0; i < d->ntracks && ti < 0; i++)
+            if (d->track[i].last_index >= 2 && d->track[i].isrc[0])
+                ti = i;
+        REQUIRE(ti >= 0 && d->mcn[0]);
+        at = d->track[ti].index[0] + 200 + phase[k];
+        REQUIRE(at > d->track[ti].index[1] && at < disc_track_end(d, ti));
+        d->track[ti].index[2] = at;
+        d->track[ti].last_index = 2;
+        /* The synthesiser keeps libMirage's phases: no position frame
+         * on the first sector of the index. */
+        REQUIRE_OK(&ctx, disc_sub_synth(&ctx, d, at, 1, sub));
+        REQUIRE(disc_q_decode(sub + 12, &q) == 0);
+        CHECK_INT(k == 0 ? 2 : 3, q.adr);
+        sq.ctx = &ctx;
+        sq.d = d;
+        REQUIRE(disc_qscan_indexes(&ctx, d, ti, synth_q_at, &sq, idx, &last) >=
+                0);
+        CHECK_INT(2, last);
+        CHECK_INT(at, idx[2]);
+        CHECK(!t_contains(t_log, "uncertain"));
+        disc_free(d);
+    }
 }
