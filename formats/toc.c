@@ -747,6 +747,31 @@ toc_audio_only(struct toc_state *st, const char *what, unsigned line)
     return 0;
 }
 
+/* The optional "#offset" after a file name, into *off (left as it is
+ * without one).  A WAVE file is addressed by samples only. */
+static int
+toc_byte_offset(struct toc_parse *p, unsigned line, const char *name, int wav,
+                long long *off)
+{
+    int r;
+
+    if (!toc_is_punct(p, '#'))
+        return 0;
+    r = toc_next(p);
+    if (r == 0 && p->lx.tok != T_INT)
+        r = toc_expected(p, "byte offset after '#'");
+    if (r < 0)
+        return r;
+    *off = p->lx.num;
+    r = toc_next(p);
+    if (r == 0 && wav && *off)
+        r = toc_err(p, line, DISC_E_UNSUPPORTED,
+                    "\"%.100s\": a byte offset into a WAVE file is not "
+                    "supported",
+                    name);
+    return r;
+}
+
 /* FILE|AUDIOFILE "name" [SWAP] [#offset] start [length] */
 static int
 toc_stmt_file(struct toc_state *st)
@@ -779,19 +804,8 @@ toc_stmt_file(struct toc_state *st)
         swap = 1;
         r = toc_next(p);
     }
-    if (r == 0 && toc_is_punct(p, '#')) {
-        r = toc_next(p);
-        if (r == 0 && p->lx.tok != T_INT)
-            r = toc_expected(p, "byte offset after '#'");
-        off = p->lx.num;
-        if (r == 0)
-            r = toc_next(p);
-        if (r == 0 && wav && off)
-            r = toc_err(p, line, DISC_E_UNSUPPORTED,
-                        "\"%.100s\": a byte offset into a WAVE file is not "
-                        "supported",
-                        name);
-    }
+    if (r == 0)
+        r = toc_byte_offset(p, line, name, wav, &off);
     if (r == 0)
         r = toc_value(p, "start", &start, &msf);
     if (r == 0 && msf)
@@ -862,19 +876,8 @@ toc_stmt_datafile(struct toc_state *st)
     r = toc_open(st, name, wav, line, &f);
     if (r == 0)
         r = toc_next(p);
-    if (r == 0 && toc_is_punct(p, '#')) {
-        r = toc_next(p);
-        if (r == 0 && p->lx.tok != T_INT)
-            r = toc_expected(p, "byte offset after '#'");
-        off = p->lx.num;
-        if (r == 0)
-            r = toc_next(p);
-        if (r == 0 && wav && off)
-            r = toc_err(p, line, DISC_E_UNSUPPORTED,
-                        "\"%.100s\": a byte offset into a WAVE file is not "
-                        "supported",
-                        name);
-    }
+    if (r == 0)
+        r = toc_byte_offset(p, line, name, wav, &off);
     if (r == 0 && p->lx.tok == T_INT) {
         r = toc_value(p, "length", &len, &msf);
         if (r == 0 && msf)

@@ -158,4 +158,15 @@ extern char t_log[8192]; /* captured warnings, one per line */
         }                                                                      \
     } while (0)
 
+/* A Debian tool the suite depends on (tools/deps.sh installs it): its
+ * absence is a failure, not a reason to skip. */
+#define NEED_DEB(p)                                                            \
+    do {                                                                       \
+        if (!t_have(p)) {                                                      \
+            t_fail(__FILE__, __LINE__,                                         \
+                   "%s not installed (tools/deps.sh test)", p);                \
+            return;                                                            \
+        }                                                                      \
+    } while (0)
+
 #endif /* TEST_H */

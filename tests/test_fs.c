@@ -13,17 +13,6 @@
 #include "test.h"
 #include "vcd.h"
 
-/* A Debian tool the suite depends on (tools/deps.sh installs it): its
- * absence is a failure, not a reason to skip. */
-#define NEED_DEB(p)                                                            \
-    do {                                                                       \
-        if (!t_have(p)) {                                                      \
-            t_fail(__FILE__, __LINE__,                                         \
-                   "%s not installed (tools/deps.sh test)", p);                \
-            return;                                                            \
-        }                                                                      \
-    } while (0)
-
 #define LIST_MAX 65536
 #define MAX_LINES 1024
 

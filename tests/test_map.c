@@ -13,15 +13,6 @@
 #include "map.h"
 #include "test.h"
 
-#define NEED_DEB(p)                                                            \
-    do {                                                                       \
-        if (!t_have(p)) {                                                      \
-            t_fail(__FILE__, __LINE__,                                         \
-                   "%s not installed (tools/deps.sh test)", p);                \
-            return;                                                            \
-        }                                                                      \
-    } while (0)
-
 /* The value of attribute name inside the element starting at el. */
 static int
 attr(const char *el, const char *name, double *v)

@@ -19,15 +19,6 @@
 #include "test.h"
 #include "trackfs.h"
 
-#define NEED_DEB(p)                                                            \
-    do {                                                                       \
-        if (!t_have(p)) {                                                      \
-            t_fail(__FILE__, __LINE__,                                         \
-                   "%s not installed (tools/deps.sh test)", p);                \
-            return;                                                            \
-        }                                                                      \
-    } while (0)
-
 /* Reads file i of tf whole, in pieces of step bytes. */
 static uint8_t *
 tf_slurp(struct disc_ctx *ctx, struct disc_trackfs *tf, int i, size_t step)
