@@ -480,13 +480,12 @@ sub_locate(const struct disc *d, disc_lba lba, struct sub_run *r)
     return 0;
 }
 
-int
-disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
-               uint32_t count, uint8_t *sub)
+/* Checks that [lba, lba + count) lies in the range synthesis serves. */
+static int
+sub_synth_range(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
+                uint32_t count)
 {
     int64_t first, last, end = (int64_t)lba + count;
-    disc_lba l = lba;
-    struct sub_run r;
 
     if (d->nsessions == 0 || d->ntracks == 0)
         return disc_error(ctx, DISC_E_RANGE,
@@ -501,6 +500,48 @@ disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
                           "the disc (LBA %lld to %lld)",
                           (unsigned)count, lba, (long long)first,
                           (long long)last - 1);
+    return 0;
+}
+
+/* One sector of run r at l, built from the Q encoders alone. */
+static void
+sub_synth_one(const struct sub_run *r, disc_lba l, uint8_t *sub)
+{
+    uint8_t *q = sub + SUB_CHAN;
+    int64_t off = (int64_t)l - r->start;
+
+    memset(sub, r->p, SUB_CHAN);
+    memset(sub + SUB_CHAN, 0, DISC_SECTOR_SUB - SUB_CHAN);
+    /* ADR 2/3 frames once per 100 sectors of the stored part of a
+     * track, at libMirage's phases (docs/formats/cd.md). */
+    if ((r->mcn || r->isrc) && l >= r->start &&
+        (off % 100 == SUB_MCN_PHASE || off % 100 == SUB_ISRC_PHASE)) {
+        uint8_t aframe = (uint8_t)(disc_lba_frames(l) % 75);
+
+        if (r->mcn && off % 100 == SUB_MCN_PHASE) {
+            disc_q_encode_mcn(q, r->control, r->mcn, aframe);
+            return;
+        }
+        if (r->isrc && off % 100 == SUB_ISRC_PHASE) {
+            disc_q_encode_isrc(q, r->control, r->isrc, aframe);
+            return;
+        }
+    }
+    disc_q_encode_position(q, r->control, r->tno, r->index,
+                           l < r->idx1 ? r->idx1 - l : l - r->idx1, l);
+}
+
+int
+disc_sub_synth_ref(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
+                   uint32_t count, uint8_t *sub)
+{
+    int64_t end = (int64_t)lba + count;
+    disc_lba l = lba;
+    struct sub_run r;
+    int rc = sub_synth_range(ctx, d, lba, count);
+
+    if (rc < 0)
+        return rc;
     while (l < end) {
         disc_lba stop;
 
@@ -508,29 +549,164 @@ disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
             return disc_error(ctx, DISC_E_RANGE,
                               "LBA %d lies before the first track", l);
         stop = (int64_t)r.end < end ? r.end : (disc_lba)end;
-        for (; l < stop; l++, sub += DISC_SECTOR_SUB) {
-            uint8_t *q = sub + SUB_CHAN;
-            int64_t off = (int64_t)l - r.start;
+        for (; l < stop; l++, sub += DISC_SECTOR_SUB)
+            sub_synth_one(&r, l, sub);
+    }
+    return 0;
+}
 
-            memset(sub, r.p, SUB_CHAN);
-            memset(sub + SUB_CHAN, 0, DISC_SECTOR_SUB - SUB_CHAN);
-            /* ADR 2/3 frames once per 100 sectors of the stored part
-             * of a track, at libMirage's phases (docs/formats/cd.md). */
-            if ((r.mcn || r.isrc) && l >= r.start &&
-                (off % 100 == SUB_MCN_PHASE || off % 100 == SUB_ISRC_PHASE)) {
-                uint8_t aframe = (uint8_t)(disc_lba_frames(l) % 75);
+/* A binary M:S:F counter (minutes wrap at 100, as sub_put_msf's). */
+struct sub_msf {
+    int m, s, f;
+};
 
-                if (r.mcn && off % 100 == SUB_MCN_PHASE) {
-                    disc_q_encode_mcn(q, r.control, r.mcn, aframe);
-                    continue;
-                }
-                if (r.isrc && off % 100 == SUB_ISRC_PHASE) {
-                    disc_q_encode_isrc(q, r.control, r.isrc, aframe);
-                    continue;
-                }
+/* sub_bcd as a table, for the per-sector loop. */
+/* clang-format off */
+static const uint8_t sub_bcd_tab[100] = {
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
+    0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19,
+    0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29,
+    0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39,
+    0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49,
+    0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59,
+    0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79,
+    0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89,
+    0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99,
+};
+/* clang-format on */
+
+static void
+sub_msf_set(struct sub_msf *c, int32_t frames)
+{
+    if (frames < 0)
+        frames = 0;
+    c->m = (int)(frames / 4500 % 100);
+    c->s = (int)(frames / 75 % 60);
+    c->f = (int)(frames % 75);
+}
+
+static void
+sub_msf_inc(struct sub_msf *c)
+{
+    if (++c->f < 75)
+        return;
+    c->f = 0;
+    if (++c->s < 60)
+        return;
+    c->s = 0;
+    if (++c->m == 100)
+        c->m = 0;
+}
+
+/* Only called on a counter above zero (a pregap's relative time, which
+ * ends at 00:00:01). */
+static void
+sub_msf_dec(struct sub_msf *c)
+{
+    if (--c->f >= 0)
+        return;
+    c->f = 74;
+    if (--c->s >= 0)
+        return;
+    c->s = 59;
+    if (--c->m < 0)
+        c->m = 99;
+}
+
+static void
+sub_msf_put(uint8_t *p, const struct sub_msf *c)
+{
+    p[0] = sub_bcd_tab[c->m];
+    p[1] = sub_bcd_tab[c->s];
+    p[2] = sub_bcd_tab[c->f];
+}
+
+/* The fast form of sub_synth_one over the sectors [l, stop) of run r,
+ * all on one side of r->idx1: a template frame (P, and the Q bytes
+ * that stay put in a run) is copied and only the two times and the CRC
+ * are written into it, the times by counting in BCD and the CRC from
+ * the register left after the run's constant first three bytes. */
+static void
+sub_synth_span(const struct sub_run *r, disc_lba l, disc_lba stop, uint8_t *sub)
+{
+    uint8_t tmpl[DISC_SECTOR_SUB];
+    uint8_t *q;
+    struct sub_msf rel, abs;
+    uint16_t crc0 = 0;
+    int down = l < r->idx1, codes = r->mcn || r->isrc, ph, i;
+
+    memset(tmpl, 0, sizeof tmpl);
+    memset(tmpl, r->p, SUB_CHAN);
+    q = tmpl + SUB_CHAN;
+    q[0] = (uint8_t)((r->control & 0x0F) << 4 | 1);
+    q[1] = r->tno == 0xAA ? 0xAA : sub_bcd(r->tno % 100u);
+    q[2] = sub_bcd(r->index % 100u);
+    for (i = 0; i < 3; i++)
+        crc0 = (uint16_t)(crc0 << 8) ^ crc16_table[(crc0 >> 8) ^ q[i]];
+    sub_msf_set(&rel, down ? r->idx1 - l : l - r->idx1);
+    sub_msf_set(&abs, disc_lba_frames(l));
+    /* (l - start) mod 100, kept in step; it only counts from start on. */
+    ph = (int)((((int64_t)l - r->start) % 100 + 100) % 100);
+    for (; l < stop; l++, sub += DISC_SECTOR_SUB) {
+        uint16_t crc = crc0;
+
+        if (codes && l >= r->start &&
+            ((ph == SUB_MCN_PHASE && r->mcn) ||
+             (ph == SUB_ISRC_PHASE && r->isrc))) {
+            sub_synth_one(r, l, sub);
+        } else {
+            q = sub + SUB_CHAN;
+            memcpy(sub, tmpl, DISC_SECTOR_SUB);
+            sub_msf_put(q + 3, &rel);
+            sub_msf_put(q + 7, &abs);
+            for (i = 3; i < 10; i++)
+                crc = (uint16_t)(crc << 8) ^ crc16_table[(crc >> 8) ^ q[i]];
+            crc = (uint16_t)~crc;
+            q[10] = (uint8_t)(crc >> 8);
+            q[11] = (uint8_t)crc;
+        }
+        if (down)
+            sub_msf_dec(&rel);
+        else
+            sub_msf_inc(&rel);
+        sub_msf_inc(&abs);
+        if (++ph == 100)
+            ph = 0;
+    }
+}
+
+int
+disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
+               uint32_t count, uint8_t *sub)
+{
+    int64_t end = (int64_t)lba + count;
+    disc_lba l = lba;
+    struct sub_run r;
+    int rc = sub_synth_range(ctx, d, lba, count);
+
+    if (rc < 0)
+        return rc;
+    while (l < end) {
+        disc_lba stop, cut;
+
+        if (sub_locate(d, l, &r) != 0)
+            return disc_error(ctx, DISC_E_RANGE,
+                              "LBA %d lies before the first track", l);
+        stop = (int64_t)r.end < end ? r.end : (disc_lba)end;
+        while (l < stop) {
+            if (disc_lba_frames(l) < 0) {
+                /* Before 100 minutes of lead-in (no real disc): the
+                 * absolute time is clamped, not counted. */
+                sub_synth_one(&r, l++, sub);
+                sub += DISC_SECTOR_SUB;
+                continue;
             }
-            disc_q_encode_position(q, r.control, r.tno, r.index,
-                                   l < r.idx1 ? r.idx1 - l : l - r.idx1, l);
+            /* Relative time counts down before idx1 and up from it. */
+            cut = l < r.idx1 && r.idx1 < stop ? r.idx1 : stop;
+            sub_synth_span(&r, l, cut, sub);
+            sub += (size_t)(cut - l) * DISC_SECTOR_SUB;
+            l = cut;
         }
     }
     return 0;

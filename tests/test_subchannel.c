@@ -1059,3 +1059,118 @@ TEST(sub_qscan_index_on_mcn_isrc_frame)
         disc_free(d);
     }
 }
+
+/* ------------------------------------------------------------------ */
+/* The run-at-a-time synthesis against the per-sector definition       */
+
+/* Every byte disc_sub_synth writes over [from, to) equals what
+ * disc_sub_synth_ref builds sector by sector, for the whole range at
+ * once and for random pieces of it (starts inside runs, pieces that end
+ * on and across index points). */
+static void
+sub_check_same(struct disc_ctx *ctx, const struct disc *d, disc_lba from,
+               disc_lba to)
+{
+    size_t n = (size_t)(to - from);
+    uint8_t *fast = malloc(n * 96), *ref = malloc(n * 96);
+    disc_lba l;
+    int k;
+
+    REQUIRE(fast && ref);
+    memset(fast, 0x5A, n * 96);
+    CHECK_OK(ctx, disc_sub_synth(ctx, d, from, (uint32_t)n, fast));
+    CHECK_OK(ctx, disc_sub_synth_ref(ctx, d, from, (uint32_t)n, ref));
+    for (l = from; l < to; l++)
+        if (memcmp(fast + (size_t)(l - from) * 96,
+                   ref + (size_t)(l - from) * 96, 96) != 0) {
+            CHECK_INT(-1, l); /* names the first sector that differs */
+            break;
+        }
+    for (k = 0; k < 300; k++) {
+        disc_lba a = from + (disc_lba)(sub_rng() % n);
+        uint32_t c = 1 + sub_rng() % 700;
+        if ((size_t)(a - from) + c > n)
+            c = (uint32_t)(n - (size_t)(a - from));
+        CHECK_OK(ctx, disc_sub_synth(ctx, d, a, c, fast));
+        if (memcmp(fast, ref + (size_t)(a - from) * 96, (size_t)c * 96)) {
+            CHECK_INT(-1, a);
+            break;
+        }
+    }
+    free(fast);
+    free(ref);
+}
+
+/* Pregaps, the unstored Red Book pregap, INDEX 02 and 03, MCN, ISRC,
+ * data and audio tracks, copy flags and the lead-out. */
+TEST(sub_synth_fast_equals_ref_one_session)
+{
+    static const struct sub_tdesc t[] = {
+        { DISC_MODE_MODE1, DISC_CTL_DATA, 1, 1, { 0, 0 }, NULL },
+        { DISC_MODE_AUDIO,
+          0,
+          1,
+          3,
+          { 3000, 3230, 4000, 4077 },
+          "USRC17607839" },
+        { DISC_MODE_AUDIO,
+          DISC_CTL_COPY,
+          1,
+          1,
+          { 6000, 6150 },
+          "GBAYE6800011" },
+        { DISC_MODE_AUDIO, DISC_CTL_PREEMPH, 1, 2, { 9001, 9001, 9013 }, NULL },
+        { DISC_MODE_MODE2_FORM1, DISC_CTL_DATA, 1, 1, { 12000, 12225 }, NULL },
+    };
+    static const disc_lba lo[] = { 15000 };
+    struct disc_ctx ctx;
+    struct disc *d;
+
+    t_ctx(&ctx);
+    d = sub_disc(&ctx, t, 5, lo, 1, THREE_MCN);
+    REQUIRE(d != NULL);
+    sub_check_same(&ctx, d, -150, 15000 + 6750);
+    disc_free(d);
+}
+
+/* Two sessions (the gap between them takes lead-out Q), no MCN, HTOA. */
+TEST(sub_synth_fast_equals_ref_sessions_htoa)
+{
+    static const struct sub_tdesc htoa[] = {
+        { DISC_MODE_AUDIO, 0, 1, 1, { 0, 2250 }, "USRC17607839" },
+        { DISC_MODE_AUDIO, 0, 1, 1, { 5000, 5000 }, NULL },
+    };
+    static const disc_lba hlo[] = { 8000 };
+    struct disc_ctx ctx;
+    struct disc *d;
+
+    t_ctx(&ctx);
+    d = sub_disc(&ctx, two, 3, two_leadout, 2, NULL);
+    REQUIRE(d != NULL);
+    sub_check_same(&ctx, d, -150, 34400 + 6750);
+    disc_free(d);
+    d = sub_disc(&ctx, htoa, 2, hlo, 1, THREE_MCN);
+    REQUIRE(d != NULL);
+    sub_check_same(&ctx, d, -150, 8000 + 6750);
+    disc_free(d);
+}
+
+/* Times past 99:59:74 wrap the minutes (a 100-minute image) and a
+ * relative time of over 60 minutes counts through minute carries. */
+TEST(sub_synth_fast_equals_ref_long)
+{
+    static const struct sub_tdesc t[] = {
+        { DISC_MODE_AUDIO, 0, 1, 1, { 0, 0 }, "USRC17607839" },
+        { DISC_MODE_AUDIO, 0, 1, 1, { 300000, 302000 }, NULL },
+    };
+    static const disc_lba lo[] = { 455000 };
+    struct disc_ctx ctx;
+    struct disc *d;
+
+    t_ctx(&ctx);
+    d = sub_disc(&ctx, t, 2, lo, 1, THREE_MCN);
+    REQUIRE(d != NULL);
+    sub_check_same(&ctx, d, 290000, 305000);
+    sub_check_same(&ctx, d, 445000, 455000 + 6750);
+    disc_free(d);
+}
