@@ -1655,3 +1655,41 @@ TEST(caps_as_a_function_of_options)
     CHECK(disc_compare_flags_for(mds, NULL) & DISC_EQ_NO_SUB);
     CHECK(!(disc_compare_flags_for(mds, &o) & DISC_EQ_NO_SUB));
 }
+
+/* CUE/BIN -> CCD: the IMG goes by kernel copy and the .sub, synthesised
+ * on a second thread meanwhile, holds exactly the frames the per-sector
+ * synthesis gives (MCN, ISRC, INDEX 02, pregaps, data and audio). */
+TEST(ccd_sub_from_cue_equals_ref_synthesis)
+{
+    struct disc_ctx ctx;
+    struct disc *d, *c = NULL;
+    struct disc_write_opts o;
+    disc_lba first, end;
+    size_t n = 0, want;
+    char *sub;
+    uint8_t *ref;
+
+    t_ctx(&ctx);
+    d = fx_disc_mixed(&ctx);
+    REQUIRE(d);
+    memset(&o, 0, sizeof o);
+    o.allow_lossy = 1;
+    REQUIRE_OK(&ctx, disc_write(&ctx, d, &disc_fmt_cue, "m.cue", &o));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "m.cue", NULL, &c));
+    CHECK_INT(DISC_SUB_SYNTH, c->sub);
+    REQUIRE_OK(&ctx, cc_write(&ctx, c, "m.ccd", 1));
+    first = c->track[0].index[0];
+    end = c->session[0].leadout;
+    want = (size_t)(end - first) * 96;
+    sub = t_slurp("m.sub", &n);
+    ref = malloc(want);
+    REQUIRE(sub && ref);
+    CHECK_INT((long long)want, (long long)n);
+    REQUIRE_OK(
+        &ctx, disc_sub_synth_ref(&ctx, c, first, (uint32_t)(end - first), ref));
+    CHECK(n == want && memcmp(sub, ref, want) == 0);
+    free(ref);
+    free(sub);
+    disc_free(c);
+    disc_free(d);
+}
