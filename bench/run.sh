@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # bench/run.sh - `make bench`: discarc against cp, sha1sum and the peer
 # tools on a generated ~700 MB disc (never committed).  Every comparison
-# is paired: the discarc command (A) and its reference (B) run in turn,
-# A B A B ..., after one warm-up each, and the ratio A/B is taken pair by
-# pair, so a machine whose speed drifts (other load) moves both sides of
-# a pair alike.  Prints one table (ratio min / median / max over the
+# is paired: the discarc command (A) and its reference (B) run in turn
+# after one warm-up each, and the ratio A/B is taken pair by pair, so a
+# machine whose speed drifts (other load) moves both sides of a pair
+# alike.  The order alternates, A B  B A  A B ..., so that neither side
+# always runs right after the other: what one command leaves behind (its
+# outputs' freed page cache, file system work) must not be billed to the
+# other alone.  Prints one table (ratio min / median / max over the
 # pairs) and writes it to bench/results.md.
 #   BENCH_MB=700   approximate image size
 #   BENCH_RUNS=5   measured pairs per comparison (at least 5 is sensible)
@@ -85,8 +88,8 @@ gen() {
 
 # --- measurement -------------------------------------------------------
 # once CMD: runs CMD (a shell string) once with empty $W/out; prints
-# "wall cpu rss_kb".  Wall comes from bash's microsecond clock, CPU and
-# peak RSS from GNU time.
+# "wall cpu rss_kb user sys".  Wall comes from bash's microsecond clock,
+# CPU (user + system) and peak RSS from GNU time.
 once() {
     local t0 t1 u s m
     rm -rf "$W/out" && mkdir -p "$W/out"
@@ -99,7 +102,7 @@ once() {
     fi
     t1=$EPOCHREALTIME
     read -r u s m <"$W/time.txt"
-    echo "$t0 $t1 $u $s $m" | awk '{printf "%.4f %.2f %d\n", $2 - $1, $3 + $4, $5}'
+    echo "$t0 $t1 $u $s $m" | awk '{printf "%.4f %.2f %d %.2f %.2f\n", $2 - $1, $3 + $4, $5, $3, $4}'
 }
 
 # stats: min median max of the numbers on stdin.
@@ -114,33 +117,41 @@ rows=()
 # pair OP TARGET REFNAME CMD_A CMD_B: RUNS pairs after a warm-up of each.
 pair() {
     local op=$1 target=$2 rname=$3 a=$4 b=$5 i ra rb
-    local aw=() bw=() ac=() rs=() rat=() rss=0
+    local aw=() bw=() ac=() au=() as=() rat=() rss=0
     once "$a" >/dev/null || { row_na "$op" "$rname" "$target"; return; }
     once "$b" >/dev/null || { row_na "$op" "$rname" "$target"; return; }
     for i in $(seq 1 "$RUNS"); do
-        ra=$(once "$a") || { row_na "$op" "$rname" "$target"; return; }
-        rb=$(once "$b") || { row_na "$op" "$rname" "$target"; return; }
-        read -r w1 c1 m1 <<<"$ra"
-        read -r w2 _ _ <<<"$rb"
-        aw+=("$w1"); bw+=("$w2"); ac+=("$c1")
+        if [ $((i % 2)) -eq 1 ]; then
+            ra=$(once "$a") || { row_na "$op" "$rname" "$target"; return; }
+            rb=$(once "$b") || { row_na "$op" "$rname" "$target"; return; }
+        else
+            rb=$(once "$b") || { row_na "$op" "$rname" "$target"; return; }
+            ra=$(once "$a") || { row_na "$op" "$rname" "$target"; return; }
+        fi
+        read -r w1 c1 m1 u1 s1 <<<"$ra"
+        read -r w2 _ _ _ _ <<<"$rb"
+        aw+=("$w1"); bw+=("$w2"); ac+=("$c1"); au+=("$u1"); as+=("$s1")
         rat+=("$(echo "$w1 $w2" | awk '{printf "%.3f", $1 / $2}')")
         [ "$m1" -gt "$rss" ] && rss=$m1
     done
-    local awm bwm acm rmin rmed rmax ok=- rssmb
+    local awm bwm acm aum asm rmin rmed rmax ok=- rssmb
     read -r _ awm _ < <(printf '%s\n' "${aw[@]}" | stats)
     read -r _ bwm _ < <(printf '%s\n' "${bw[@]}" | stats)
     read -r _ acm _ < <(printf '%s\n' "${ac[@]}" | stats)
+    read -r _ aum _ < <(printf '%s\n' "${au[@]}" | stats)
+    read -r _ asm _ < <(printf '%s\n' "${as[@]}" | stats)
     read -r rmin rmed rmax < <(printf '%s\n' "${rat[@]}" | stats)
     if [ "$target" != - ]; then
         ok=$(echo "$rmed $target" | awk '{print ($1 <= $2) ? "met" : "MISSED"}')
     fi
     rssmb=$(echo "$rss" | awk '{printf "%.1f", $1 / 1024}')
     awm=$(printf '%.3f' "$awm"); bwm=$(printf '%.3f' "$bwm"); acm=$(printf "%.2f" "$acm")
+    aum=$(printf '%.2f' "$aum"); asm=$(printf '%.2f' "$asm")
     rmed=$(printf '%.2f' "$rmed"); rmin=$(printf '%.2f' "$rmin")
     rmax=$(printf '%.2f' "$rmax")
-    rows+=("| $op | $awm | $acm | $rname | $bwm | $rmin / **$rmed** / $rmax | $target | $ok | $rssmb |")
-    printf '%-36s %7s s %5s cpu  vs %-16s %7s s  ratio %s / %s / %s  target %4s %-6s rss %5s MB\n' \
-        "$op" "$awm" "$acm" "$rname" "$bwm" "$rmin" "$rmed" "$rmax" "$target" "$ok" "$rssmb"
+    rows+=("| $op | $awm | $acm ($aum + $asm) | $rname | $bwm | $rmin / **$rmed** / $rmax | $target | $ok | $rssmb |")
+    printf '%-36s %7s s %5s cpu (%s u + %s s)  vs %-16s %7s s  ratio %s / %s / %s  target %4s %-6s rss %5s MB\n' \
+        "$op" "$awm" "$acm" "$aum" "$asm" "$rname" "$bwm" "$rmin" "$rmed" "$rmax" "$target" "$ok" "$rssmb"
 }
 row_na() {
     rows+=("| $1 | NA | NA | $2 | NA | NA | $3 | - | NA |")
@@ -229,9 +240,10 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
     echo "run $start; load average (1/5/15 min) $load0 at the start, $load1 at the end."
     echo "Image: generated by bench/run.sh (1 ISO 9660 data track + 13 audio"
     echo "tracks with pregaps, ISRCs, CD-TEXT), page cache warm."
-    echo "Each row: $RUNS pairs of runs (discarc, then the reference) after one"
-    echo "warm-up each; wall times are medians in seconds, cpu = user + system"
-    echo "of the discarc command (median); ratio = discarc wall / reference wall"
+    echo "Each row: $RUNS pairs of runs (discarc and the reference, the order"
+    echo "alternating from pair to pair) after one warm-up each; wall times are"
+    echo "medians in seconds, cpu = user + system of the discarc command (median;"
+    echo "user and system medians in brackets); ratio = discarc wall / reference wall"
     echo "per pair, shown as min / **median** / max; the target applies to the"
     echo "median.  Peak RSS is the largest over the runs."
     echo
