@@ -947,7 +947,7 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
             const struct disc_extent *x = e, *last = disc_extent_get(
                                                  d, disc_extent_count(d) - 1);
             int synth = e->sub == DISC_SUBL_NONE, threaded = 0;
-            struct out_subjob job;
+            struct out_subjob job = { .r = 0 };
             pthread_t th;
             /* Extents that continue each other in the same file (one per
              * track, as readers map them) are one copy. */
@@ -970,7 +970,6 @@ disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
                 job.o = c->sub;
                 job.lba = l;
                 job.count = n;
-                job.r = 0;
                 threaded = pthread_create(&th, NULL, out_subjob_run, &job) == 0;
             }
             r = out_copy_fd(ctx, c->main, fd,
