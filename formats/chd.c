@@ -7,6 +7,7 @@
  * and chdcd.cpp (track metadata, 4-frame padding); libchdr.
  */
 #include <FLAC/stream_decoder.h>
+#include <libdeflate.h>
 #include <lzma.h>
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -14,33 +15,53 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "chd.h"
 
 /* ------------------------------------------------------------------ */
 /* CRC-16, bits, Huffman                                               */
 
+/* Slicing by 16: crc16_tab[k][b] is the CRC register after byte b and k
+ * zero bytes, from a zero register; sixteen input bytes then cost
+ * sixteen independent lookups instead of a chain of sixteen. */
+static uint16_t crc16_tab[16][256];
+static pthread_once_t crc16_once = PTHREAD_ONCE_INIT;
+
+static void
+crc16_init(void)
+{
+    unsigned b, k;
+
+    for (b = 0; b < 256; b++) {
+        uint16_t c = (uint16_t)(b << 8);
+        for (k = 0; k < 8; k++)
+            c = (uint16_t)(c & 0x8000 ? (c << 1) ^ 0x1021 : c << 1);
+        crc16_tab[0][b] = c;
+    }
+    for (k = 1; k < 16; k++)
+        for (b = 0; b < 256; b++) {
+            uint16_t c = crc16_tab[k - 1][b];
+            crc16_tab[k][b] = (uint16_t)(c << 8 ^ crc16_tab[0][c >> 8]);
+        }
+}
+
 uint16_t
 chd_crc16(uint16_t crc, const uint8_t *p, size_t n)
 {
-    static uint16_t table[256];
-    static int ready;
-    size_t i;
-
-    /* Built on first use; concurrent first calls write the same values. */
-    if (!ready) {
-        unsigned b, k;
-        for (b = 0; b < 256; b++) {
-            uint16_t c = (uint16_t)(b << 8);
-            for (k = 0; k < 8; k++)
-                c = (uint16_t)(c & 0x8000 ? (c << 1) ^ 0x1021 : c << 1);
-            table[b] = c;
-        }
-        ready = 1;
-    }
-    for (i = 0; i < n; i++)
-        crc = (uint16_t)(crc << 8 ^ table[(crc >> 8 ^ p[i]) & 0xFF]);
+    (void)pthread_once(&crc16_once, crc16_init);
+    /* The register's two bytes fold into the first two of each group. */
+    for (; n >= 16; n -= 16, p += 16)
+        crc = (uint16_t)(crc16_tab[15][p[0] ^ crc >> 8] ^
+                         crc16_tab[14][p[1] ^ (crc & 0xFF)] ^
+                         crc16_tab[13][p[2]] ^ crc16_tab[12][p[3]] ^
+                         crc16_tab[11][p[4]] ^ crc16_tab[10][p[5]] ^
+                         crc16_tab[9][p[6]] ^ crc16_tab[8][p[7]] ^
+                         crc16_tab[7][p[8]] ^ crc16_tab[6][p[9]] ^
+                         crc16_tab[5][p[10]] ^ crc16_tab[4][p[11]] ^
+                         crc16_tab[3][p[12]] ^ crc16_tab[2][p[13]] ^
+                         crc16_tab[1][p[14]] ^ crc16_tab[0][p[15]]);
+    for (; n > 0; n--, p++)
+        crc = (uint16_t)(crc << 8 ^ crc16_tab[0][(crc >> 8 ^ *p) & 0xFF]);
     return crc;
 }
 
@@ -342,20 +363,28 @@ struct chd_track {
 };
 
 #define CHD_CACHE 16
-/* Hunks decoded ahead, in parallel, when reading runs forward. */
-#define CHD_AHEAD 8
+/* The decode-ahead ring: at most this many bytes of decoded hunks, at
+ * most CHD_RING_MAX hunks; a CHD whose hunks are too large for
+ * CHD_RING_MIN of them in that space is read without it. */
+#define CHD_RING_BYTES ((size_t)4 << 20)
+#define CHD_RING_MAX 256
+#define CHD_RING_MIN 16
 #define CHD_MAX_THREADS 8
 
 /* One decoder's state and work buffers (one per thread). */
 struct chd_dec {
     uint32_t frames, hunkbytes;
     uint8_t *cbuf, *dplane, *splane;
-    z_stream z;
-    int z_ready;
+    struct libdeflate_decompressor *inflater;
+    /* The compressed subcode plane splane was last inflated from: a
+     * disc without subchannel has the same one in every hunk. */
+    uint8_t sub_in[64];
+    size_t sub_len; /* 0: splane holds nothing known */
     lzma_stream lz;
     FLAC__StreamDecoder *flac;
-    /* FLAC callback state. */
+    /* FLAC callback state: samples go straight into the hunk's frames. */
     const uint8_t *fl_in;
+    uint8_t *fl_out;
     size_t fl_len, fl_pos;
     uint32_t fl_need, fl_got;
     int fl_bad;
@@ -375,14 +404,50 @@ struct chd_file {
     /* Checksummed metadata for the overall SHA-1: tag + SHA-1 each. */
     uint8_t (*metasum)[24];
     int nmeta;
-    /* Decoded hunks. */
+    /* Decoded hunks, for reads that do not run forward. */
     uint32_t slot_hunk[CHD_CACHE];
     uint8_t *slot[CHD_CACHE];
     int nslots, victim;
-    /* Decoders: the caller's thread uses dec[0]. */
-    struct chd_dec dec[CHD_MAX_THREADS];
+    /* Decoders: the caller's thread uses dec[0], worker i dec[1 + i]. */
+    struct chd_dec dec[CHD_MAX_THREADS + 1];
     int ndec, nthreads;
     uint32_t next_hunk; /* reads run forward when they ask for this */
+    struct chd_ring *ring; /* decode-ahead, made when reads run forward */
+    int ring_failed;       /* none could be made: reads go without */
+};
+
+/* Decode-ahead for reads that run forward: worker threads decode the
+ * hunks after the one being read into a ring of slots while the caller
+ * copies decoded bytes out, so decoding never waits for the copy.  Hunk
+ * k lives in slot k % n.  The window [base, base + n) is what may be
+ * held: base trails the newest hunk read by `behind` hunks, so a reader
+ * that goes back a little (the subchannel view after the data view of
+ * the same frames) still finds its hunks.  Workers claim hunks in order
+ * at `next`; a hunk below `next` whose slot does not hold it (skipped
+ * by a jump forward, or failed) the caller decodes itself.  Everything
+ * but the slot bytes is guarded by mu; a slot's bytes belong to the
+ * thread that set it BUSY until it is READY, and are then only read. */
+enum { CHD_SLOT_EMPTY, CHD_SLOT_BUSY, CHD_SLOT_READY, CHD_SLOT_FAILED };
+
+struct chd_ring;
+struct chd_worker {
+    struct chd_ring *r;
+    struct chd_dec *dec;
+};
+
+struct chd_ring {
+    pthread_mutex_t mu;
+    pthread_cond_t work; /* workers wait here: nothing to claim */
+    pthread_cond_t done; /* the caller waits here: a slot still BUSY */
+    pthread_t th[CHD_MAX_THREADS];
+    int nth, active, stop, busy;
+    int idle, waiting; /* threads waiting on work and on done */
+    uint32_t n, behind, base, next;
+    uint32_t *hunk;
+    uint8_t *state;
+    uint8_t *mem; /* n slots of hunkbytes */
+    struct chd_file *f;
+    struct chd_worker w[CHD_MAX_THREADS];
 };
 
 /* The two views the extents use: the logical bytes (frames of 2448), and
@@ -399,8 +464,8 @@ chd_dec_free(struct chd_dec *c)
     disc_free_mem(c->cbuf);
     disc_free_mem(c->dplane);
     disc_free_mem(c->splane);
-    if (c->z_ready)
-        inflateEnd(&c->z);
+    if (c->inflater)
+        libdeflate_free_decompressor(c->inflater);
     lzma_end(&c->lz);
     if (c->flac)
         FLAC__stream_decoder_delete(c->flac);
@@ -418,8 +483,11 @@ chd_dec_init(struct chd_dec *c, uint32_t hunkbytes)
     c->cbuf = disc_malloc(hunkbytes);
     c->dplane = disc_malloc(c->frames * CHD_FRAME_DATA);
     c->splane = disc_malloc((size_t)c->frames * 96);
-    return c->cbuf && c->dplane && c->splane ? 0 : -1;
+    c->inflater = libdeflate_alloc_decompressor();
+    return c->cbuf && c->dplane && c->splane && c->inflater ? 0 : -1;
 }
+
+static void chd_ring_free(struct chd_ring *r);
 
 static void
 chd_file_unref(struct chd_file *f)
@@ -428,6 +496,7 @@ chd_file_unref(struct chd_file *f)
 
     if (!f || --f->refs > 0)
         return;
+    chd_ring_free(f->ring);
     disc_source_close(f->file);
     disc_free_mem(f->name);
     disc_free_mem(f->map);
@@ -476,28 +545,16 @@ chd_hunk_error(struct disc_ctx *ctx, const struct chd_file *f, uint32_t h,
                       f->name, h, a, b, what);
 }
 
-/* Raw deflate of exactly want bytes. */
+/* Raw deflate (no zlib header) of exactly want bytes.  libdeflate: the
+ * stream is whole in memory, and it needs no state reset per hunk. */
 static int
 chd_inflate(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
             size_t want)
 {
-    int r;
-
-    if (!f->z_ready) {
-        memset(&f->z, 0, sizeof f->z);
-        if (inflateInit2(&f->z, -15) != Z_OK)
-            return -1;
-        f->z_ready = 1;
-    } else if (inflateReset(&f->z) != Z_OK) {
-        return -1;
-    }
-    /* zlib's next_in is not const-qualified; it never writes through it. */
-    memcpy(&f->z.next_in, &in, sizeof in);
-    f->z.avail_in = (uInt)n;
-    f->z.next_out = out;
-    f->z.avail_out = (uInt)want;
-    r = inflate(&f->z, Z_FINISH);
-    return r == Z_STREAM_END && f->z.avail_out == 0 ? 0 : -1;
+    return libdeflate_deflate_decompress(f->inflater, in, n, out, want,
+                                         NULL) == LIBDEFLATE_SUCCESS
+               ? 0
+               : -1;
 }
 
 /* The dictionary size chdman's LZMA encoder picks for a plane of n
@@ -592,12 +649,15 @@ chd_flac_tell(const FLAC__StreamDecoder *dec, FLAC__uint64 *off, void *user)
     return FLAC__STREAM_DECODER_TELL_STATUS_OK;
 }
 
+/* Samples are written big-endian (as CD audio sits in a CHD) into the
+ * data part of the hunk's frames, 588 stereo samples each. */
 static FLAC__StreamDecoderWriteStatus
 chd_flac_write(const FLAC__StreamDecoder *dec, const FLAC__Frame *frame,
                const FLAC__int32 *const buffer[], void *user)
 {
     struct chd_dec *f = user;
-    uint32_t i, n = frame->header.blocksize;
+    uint32_t i = 0, j, n = frame->header.blocksize;
+    const FLAC__int32 *l = buffer[0], *r = buffer[1];
 
     (void)dec;
     if (frame->header.channels != 2 || frame->header.bits_per_sample != 16 ||
@@ -605,13 +665,18 @@ chd_flac_write(const FLAC__StreamDecoder *dec, const FLAC__Frame *frame,
         f->fl_bad = 1;
         return FLAC__STREAM_DECODER_WRITE_STATUS_ABORT;
     }
-    for (i = 0; i < n; i++) {
-        uint8_t *o = f->dplane + (size_t)(f->fl_got + i) * 4;
-        /* CD audio in a CHD is big-endian. */
-        o[0] = (uint8_t)((uint32_t)buffer[0][i] >> 8);
-        o[1] = (uint8_t)buffer[0][i];
-        o[2] = (uint8_t)((uint32_t)buffer[1][i] >> 8);
-        o[3] = (uint8_t)buffer[1][i];
+    while (i < n) {
+        uint32_t at = f->fl_got + i, k = at % 588, m = 588 - k;
+        uint8_t *o = f->fl_out + (size_t)(at / 588) * CHD_FRAME + k * 4;
+        if (m > n - i)
+            m = n - i;
+        for (j = 0; j < m; j++) {
+            o[4 * j] = (uint8_t)((uint32_t)l[i + j] >> 8);
+            o[4 * j + 1] = (uint8_t)l[i + j];
+            o[4 * j + 2] = (uint8_t)((uint32_t)r[i + j] >> 8);
+            o[4 * j + 3] = (uint8_t)r[i + j];
+        }
+        i += m;
     }
     f->fl_got += n;
     return FLAC__STREAM_DECODER_WRITE_STATUS_CONTINUE;
@@ -628,11 +693,11 @@ chd_flac_error(const FLAC__StreamDecoder *dec,
     f->fl_bad = 1;
 }
 
-/* FLAC frames of samples stereo samples into f->dplane; *used gets the
- * bytes they took. */
+/* FLAC frames of samples stereo samples into the frames at out; *used
+ * gets the bytes they took. */
 static int
-chd_unflac(struct chd_dec *f, const uint8_t *in, size_t n, uint32_t samples,
-           size_t *used)
+chd_unflac(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
+           uint32_t samples, size_t *used)
 {
     FLAC__uint64 pos = 0;
     int ok;
@@ -643,6 +708,7 @@ chd_unflac(struct chd_dec *f, const uint8_t *in, size_t n, uint32_t samples,
             return -1;
     }
     f->fl_in = in;
+    f->fl_out = out;
     f->fl_len = n;
     f->fl_pos = 0;
     f->fl_need = samples;
@@ -666,6 +732,23 @@ chd_unflac(struct chd_dec *f, const uint8_t *in, size_t n, uint32_t samples,
     return ok ? 0 : -1;
 }
 
+/* The subcode plane (want bytes) into f->splane, unless it is already
+ * there: the same compressed bytes as last time give the same plane. */
+static int
+chd_unsub(struct chd_dec *f, const uint8_t *in, size_t n, size_t want)
+{
+    if (n > 0 && n == f->sub_len && memcmp(in, f->sub_in, n) == 0)
+        return 0;
+    f->sub_len = 0;
+    if (chd_inflate(f, in, n, f->splane, want) != 0)
+        return -1;
+    if (n <= sizeof f->sub_in) {
+        memcpy(f->sub_in, in, n);
+        f->sub_len = n;
+    }
+    return 0;
+}
+
 /* Decodes one CD-codec hunk of length n from f->cbuf into out. */
 static int
 chd_decode_cd(struct chd_dec *f, uint32_t codec, size_t n, uint8_t *out,
@@ -678,44 +761,47 @@ chd_decode_cd(struct chd_dec *f, uint32_t codec, size_t n, uint8_t *out,
 
     if (codec == CHD_CODEC_CDFL) {
         size_t used = 0;
-        if (chd_unflac(f, in, n, (uint32_t)(dlen / 4), &used) != 0) {
+        /* Audio: decoded in place, no plane to copy. */
+        if (chd_unflac(f, in, n, out, (uint32_t)(dlen / 4), &used) != 0) {
             *why = "cdfl audio data does not decode";
             return -1;
         }
-        if (chd_inflate(f, in + used, n - used, f->splane, slen) != 0) {
+        if (chd_unsub(f, in + used, n - used, slen) != 0) {
             *why = "cdfl subcode data does not decode";
             return -1;
         }
-        ecc = 0;
-    } else {
-        hdr = ecc + cl;
-        if (n < hdr) {
-            *why = "compressed hunk shorter than its header";
-            return -1;
-        }
-        b = cl == 2 ? disc_rd_be16(in + ecc)
-                    : (size_t)in[ecc] << 16 | disc_rd_be16(in + ecc + 1);
-        if (b > n - hdr) {
-            *why = "data length runs past the hunk";
-            return -1;
-        }
-        if (codec == CHD_CODEC_CDZL
-                ? chd_inflate(f, in + hdr, b, f->dplane, dlen) != 0
-                : chd_unlzma(f, in + hdr, b, f->dplane, dlen) != 0) {
-            *why = codec == CHD_CODEC_CDZL ? "cdzl data does not decode"
-                                           : "cdlz data does not decode";
-            return -1;
-        }
-        if (chd_inflate(f, in + hdr + b, n - hdr - b, f->splane, slen) != 0) {
-            *why = "subcode data does not decode";
-            return -1;
-        }
+        for (i = 0; i < fr; i++)
+            memcpy(out + (size_t)i * CHD_FRAME + CHD_FRAME_DATA,
+                   f->splane + (size_t)i * 96, 96);
+        return 0;
+    }
+    hdr = ecc + cl;
+    if (n < hdr) {
+        *why = "compressed hunk shorter than its header";
+        return -1;
+    }
+    b = cl == 2 ? disc_rd_be16(in + ecc)
+                : (size_t)in[ecc] << 16 | disc_rd_be16(in + ecc + 1);
+    if (b > n - hdr) {
+        *why = "data length runs past the hunk";
+        return -1;
+    }
+    if (codec == CHD_CODEC_CDZL
+            ? chd_inflate(f, in + hdr, b, f->dplane, dlen) != 0
+            : chd_unlzma(f, in + hdr, b, f->dplane, dlen) != 0) {
+        *why = codec == CHD_CODEC_CDZL ? "cdzl data does not decode"
+                                       : "cdlz data does not decode";
+        return -1;
+    }
+    if (chd_unsub(f, in + hdr + b, n - hdr - b, slen) != 0) {
+        *why = "subcode data does not decode";
+        return -1;
     }
     for (i = 0; i < fr; i++) {
         uint8_t *o = out + (size_t)i * CHD_FRAME;
         memcpy(o, f->dplane + (size_t)i * CHD_FRAME_DATA, CHD_FRAME_DATA);
         memcpy(o + CHD_FRAME_DATA, f->splane + (size_t)i * 96, 96);
-        if (ecc && (in[i / 8] >> (i % 8) & 1))
+        if (in[i / 8] >> (i % 8) & 1)
             chd_frame_ecc_restore(o);
     }
     return 0;
@@ -774,31 +860,6 @@ chd_decode(struct disc_ctx *ctx, const struct chd_file *f, struct chd_dec *dec,
     return 0;
 }
 
-/* A batch of hunks decoded on several threads. */
-struct chd_job {
-    const struct chd_file *f;
-    struct chd_dec *dec;
-    const uint32_t *hunk;
-    uint8_t *const *out;
-    int *rc;
-    int n, first, step;
-};
-
-static void *
-chd_job_run(void *arg)
-{
-    const struct chd_job *j = arg;
-    int i;
-
-    for (i = j->first; i < j->n; i += j->step) {
-        /* Messages stay in a local context: the caller decodes a failed
-         * hunk again when it needs it, and reports it then. */
-        struct disc_ctx local = DISC_CTX_INIT;
-        j->rc[i] = chd_decode(&local, j->f, j->dec, j->hunk[i], j->out[i]);
-    }
-    return NULL;
-}
-
 /* The cache slot of resolved hunk h, or -1. */
 static int
 chd_cached(const struct chd_file *f, uint32_t h)
@@ -839,84 +900,265 @@ chd_resolve(const struct chd_file *f, uint32_t h)
     return h;
 }
 
-/* When reading runs forward, the hunks after h are decoded with it, on
- * every processor; they wait in the cache. */
-static void
-chd_ahead(struct chd_file *f, uint32_t h, int first_slot)
-{
-    uint32_t hunk[CHD_AHEAD] = { 0 };
-    uint8_t *out[CHD_AHEAD] = { NULL };
-    int rc[CHD_AHEAD], slot[CHD_AHEAD] = { 0 }, n = 0, t, i;
-    int started[CHD_MAX_THREADS] = { 0 };
-    struct disc_ctx local = DISC_CTX_INIT;
-    pthread_t th[CHD_MAX_THREADS];
-    struct chd_job job[CHD_MAX_THREADS];
-    uint32_t k;
+/* ------------------------------------------------------------------ */
+/* Decode-ahead ring                                                   */
 
-    for (i = 0; i < CHD_AHEAD; i++)
-        rc[i] = -1; /* an item no job ran is not cached */
-    hunk[0] = h;
-    slot[0] = first_slot;
-    out[0] = f->slot[first_slot];
-    n = 1;
-    for (k = h + 1; k < f->hunkcount && n < CHD_AHEAD; k++) {
-        uint32_t r = chd_resolve(f, k);
-        int dup = 0, s;
-        for (i = 0; i < n; i++)
-            dup |= hunk[i] == r;
-        if (dup || chd_cached(f, r) >= 0)
-            continue;
-        s = chd_slot(&local, f);
-        if (s < 0)
-            break;
-        hunk[n] = r;
-        slot[n] = s;
-        out[n] = f->slot[s];
-        n++;
-    }
-    /* Decoders for the helper threads, made on first use. */
-    while (f->ndec < f->nthreads && f->ndec < n) {
-        if (chd_dec_init(&f->dec[f->ndec], f->hunkbytes) != 0) {
-            chd_dec_free(&f->dec[f->ndec]);
-            break;
-        }
-        f->ndec++;
-    }
-    t = f->ndec < n ? f->ndec : n;
-    if (t < 1)
-        return; /* no decoder could be made: the caller decodes h itself */
-    for (i = 0; i < t; i++) {
-        job[i].f = f;
-        job[i].dec = &f->dec[i];
-        job[i].hunk = hunk;
-        job[i].out = out;
-        job[i].rc = rc;
-        job[i].n = n;
-        job[i].first = i;
-        job[i].step = t;
-    }
-    for (i = 1; i < t; i++)
-        started[i] = pthread_create(&th[i], NULL, chd_job_run, &job[i]) == 0;
-    chd_job_run(&job[0]);
-    for (i = 1; i < t; i++) {
-        if (started[i])
-            pthread_join(th[i], NULL);
-        else
-            chd_job_run(&job[i]); /* no thread: this one does its share */
-    }
-    for (i = 0; i < n; i++)
-        if (rc[i] == 0)
-            f->slot_hunk[slot[i]] = hunk[i];
+/* Slot s decoded (rc 0) or failed; wakes whoever waits for it.  Called
+ * with mu held. */
+static void
+chd_ring_done(struct chd_ring *r, uint32_t s, int rc)
+{
+    r->state[s] = rc == 0 ? CHD_SLOT_READY : CHD_SLOT_FAILED;
+    r->busy--;
+    if (r->waiting)
+        pthread_cond_broadcast(&r->done);
+    /* A worker may be waiting to claim the next hunk, which goes here. */
+    if (r->idle && s == r->next % r->n)
+        pthread_cond_broadcast(&r->work);
 }
 
-/* The decoded bytes of hunk h, from the cache or decoded now. */
+/* Waits until no slot is BUSY.  Called with mu held. */
+static void
+chd_ring_drain(struct chd_ring *r)
+{
+    r->waiting++;
+    while (r->busy > 0)
+        pthread_cond_wait(&r->done, &r->mu);
+    r->waiting--;
+}
+
+static void *
+chd_ring_work(void *arg)
+{
+    const struct chd_worker *w = arg;
+    struct chd_ring *r = w->r;
+    const struct chd_file *f = r->f;
+
+    pthread_mutex_lock(&r->mu);
+    while (!r->stop) {
+        uint32_t k = r->next, s = k % r->n;
+        struct disc_ctx local = DISC_CTX_INIT;
+        int rc;
+        if (!r->active || k >= f->hunkcount || k >= r->base + r->n ||
+            r->state[s] == CHD_SLOT_BUSY) {
+            r->idle++;
+            pthread_cond_wait(&r->work, &r->mu);
+            r->idle--;
+            continue;
+        }
+        r->next = k + 1;
+        r->hunk[s] = k;
+        r->state[s] = CHD_SLOT_BUSY;
+        r->busy++;
+        pthread_mutex_unlock(&r->mu);
+        /* The message stays here: the caller decodes a failed hunk again
+         * when it needs it, and reports it then. */
+        rc = chd_decode(&local, f, w->dec, chd_resolve(f, k),
+                        r->mem + (size_t)s * f->hunkbytes);
+        pthread_mutex_lock(&r->mu);
+        chd_ring_done(r, s, rc);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static void
+chd_ring_free(struct chd_ring *r)
+{
+    int i;
+
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->stop = 1;
+    pthread_cond_broadcast(&r->work);
+    pthread_mutex_unlock(&r->mu);
+    for (i = 0; i < r->nth; i++)
+        pthread_join(r->th[i], NULL);
+    pthread_cond_destroy(&r->work);
+    pthread_cond_destroy(&r->done);
+    pthread_mutex_destroy(&r->mu);
+    disc_free_mem(r->hunk);
+    disc_free_mem(r->state);
+    disc_free_mem(r->mem);
+    disc_free_mem(r);
+}
+
+/* Makes the ring and starts its workers; NULL when reads go without one
+ * (one processor, hunks too large, no memory, no thread). */
+static struct chd_ring *
+chd_ring_new(struct chd_file *f)
+{
+    struct chd_ring *r;
+    size_t n = CHD_RING_BYTES / f->hunkbytes;
+    int i;
+
+    if (n > CHD_RING_MAX)
+        n = CHD_RING_MAX;
+    if (n < CHD_RING_MIN || f->nthreads < 2)
+        return NULL;
+    r = disc_calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->f = f;
+    r->n = (uint32_t)n;
+    r->behind = r->n / 4;
+    r->hunk = disc_malloc(n * sizeof *r->hunk);
+    r->state = disc_calloc(n, 1);
+    r->mem = disc_malloc(n * f->hunkbytes);
+    if (!r->hunk || !r->state || !r->mem ||
+        pthread_mutex_init(&r->mu, NULL) != 0) {
+        disc_free_mem(r->hunk);
+        disc_free_mem(r->state);
+        disc_free_mem(r->mem);
+        disc_free_mem(r);
+        return NULL;
+    }
+    if (pthread_cond_init(&r->work, NULL) != 0) {
+        pthread_mutex_destroy(&r->mu);
+        disc_free_mem(r->hunk);
+        disc_free_mem(r->state);
+        disc_free_mem(r->mem);
+        disc_free_mem(r);
+        return NULL;
+    }
+    if (pthread_cond_init(&r->done, NULL) != 0) {
+        pthread_cond_destroy(&r->work);
+        pthread_mutex_destroy(&r->mu);
+        disc_free_mem(r->hunk);
+        disc_free_mem(r->state);
+        disc_free_mem(r->mem);
+        disc_free_mem(r);
+        return NULL;
+    }
+    memset(r->hunk, 0xFF, n * sizeof *r->hunk);
+    /* One worker per processor: the caller's thread decodes only what it
+     * would otherwise wait for, and spends much of its time in write(). */
+    for (i = 0; i < f->nthreads; i++) {
+        if (f->ndec < 2 + i) {
+            if (chd_dec_init(&f->dec[f->ndec], f->hunkbytes) != 0) {
+                chd_dec_free(&f->dec[f->ndec]);
+                break;
+            }
+            f->ndec++;
+        }
+        r->w[i].r = r;
+        r->w[i].dec = &f->dec[1 + i];
+        if (pthread_create(&r->th[i], NULL, chd_ring_work, &r->w[i]) != 0)
+            break;
+        r->nth++;
+    }
+    if (r->nth == 0) {
+        chd_ring_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Starts the ring's window at hunk h (after waiting for decodes still
+ * running from an earlier window). */
+static void
+chd_ring_restart(struct chd_ring *r, uint32_t h)
+{
+    uint32_t i;
+
+    pthread_mutex_lock(&r->mu);
+    chd_ring_drain(r);
+    for (i = 0; i < r->n; i++) {
+        r->hunk[i] = UINT32_MAX;
+        r->state[i] = CHD_SLOT_EMPTY;
+    }
+    r->base = r->next = h;
+    r->active = 1;
+    pthread_cond_broadcast(&r->work);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Hunk h from the ring: 0 with *out set, a negative error, or 1 when h
+ * lies behind the window (the ring then stops until reads run forward
+ * again). */
+static int
+chd_ring_get(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
+             const uint8_t **out)
+{
+    struct chd_ring *r = f->ring;
+    uint32_t s = h % r->n;
+    uint8_t *p = r->mem + (size_t)s * f->hunkbytes;
+    int rc;
+
+    pthread_mutex_lock(&r->mu);
+    if (h < r->base) {
+        chd_ring_drain(r);
+        r->active = 0;
+        pthread_mutex_unlock(&r->mu);
+        return 1;
+    }
+    if (h - r->base > r->behind) {
+        r->base = h - r->behind;
+        if (r->next < r->base)
+            r->next = r->base;
+        /* Idle workers wake when there is a batch to claim, not for
+         * every slot that comes free. */
+        if (r->idle && r->base + r->n - r->next >= r->n / 8)
+            pthread_cond_broadcast(&r->work);
+    }
+    for (;;) {
+        if (r->state[s] == CHD_SLOT_BUSY) {
+            /* h itself, or what the slot held before a jump forward. */
+            r->waiting++;
+            pthread_cond_wait(&r->done, &r->mu);
+            r->waiting--;
+            continue;
+        }
+        if (r->hunk[s] == h && r->state[s] == CHD_SLOT_READY) {
+            pthread_mutex_unlock(&r->mu);
+            *out = p;
+            return 0;
+        }
+        break;
+    }
+    /* Not decoded (or failed in a worker): this thread decodes it, and a
+     * failure gets its message here. */
+    if (h >= r->next)
+        r->next = h + 1;
+    r->hunk[s] = h;
+    r->state[s] = CHD_SLOT_BUSY;
+    r->busy++;
+    pthread_mutex_unlock(&r->mu);
+    rc = chd_decode(ctx, f, &f->dec[0], chd_resolve(f, h), p);
+    pthread_mutex_lock(&r->mu);
+    chd_ring_done(r, s, rc);
+    pthread_mutex_unlock(&r->mu);
+    if (rc < 0)
+        return rc;
+    *out = p;
+    return 0;
+}
+
+/* The decoded bytes of hunk h: from the ring when reads run forward,
+ * else from the cache or decoded now. */
 static int
 chd_hunk(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
          const uint8_t **out)
 {
-    int i, r, ahead = h == f->next_hunk && f->nthreads > 1;
+    int i, r, forward = h == f->next_hunk;
 
     f->next_hunk = h + 1;
+    if (f->ring && f->ring->active) {
+        r = chd_ring_get(ctx, f, h, out);
+        if (r <= 0)
+            return r;
+    } else if (forward && h > 0 && f->nthreads > 1) {
+        /* Two hunks in a row: the ring starts here. */
+        if (!f->ring && !f->ring_failed) {
+            f->ring = chd_ring_new(f);
+            f->ring_failed = !f->ring;
+        }
+        if (f->ring) {
+            chd_ring_restart(f->ring, h);
+            return chd_ring_get(ctx, f, h, out);
+        }
+    }
     h = chd_resolve(f, h);
     i = chd_cached(f, h);
     if (i >= 0) {
@@ -926,14 +1168,6 @@ chd_hunk(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
     i = chd_slot(ctx, f);
     if (i < 0)
         return i;
-    if (ahead) {
-        chd_ahead(f, h, i);
-        if (f->slot_hunk[i] == h) {
-            *out = f->slot[i];
-            return 0;
-        }
-    }
-    /* Alone, or again after a failure so that ctx gets its message. */
     r = chd_decode(ctx, f, &f->dec[0], h, f->slot[i]);
     if (r < 0)
         return r;
@@ -1559,7 +1793,6 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
                       : n > CHD_MAX_THREADS ? CHD_MAX_THREADS
                                             : (int)n;
     }
-    (void)chd_crc16(0xFFFF, NULL, 0); /* its table, before any thread */
     f->name = disc_strdup(path);
     if (!f->name) {
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
