@@ -411,7 +411,7 @@ struct chd_file {
     /* Decoders: the caller's thread uses dec[0], worker i dec[1 + i]. */
     struct chd_dec dec[CHD_MAX_THREADS + 1];
     int ndec, nthreads;
-    uint32_t next_hunk; /* reads run forward when they ask for this */
+    uint32_t next_hunk;    /* reads run forward when they ask for this */
     struct chd_ring *ring; /* decode-ahead, made when reads run forward */
     int ring_failed;       /* none could be made: reads go without */
 };
@@ -551,8 +551,8 @@ static int
 chd_inflate(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
             size_t want)
 {
-    return libdeflate_deflate_decompress(f->inflater, in, n, out, want,
-                                         NULL) == LIBDEFLATE_SUCCESS
+    return libdeflate_deflate_decompress(f->inflater, in, n, out, want, NULL) ==
+                   LIBDEFLATE_SUCCESS
                ? 0
                : -1;
 }
@@ -667,14 +667,14 @@ chd_flac_write(const FLAC__StreamDecoder *dec, const FLAC__Frame *frame,
     }
     while (i < n) {
         uint32_t at = f->fl_got + i, k = at % 588, m = 588 - k;
-        uint8_t *o = f->fl_out + (size_t)(at / 588) * CHD_FRAME + k * 4;
+        uint8_t *o = f->fl_out + (size_t)(at / 588) * CHD_FRAME + (size_t)k * 4;
         if (m > n - i)
             m = n - i;
-        for (j = 0; j < m; j++) {
-            o[4 * j] = (uint8_t)((uint32_t)l[i + j] >> 8);
-            o[4 * j + 1] = (uint8_t)l[i + j];
-            o[4 * j + 2] = (uint8_t)((uint32_t)r[i + j] >> 8);
-            o[4 * j + 3] = (uint8_t)r[i + j];
+        for (j = i; j < i + m; j++, o += 4) {
+            o[0] = (uint8_t)((uint32_t)l[j] >> 8);
+            o[1] = (uint8_t)l[j];
+            o[2] = (uint8_t)((uint32_t)r[j] >> 8);
+            o[3] = (uint8_t)r[j];
         }
         i += m;
     }
