@@ -60,7 +60,8 @@ struct chd_ring {
     uint32_t n, behind, base, next;
     uint32_t *hunk;
     uint8_t *state;
-    uint8_t *mem; /* n slots of hunkbytes */
+    uint8_t *mem;   /* n slots of hunkbytes */
+    unsigned forks; /* chd_forks when the workers were started */
     struct chd_file *f;
     struct chd_worker w[CHD_MAX_THREADS];
 };
@@ -161,6 +162,25 @@ chd_ring_drain(struct chd_ring *r)
     r->waiting--;
 }
 
+/* A child of fork() has none of its parent's workers, and may have
+ * slots some worker was decoding, or mu locked: it counts forks so that
+ * a ring made before one is left alone (chd_hunk).  `discarc mount`
+ * opens the image and then forks into the background. */
+static unsigned chd_forks;
+static pthread_once_t chd_fork_once = PTHREAD_ONCE_INIT;
+
+static void
+chd_fork_child(void)
+{
+    chd_forks++;
+}
+
+static void
+chd_fork_watch(void)
+{
+    (void)pthread_atfork(NULL, NULL, chd_fork_child);
+}
+
 static void *
 chd_ring_work(void *arg)
 {
@@ -218,6 +238,26 @@ chd_ring_free(struct chd_ring *r)
     disc_free_mem(r);
 }
 
+/* In a child of fork(): the ring's workers are not there to ask.  Its
+ * slots are freed; its lock, and the workers' decoders (one may have
+ * been halfway through a hunk, so neither reused nor taken apart), are
+ * left behind; a new ring starts when reads next run forward. */
+static void
+chd_ring_orphan(struct chd_file *f)
+{
+    struct chd_ring *r = f->ring;
+    int i;
+
+    for (i = 1; i < f->ndec; i++)
+        f->dec[i] = NULL;
+    f->ndec = f->ndec > 1 ? 1 : f->ndec;
+    disc_free_mem(r->hunk);
+    disc_free_mem(r->state);
+    disc_free_mem(r->mem);
+    disc_free_mem(r);
+    f->ring = NULL;
+}
+
 /* Makes the ring and starts its workers; NULL when reads go without one
  * (one processor, hunks too large, no memory, no thread). */
 static struct chd_ring *
@@ -231,9 +271,11 @@ chd_ring_new(struct chd_file *f)
         n = CHD_RING_MAX;
     if (n < CHD_RING_MIN || f->nthreads < 2)
         return NULL;
+    (void)pthread_once(&chd_fork_once, chd_fork_watch);
     r = disc_calloc(1, sizeof *r);
     if (!r)
         return NULL;
+    r->forks = chd_forks;
     r->f = f;
     r->n = (uint32_t)n;
     r->behind = r->n / 4;
@@ -377,6 +419,8 @@ chd_hunk(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
     int i, r, forward = h == f->next_hunk;
 
     f->next_hunk = h + 1;
+    if (f->ring && f->ring->forks != chd_forks)
+        chd_ring_orphan(f);
     if (f->ring && f->ring->active) {
         r = chd_ring_get(ctx, f, h, out);
         if (r <= 0)

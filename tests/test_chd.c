@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "fixture.h"
@@ -401,6 +403,55 @@ TEST(chd_read_any_order_matches_source)
     free(b);
     free(sa);
     free(sb);
+    disc_free(chd);
+    disc_free(src);
+}
+
+/* A child of fork() (`discarc mount` goes to the background so, after
+ * opening the image) reads the disc whole, although the threads that
+ * were decoding ahead in its parent are not there. */
+TEST(chd_read_after_fork)
+{
+    struct disc_ctx ctx;
+    struct disc *d, *src = NULL, *chd = NULL;
+    uint8_t *a, *b;
+    pid_t pid;
+    int st = -1;
+
+    NEED_TOOL("chdman");
+    t_ctx(&ctx);
+    d = fx_disc_audio(&ctx, 1, 3000);
+    REQUIRE(d);
+    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "k.cue", 0, 0));
+    disc_free(d);
+    REQUIRE(t_run(NULL, 0,
+                  "chdman createcd -i k.cue -o k.chd >/dev/null 2>&1") == 0);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "k.cue", NULL, &src));
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "k.chd", NULL, &chd));
+    a = malloc((size_t)3000 * DISC_SECTOR_RAW);
+    b = malloc((size_t)3000 * DISC_SECTOR_RAW);
+    REQUIRE(a && b);
+    /* Three hunks in a row: the decode-ahead starts, and is busy. */
+    REQUIRE_OK(&ctx, disc_read_sectors(&ctx, chd, 150, 24, b, NULL));
+    fflush(NULL);
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int bad;
+        alarm(120); /* a hang fails the test instead of stopping it */
+        bad = disc_read_sectors(&ctx, src, 150, 2850, a, NULL) != 0 ||
+              disc_read_sectors(&ctx, chd, 150, 2850, b, NULL) != 0 ||
+              memcmp(a, b, (size_t)2850 * DISC_SECTOR_RAW) != 0;
+        _exit(bad);
+    }
+    CHECK(waitpid(pid, &st, 0) == pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    /* The parent's own reading goes on. */
+    CHECK_OK(&ctx, disc_read_sectors(&ctx, src, 150, 2850, a, NULL));
+    CHECK_OK(&ctx, disc_read_sectors(&ctx, chd, 150, 2850, b, NULL));
+    CHECK(memcmp(a, b, (size_t)2850 * DISC_SECTOR_RAW) == 0);
+    free(a);
+    free(b);
     disc_free(chd);
     disc_free(src);
 }
