@@ -549,12 +549,11 @@ chd_flac_write(const FLAC__StreamDecoder *dec, const FLAC__Frame *frame,
         uint8_t *o = f->fl_out + (size_t)(at / 588) * CHD_FRAME + (size_t)k * 4;
         if (m > n - i)
             m = n - i;
-        for (j = i; j < i + m; j++, o += 4) {
-            o[0] = (uint8_t)((uint32_t)l[j] >> 8);
-            o[1] = (uint8_t)l[j];
-            o[2] = (uint8_t)((uint32_t)r[j] >> 8);
-            o[3] = (uint8_t)r[j];
-        }
+        /* One 32-bit store per sample pair (the compiler merges the
+         * bytes), the samples loaded before it: byte stores may alias
+         * them. */
+        for (j = i; j < i + m; j++, o += 4)
+            disc_wr_be32(o, (uint32_t)l[j] << 16 | ((uint32_t)r[j] & 0xFFFF));
         i += m;
     }
     f->fl_got += n;
