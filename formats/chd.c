@@ -238,18 +238,27 @@ chd_ring_free(struct chd_ring *r)
     disc_free_mem(r);
 }
 
+/* The workers' decoders a child of fork() inherited: one may have been
+ * halfway through a hunk, so they are neither reused nor taken apart,
+ * only kept where they stay reachable (a memory checker then does not
+ * count them lost).  Past the last place they are simply dropped. */
+static struct chd_dec *chd_orphans[4 * CHD_MAX_THREADS];
+static size_t chd_norphans;
+
 /* In a child of fork(): the ring's workers are not there to ask.  Its
- * slots are freed; its lock, and the workers' decoders (one may have
- * been halfway through a hunk, so neither reused nor taken apart), are
- * left behind; a new ring starts when reads next run forward. */
+ * slots are freed; its lock and the workers' decoders are left behind;
+ * a new ring starts when reads next run forward. */
 static void
 chd_ring_orphan(struct chd_file *f)
 {
     struct chd_ring *r = f->ring;
     int i;
 
-    for (i = 1; i < f->ndec; i++)
+    for (i = 1; i < f->ndec; i++) {
+        if (chd_norphans < sizeof chd_orphans / sizeof chd_orphans[0])
+            chd_orphans[chd_norphans++] = f->dec[i];
         f->dec[i] = NULL;
+    }
     f->ndec = f->ndec > 1 ? 1 : f->ndec;
     disc_free_mem(r->hunk);
     disc_free_mem(r->state);

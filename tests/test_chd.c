@@ -442,6 +442,10 @@ TEST(chd_read_after_fork)
         bad = disc_read_sectors(&ctx, src, 150, 2850, a, NULL) != 0 ||
               disc_read_sectors(&ctx, chd, 150, 2850, b, NULL) != 0 ||
               memcmp(a, b, (size_t)2850 * DISC_SECTOR_RAW) != 0;
+        free(a);
+        free(b);
+        disc_free(chd);
+        disc_free(src);
         _exit(bad);
     }
     CHECK(waitpid(pid, &st, 0) == pid);
