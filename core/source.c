@@ -212,8 +212,18 @@ unmapped_mode(const struct disc *d, disc_lba lba, uint32_t *run,
 void
 disc_swap16(uint8_t *p, size_t n)
 {
+    const uint64_t lo = 0x00FF00FF00FF00FFull;
     size_t i;
-    for (i = 0; i + 1 < n; i += 2) {
+
+    /* Eight bytes at a time: the masks pick every other byte whatever
+     * the host's byte order, so each pair swaps in place. */
+    for (i = 0; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        x = (x & lo) << 8 | (x >> 8 & lo);
+        memcpy(p + i, &x, 8);
+    }
+    for (; i + 1 < n; i += 2) {
         uint8_t t = p[i];
         p[i] = p[i + 1];
         p[i + 1] = t;

@@ -1,322 +1,23 @@
-/* chd.c - MAME CHD v5 CD images: the reader (header, Huffman-coded hunk
- * map, CHT2/CHTR track metadata, the cdzl/cdlz/cdfl codecs), the helpers
- * the writer shares, and the format descriptor.
+/* chd.c - MAME CHD v5 CD images: the reader (header, CHT2/CHTR track
+ * metadata, the disc model, hunks decoded ahead on worker threads), the
+ * check behind `verify`, and the format descriptor.  The hunk map and
+ * the codecs are in chd_map.c.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: docs/formats/chd.md; MAME src/lib/util/chd.cpp (v5 header
  * and map), chdcodec.cpp (CD codecs), huffman.cpp (map code), cdrom.cpp
  * and chdcd.cpp (track metadata, 4-frame padding); libchdr.
  */
-#include <FLAC/stream_decoder.h>
-#include <lzma.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "chd.h"
 
 /* ------------------------------------------------------------------ */
-/* CRC-16, bits, Huffman                                               */
-
-uint16_t
-chd_crc16(uint16_t crc, const uint8_t *p, size_t n)
-{
-    static uint16_t table[256];
-    static int ready;
-    size_t i;
-
-    /* Built on first use; concurrent first calls write the same values. */
-    if (!ready) {
-        unsigned b, k;
-        for (b = 0; b < 256; b++) {
-            uint16_t c = (uint16_t)(b << 8);
-            for (k = 0; k < 8; k++)
-                c = (uint16_t)(c & 0x8000 ? (c << 1) ^ 0x1021 : c << 1);
-            table[b] = c;
-        }
-        ready = 1;
-    }
-    for (i = 0; i < n; i++)
-        crc = (uint16_t)(crc << 8 ^ table[(crc >> 8 ^ p[i]) & 0xFF]);
-    return crc;
-}
-
-uint32_t
-chd_bits_get(struct chd_bits *b, unsigned n)
-{
-    uint32_t v = 0;
-    unsigned i;
-
-    for (i = 0; i < n; i++) {
-        uint64_t byte = b->bit >> 3;
-        unsigned bit = 0;
-        if (byte < b->len)
-            bit = (b->p[byte] >> (7 - (b->bit & 7))) & 1u;
-        else
-            b->overrun = 1;
-        v = v << 1 | bit;
-        b->bit++;
-    }
-    return v;
-}
-
-void
-chd_bits_put(struct chd_bits *b, uint32_t v, unsigned n)
-{
-    unsigned i;
-
-    for (i = 0; i < n; i++) {
-        uint64_t byte = b->bit >> 3;
-        if (byte >= b->len) {
-            size_t cap = b->len ? b->len * 2 : 256;
-            uint8_t *q = disc_realloc(b->p, cap);
-            if (!q) {
-                b->nomem = 1;
-                return;
-            }
-            memset(q + b->len, 0, cap - b->len);
-            b->p = q;
-            b->len = cap;
-        }
-        if ((v >> (n - 1 - i)) & 1u)
-            b->p[byte] |= (uint8_t)(0x80u >> (b->bit & 7));
-        b->bit++;
-    }
-}
-
-int
-chd_huff_assign(struct chd_huff *h)
-{
-    uint32_t histo[CHD_HUFF_MAXBITS + 1] = { 0 }, start[CHD_HUFF_MAXBITS + 1];
-    uint32_t cur = 0;
-    int len, s;
-
-    for (s = 0; s < CHD_HUFF_SYMS; s++) {
-        if (h->len[s] > CHD_HUFF_MAXBITS)
-            return -1;
-        histo[h->len[s]]++;
-    }
-    /* Longest codes get the smallest values (MAME huffman.cpp). */
-    for (len = CHD_HUFF_MAXBITS; len > 0; len--) {
-        uint32_t next = (cur + histo[len]) >> 1;
-        if (len != 1 && next * 2 != cur + histo[len])
-            return -1;
-        start[len] = cur;
-        cur = next;
-    }
-    memset(h->lookup, 0, sizeof h->lookup);
-    for (s = 0; s < CHD_HUFF_SYMS; s++) {
-        uint32_t c, lo, hi, k;
-        len = h->len[s];
-        if (len == 0)
-            continue;
-        c = start[len]++;
-        if (c >= 1u << len)
-            return -1;
-        h->code[s] = (uint16_t)c;
-        lo = c << (CHD_HUFF_MAXBITS - len);
-        hi = (c + 1) << (CHD_HUFF_MAXBITS - len);
-        for (k = lo; k < hi; k++)
-            h->lookup[k] = (uint16_t)(s << 4 | len);
-    }
-    return 0;
-}
-
-int
-chd_huff_import(struct chd_huff *h, struct chd_bits *b)
-{
-    int cur = 0;
-
-    memset(h->len, 0, sizeof h->len);
-    while (cur < CHD_HUFF_SYMS) {
-        uint32_t v = chd_bits_get(b, 4);
-        if (v != 1) {
-            h->len[cur++] = (uint8_t)v;
-            continue;
-        }
-        v = chd_bits_get(b, 4);
-        if (v == 1) {
-            h->len[cur++] = 1;
-        } else {
-            uint32_t rep = chd_bits_get(b, 4) + 3;
-            if (cur + (int)rep > CHD_HUFF_SYMS)
-                return -1;
-            while (rep--)
-                h->len[cur++] = (uint8_t)v;
-        }
-    }
-    if (b->overrun)
-        return -1;
-    return chd_huff_assign(h);
-}
-
-int
-chd_huff_decode(const struct chd_huff *h, struct chd_bits *b)
-{
-    uint64_t at = b->bit;
-    uint16_t e = h->lookup[chd_bits_get(b, CHD_HUFF_MAXBITS)];
-
-    if ((e & 15) == 0)
-        return -1;
-    b->bit = at + (e & 15);
-    return e >> 4;
-}
-
-/* Huffman code lengths for the counts (plain Huffman over at most 16
- * symbols); the maximum length is returned. */
-static int
-chd_huff_lengths(const uint32_t *counts, uint8_t *len)
-{
-    uint64_t w[2 * CHD_HUFF_SYMS];
-    int parent[2 * CHD_HUFF_SYMS], alive[2 * CHD_HUFF_SYMS];
-    int n = 0, nodes = CHD_HUFF_SYMS, s, maxlen = 0;
-
-    for (s = 0; s < CHD_HUFF_SYMS; s++) {
-        w[s] = counts[s];
-        parent[s] = -1;
-        alive[s] = counts[s] != 0;
-        n += alive[s];
-    }
-    while (n > 1) {
-        int a = -1, b = -1, k;
-        for (k = 0; k < nodes; k++) {
-            if (!alive[k])
-                continue;
-            if (a < 0 || w[k] < w[a]) {
-                b = a;
-                a = k;
-            } else if (b < 0 || w[k] < w[b]) {
-                b = k;
-            }
-        }
-        if (a < 0 || b < 0)
-            break; /* cannot happen: n > 1 nodes are alive */
-        w[nodes] = w[a] + w[b];
-        parent[nodes] = -1;
-        alive[nodes] = 1;
-        parent[a] = parent[b] = nodes;
-        alive[a] = alive[b] = 0;
-        nodes++;
-        n--;
-    }
-    for (s = 0; s < CHD_HUFF_SYMS; s++) {
-        int d = 0, k = s;
-        if (counts[s] == 0) {
-            len[s] = 0;
-            continue;
-        }
-        while (parent[k] >= 0) {
-            k = parent[k];
-            d++;
-        }
-        len[s] = (uint8_t)(d ? d : 1);
-        if (len[s] > maxlen)
-            maxlen = len[s];
-    }
-    return maxlen;
-}
-
-void
-chd_huff_build(struct chd_huff *h, const uint32_t *counts)
-{
-    uint32_t c[CHD_HUFF_SYMS];
-    int s, used = 0;
-
-    for (s = 0; s < CHD_HUFF_SYMS; s++) {
-        c[s] = counts[s];
-        used += c[s] != 0;
-    }
-    /* Two codes at least, so that no decoder meets a one-symbol tree. */
-    for (s = 0; used < 2 && s < CHD_HUFF_SYMS; s++)
-        if (c[s] == 0) {
-            c[s] = 1;
-            used++;
-        }
-    /* Flatten the counts until the longest code fits in 8 bits. */
-    while (chd_huff_lengths(c, h->len) > CHD_HUFF_MAXBITS)
-        for (s = 0; s < CHD_HUFF_SYMS; s++)
-            if (c[s])
-                c[s] = (c[s] + 1) / 2;
-    (void)chd_huff_assign(h);
-}
-
-void
-chd_huff_export(const struct chd_huff *h, struct chd_bits *b)
-{
-    int i = 0;
-
-    while (i < CHD_HUFF_SYMS) {
-        int v = h->len[i], run = 1;
-        while (i + run < CHD_HUFF_SYMS && h->len[i + run] == v)
-            run++;
-        if (v == 1) {
-            /* 1 is the escape: a single length 1 is sent as 1, 1. */
-            chd_bits_put(b, 1, 4);
-            chd_bits_put(b, 1, 4);
-            i++;
-        } else if (run >= 3) {
-            if (run > 18)
-                run = 18;
-            chd_bits_put(b, 1, 4);
-            chd_bits_put(b, (uint32_t)v, 4);
-            chd_bits_put(b, (uint32_t)(run - 3), 4);
-            i += run;
-        } else {
-            chd_bits_put(b, (uint32_t)v, 4);
-            i++;
-        }
-    }
-}
-
-/* ------------------------------------------------------------------ */
-/* ECC of stripped frames                                              */
-
-/* P/Q parity as chdman computes it: a Mode 2 header counts as zero. */
-static void
-chd_ecc_generate(uint8_t *sec)
-{
-    uint8_t hdr[4];
-    int mode2 = sec[15] == 2;
-
-    if (mode2) {
-        memcpy(hdr, sec + 12, 4);
-        memset(sec + 12, 0, 4);
-    }
-    disc_ecc_compute(sec);
-    if (mode2)
-        memcpy(sec + 12, hdr, 4);
-}
-
-int
-chd_frame_ecc_strippable(const uint8_t *sec)
-{
-    uint8_t tmp[CHD_FRAME_DATA];
-
-    if (memcmp(sec, disc_sync, sizeof disc_sync) != 0)
-        return 0;
-    memcpy(tmp, sec, sizeof tmp);
-    chd_ecc_generate(tmp);
-    return memcmp(tmp + 0x81C, sec + 0x81C, CHD_FRAME_DATA - 0x81C) == 0;
-}
-
-void
-chd_frame_ecc_restore(uint8_t *sec)
-{
-    memcpy(sec, disc_sync, sizeof disc_sync);
-    chd_ecc_generate(sec);
-}
-
-/* ------------------------------------------------------------------ */
 /* The open file                                                       */
-
-static uint64_t
-chd_rd_be48(const uint8_t *p)
-{
-    return (uint64_t)disc_rd_be16(p) << 32 | disc_rd_be32(p + 2);
-}
 
 static uint64_t
 chd_rd_be64(const uint8_t *p)
@@ -324,65 +25,45 @@ chd_rd_be64(const uint8_t *p)
     return (uint64_t)disc_rd_be32(p) << 32 | disc_rd_be32(p + 4);
 }
 
-struct chd_entry {
-    uint64_t offset; /* file offset, or hunk number for SELF */
-    uint32_t length;
-    uint16_t crc;
-    uint8_t type;    /* CHD_MAP_C0..CHD_MAP_SELF */
-    uint8_t has_crc; /* 0 for uncompressed files */
+/* The decode-ahead ring: at most this many bytes of decoded hunks, at
+ * most CHD_RING_MAX hunks; a CHD whose hunks are too large for
+ * CHD_RING_MIN of them in that space is read without it. */
+#define CHD_RING_BYTES ((size_t)4 << 20)
+#define CHD_RING_MAX 256
+#define CHD_RING_MIN 16
+
+/* Decode-ahead for reads that run forward: worker threads decode the
+ * hunks after the one being read into a ring of slots while the caller
+ * copies decoded bytes out, so decoding never waits for the copy.  Hunk
+ * k lives in slot k % n.  The window [base, base + n) is what may be
+ * held: base trails the newest hunk read by `behind` hunks, so a reader
+ * that goes back a little (the subchannel view after the data view of
+ * the same frames) still finds its hunks.  Workers claim hunks in order
+ * at `next`; a hunk below `next` whose slot does not hold it (skipped
+ * by a jump forward, or failed) the caller decodes itself.  Everything
+ * but the slot bytes is guarded by mu; a slot's bytes belong to the
+ * thread that set it BUSY until it is READY, and are then only read. */
+enum { CHD_SLOT_EMPTY, CHD_SLOT_BUSY, CHD_SLOT_READY, CHD_SLOT_FAILED };
+
+struct chd_worker {
+    struct chd_ring *r;
+    struct chd_dec *dec;
 };
 
-/* One track as the metadata describes it. */
-struct chd_track {
-    int number;
-    char type[24], subtype[16], pgtype[24], pgsub[16];
-    int32_t frames, pregap, postgap;
-    uint32_t chdframe; /* first frame in the CHD's logical space */
-    disc_lba lba;      /* disc LBA of its first stored frame */
-};
-
-#define CHD_CACHE 16
-/* Hunks decoded ahead, in parallel, when reading runs forward. */
-#define CHD_AHEAD 8
-#define CHD_MAX_THREADS 8
-
-/* One decoder's state and work buffers (one per thread). */
-struct chd_dec {
-    uint32_t frames, hunkbytes;
-    uint8_t *cbuf, *dplane, *splane;
-    z_stream z;
-    int z_ready;
-    lzma_stream lz;
-    FLAC__StreamDecoder *flac;
-    /* FLAC callback state. */
-    const uint8_t *fl_in;
-    size_t fl_len, fl_pos;
-    uint32_t fl_need, fl_got;
-    int fl_bad;
-};
-
-struct chd_file {
-    struct disc_source *file;
-    char *name;
-    int refs;
-    uint32_t codec[4];
-    uint64_t logical;
-    uint32_t hunkbytes, hunkcount, frames; /* frames per hunk */
-    uint8_t rawsha1[20], sha1[20];
-    struct chd_entry *map;
-    int ntracks;
-    struct chd_track track[DISC_MAX_TRACKS];
-    /* Checksummed metadata for the overall SHA-1: tag + SHA-1 each. */
-    uint8_t (*metasum)[24];
-    int nmeta;
-    /* Decoded hunks. */
-    uint32_t slot_hunk[CHD_CACHE];
-    uint8_t *slot[CHD_CACHE];
-    int nslots, victim;
-    /* Decoders: the caller's thread uses dec[0]. */
-    struct chd_dec dec[CHD_MAX_THREADS];
-    int ndec, nthreads;
-    uint32_t next_hunk; /* reads run forward when they ask for this */
+struct chd_ring {
+    pthread_mutex_t mu;
+    pthread_cond_t work; /* workers wait here: nothing to claim */
+    pthread_cond_t done; /* the caller waits here: a slot still BUSY */
+    pthread_t th[CHD_MAX_THREADS];
+    int nth, active, stop, busy;
+    int idle, waiting; /* threads waiting on work and on done */
+    uint32_t n, behind, base, next;
+    uint32_t *hunk;
+    uint8_t *state;
+    uint8_t *mem;   /* n slots of hunkbytes */
+    unsigned forks; /* chd_forks when the workers were started */
+    struct chd_file *f;
+    struct chd_worker w[CHD_MAX_THREADS];
 };
 
 /* The two views the extents use: the logical bytes (frames of 2448), and
@@ -393,33 +74,7 @@ struct chd_source {
     int sub_view;
 };
 
-static void
-chd_dec_free(struct chd_dec *c)
-{
-    disc_free_mem(c->cbuf);
-    disc_free_mem(c->dplane);
-    disc_free_mem(c->splane);
-    if (c->z_ready)
-        inflateEnd(&c->z);
-    lzma_end(&c->lz);
-    if (c->flac)
-        FLAC__stream_decoder_delete(c->flac);
-}
-
-static int
-chd_dec_init(struct chd_dec *c, uint32_t hunkbytes)
-{
-    lzma_stream init = LZMA_STREAM_INIT;
-
-    memset(c, 0, sizeof *c);
-    c->lz = init;
-    c->hunkbytes = hunkbytes;
-    c->frames = (uint32_t)(hunkbytes / CHD_FRAME);
-    c->cbuf = disc_malloc(hunkbytes);
-    c->dplane = disc_malloc(c->frames * CHD_FRAME_DATA);
-    c->splane = disc_malloc((size_t)c->frames * 96);
-    return c->cbuf && c->dplane && c->splane ? 0 : -1;
-}
+static void chd_ring_free(struct chd_ring *r);
 
 static void
 chd_file_unref(struct chd_file *f)
@@ -428,6 +83,7 @@ chd_file_unref(struct chd_file *f)
 
     if (!f || --f->refs > 0)
         return;
+    chd_ring_free(f->ring);
     disc_source_close(f->file);
     disc_free_mem(f->name);
     disc_free_mem(f->map);
@@ -435,368 +91,8 @@ chd_file_unref(struct chd_file *f)
     for (i = 0; i < CHD_CACHE; i++)
         disc_free_mem(f->slot[i]);
     for (i = 0; i < f->ndec; i++)
-        chd_dec_free(&f->dec[i]);
+        chd_dec_free(f->dec[i]);
     disc_free_mem(f);
-}
-
-/* Disc LBAs of the first and last frame of hunk h that belong to a track
- * (the 4-frame padding has none); *first = -1 when none does. */
-static void
-chd_hunk_lbas(const struct chd_file *f, uint32_t h, disc_lba *first,
-              disc_lba *last)
-{
-    uint64_t a = (uint64_t)h * f->frames, b = a + f->frames, fr;
-    int t;
-
-    *first = *last = -1;
-    for (fr = a; fr < b; fr++)
-        for (t = 0; t < f->ntracks; t++) {
-            const struct chd_track *k = &f->track[t];
-            if (fr >= k->chdframe && fr < k->chdframe + (uint32_t)k->frames) {
-                disc_lba l = k->lba + (disc_lba)(fr - k->chdframe);
-                if (*first < 0)
-                    *first = l;
-                *last = l;
-            }
-        }
-}
-
-static int
-chd_hunk_error(struct disc_ctx *ctx, const struct chd_file *f, uint32_t h,
-               const char *what)
-{
-    disc_lba a, b;
-
-    chd_hunk_lbas(f, h, &a, &b);
-    if (a < 0)
-        return disc_error(ctx, DISC_E_FORMAT,
-                          "%s: hunk %u (track padding, no LBA): %s", f->name, h,
-                          what);
-    return disc_error(ctx, DISC_E_FORMAT, "%s: hunk %u (LBA %d-%d): %s",
-                      f->name, h, a, b, what);
-}
-
-/* Raw deflate of exactly want bytes. */
-static int
-chd_inflate(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
-            size_t want)
-{
-    int r;
-
-    if (!f->z_ready) {
-        memset(&f->z, 0, sizeof f->z);
-        if (inflateInit2(&f->z, -15) != Z_OK)
-            return -1;
-        f->z_ready = 1;
-    } else if (inflateReset(&f->z) != Z_OK) {
-        return -1;
-    }
-    /* zlib's next_in is not const-qualified; it never writes through it. */
-    memcpy(&f->z.next_in, &in, sizeof in);
-    f->z.avail_in = (uInt)n;
-    f->z.next_out = out;
-    f->z.avail_out = (uInt)want;
-    r = inflate(&f->z, Z_FINISH);
-    return r == Z_STREAM_END && f->z.avail_out == 0 ? 0 : -1;
-}
-
-/* The dictionary size chdman's LZMA encoder picks for a plane of n
- * bytes: the smallest 2^k or 3*2^k at least n, and at least 4096. */
-uint32_t
-chd_lzma_dict(uint32_t n)
-{
-    uint32_t i;
-
-    for (i = 12; i < 30; i++) {
-        if ((1u << i) >= n)
-            return 1u << i;
-        if ((3u << i) >= n)
-            return 3u << i;
-    }
-    return 1u << 30;
-}
-
-/* Raw LZMA1 (lc 3, lp 0, pb 2, no end mark) of exactly want bytes. */
-static int
-chd_unlzma(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,
-           size_t want)
-{
-    lzma_options_lzma opt;
-    lzma_filter filters[2];
-    lzma_ret r;
-
-    memset(&opt, 0, sizeof opt);
-    opt.dict_size = chd_lzma_dict((uint32_t)want);
-    opt.lc = 3;
-    opt.lp = 0;
-    opt.pb = 2;
-    filters[0].id = LZMA_FILTER_LZMA1;
-    filters[0].options = &opt;
-    filters[1].id = LZMA_VLI_UNKNOWN;
-    filters[1].options = NULL;
-    if (lzma_raw_decoder(&f->lz, filters) != LZMA_OK)
-        return -1;
-    f->lz.next_in = in;
-    f->lz.avail_in = n;
-    f->lz.next_out = out;
-    f->lz.avail_out = want;
-    r = lzma_code(&f->lz, LZMA_RUN);
-    return (r == LZMA_OK || r == LZMA_STREAM_END) && f->lz.avail_out == 0 ? 0
-                                                                          : -1;
-}
-
-/* libFLAC callbacks: the stream is a fixed STREAMINFO header followed by
- * the hunk's FLAC frames (chdman stores frames only). */
-static const uint8_t chd_flac_head[42] = {
-    'f', 'L', 'a', 'C', 0x80, 0x00, 0x00, 0x22, 0x09, 0x30, 0x09, 0x30, 0, 0,
-    0,   0,   0,   0,   0x0A, 0xC4, 0x42, 0xF0, 0,    0,    0,    0,    0, 0,
-    0,   0,   0,   0,   0,    0,    0,    0,    0,    0,    0,    0,    0, 0
-};
-
-static FLAC__StreamDecoderReadStatus
-chd_flac_read(const FLAC__StreamDecoder *dec, FLAC__byte buffer[],
-              size_t *bytes, void *user)
-{
-    struct chd_dec *f = user;
-    size_t total = sizeof chd_flac_head + f->fl_len, n = 0;
-
-    (void)dec;
-    while (n < *bytes && f->fl_pos < total) {
-        size_t k;
-        const uint8_t *from;
-        if (f->fl_pos < sizeof chd_flac_head) {
-            from = chd_flac_head + f->fl_pos;
-            k = sizeof chd_flac_head - f->fl_pos;
-        } else {
-            from = f->fl_in + (f->fl_pos - sizeof chd_flac_head);
-            k = total - f->fl_pos;
-        }
-        if (k > *bytes - n)
-            k = *bytes - n;
-        memcpy(buffer + n, from, k);
-        n += k;
-        f->fl_pos += k;
-    }
-    *bytes = n;
-    return n ? FLAC__STREAM_DECODER_READ_STATUS_CONTINUE
-             : FLAC__STREAM_DECODER_READ_STATUS_END_OF_STREAM;
-}
-
-static FLAC__StreamDecoderTellStatus
-chd_flac_tell(const FLAC__StreamDecoder *dec, FLAC__uint64 *off, void *user)
-{
-    const struct chd_dec *f = user;
-
-    (void)dec;
-    *off = f->fl_pos;
-    return FLAC__STREAM_DECODER_TELL_STATUS_OK;
-}
-
-static FLAC__StreamDecoderWriteStatus
-chd_flac_write(const FLAC__StreamDecoder *dec, const FLAC__Frame *frame,
-               const FLAC__int32 *const buffer[], void *user)
-{
-    struct chd_dec *f = user;
-    uint32_t i, n = frame->header.blocksize;
-
-    (void)dec;
-    if (frame->header.channels != 2 || frame->header.bits_per_sample != 16 ||
-        f->fl_got + n > f->fl_need) {
-        f->fl_bad = 1;
-        return FLAC__STREAM_DECODER_WRITE_STATUS_ABORT;
-    }
-    for (i = 0; i < n; i++) {
-        uint8_t *o = f->dplane + (size_t)(f->fl_got + i) * 4;
-        /* CD audio in a CHD is big-endian. */
-        o[0] = (uint8_t)((uint32_t)buffer[0][i] >> 8);
-        o[1] = (uint8_t)buffer[0][i];
-        o[2] = (uint8_t)((uint32_t)buffer[1][i] >> 8);
-        o[3] = (uint8_t)buffer[1][i];
-    }
-    f->fl_got += n;
-    return FLAC__STREAM_DECODER_WRITE_STATUS_CONTINUE;
-}
-
-static void
-chd_flac_error(const FLAC__StreamDecoder *dec,
-               FLAC__StreamDecoderErrorStatus status, void *user)
-{
-    struct chd_dec *f = user;
-
-    (void)dec;
-    (void)status;
-    f->fl_bad = 1;
-}
-
-/* FLAC frames of samples stereo samples into f->dplane; *used gets the
- * bytes they took. */
-static int
-chd_unflac(struct chd_dec *f, const uint8_t *in, size_t n, uint32_t samples,
-           size_t *used)
-{
-    FLAC__uint64 pos = 0;
-    int ok;
-
-    if (!f->flac) {
-        f->flac = FLAC__stream_decoder_new();
-        if (!f->flac)
-            return -1;
-    }
-    f->fl_in = in;
-    f->fl_len = n;
-    f->fl_pos = 0;
-    f->fl_need = samples;
-    f->fl_got = 0;
-    f->fl_bad = 0;
-    if (FLAC__stream_decoder_init_stream(
-            f->flac, chd_flac_read, NULL, chd_flac_tell, NULL, NULL,
-            chd_flac_write, NULL, chd_flac_error,
-            f) != FLAC__STREAM_DECODER_INIT_STATUS_OK)
-        return -1;
-    ok = FLAC__stream_decoder_process_until_end_of_metadata(f->flac);
-    while (ok && !f->fl_bad && f->fl_got < samples &&
-           FLAC__stream_decoder_get_state(f->flac) !=
-               FLAC__STREAM_DECODER_END_OF_STREAM)
-        ok = FLAC__stream_decoder_process_single(f->flac);
-    ok = ok && !f->fl_bad && f->fl_got == samples &&
-         FLAC__stream_decoder_get_decode_position(f->flac, &pos) &&
-         pos >= sizeof chd_flac_head && pos - sizeof chd_flac_head <= n;
-    *used = ok ? (size_t)(pos - sizeof chd_flac_head) : 0;
-    (void)FLAC__stream_decoder_finish(f->flac);
-    return ok ? 0 : -1;
-}
-
-/* Decodes one CD-codec hunk of length n from f->cbuf into out. */
-static int
-chd_decode_cd(struct chd_dec *f, uint32_t codec, size_t n, uint8_t *out,
-              const char **why)
-{
-    uint32_t fr = f->frames, i;
-    size_t dlen = (size_t)fr * CHD_FRAME_DATA, slen = (size_t)fr * 96;
-    size_t ecc = (fr + 7) / 8, cl = f->hunkbytes < 65536 ? 2 : 3, hdr, b;
-    const uint8_t *in = f->cbuf;
-
-    if (codec == CHD_CODEC_CDFL) {
-        size_t used = 0;
-        if (chd_unflac(f, in, n, (uint32_t)(dlen / 4), &used) != 0) {
-            *why = "cdfl audio data does not decode";
-            return -1;
-        }
-        if (chd_inflate(f, in + used, n - used, f->splane, slen) != 0) {
-            *why = "cdfl subcode data does not decode";
-            return -1;
-        }
-        ecc = 0;
-    } else {
-        hdr = ecc + cl;
-        if (n < hdr) {
-            *why = "compressed hunk shorter than its header";
-            return -1;
-        }
-        b = cl == 2 ? disc_rd_be16(in + ecc)
-                    : (size_t)in[ecc] << 16 | disc_rd_be16(in + ecc + 1);
-        if (b > n - hdr) {
-            *why = "data length runs past the hunk";
-            return -1;
-        }
-        if (codec == CHD_CODEC_CDZL
-                ? chd_inflate(f, in + hdr, b, f->dplane, dlen) != 0
-                : chd_unlzma(f, in + hdr, b, f->dplane, dlen) != 0) {
-            *why = codec == CHD_CODEC_CDZL ? "cdzl data does not decode"
-                                           : "cdlz data does not decode";
-            return -1;
-        }
-        if (chd_inflate(f, in + hdr + b, n - hdr - b, f->splane, slen) != 0) {
-            *why = "subcode data does not decode";
-            return -1;
-        }
-    }
-    for (i = 0; i < fr; i++) {
-        uint8_t *o = out + (size_t)i * CHD_FRAME;
-        memcpy(o, f->dplane + (size_t)i * CHD_FRAME_DATA, CHD_FRAME_DATA);
-        memcpy(o + CHD_FRAME_DATA, f->splane + (size_t)i * 96, 96);
-        if (ecc && (in[i / 8] >> (i % 8) & 1))
-            chd_frame_ecc_restore(o);
-    }
-    return 0;
-}
-
-static const char *
-chd_codec_name(uint32_t c, char buf[5])
-{
-    int i;
-
-    for (i = 0; i < 4; i++) {
-        char ch = (char)(c >> (24 - 8 * i));
-        if (ch < 0x20 || ch >= 0x7F)
-            ch = '?';
-        buf[i] = ch;
-    }
-    buf[4] = '\0';
-    return buf;
-}
-
-/* Decodes hunk h (after SELF references) into out and checks its CRC. */
-static int
-chd_decode(struct disc_ctx *ctx, const struct chd_file *f, struct chd_dec *dec,
-           uint32_t h, uint8_t *out)
-{
-    const struct chd_entry *e = &f->map[h];
-    const char *why = NULL;
-    char nm[5], msg[96];
-    int r;
-
-    if (e->type == CHD_MAP_NONE) {
-        if (e->offset == 0 && !e->has_crc) {
-            memset(out, 0, f->hunkbytes); /* unallocated hunk */
-            return 0;
-        }
-        r = f->file->ops->pread(ctx, f->file, (int64_t)e->offset, f->hunkbytes,
-                                out);
-        if (r < 0)
-            return chd_hunk_error(ctx, f, h, "cannot be read (truncated?)");
-    } else {
-        uint32_t c = f->codec[e->type];
-        r = f->file->ops->pread(ctx, f->file, (int64_t)e->offset, e->length,
-                                dec->cbuf);
-        if (r < 0)
-            return chd_hunk_error(ctx, f, h, "cannot be read (truncated?)");
-        if (c != CHD_CODEC_CDZL && c != CHD_CODEC_CDLZ && c != CHD_CODEC_CDFL) {
-            (void)snprintf(msg, sizeof msg, "codec '%s' is not supported",
-                           chd_codec_name(c, nm));
-            return chd_hunk_error(ctx, f, h, msg);
-        }
-        if (chd_decode_cd(dec, c, e->length, out, &why) != 0)
-            return chd_hunk_error(ctx, f, h, why);
-    }
-    if (e->has_crc && chd_crc16(0xFFFF, out, f->hunkbytes) != e->crc)
-        return chd_hunk_error(ctx, f, h, "CRC-16 mismatch (damaged data)");
-    return 0;
-}
-
-/* A batch of hunks decoded on several threads. */
-struct chd_job {
-    const struct chd_file *f;
-    struct chd_dec *dec;
-    const uint32_t *hunk;
-    uint8_t *const *out;
-    int *rc;
-    int n, first, step;
-};
-
-static void *
-chd_job_run(void *arg)
-{
-    const struct chd_job *j = arg;
-    int i;
-
-    for (i = j->first; i < j->n; i += j->step) {
-        /* Messages stay in a local context: the caller decodes a failed
-         * hunk again when it needs it, and reports it then. */
-        struct disc_ctx local = DISC_CTX_INIT;
-        j->rc[i] = chd_decode(&local, j->f, j->dec, j->hunk[i], j->out[i]);
-    }
-    return NULL;
 }
 
 /* The cache slot of resolved hunk h, or -1. */
@@ -839,84 +135,316 @@ chd_resolve(const struct chd_file *f, uint32_t h)
     return h;
 }
 
-/* When reading runs forward, the hunks after h are decoded with it, on
- * every processor; they wait in the cache. */
-static void
-chd_ahead(struct chd_file *f, uint32_t h, int first_slot)
-{
-    uint32_t hunk[CHD_AHEAD] = { 0 };
-    uint8_t *out[CHD_AHEAD] = { NULL };
-    int rc[CHD_AHEAD], slot[CHD_AHEAD] = { 0 }, n = 0, t, i;
-    int started[CHD_MAX_THREADS] = { 0 };
-    struct disc_ctx local = DISC_CTX_INIT;
-    pthread_t th[CHD_MAX_THREADS];
-    struct chd_job job[CHD_MAX_THREADS];
-    uint32_t k;
+/* ------------------------------------------------------------------ */
+/* Decode-ahead ring                                                   */
 
-    for (i = 0; i < CHD_AHEAD; i++)
-        rc[i] = -1; /* an item no job ran is not cached */
-    hunk[0] = h;
-    slot[0] = first_slot;
-    out[0] = f->slot[first_slot];
-    n = 1;
-    for (k = h + 1; k < f->hunkcount && n < CHD_AHEAD; k++) {
-        uint32_t r = chd_resolve(f, k);
-        int dup = 0, s;
-        for (i = 0; i < n; i++)
-            dup |= hunk[i] == r;
-        if (dup || chd_cached(f, r) >= 0)
-            continue;
-        s = chd_slot(&local, f);
-        if (s < 0)
-            break;
-        hunk[n] = r;
-        slot[n] = s;
-        out[n] = f->slot[s];
-        n++;
-    }
-    /* Decoders for the helper threads, made on first use. */
-    while (f->ndec < f->nthreads && f->ndec < n) {
-        if (chd_dec_init(&f->dec[f->ndec], f->hunkbytes) != 0) {
-            chd_dec_free(&f->dec[f->ndec]);
-            break;
-        }
-        f->ndec++;
-    }
-    t = f->ndec < n ? f->ndec : n;
-    if (t < 1)
-        return; /* no decoder could be made: the caller decodes h itself */
-    for (i = 0; i < t; i++) {
-        job[i].f = f;
-        job[i].dec = &f->dec[i];
-        job[i].hunk = hunk;
-        job[i].out = out;
-        job[i].rc = rc;
-        job[i].n = n;
-        job[i].first = i;
-        job[i].step = t;
-    }
-    for (i = 1; i < t; i++)
-        started[i] = pthread_create(&th[i], NULL, chd_job_run, &job[i]) == 0;
-    chd_job_run(&job[0]);
-    for (i = 1; i < t; i++) {
-        if (started[i])
-            pthread_join(th[i], NULL);
-        else
-            chd_job_run(&job[i]); /* no thread: this one does its share */
-    }
-    for (i = 0; i < n; i++)
-        if (rc[i] == 0)
-            f->slot_hunk[slot[i]] = hunk[i];
+/* Slot s decoded (rc 0) or failed; wakes whoever waits for it.  Called
+ * with mu held. */
+static void
+chd_ring_done(struct chd_ring *r, uint32_t s, int rc)
+{
+    r->state[s] = rc == 0 ? CHD_SLOT_READY : CHD_SLOT_FAILED;
+    r->busy--;
+    if (r->waiting)
+        pthread_cond_broadcast(&r->done);
+    /* A worker may be waiting to claim the next hunk, which goes here. */
+    if (r->idle && s == r->next % r->n)
+        pthread_cond_broadcast(&r->work);
 }
 
-/* The decoded bytes of hunk h, from the cache or decoded now. */
+/* Waits until no slot is BUSY.  Called with mu held. */
+static void
+chd_ring_drain(struct chd_ring *r)
+{
+    r->waiting++;
+    while (r->busy > 0)
+        pthread_cond_wait(&r->done, &r->mu);
+    r->waiting--;
+}
+
+/* A child of fork() has none of its parent's workers, and may have
+ * slots some worker was decoding, or mu locked: it counts forks so that
+ * a ring made before one is left alone (chd_hunk).  `discarc mount`
+ * opens the image and then forks into the background. */
+static unsigned chd_forks;
+static pthread_once_t chd_fork_once = PTHREAD_ONCE_INIT;
+
+static void
+chd_fork_child(void)
+{
+    chd_forks++;
+}
+
+static void
+chd_fork_watch(void)
+{
+    (void)pthread_atfork(NULL, NULL, chd_fork_child);
+}
+
+static void *
+chd_ring_work(void *arg)
+{
+    const struct chd_worker *w = arg;
+    struct chd_ring *r = w->r;
+    const struct chd_file *f = r->f;
+
+    pthread_mutex_lock(&r->mu);
+    while (!r->stop) {
+        uint32_t k = r->next, s = k % r->n;
+        struct disc_ctx local = DISC_CTX_INIT;
+        int rc;
+        if (!r->active || k >= f->hunkcount || k >= r->base + r->n ||
+            r->state[s] == CHD_SLOT_BUSY) {
+            r->idle++;
+            pthread_cond_wait(&r->work, &r->mu);
+            r->idle--;
+            continue;
+        }
+        r->next = k + 1;
+        r->hunk[s] = k;
+        r->state[s] = CHD_SLOT_BUSY;
+        r->busy++;
+        pthread_mutex_unlock(&r->mu);
+        /* The message stays here: the caller decodes a failed hunk again
+         * when it needs it, and reports it then. */
+        rc = chd_decode(&local, f, w->dec, chd_resolve(f, k),
+                        r->mem + (size_t)s * f->hunkbytes);
+        pthread_mutex_lock(&r->mu);
+        chd_ring_done(r, s, rc);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static void
+chd_ring_free(struct chd_ring *r)
+{
+    int i;
+
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->stop = 1;
+    pthread_cond_broadcast(&r->work);
+    pthread_mutex_unlock(&r->mu);
+    for (i = 0; i < r->nth; i++)
+        pthread_join(r->th[i], NULL);
+    pthread_cond_destroy(&r->work);
+    pthread_cond_destroy(&r->done);
+    pthread_mutex_destroy(&r->mu);
+    disc_free_mem(r->hunk);
+    disc_free_mem(r->state);
+    disc_free_mem(r->mem);
+    disc_free_mem(r);
+}
+
+/* The workers' decoders a child of fork() inherited: one may have been
+ * halfway through a hunk, so they are neither reused nor taken apart,
+ * only kept where they stay reachable (a memory checker then does not
+ * count them lost).  Past the last place they are simply dropped. */
+static struct chd_dec *chd_orphans[4 * CHD_MAX_THREADS];
+static size_t chd_norphans;
+
+/* In a child of fork(): the ring's workers are not there to ask.  Its
+ * slots are freed; its lock and the workers' decoders are left behind;
+ * a new ring starts when reads next run forward. */
+static void
+chd_ring_orphan(struct chd_file *f)
+{
+    struct chd_ring *r = f->ring;
+    int i;
+
+    for (i = 1; i < f->ndec; i++) {
+        if (chd_norphans < sizeof chd_orphans / sizeof chd_orphans[0])
+            chd_orphans[chd_norphans++] = f->dec[i];
+        f->dec[i] = NULL;
+    }
+    f->ndec = f->ndec > 1 ? 1 : f->ndec;
+    disc_free_mem(r->hunk);
+    disc_free_mem(r->state);
+    disc_free_mem(r->mem);
+    disc_free_mem(r);
+    f->ring = NULL;
+}
+
+/* Makes the ring and starts its workers; NULL when reads go without one
+ * (one processor, hunks too large, no memory, no thread). */
+static struct chd_ring *
+chd_ring_new(struct chd_file *f)
+{
+    struct chd_ring *r;
+    size_t n = CHD_RING_BYTES / f->hunkbytes;
+    int i;
+
+    if (n > CHD_RING_MAX)
+        n = CHD_RING_MAX;
+    if (n < CHD_RING_MIN || f->nthreads < 2)
+        return NULL;
+    (void)pthread_once(&chd_fork_once, chd_fork_watch);
+    r = disc_calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->forks = chd_forks;
+    r->f = f;
+    r->n = (uint32_t)n;
+    r->behind = r->n / 4;
+    r->hunk = disc_malloc(n * sizeof *r->hunk);
+    r->state = disc_calloc(n, 1);
+    r->mem = disc_malloc(n * f->hunkbytes);
+    if (!r->hunk || !r->state || !r->mem ||
+        pthread_mutex_init(&r->mu, NULL) != 0) {
+        disc_free_mem(r->hunk);
+        disc_free_mem(r->state);
+        disc_free_mem(r->mem);
+        disc_free_mem(r);
+        return NULL;
+    }
+    if (pthread_cond_init(&r->work, NULL) != 0) {
+        pthread_mutex_destroy(&r->mu);
+        disc_free_mem(r->hunk);
+        disc_free_mem(r->state);
+        disc_free_mem(r->mem);
+        disc_free_mem(r);
+        return NULL;
+    }
+    if (pthread_cond_init(&r->done, NULL) != 0) {
+        pthread_cond_destroy(&r->work);
+        pthread_mutex_destroy(&r->mu);
+        disc_free_mem(r->hunk);
+        disc_free_mem(r->state);
+        disc_free_mem(r->mem);
+        disc_free_mem(r);
+        return NULL;
+    }
+    memset(r->hunk, 0xFF, n * sizeof *r->hunk);
+    /* One worker per processor: the caller's thread decodes only what it
+     * would otherwise wait for, and spends much of its time in write(). */
+    for (i = 0; i < f->nthreads; i++) {
+        if (f->ndec < 2 + i) {
+            f->dec[f->ndec] = chd_dec_new(f->hunkbytes);
+            if (!f->dec[f->ndec])
+                break;
+            f->ndec++;
+        }
+        r->w[i].r = r;
+        r->w[i].dec = f->dec[1 + i];
+        if (pthread_create(&r->th[i], NULL, chd_ring_work, &r->w[i]) != 0)
+            break;
+        r->nth++;
+    }
+    if (r->nth == 0) {
+        chd_ring_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Starts the ring's window at hunk h (after waiting for decodes still
+ * running from an earlier window). */
+static void
+chd_ring_restart(struct chd_ring *r, uint32_t h)
+{
+    uint32_t i;
+
+    pthread_mutex_lock(&r->mu);
+    chd_ring_drain(r);
+    for (i = 0; i < r->n; i++) {
+        r->hunk[i] = UINT32_MAX;
+        r->state[i] = CHD_SLOT_EMPTY;
+    }
+    r->base = r->next = h;
+    r->active = 1;
+    pthread_cond_broadcast(&r->work);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Hunk h from the ring: 0 with *out set, a negative error, or 1 when h
+ * lies behind the window (the ring then stops until reads run forward
+ * again). */
+static int
+chd_ring_get(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
+             const uint8_t **out)
+{
+    struct chd_ring *r = f->ring;
+    uint32_t s = h % r->n;
+    uint8_t *p = r->mem + (size_t)s * f->hunkbytes;
+    int rc;
+
+    pthread_mutex_lock(&r->mu);
+    if (h < r->base) {
+        chd_ring_drain(r);
+        r->active = 0;
+        pthread_mutex_unlock(&r->mu);
+        return 1;
+    }
+    if (h - r->base > r->behind) {
+        r->base = h - r->behind;
+        if (r->next < r->base)
+            r->next = r->base;
+        /* Idle workers wake when there is a batch to claim, not for
+         * every slot that comes free. */
+        if (r->idle && r->base + r->n - r->next >= r->n / 8)
+            pthread_cond_broadcast(&r->work);
+    }
+    for (;;) {
+        if (r->state[s] == CHD_SLOT_BUSY) {
+            /* h itself, or what the slot held before a jump forward. */
+            r->waiting++;
+            pthread_cond_wait(&r->done, &r->mu);
+            r->waiting--;
+            continue;
+        }
+        if (r->hunk[s] == h && r->state[s] == CHD_SLOT_READY) {
+            pthread_mutex_unlock(&r->mu);
+            *out = p;
+            return 0;
+        }
+        break;
+    }
+    /* Not decoded (or failed in a worker): this thread decodes it, and a
+     * failure gets its message here. */
+    if (h >= r->next)
+        r->next = h + 1;
+    r->hunk[s] = h;
+    r->state[s] = CHD_SLOT_BUSY;
+    r->busy++;
+    pthread_mutex_unlock(&r->mu);
+    rc = chd_decode(ctx, f, f->dec[0], chd_resolve(f, h), p);
+    pthread_mutex_lock(&r->mu);
+    chd_ring_done(r, s, rc);
+    pthread_mutex_unlock(&r->mu);
+    if (rc < 0)
+        return rc;
+    *out = p;
+    return 0;
+}
+
+/* The decoded bytes of hunk h: from the ring when reads run forward,
+ * else from the cache or decoded now. */
 static int
 chd_hunk(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
          const uint8_t **out)
 {
-    int i, r, ahead = h == f->next_hunk && f->nthreads > 1;
+    int i, r, forward = h == f->next_hunk;
 
     f->next_hunk = h + 1;
+    if (f->ring && f->ring->forks != chd_forks)
+        chd_ring_orphan(f);
+    if (f->ring && f->ring->active) {
+        r = chd_ring_get(ctx, f, h, out);
+        if (r <= 0)
+            return r;
+    } else if (forward && h > 0 && f->nthreads > 1) {
+        /* Two hunks in a row: the ring starts here. */
+        if (!f->ring && !f->ring_failed) {
+            f->ring = chd_ring_new(f);
+            f->ring_failed = !f->ring;
+        }
+        if (f->ring) {
+            chd_ring_restart(f->ring, h);
+            return chd_ring_get(ctx, f, h, out);
+        }
+    }
     h = chd_resolve(f, h);
     i = chd_cached(f, h);
     if (i >= 0) {
@@ -926,15 +454,7 @@ chd_hunk(struct disc_ctx *ctx, struct chd_file *f, uint32_t h,
     i = chd_slot(ctx, f);
     if (i < 0)
         return i;
-    if (ahead) {
-        chd_ahead(f, h, i);
-        if (f->slot_hunk[i] == h) {
-            *out = f->slot[i];
-            return 0;
-        }
-    }
-    /* Alone, or again after a failure so that ctx gets its message. */
-    r = chd_decode(ctx, f, &f->dec[0], h, f->slot[i]);
+    r = chd_decode(ctx, f, f->dec[0], h, f->slot[i]);
     if (r < 0)
         return r;
     f->slot_hunk[i] = h;
@@ -1006,199 +526,6 @@ static const struct disc_source_ops chd_src_ops = {
 
 /* ------------------------------------------------------------------ */
 /* Opening: header, map, metadata                                      */
-
-static int
-chd_fmt_error(struct disc_ctx *ctx, const struct chd_file *f, const char *fmt,
-              const char *detail)
-{
-    return disc_error(ctx, DISC_E_FORMAT, "%s: %s%s", f->name, fmt, detail);
-}
-
-/* The compressed v5 map at off (chd.cpp decompress_v5_map). */
-static int
-chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
-{
-    uint8_t hdr[16], ent[12];
-    struct chd_bits b;
-    struct chd_huff huff;
-    uint64_t cur, firstoffs, last_self = 0;
-    uint32_t mapbytes, h, rep = 0;
-    unsigned lenbits, selfbits, parentbits;
-    uint8_t last = 0;
-    uint16_t crc = 0xFFFF;
-    int r = 0;
-
-    if (off + 16 > (uint64_t)f->file->size)
-        return disc_error(ctx, DISC_E_RANGE,
-                          "%s: hunk map at byte %llu lies beyond the end of "
-                          "the file (%lld bytes): truncated CHD",
-                          f->name, (unsigned long long)off,
-                          (long long)f->file->size);
-    r = f->file->ops->pread(ctx, f->file, (int64_t)off, 16, hdr);
-    if (r < 0)
-        return r;
-    mapbytes = disc_rd_be32(hdr);
-    firstoffs = chd_rd_be48(hdr + 4);
-    lenbits = hdr[12];
-    selfbits = hdr[13];
-    parentbits = hdr[14];
-    if (lenbits > 32 || selfbits > 32 || parentbits > 32)
-        return chd_fmt_error(ctx, f, "hunk map field widths above 32 bits", "");
-    if (off + 16 + mapbytes > (uint64_t)f->file->size)
-        return disc_error(ctx, DISC_E_RANGE,
-                          "%s: hunk map (%u bytes at byte %llu) runs past "
-                          "the end of the file: truncated CHD",
-                          f->name, mapbytes, (unsigned long long)off);
-    memset(&b, 0, sizeof b);
-    b.p = disc_malloc(mapbytes ? mapbytes : 1);
-    if (!b.p)
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    b.len = mapbytes;
-    r = f->file->ops->pread(ctx, f->file, (int64_t)off + 16, mapbytes, b.p);
-    if (r < 0)
-        goto out;
-    if (chd_huff_import(&huff, &b) != 0) {
-        r = chd_fmt_error(ctx, f, "hunk map: malformed Huffman tree", "");
-        goto out;
-    }
-    /* Pass 1: the types, with runs. */
-    for (h = 0; h < f->hunkcount; h++) {
-        int v;
-        if (rep > 0) {
-            f->map[h].type = last;
-            rep--;
-            continue;
-        }
-        v = chd_huff_decode(&huff, &b);
-        if (v == CHD_MAP_RLE_SMALL || v == CHD_MAP_RLE_LARGE) {
-            int c1 = chd_huff_decode(&huff, &b), c2 = 0;
-            if (v == CHD_MAP_RLE_LARGE)
-                c2 = chd_huff_decode(&huff, &b);
-            if (c1 < 0 || c2 < 0) {
-                v = -1;
-            } else {
-                f->map[h].type = last;
-                rep = v == CHD_MAP_RLE_SMALL
-                          ? 2u + (uint32_t)c1
-                          : 18u + ((uint32_t)c1 << 4) + (uint32_t)c2;
-                continue;
-            }
-        }
-        if (v < 0 || v > CHD_MAP_PARENT_1) {
-            r = disc_error(ctx, DISC_E_FORMAT,
-                           "%s: hunk map: bad type code for hunk %u", f->name,
-                           h);
-            goto out;
-        }
-        f->map[h].type = last = (uint8_t)v;
-    }
-    /* Pass 2: lengths, references and CRCs; offsets accumulate. */
-    cur = firstoffs;
-    for (h = 0; h < f->hunkcount; h++) {
-        struct chd_entry *e = &f->map[h];
-        switch (e->type) {
-        case CHD_MAP_NONE:
-            e->length = f->hunkbytes;
-            e->offset = cur;
-            e->crc = (uint16_t)chd_bits_get(&b, 16);
-            e->has_crc = 1;
-            cur += e->length;
-            break;
-        case CHD_MAP_SELF:
-        case CHD_MAP_SELF_0:
-        case CHD_MAP_SELF_1:
-            if (e->type == CHD_MAP_SELF)
-                last_self = chd_bits_get(&b, selfbits);
-            else if (e->type == CHD_MAP_SELF_1)
-                last_self++;
-            e->type = CHD_MAP_SELF;
-            e->offset = last_self;
-            if (last_self >= h) {
-                r = disc_error(ctx, DISC_E_FORMAT,
-                               "%s: hunk map: hunk %u refers to hunk %llu, "
-                               "not an earlier one",
-                               f->name, h, (unsigned long long)last_self);
-                goto out;
-            }
-            break;
-        case CHD_MAP_PARENT:
-        case CHD_MAP_PARENT_SELF:
-        case CHD_MAP_PARENT_0:
-        case CHD_MAP_PARENT_1:
-            r = disc_error(ctx, DISC_E_UNSUPPORTED,
-                           "%s: hunk %u is stored in a parent CHD; "
-                           "parent CHDs are not supported",
-                           f->name, h);
-            goto out;
-        default:
-            if (f->codec[e->type] == 0) {
-                r = disc_error(ctx, DISC_E_FORMAT,
-                               "%s: hunk map: hunk %u uses compressor slot "
-                               "%u, which is empty",
-                               f->name, h, e->type);
-                goto out;
-            }
-            e->length = chd_bits_get(&b, lenbits);
-            e->offset = cur;
-            e->crc = (uint16_t)chd_bits_get(&b, 16);
-            e->has_crc = 1;
-            if (e->length == 0 || e->length > f->hunkbytes) {
-                r = disc_error(ctx, DISC_E_FORMAT,
-                               "%s: hunk map: hunk %u has length %u", f->name,
-                               h, e->length);
-                goto out;
-            }
-            cur += e->length;
-            break;
-        }
-        ent[0] = e->type;
-        ent[1] = (uint8_t)(e->type == CHD_MAP_SELF ? 0 : e->length >> 16);
-        ent[2] = (uint8_t)(e->type == CHD_MAP_SELF ? 0 : e->length >> 8);
-        ent[3] = (uint8_t)(e->type == CHD_MAP_SELF ? 0 : e->length);
-        disc_wr_be16(ent + 4, (uint16_t)(e->offset >> 32));
-        disc_wr_be32(ent + 6, (uint32_t)e->offset);
-        disc_wr_be16(ent + 10, e->type == CHD_MAP_SELF ? 0 : e->crc);
-        crc = chd_crc16(crc, ent, sizeof ent);
-    }
-    if (crc != disc_rd_be16(hdr + 10)) {
-        r = disc_error(ctx, DISC_E_FORMAT,
-                       "%s: hunk map CRC mismatch (map at byte %llu is "
-                       "damaged)",
-                       f->name, (unsigned long long)off);
-        goto out;
-    }
-    r = 0;
-out:
-    disc_free_mem(b.p);
-    return r;
-}
-
-/* The map of an uncompressed (v5, no codec) file: 4-byte hunk numbers. */
-static int
-chd_read_flat_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
-{
-    uint8_t buf[4 * 256];
-    uint32_t h = 0;
-    int r;
-
-    while (h < f->hunkcount) {
-        uint32_t n = f->hunkcount - h, i;
-        if (n > 256)
-            n = 256;
-        r = f->file->ops->pread(ctx, f->file, (int64_t)off + 4 * (int64_t)h,
-                                4 * (size_t)n, buf);
-        if (r < 0)
-            return r;
-        for (i = 0; i < n; i++) {
-            f->map[h + i].type = CHD_MAP_NONE;
-            f->map[h + i].length = f->hunkbytes;
-            f->map[h + i].offset =
-                (uint64_t)disc_rd_be32(buf + (size_t)i * 4) * f->hunkbytes;
-        }
-        h += n;
-    }
-    return 0;
-}
 
 static int
 chd_sha1(const uint8_t *p, size_t n, uint8_t out[20])
@@ -1559,7 +886,6 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
                       : n > CHD_MAX_THREADS ? CHD_MAX_THREADS
                                             : (int)n;
     }
-    (void)chd_crc16(0xFFFF, NULL, 0); /* its table, before any thread */
     f->name = disc_strdup(path);
     if (!f->name) {
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
@@ -1642,8 +968,9 @@ chd_open_file(struct disc_ctx *ctx, const char *path, struct chd_file **out)
     }
     f->hunkcount = (uint32_t)hunks;
     f->map = disc_calloc(hunks ? hunks : 1, sizeof *f->map);
-    f->ndec = 1;
-    if (!f->map || chd_dec_init(&f->dec[0], f->hunkbytes) != 0) {
+    f->dec[0] = chd_dec_new(f->hunkbytes);
+    f->ndec = f->dec[0] ? 1 : 0;
+    if (!f->map || !f->dec[0]) {
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
         goto fail;
     }

@@ -1,6 +1,7 @@
-/* chd.h - private to the CHD plugin (chd.c reads, chd_write.c writes):
- * container constants, CRC-16, the MSB-first bit stream and the 16-symbol
- * Huffman code of the v5 hunk map, and the CD frame codecs.
+/* chd.h - private to the CHD plugin (chd.c reads, chd_map.c decodes the
+ * hunk map and the hunks, chd_write.c writes): container constants,
+ * CRC-16, the MSB-first bit stream and the 16-symbol Huffman code of the
+ * v5 hunk map, the CD frame codecs, and the open file.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: docs/formats/chd.md; MAME src/lib/util/chd.cpp,
  * chdcodec.cpp, huffman.cpp, cdrom.cpp; libchdr.
@@ -102,6 +103,76 @@ void chd_frame_ecc_restore(uint8_t *sec);
 
 /* The LZMA dictionary chdman's encoder uses for a plane of n bytes. */
 uint32_t chd_lzma_dict(uint32_t n);
+
+/* ------------------------------------------------------------------ */
+/* The open file (chd.c) and its hunks (chd_map.c)                     */
+
+#define CHD_CACHE 16 /* decoded hunks kept for reads out of order */
+#define CHD_MAX_THREADS 8
+
+struct chd_entry {
+    uint64_t offset; /* file offset, or hunk number for SELF */
+    uint32_t length;
+    uint16_t crc;
+    uint8_t type;    /* CHD_MAP_C0..CHD_MAP_SELF */
+    uint8_t has_crc; /* 0 for uncompressed files */
+};
+
+/* One track as the metadata describes it. */
+struct chd_track {
+    int number;
+    char type[24], subtype[16], pgtype[24], pgsub[16];
+    int32_t frames, pregap, postgap;
+    uint32_t chdframe; /* first frame in the CHD's logical space */
+    disc_lba lba;      /* disc LBA of its first stored frame */
+};
+
+struct chd_dec;  /* one decoder's state and buffers (chd_map.c) */
+struct chd_ring; /* decode-ahead (chd.c) */
+
+struct chd_file {
+    struct disc_source *file;
+    char *name;
+    int refs;
+    uint32_t codec[4];
+    uint64_t logical;
+    uint32_t hunkbytes, hunkcount, frames; /* frames per hunk */
+    uint8_t rawsha1[20], sha1[20];
+    struct chd_entry *map;
+    int ntracks;
+    struct chd_track track[DISC_MAX_TRACKS];
+    /* Checksummed metadata for the overall SHA-1: tag + SHA-1 each. */
+    uint8_t (*metasum)[24];
+    int nmeta;
+    /* Decoded hunks, for reads that do not run forward. */
+    uint32_t slot_hunk[CHD_CACHE];
+    uint8_t *slot[CHD_CACHE];
+    int nslots, victim;
+    /* Decoders: the caller's thread uses dec[0], worker i dec[1 + i]. */
+    struct chd_dec *dec[CHD_MAX_THREADS + 1];
+    int ndec, nthreads;
+    uint32_t next_hunk;    /* reads run forward when they ask for this */
+    struct chd_ring *ring; /* decode-ahead, made when reads run forward */
+    int ring_failed;       /* none could be made: reads go without */
+};
+
+/* A decoder for hunks of hunkbytes bytes; NULL when out of memory. */
+struct chd_dec *chd_dec_new(uint32_t hunkbytes);
+void chd_dec_free(struct chd_dec *c);
+/* Decodes hunk h (not a SELF entry) with dec into out and checks its
+ * CRC-16; a failure names the hunk and its LBAs.  Threads may decode
+ * different hunks of one file at once, each with its own decoder. */
+int chd_decode(struct disc_ctx *ctx, const struct chd_file *f,
+               struct chd_dec *dec, uint32_t h, uint8_t *out);
+/* DISC_E_FORMAT naming hunk h, its LBA range and what is wrong. */
+int chd_hunk_error(struct disc_ctx *ctx, const struct chd_file *f, uint32_t h,
+                   const char *what);
+/* A codec tag as four printable characters. */
+const char *chd_codec_name(uint32_t c, char buf[5]);
+/* The map: compressed (v5 with codecs) at off, or flat after the header
+ * of an uncompressed file. */
+int chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off);
+int chd_read_flat_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off);
 
 /* The writer (chd_write.c). */
 int chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
