@@ -176,11 +176,7 @@ disc_ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
         goto fail;
     }
-    r = disc_outset_new(ctx, d, o->force, &set);
-    if (r == 0) {
-        disc_outset_link(set, o->link);
-        r = disc_outset_open(ctx, set, path, &ccd);
-    }
+    r = disc_outset_begin(ctx, d, o, path, &set, &ccd);
     if (r == 0)
         r = disc_outset_open(ctx, set, imgpath, &img);
     if (r == 0)

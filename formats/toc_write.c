@@ -631,11 +631,7 @@ disc_toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         if (r < 0)
             goto fail;
     }
-    r = disc_outset_new(ctx, d, o->force, &set);
-    if (r < 0)
-        goto fail;
-    disc_outset_link(set, o->link);
-    r = disc_outset_open(ctx, set, path, &out);
+    r = disc_outset_begin(ctx, d, o, path, &set, &out);
     if (r == 0)
         r = disc_out_write(ctx, out, b.p, b.len);
     if (r == 0)
