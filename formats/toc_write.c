@@ -480,50 +480,17 @@ toc_wplan_free(struct toc_wplan *pl)
     disc_free_mem(pl);
 }
 
-int
-disc_toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
-               const struct disc_write_opts *o)
+/* Where the stored sectors go: in place (the input's files, named from
+ * the TOC's folder) or one new data file of raw sectors.  Fills the
+ * plan's file table and each stored run's file and offset. */
+static int
+toc_wplan_files(struct disc_ctx *ctx, const struct disc *d, const char *path,
+                const struct disc_write_opts *o, struct toc_wplan *pl,
+                int inplace)
 {
-    struct toc_wplan *pl = disc_calloc(1, sizeof *pl);
-    struct disc_buf b;
-    struct disc_outset *set = NULL;
-    struct disc_out *out = NULL;
-    int i, r = 0, inplace = 1, lost = 0, data = 0;
-    size_t x;
-    size_t s;
+    int i;
+    size_t x, s;
 
-    memset(&b, 0, sizeof b);
-    if (!pl)
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    pl->ntracks = d->ntracks;
-    if (d->nsessions > 1) {
-        r = disc_write_drop(ctx, o,
-                            "sessions 2-%d (a TOC file describes one "
-                            "session)",
-                            d->nsessions);
-        if (r < 0)
-            goto fail;
-        pl->ntracks = d->session[0].last_track - d->session[0].first_track + 1;
-    }
-    if (d->track[0].index[0] != 0) {
-        r = disc_error(ctx, DISC_E_UNSUPPORTED,
-                       "%s: the first track starts at LBA %d; a TOC file "
-                       "starts the disc at LBA 0",
-                       path, d->track[0].index[0]);
-        goto fail;
-    }
-    pl->dir = disc_path_dir(path);
-    if (!pl->dir) {
-        r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        goto fail;
-    }
-    for (i = 0; i < pl->ntracks; i++) {
-        r = toc_wplan_track(ctx, d, i, &pl->t[i], &inplace);
-        if (r < 0)
-            goto fail;
-        if (d->track[i].mode != DISC_MODE_AUDIO)
-            data = 1;
-    }
     /* Files are named in place only next to the TOC: readers refuse a
      * name that leads outside the TOC's folder (docs/formats/toc.md). */
     for (x = 0; inplace && x < disc_extent_count(d); x++) {
@@ -559,17 +526,13 @@ disc_toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         pl->binpath = stem && o->name ? disc_path_join(pl->dir, stem) : stem;
         if (stem && o->name)
             disc_free_mem(stem);
-        if (!pl->binpath) {
-            r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
-            goto fail;
-        }
+        if (!pl->binpath)
+            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
         pl->srcs[0] = NULL;
         pl->srcname[0] = disc_strdup(disc_path_base(pl->binpath));
         pl->nsrc = 1;
-        if (!pl->srcname[0]) {
-            r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
-            goto fail;
-        }
+        if (!pl->srcname[0])
+            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
         for (i = 0; i < pl->ntracks; i++) {
             struct toc_wtrack *w = &pl->t[i];
             w->mode =
@@ -587,15 +550,103 @@ disc_toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
             for (s = 0; s < pl->t[i].nseg; s++)
                 if (pl->t[i].seg[s].e) {
                     int k = toc_wsrc(pl, pl->t[i].seg[s].e->src);
-                    if (k < 0 || !pl->srcname[k]) {
-                        r = disc_error(
+                    if (k < 0 || !pl->srcname[k])
+                        return disc_error(
                             ctx, k < 0 ? DISC_E_UNSUPPORTED : DISC_E_NOMEM,
                             k < 0 ? "too many data files" : "out of memory");
-                        goto fail;
-                    }
                     pl->t[i].seg[s].file = k;
                 }
     }
+    return 0;
+}
+
+/* Writes the TOC text b and, with a new data file, its sectors: one set,
+ * committed whole or not at all. */
+static int
+toc_write_files(struct disc_ctx *ctx, const struct disc *d, const char *path,
+                const struct disc_write_opts *o, const struct toc_wplan *pl,
+                const struct disc_buf *b)
+{
+    struct disc_outset *set = NULL;
+    struct disc_out *out = NULL;
+    int i, r;
+    size_t s;
+
+    if (pl->datafile) {
+        r = disc_out_check(ctx, d, pl->binpath, o->force);
+        if (r < 0)
+            return r;
+    }
+    r = disc_outset_begin(ctx, d, o, path, &set, &out);
+    if (r == 0)
+        r = disc_out_write(ctx, out, b->p, b->len);
+    if (r == 0)
+        r = disc_out_finish(ctx, out);
+    if (r == 0 && pl->datafile) {
+        struct disc_copy c;
+        r = disc_outset_open(ctx, set, pl->binpath, &out);
+        memset(&c, 0, sizeof c);
+        c.main = out;
+        c.layout = DISC_DATA_RAW;
+        for (i = 0; r == 0 && i < pl->ntracks; i++)
+            for (s = 0; r == 0 && s < pl->t[i].nseg; s++)
+                if (pl->t[i].seg[s].e)
+                    r = disc_out_copy_sectors(ctx, d, pl->t[i].seg[s].lba,
+                                              pl->t[i].seg[s].count, &c);
+        if (r == 0)
+            r = disc_out_finish(ctx, out);
+    }
+    if (r == 0) {
+        r = disc_outset_commit(ctx, set);
+        set = NULL;
+    }
+    disc_outset_abort(set);
+    return r;
+}
+
+int
+disc_toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
+               const struct disc_write_opts *o)
+{
+    struct toc_wplan *pl = disc_calloc(1, sizeof *pl);
+    struct disc_buf b;
+    int i, r = 0, inplace = 1, lost = 0, data = 0;
+
+    memset(&b, 0, sizeof b);
+    if (!pl)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    pl->ntracks = d->ntracks;
+    if (d->nsessions > 1) {
+        r = disc_write_drop(ctx, o,
+                            "sessions 2-%d (a TOC file describes one "
+                            "session)",
+                            d->nsessions);
+        if (r < 0)
+            goto fail;
+        pl->ntracks = d->session[0].last_track - d->session[0].first_track + 1;
+    }
+    if (d->track[0].index[0] != 0) {
+        r = disc_error(ctx, DISC_E_UNSUPPORTED,
+                       "%s: the first track starts at LBA %d; a TOC file "
+                       "starts the disc at LBA 0",
+                       path, d->track[0].index[0]);
+        goto fail;
+    }
+    pl->dir = disc_path_dir(path);
+    if (!pl->dir) {
+        r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (i = 0; i < pl->ntracks; i++) {
+        r = toc_wplan_track(ctx, d, i, &pl->t[i], &inplace);
+        if (r < 0)
+            goto fail;
+        if (d->track[i].mode != DISC_MODE_AUDIO)
+            data = 1;
+    }
+    r = toc_wplan_files(ctx, d, path, o, pl, inplace);
+    if (r < 0)
+        goto fail;
 
     /* The text. */
     disc_buf_printf(&b, "// cdrdao TOC written by discarc\n");
@@ -626,36 +677,8 @@ disc_toc_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
             goto fail;
     }
 
-    if (pl->datafile) {
-        r = disc_out_check(ctx, d, pl->binpath, o->force);
-        if (r < 0)
-            goto fail;
-    }
-    r = disc_outset_begin(ctx, d, o, path, &set, &out);
-    if (r == 0)
-        r = disc_out_write(ctx, out, b.p, b.len);
-    if (r == 0)
-        r = disc_out_finish(ctx, out);
-    if (r == 0 && pl->datafile) {
-        struct disc_copy c;
-        r = disc_outset_open(ctx, set, pl->binpath, &out);
-        memset(&c, 0, sizeof c);
-        c.main = out;
-        c.layout = DISC_DATA_RAW;
-        for (i = 0; r == 0 && i < pl->ntracks; i++)
-            for (s = 0; r == 0 && s < pl->t[i].nseg; s++)
-                if (pl->t[i].seg[s].e)
-                    r = disc_out_copy_sectors(ctx, d, pl->t[i].seg[s].lba,
-                                              pl->t[i].seg[s].count, &c);
-        if (r == 0)
-            r = disc_out_finish(ctx, out);
-    }
-    if (r == 0) {
-        r = disc_outset_commit(ctx, set);
-        set = NULL;
-    }
+    r = toc_write_files(ctx, d, path, o, pl, &b);
 fail:
-    disc_outset_abort(set);
     disc_free_mem(b.p);
     toc_wplan_free(pl);
     return r;
