@@ -1486,6 +1486,30 @@ toc_track_done(struct toc_state *st)
 /* ------------------------------------------------------------------ */
 /* Reader: statements                                                  */
 
+/* The code after ISRC (isrc 1) or CATALOG: a string the model's rule
+ * for it accepts, copied into out with its NUL (13 or 14 bytes).  The
+ * string stays the current token. */
+static int
+toc_code(struct toc_parse *p, int isrc, char *out)
+{
+    unsigned line = p->lx.tline;
+    int r = toc_next(p);
+
+    if (r < 0)
+        return r;
+    if (p->lx.tok != T_STR)
+        return toc_expected(p, isrc ? "an ISRC string"
+                                    : "a catalog number string");
+    if (!(isrc ? disc_valid_isrc(p->lx.str) : disc_valid_mcn(p->lx.str)))
+        return toc_err(p, line, DISC_E_FORMAT, "illegal %s \"%.20s\" (%s)",
+                       isrc ? "ISRC code" : "catalog number", p->lx.str,
+                       isrc ? "CCOOOYYSSSSS: 5 upper-case letters or digits, "
+                              "7 digits"
+                            : "13 digits");
+    memcpy(out, p->lx.str, isrc ? 13 : 14);
+    return 0;
+}
+
 static int
 toc_flags(struct toc_state *st)
 {
@@ -1496,17 +1520,8 @@ toc_flags(struct toc_state *st)
     for (;;) {
         int no = 0;
         if (toc_is(p, "ISRC")) {
-            unsigned line = p->lx.tline;
-            if ((r = toc_next(p)) < 0)
+            if ((r = toc_code(p, 1, t->isrc)) < 0)
                 return r;
-            if (p->lx.tok != T_STR)
-                return toc_expected(p, "an ISRC string");
-            if (!disc_valid_isrc(p->lx.str))
-                return toc_err(p, line, DISC_E_FORMAT,
-                               "illegal ISRC code \"%.20s\" (CCOOOYYSSSSS: "
-                               "5 upper-case letters or digits, 7 digits)",
-                               p->lx.str);
-            memcpy(t->isrc, p->lx.str, 13);
             if ((r = toc_next(p)) < 0)
                 return r;
             continue;
@@ -1640,17 +1655,8 @@ toc_parse_all(struct toc_state *st)
         } else if (toc_is(p, "CD_I")) {
             type = DISC_TYPE_CDI;
         } else if (toc_is(p, "CATALOG")) {
-            unsigned line = p->lx.tline;
-            if ((r = toc_next(p)) < 0)
+            if ((r = toc_code(p, 0, d->mcn)) < 0)
                 return r;
-            if (p->lx.tok != T_STR)
-                return toc_expected(p, "a catalog number string");
-            if (!disc_valid_mcn(p->lx.str))
-                return toc_err(p, line, DISC_E_FORMAT,
-                               "illegal catalog number \"%.20s\" (13 "
-                               "digits)",
-                               p->lx.str);
-            memcpy(d->mcn, p->lx.str, 14);
         } else {
             break;
         }
