@@ -749,6 +749,25 @@ toc_byte_offset(struct toc_parse *p, unsigned line, const char *name, int wav,
     return r;
 }
 
+/* The file name after FILE, AUDIOFILE or DATAFILE, read as bytes (a
+ * name is no text); *name takes the string (disc_malloc'd). */
+static int
+toc_file_name(struct toc_parse *p, char **name)
+{
+    int r;
+
+    p->lx.bytes = 1;
+    r = toc_next(p);
+    p->lx.bytes = 0;
+    if (r < 0)
+        return r;
+    if (p->lx.tok != T_STR)
+        return toc_expected(p, "file name");
+    *name = p->lx.str;
+    p->lx.str = NULL;
+    return 0;
+}
+
 /* FILE|AUDIOFILE "name" [SWAP] [#offset] start [length] */
 static int
 toc_stmt_file(struct toc_state *st)
@@ -759,20 +778,13 @@ toc_stmt_file(struct toc_state *st)
     struct toc_file *f = NULL;
     long long off = 0, start = 0, len = 0, avail;
     int swap = 0, msf = 0, wav, r;
-    char *name;
+    char *name = NULL;
 
     if ((r = toc_audio_only(st, "FILE", line)) < 0 ||
         (r = toc_family(st, 1, line)) < 0)
         return r;
-    p->lx.bytes = 1;
-    r = toc_next(p);
-    p->lx.bytes = 0;
-    if (r < 0)
+    if ((r = toc_file_name(p, &name)) < 0)
         return r;
-    if (p->lx.tok != T_STR)
-        return toc_expected(p, "file name");
-    name = p->lx.str;
-    p->lx.str = NULL;
     wav = toc_ext_is(name, "wav");
     r = toc_open(st, name, wav, line, &f);
     if (r == 0)
@@ -836,19 +848,12 @@ toc_stmt_datafile(struct toc_state *st)
     struct toc_file *f = NULL;
     long long off = 0, len = -1;
     int msf = 0, wav, r;
-    char *name;
+    char *name = NULL;
 
     if ((r = toc_family(st, 0, line)) < 0)
         return r;
-    p->lx.bytes = 1;
-    r = toc_next(p);
-    p->lx.bytes = 0;
-    if (r < 0)
+    if ((r = toc_file_name(p, &name)) < 0)
         return r;
-    if (p->lx.tok != T_STR)
-        return toc_expected(p, "file name");
-    name = p->lx.str;
-    p->lx.str = NULL;
     wav = t->mode == TOC_AUDIO && toc_ext_is(name, "wav");
     r = toc_open(st, name, wav, line, &f);
     if (r == 0)
