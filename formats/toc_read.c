@@ -750,22 +750,25 @@ toc_byte_offset(struct toc_parse *p, unsigned line, const char *name, int wav,
 }
 
 /* The file name after FILE, AUDIOFILE or DATAFILE, read as bytes (a
- * name is no text); *name takes the string (disc_malloc'd). */
-static int
-toc_file_name(struct toc_parse *p, char **name)
+ * name is no text): the string (disc_malloc'd, the caller's), or NULL
+ * with the error code in *r. */
+static char *
+toc_file_name(struct toc_parse *p, int *r)
 {
-    int r;
+    char *name;
 
     p->lx.bytes = 1;
-    r = toc_next(p);
+    *r = toc_next(p);
     p->lx.bytes = 0;
-    if (r < 0)
-        return r;
-    if (p->lx.tok != T_STR)
-        return toc_expected(p, "file name");
-    *name = p->lx.str;
+    if (*r < 0)
+        return NULL;
+    if (p->lx.tok != T_STR) {
+        *r = toc_expected(p, "file name");
+        return NULL;
+    }
+    name = p->lx.str;
     p->lx.str = NULL;
-    return 0;
+    return name;
 }
 
 /* FILE|AUDIOFILE "name" [SWAP] [#offset] start [length] */
@@ -783,7 +786,7 @@ toc_stmt_file(struct toc_state *st)
     if ((r = toc_audio_only(st, "FILE", line)) < 0 ||
         (r = toc_family(st, 1, line)) < 0)
         return r;
-    if ((r = toc_file_name(p, &name)) < 0)
+    if (!(name = toc_file_name(p, &r)))
         return r;
     wav = toc_ext_is(name, "wav");
     r = toc_open(st, name, wav, line, &f);
@@ -852,7 +855,7 @@ toc_stmt_datafile(struct toc_state *st)
 
     if ((r = toc_family(st, 0, line)) < 0)
         return r;
-    if ((r = toc_file_name(p, &name)) < 0)
+    if (!(name = toc_file_name(p, &r)))
         return r;
     wav = t->mode == TOC_AUDIO && toc_ext_is(name, "wav");
     r = toc_open(st, name, wav, line, &f);
