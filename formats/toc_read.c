@@ -1,5 +1,6 @@
-/* toc_read.c - cdrdao TOC files: the probe, the native reader and the
- * format's descriptor (the writer is toc_write.c).
+/* toc_read.c - cdrdao TOC files: the probe, the native reader's parser
+ * and the format's descriptor (toc_layout.c maps the parsed tracks onto
+ * the disc; the writer is toc_write.c).
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: cdrdao(1) "TOC FILES"; cdrdao trackdb/TocParser.g (grammar
  * and lexer), Toc.cc, Track.cc (how sub-tracks join into blocks),
@@ -31,14 +32,6 @@ const struct toc_modeinfo disc_toc_modes[TOC_NMODES] = {
     { "MODE2_FORM_MIX", 2336, DISC_MODE_MODE2_MIXED, DISC_DATA_MODE2 },
     { "MODE0", 2336, DISC_MODE_MODE2, DISC_DATA_MODE2 },
 };
-
-enum toc_sub { TOC_SUB_NONE = 0, TOC_SUB_RW, TOC_SUB_RW_RAW };
-
-static uint32_t
-toc_block_size(enum toc_mode m, enum toc_sub s)
-{
-    return disc_toc_modes[m].size + (s != TOC_SUB_NONE ? DISC_SECTOR_SUB : 0u);
-}
 
 /* ------------------------------------------------------------------ */
 /* Probe                                                               */
@@ -95,35 +88,8 @@ toc_probe(const uint8_t *buf, size_t len, const char *path)
 /* ------------------------------------------------------------------ */
 /* Lexer                                                               */
 
-enum toc_tok { T_EOF = 0, T_WORD, T_INT, T_STR, T_PUNCT };
-
-struct toc_lex {
-    struct disc_text text;
-    char *line; /* current line, NULL at the end */
-    char *p;    /* next character in it */
-    /* the current token */
-    enum toc_tok tok;
-    char word[32];  /* T_WORD (truncated), T_PUNCT (one char) */
-    long long num;  /* T_INT */
-    char *str;      /* T_STR: UTF-8, disc_malloc'd */
-    int bytes;      /* read the next string's "\ddd" as bytes (file
-                       names), not as ISO 8859-1 letters (text) */
-    unsigned tline; /* line of the token */
-};
-
-struct toc_parse {
-    struct disc_ctx *ctx;
-    struct disc *d;
-    const char *path;
-    char *dir;
-    struct toc_lex lx;
-};
-
-static int toc_err(struct toc_parse *p, unsigned line, int code,
-                   const char *fmt, ...) DISC_PRINTF(4, 5);
-
-static int
-toc_err(struct toc_parse *p, unsigned line, int code, const char *fmt, ...)
+int
+disc_toc_err(struct toc_parse *p, unsigned line, int code, const char *fmt, ...)
 {
     char msg[200];
     va_list ap;
@@ -132,12 +98,6 @@ toc_err(struct toc_parse *p, unsigned line, int code, const char *fmt, ...)
     (void)vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return disc_error(p->ctx, code, "%s:%u: %s", p->path, line, msg);
-}
-
-static int
-toc_nomem(struct toc_parse *p)
-{
-    return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
 }
 
 /* Appends the UTF-8 encoding of code point c (below 0x100) to s. */
@@ -171,8 +131,8 @@ toc_lex_string(struct toc_parse *p)
     for (;;) {
         if (!*s) {
             disc_free_mem(out);
-            return toc_err(p, l->tline, DISC_E_FORMAT,
-                           "string not closed on its line");
+            return disc_toc_err(p, l->tline, DISC_E_FORMAT,
+                                "string not closed on its line");
         }
         if (*s == '"') {
             s++;
@@ -187,8 +147,8 @@ toc_lex_string(struct toc_parse *p)
                 (unsigned)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
             if (c > 0xFF || c == 0) {
                 disc_free_mem(out);
-                return toc_err(p, l->tline, DISC_E_FORMAT,
-                               "\\%.3s is not a byte of text", s + 1);
+                return disc_toc_err(p, l->tline, DISC_E_FORMAT,
+                                    "\\%.3s is not a byte of text", s + 1);
             }
             if (l->bytes)
                 out[n++] = (char)c;
@@ -238,7 +198,8 @@ toc_next(struct toc_parse *p)
         while (*l->p >= '0' && *l->p <= '9') {
             v = v * 10 + (*l->p - '0');
             if (v > TOC_MAX_NUMBER)
-                return toc_err(p, l->tline, DISC_E_FORMAT, "number too large");
+                return disc_toc_err(p, l->tline, DISC_E_FORMAT,
+                                    "number too large");
             l->p++;
         }
         l->tok = T_INT;
@@ -265,10 +226,10 @@ toc_next(struct toc_parse *p)
         l->tok = T_PUNCT;
         return 0;
     }
-    return toc_err(p, l->tline, DISC_E_FORMAT, "unexpected character '%c'",
-                   (unsigned char)*l->p >= 0x20 && (unsigned char)*l->p < 0x7F
-                       ? *l->p
-                       : '?');
+    return disc_toc_err(
+        p, l->tline, DISC_E_FORMAT, "unexpected character '%c'",
+        (unsigned char)*l->p >= 0x20 && (unsigned char)*l->p < 0x7F ? *l->p
+                                                                    : '?');
 }
 
 static int
@@ -307,8 +268,8 @@ toc_expected(struct toc_parse *p, const char *what)
 {
     char b[64];
 
-    return toc_err(p, p->lx.tline, DISC_E_FORMAT, "%s expected, found %s", what,
-                   toc_tokname(p, b, sizeof b));
+    return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT, "%s expected, found %s",
+                        what, toc_tokname(p, b, sizeof b));
 }
 
 static int
@@ -340,13 +301,14 @@ toc_msf_rest(struct toc_parse *p, long long m, long long *out)
         return toc_expected(p, "frames of m:s:f");
     f = p->lx.num;
     if (s > 59)
-        return toc_err(p, line, DISC_E_FORMAT,
-                       "illegal second field %lld (0-59)", s);
+        return disc_toc_err(p, line, DISC_E_FORMAT,
+                            "illegal second field %lld (0-59)", s);
     if (f > 74)
-        return toc_err(p, line, DISC_E_FORMAT,
-                       "illegal frame field %lld (0-74)", f);
+        return disc_toc_err(p, line, DISC_E_FORMAT,
+                            "illegal frame field %lld (0-74)", f);
     if (m > 10000)
-        return toc_err(p, line, DISC_E_FORMAT, "%lld minutes is too long", m);
+        return disc_toc_err(p, line, DISC_E_FORMAT, "%lld minutes is too long",
+                            m);
     *out = m * 4500 + s * 75 + f;
     return toc_next(p);
 }
@@ -380,186 +342,9 @@ toc_msf(struct toc_parse *p, const char *what, long long *v)
     int msf = 0, r = toc_value(p, what, v, &msf);
 
     if (r == 0 && !msf)
-        return toc_err(p, line, DISC_E_FORMAT, "%s must be m:s:f", what);
+        return disc_toc_err(p, line, DISC_E_FORMAT, "%s must be m:s:f", what);
     return r;
 }
-
-/* ------------------------------------------------------------------ */
-/* Reader: model of a parsed TOC                                       */
-
-/* One sub-track: a range of a file, or zeros (SILENCE, ZERO, PREGAP).
- * Consecutive pieces of one mode and sub-channel mode form a "run":
- * cdrdao joins them byte by byte and pads only the run's end to a whole
- * block (Track.cc). */
-struct toc_piece {
-    enum toc_mode mode; /* run key, with sub */
-    enum toc_sub sub;
-    struct disc_source *src; /* NULL: zeros */
-    int64_t off;             /* first byte in src */
-    int64_t len;             /* bytes */
-    int swap;                /* 16-bit words stored big-endian */
-};
-
-struct toc_track {
-    unsigned line;
-    enum toc_mode mode;
-    enum toc_sub sub;
-    uint8_t control;
-    char isrc[13];
-    int audiocut; /* -1 none yet, 1 FILE/SILENCE, 0 DATAFILE/ZERO */
-    struct toc_piece *pc;
-    size_t npc, cap;
-    int start_set;
-    long long start; /* blocks from the track's first block */
-    unsigned start_line;
-    int end_set;
-    long long end;
-    unsigned end_line;
-    int nidx;
-    long long idx[DISC_MAX_INDEX]; /* INDEX offsets from start, blocks */
-    unsigned idx_line[DISC_MAX_INDEX];
-};
-
-struct toc_file {
-    char *path; /* as resolved */
-    int wav;
-    struct disc_source *src; /* owned by the disc */
-    int64_t size;            /* bytes (PCM bytes for WAVE) */
-};
-
-struct toc_state {
-    struct toc_parse p;
-    struct toc_file *files;
-    size_t nfiles, capfiles;
-    int lang_code[DISC_CDTEXT_MAX_BLOCKS]; /* LANGUAGE_MAP, -1 unset */
-    int first_no;
-    struct toc_track *t; /* the track being parsed */
-    disc_lba pos;        /* first block of the next track */
-    int warned_info;
-};
-
-/* ------------------------------------------------------------------ */
-/* Reader: the joining source                                          */
-
-/* A byte source over a run whose pieces do not all fall on block
- * boundaries: pieces are served back to back, big-endian audio swapped,
- * and the run's last block padded with zeros. */
-struct toc_cat {
-    struct disc_source base;
-    struct toc_piece *pc;
-    int64_t *at; /* stream offset of each piece */
-    size_t n;
-};
-
-static int
-toc_cat_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
-              size_t len, void *buf)
-{
-    struct toc_cat *c = (struct toc_cat *)s;
-    uint8_t *out = buf;
-    size_t i;
-
-    memset(buf, 0, len);
-    for (i = 0; i < c->n; i++) {
-        const struct toc_piece *pc = &c->pc[i];
-        int64_t a = off > c->at[i] ? off - c->at[i] : 0;
-        int64_t b = off + (int64_t)len - c->at[i];
-        if (b > pc->len)
-            b = pc->len;
-        if (b <= a || !pc->src)
-            continue;
-        while (a < b) {
-            /* Swapped words are whole words of the piece: read from an
-             * even piece offset. */
-            uint8_t tmp[4096 + 2];
-            int64_t ra = pc->swap ? (a & ~(int64_t)1) : a;
-            int64_t rb = b - ra > 4096 ? ra + 4096 : b;
-            int64_t rbx = pc->swap && (rb & 1) && rb < pc->len ? rb + 1 : rb;
-            int r = pc->src->ops->pread(ctx, pc->src, pc->off + ra,
-                                        (size_t)(rbx - ra), tmp);
-            if (r < 0)
-                return r;
-            if (pc->swap)
-                disc_swap16(tmp, (size_t)(rbx - ra));
-            memcpy(out + (c->at[i] + a - off), tmp + (a - ra),
-                   (size_t)(rb - a));
-            a = rb;
-        }
-    }
-    return 0;
-}
-
-static void
-toc_cat_close(struct disc_source *s)
-{
-    struct toc_cat *c = (struct toc_cat *)s;
-
-    disc_free_mem(c->pc);
-    disc_free_mem(c->at);
-    disc_free_mem(s->name);
-    disc_free_mem(c);
-}
-
-static const struct disc_source_ops toc_cat_ops = {
-    .name = "toc-run",
-    .pread = toc_cat_pread,
-    .close = toc_cat_close,
-};
-
-/* ------------------------------------------------------------------ */
-/* Reader: RW_RAW sub-channel                                          */
-
-/* RW_RAW blocks carry 96 interleaved sub-channel bytes whose low six
- * bits are R-W (cdrdao(1): interleaved, with L-EC).  This source serves
- * those blocks with P and Q (bits 7 and 6) synthesised from the disc's
- * TOC, so that the extent can hand the core captured subchannel. */
-struct toc_rw {
-    struct disc_source base;
-    struct disc_source *src; /* the blocks (owned by the disc) */
-    int64_t off;             /* byte offset of the first block */
-    disc_lba lba;            /* LBA of the first block */
-    uint32_t stride, dsize;  /* block size, main bytes in it */
-    const struct disc *d;
-};
-
-static int
-toc_rw_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
-             size_t len, void *buf)
-{
-    struct toc_rw *w = (struct toc_rw *)s;
-    uint8_t *p = buf, lin[DISC_SECTOR_SUB], raw[DISC_SECTOR_SUB];
-    int64_t b;
-    size_t i;
-    int r = w->src->ops->pread(ctx, w->src, w->off + off, len, buf);
-
-    if (r < 0)
-        return r;
-    /* Whole blocks only: the core reads from block boundaries. */
-    for (b = (off + w->stride - 1) / w->stride;
-         (b + 1) * (int64_t)w->stride <= off + (int64_t)len; b++) {
-        uint8_t *sub = p + (b * w->stride - off) + w->dsize;
-        r = disc_sub_synth(ctx, w->d, w->lba + (disc_lba)b, 1, lin);
-        if (r < 0)
-            return r;
-        disc_sub_interleave(lin, raw);
-        for (i = 0; i < DISC_SECTOR_SUB; i++)
-            sub[i] = (uint8_t)((raw[i] & 0xC0) | (sub[i] & 0x3F));
-    }
-    return 0;
-}
-
-static void
-toc_rw_close(struct disc_source *s)
-{
-    disc_free_mem(s->name);
-    disc_free_mem(s);
-}
-
-static const struct disc_source_ops toc_rw_ops = {
-    .name = "toc-rw-raw",
-    .pread = toc_rw_pread,
-    .close = toc_rw_close,
-};
 
 /* ------------------------------------------------------------------ */
 /* Reader: files                                                       */
@@ -584,27 +369,28 @@ toc_open(struct toc_state *st, const char *name, int wav, unsigned line,
     int r;
 
     if (!*name)
-        return toc_err(p, line, DISC_E_FORMAT, "empty file name");
+        return disc_toc_err(p, line, DISC_E_FORMAT, "empty file name");
     if (strcmp(name, "-") == 0)
-        return toc_err(p, line, DISC_E_UNSUPPORTED,
-                       "\"-\" (standard input) is not supported: discarc "
-                       "reads images from files");
+        return disc_toc_err(p, line, DISC_E_UNSUPPORTED,
+                            "\"-\" (standard input) is not supported: discarc "
+                            "reads images from files");
     if (toc_ext_is(name, "mp3") || toc_ext_is(name, "ogg"))
-        return toc_err(p, line, DISC_E_UNSUPPORTED,
-                       "\"%.100s\": MP3 and Ogg audio files are not "
-                       "supported (convert them to WAVE)",
-                       name);
+        return disc_toc_err(p, line, DISC_E_UNSUPPORTED,
+                            "\"%.100s\": MP3 and Ogg audio files are not "
+                            "supported (convert them to WAVE)",
+                            name);
     if (disc_path_escapes(name) &&
         !(p->ctx && (p->ctx->flags & DISC_CTX_OUTSIDE_PATHS)))
-        return toc_err(p, line, DISC_E_FORMAT,
-                       "file \"%.120s\" leads outside the .toc's folder "
-                       "(allow with --allow-outside-paths)",
-                       name);
+        return disc_toc_err(p, line, DISC_E_FORMAT,
+                            "file \"%.120s\" leads outside the .toc's folder "
+                            "(allow with --allow-outside-paths)",
+                            name);
     r = disc_path_resolve(p->dir, name, &path);
     if (r == DISC_E_NOMEM)
         return toc_nomem(p);
     if (r < 0)
-        return toc_err(p, line, DISC_E_IO, "file \"%.120s\" not found", name);
+        return disc_toc_err(p, line, DISC_E_IO, "file \"%.120s\" not found",
+                            name);
     for (i = 0; i < st->nfiles; i++)
         if (st->files[i].wav == wav && strcmp(st->files[i].path, path) == 0) {
             disc_free_mem(path);
@@ -638,7 +424,7 @@ toc_open(struct toc_state *st, const char *name, int wav, unsigned line,
         if (r == DISC_E_NOMEM)
             return r;
         (void)snprintf(msg, sizeof msg, "%s", p->ctx->msg);
-        return toc_err(p, line, r, "\"%.80s\": %s", name, msg);
+        return disc_toc_err(p, line, r, "\"%.80s\": %s", name, msg);
     }
     disc_source_attach(p->d, f->src);
     st->nfiles++;
@@ -666,39 +452,6 @@ toc_add_piece(struct toc_state *st, const struct toc_piece *pc)
     return 0;
 }
 
-/* Bytes per block of a run of pieces like pc in track t. */
-static uint32_t
-toc_run_blen(const struct toc_track *t, const struct toc_piece *pc)
-{
-    return t->audiocut == 1 ? DISC_SECTOR_RAW
-                            : toc_block_size(pc->mode, pc->sub);
-}
-
-static int
-toc_same_run(const struct toc_piece *a, const struct toc_piece *b)
-{
-    return a->mode == b->mode && a->sub == b->sub;
-}
-
-/* Blocks of the track as its pieces stand (each run padded). */
-static long long
-toc_track_blocks(const struct toc_track *t)
-{
-    long long blocks = 0;
-    size_t i = 0;
-
-    while (i < t->npc) {
-        uint32_t blen = toc_run_blen(t, &t->pc[i]);
-        int64_t bytes = 0;
-        size_t j = i;
-        while (j < t->npc && toc_same_run(&t->pc[i], &t->pc[j]))
-            bytes += t->pc[j++].len;
-        blocks += (bytes + blen - 1) / blen;
-        i = j;
-    }
-    return blocks;
-}
-
 /* The statement family of a track may not change (cdrdao refuses it). */
 static int
 toc_family(struct toc_state *st, int audiocut, unsigned line)
@@ -706,9 +459,10 @@ toc_family(struct toc_state *st, int audiocut, unsigned line)
     struct toc_track *t = st->t;
 
     if (t->audiocut >= 0 && t->audiocut != audiocut)
-        return toc_err(&st->p, line, DISC_E_FORMAT,
-                       "mixing of FILE/AUDIOFILE/SILENCE and DATAFILE/ZERO "
-                       "statements in one track is not allowed");
+        return disc_toc_err(
+            &st->p, line, DISC_E_FORMAT,
+            "mixing of FILE/AUDIOFILE/SILENCE and DATAFILE/ZERO "
+            "statements in one track is not allowed");
     t->audiocut = audiocut;
     return 0;
 }
@@ -717,10 +471,10 @@ static int
 toc_audio_only(struct toc_state *st, const char *what, unsigned line)
 {
     if (st->t->mode != TOC_AUDIO || st->t->sub != TOC_SUB_NONE)
-        return toc_err(&st->p, line, DISC_E_FORMAT,
-                       "%s is only allowed in AUDIO tracks without a "
-                       "sub-channel mode",
-                       what);
+        return disc_toc_err(&st->p, line, DISC_E_FORMAT,
+                            "%s is only allowed in AUDIO tracks without a "
+                            "sub-channel mode",
+                            what);
     return 0;
 }
 
@@ -742,10 +496,10 @@ toc_byte_offset(struct toc_parse *p, unsigned line, const char *name, int wav,
     *off = p->lx.num;
     r = toc_next(p);
     if (r == 0 && wav && *off)
-        r = toc_err(p, line, DISC_E_UNSUPPORTED,
-                    "\"%.100s\": a byte offset into a WAVE file is not "
-                    "supported",
-                    name);
+        r = disc_toc_err(p, line, DISC_E_UNSUPPORTED,
+                         "\"%.100s\": a byte offset into a WAVE file is not "
+                         "supported",
+                         name);
     return r;
 }
 
@@ -811,18 +565,19 @@ toc_stmt_file(struct toc_state *st)
         goto done;
     avail = (f->size - off) / 4;
     if (off > f->size || start >= avail) {
-        r = toc_err(p, line, DISC_E_RANGE,
-                    "\"%.100s\" (%lld bytes) ends before the start position",
-                    name, (long long)f->size);
+        r = disc_toc_err(
+            p, line, DISC_E_RANGE,
+            "\"%.100s\" (%lld bytes) ends before the start position", name,
+            (long long)f->size);
         goto done;
     }
     if (len == 0)
         len = avail - start;
     if (start + len > avail) {
-        r = toc_err(p, line, DISC_E_RANGE,
-                    "\"%.100s\" (%lld bytes) is too short: %lld bytes "
-                    "needed",
-                    name, (long long)f->size, off + (start + len) * 4);
+        r = disc_toc_err(p, line, DISC_E_RANGE,
+                         "\"%.100s\" (%lld bytes) is too short: %lld bytes "
+                         "needed",
+                         name, (long long)f->size, off + (start + len) * 4);
         goto done;
     }
     memset(&pc, 0, sizeof pc);
@@ -871,19 +626,20 @@ toc_stmt_datafile(struct toc_state *st)
     if (r < 0)
         goto done;
     if (off >= f->size) {
-        r = toc_err(p, line, DISC_E_RANGE,
-                    "\"%.100s\" (%lld bytes) ends before byte offset %lld",
-                    name, (long long)f->size, off);
+        r = disc_toc_err(p, line, DISC_E_RANGE,
+                         "\"%.100s\" (%lld bytes) ends before byte offset %lld",
+                         name, (long long)f->size, off);
         goto done;
     }
     if (len < 0)
         len = f->size - off;
     if (len == 0 || off + len > f->size) {
-        r = toc_err(p, line, len ? DISC_E_RANGE : DISC_E_FORMAT,
-                    len ? "\"%.100s\" (%lld bytes) is too short: %lld bytes "
-                          "needed"
-                        : "\"%.100s\" (%lld bytes): zero length",
-                    name, (long long)f->size, off + len);
+        r = disc_toc_err(
+            p, line, len ? DISC_E_RANGE : DISC_E_FORMAT,
+            len ? "\"%.100s\" (%lld bytes) is too short: %lld bytes "
+                  "needed"
+                : "\"%.100s\" (%lld bytes): zero length",
+            name, (long long)f->size, off + len);
         goto done;
     }
     memset(&pc, 0, sizeof pc);
@@ -964,10 +720,10 @@ toc_stmt_zero(struct toc_state *st, int silence, int pregap)
             len *= toc_block_size(pc.mode, pc.sub);
     }
     if (len == 0)
-        return toc_err(p, line, DISC_E_FORMAT, "%s has a length of zero",
-                       pregap    ? "PREGAP"
-                       : silence ? "SILENCE"
-                                 : "ZERO");
+        return disc_toc_err(p, line, DISC_E_FORMAT, "%s has a length of zero",
+                            pregap    ? "PREGAP"
+                            : silence ? "SILENCE"
+                                      : "ZERO");
     if (silence) {
         pc.mode = TOC_AUDIO;
         pc.sub = TOC_SUB_NONE;
@@ -990,16 +746,17 @@ toc_stmt_mark(struct toc_state *st, int end)
     int r;
 
     if (end ? t->end_set : t->start_set)
-        return toc_err(p, line, DISC_E_FORMAT,
-                       end ? "END given twice"
-                           : "track start (end of pre-gap) already defined");
+        return disc_toc_err(
+            p, line, DISC_E_FORMAT,
+            end ? "END given twice"
+                : "track start (end of pre-gap) already defined");
     if ((r = toc_next(p)) < 0)
         return r;
     if (p->lx.tok == T_INT) {
         if ((r = toc_msf(p, end ? "END" : "START", &v)) < 0)
             return r;
     } else {
-        v = toc_track_blocks(t);
+        v = disc_toc_track_blocks(t);
     }
     if (end) {
         t->end_set = 1;
@@ -1084,12 +841,12 @@ toc_binary(struct toc_parse *p, uint8_t *buf, size_t *n)
         if (p->lx.tok != T_INT)
             return toc_expected(p, "a byte value");
         if (p->lx.num > 255)
-            return toc_err(p, p->lx.tline, DISC_E_FORMAT,
-                           "illegal binary data %lld (0-255)", p->lx.num);
+            return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT,
+                                "illegal binary data %lld (0-255)", p->lx.num);
         if (*n == TOC_MAX_BINARY)
-            return toc_err(p, p->lx.tline, DISC_E_FORMAT,
-                           "binary CD-TEXT data longer than %d bytes",
-                           TOC_MAX_BINARY);
+            return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT,
+                                "binary CD-TEXT data longer than %d bytes",
+                                TOC_MAX_BINARY);
         buf[(*n)++] = (uint8_t)p->lx.num;
         if ((r = toc_next(p)) < 0)
             return r;
@@ -1130,8 +887,8 @@ toc_cdtext_item(struct toc_state *st, int blk, int tr, uint8_t *bin)
     if (!it)
         return toc_expected(p, "a CD-TEXT item or '}'");
     if (tr && !it->track_ok)
-        return toc_err(p, line, DISC_E_FORMAT,
-                       "%s is not a CD-TEXT item for a track", it->kw);
+        return disc_toc_err(p, line, DISC_E_FORMAT,
+                            "%s is not a CD-TEXT item for a track", it->kw);
     if ((r = toc_next(p)) < 0)
         return r;
     binary = toc_is_punct(p, '{');
@@ -1203,9 +960,9 @@ toc_cdtext(struct toc_state *st, int tr)
         return r;
     if (toc_is(p, "LANGUAGE_MAP")) {
         if (tr)
-            return toc_err(p, p->lx.tline, DISC_E_FORMAT,
-                           "LANGUAGE_MAP is only allowed in the disc's "
-                           "CD_TEXT");
+            return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT,
+                                "LANGUAGE_MAP is only allowed in the disc's "
+                                "CD_TEXT");
         if ((r = toc_next(p)) < 0 || (r = toc_punct(p, '{')) < 0)
             return r;
         while (!toc_is_punct(p, '}')) {
@@ -1223,8 +980,8 @@ toc_cdtext(struct toc_state *st, int tr)
             else
                 return toc_expected(p, "a language code (0-255 or EN)");
             if (blk >= DISC_CDTEXT_MAX_BLOCKS)
-                return toc_err(p, line, DISC_E_FORMAT,
-                               "invalid language number %lld (0-7)", blk);
+                return disc_toc_err(p, line, DISC_E_FORMAT,
+                                    "invalid language number %lld (0-7)", blk);
             st->lang_code[blk] = (int)code;
             if ((r = toc_next(p)) < 0)
                 return r;
@@ -1246,8 +1003,8 @@ toc_cdtext(struct toc_state *st, int tr)
         }
         blk = p->lx.num;
         if (blk >= DISC_CDTEXT_MAX_BLOCKS) {
-            r = toc_err(p, p->lx.tline, DISC_E_FORMAT,
-                        "invalid language number %lld (0-7)", blk);
+            r = disc_toc_err(p, p->lx.tline, DISC_E_FORMAT,
+                             "invalid language number %lld (0-7)", blk);
             break;
         }
         if ((r = toc_next(p)) < 0 || (r = toc_punct(p, '{')) < 0)
@@ -1275,223 +1032,6 @@ toc_cdtext(struct toc_state *st, int tr)
 }
 
 /* ------------------------------------------------------------------ */
-/* Reader: layout                                                      */
-
-/* The generated-sector kind for zeros of mode m in track t. */
-static enum disc_gen
-toc_gen(const struct toc_track *t, enum toc_mode m)
-{
-    if (m == t->mode || m == TOC_MODE0)
-        return disc_gen_for_mode(disc_toc_modes[t->mode].mode);
-    return disc_gen_for_mode(disc_toc_modes[m].mode);
-}
-
-static int
-toc_extent(struct toc_state *st, disc_lba lba, uint32_t count,
-           struct disc_source *src, int64_t off, uint32_t blen, enum toc_mode m,
-           enum toc_sub sub, int swap, enum disc_gen gen)
-{
-    struct disc_extent e;
-
-    memset(&e, 0, sizeof e);
-    if (src && sub == TOC_SUB_RW_RAW) {
-        struct toc_rw *w = disc_calloc(1, sizeof *w);
-        if (!w || !(w->base.name = disc_strdup(src->name))) {
-            disc_free_mem(w);
-            return toc_nomem(&st->p);
-        }
-        w->base.ops = &toc_rw_ops;
-        w->base.size = (int64_t)count * blen;
-        w->src = src;
-        w->off = off;
-        w->lba = lba;
-        w->stride = blen;
-        w->dsize = disc_toc_modes[m].size;
-        w->d = st->p.d;
-        disc_source_attach(st->p.d, &w->base);
-        src = &w->base;
-        off = 0;
-        e.sub = DISC_SUBL_INTERLEAVED;
-    }
-    /* Packed R-W (RW) is skipped: P and Q are synthesised
-     * (docs/formats/toc.md). */
-    e.lba = lba;
-    e.count = count;
-    e.src = src;
-    e.offset = off;
-    e.stride = blen;
-    e.data = src ? disc_toc_modes[m].layout : DISC_DATA_GEN;
-    e.gen = gen;
-    e.flags = swap ? DISC_EXT_SWAP : 0;
-    return disc_extent_add(st->p.ctx, st->p.d, &e);
-}
-
-/* Maps pieces [i, j) (one run) from LBA lba: one extent per piece when
- * every piece starts and ends on a block boundary, else one joining
- * source for the run. */
-static int
-toc_map_run(struct toc_state *st, size_t i, size_t j, disc_lba lba,
-            uint32_t *blocks)
-{
-    struct toc_track *t = st->t;
-    const struct toc_piece *pc = &t->pc[i];
-    uint32_t blen = toc_run_blen(t, pc);
-    int64_t bytes = 0;
-    int aligned = 1;
-    struct toc_cat *c;
-    size_t k;
-    int r;
-
-    for (k = i; k < j; k++) {
-        if (t->pc[k].len % blen)
-            aligned = 0;
-        bytes += t->pc[k].len;
-    }
-    *blocks = (uint32_t)((bytes + blen - 1) / blen);
-    if (aligned) {
-        for (k = i; k < j; k++) {
-            uint32_t n = (uint32_t)(t->pc[k].len / blen);
-            r = toc_extent(st, lba, n, t->pc[k].src, t->pc[k].off, blen,
-                           t->pc[k].mode, t->pc[k].sub, t->pc[k].swap,
-                           toc_gen(t, t->pc[k].mode));
-            if (r < 0)
-                return r;
-            lba += (disc_lba)n;
-        }
-        return 0;
-    }
-    c = disc_calloc(1, sizeof *c);
-    if (!c)
-        return toc_nomem(&st->p);
-    c->base.ops = &toc_cat_ops;
-    c->base.size = (int64_t)*blocks * blen;
-    c->n = j - i;
-    c->pc = disc_malloc(c->n * sizeof *c->pc);
-    c->at = disc_malloc(c->n * sizeof *c->at);
-    c->base.name = disc_strdup(st->p.path);
-    if (!c->pc || !c->at || !c->base.name) {
-        toc_cat_close(&c->base);
-        return toc_nomem(&st->p);
-    }
-    bytes = 0;
-    for (k = 0; k < c->n; k++) {
-        c->pc[k] = t->pc[i + k];
-        c->at[k] = bytes;
-        bytes += c->pc[k].len;
-    }
-    disc_source_attach(st->p.d, &c->base);
-    /* Swapping was done per piece: the extent takes the bytes as they
-     * come. */
-    return toc_extent(st, lba, *blocks, &c->base, 0, blen, pc->mode, pc->sub, 0,
-                      toc_gen(t, pc->mode));
-}
-
-/* Checks the finished track st->t and adds it to the disc. */
-static int
-toc_track_done(struct toc_state *st)
-{
-    struct toc_parse *p = &st->p;
-    struct toc_track *t = st->t;
-    struct disc *d = p->d;
-    struct disc_track *dt = &d->track[d->ntracks];
-    long long len = toc_track_blocks(t), prev = 0;
-    long long mark[DISC_MAX_INDEX + 1];
-    unsigned mline[DISC_MAX_INDEX + 1];
-    disc_lba lba = st->pos;
-    int n = 0, k, r;
-    size_t i = 0;
-
-    if (len == 0)
-        return toc_err(p, t->line, DISC_E_FORMAT, "track %d has no data",
-                       st->first_no + d->ntracks);
-    if ((long long)st->pos + len > DISC_LBA_MAX)
-        return toc_err(p, t->line, DISC_E_RANGE,
-                       "the disc is longer than 90 minutes");
-    if (t->start_set && t->start >= len)
-        return toc_err(p, t->start_line, DISC_E_FORMAT,
-                       "START at block %lld is behind or at the track end "
-                       "(%lld blocks)",
-                       t->start, len);
-    if (!t->start_set)
-        t->start = 0;
-    /* INDEX increments (relative to START) in ascending order, and
-     * END's increment where it falls among them. */
-    for (k = 0; k < t->nidx; k++) {
-        if (t->idx[k] <= 0)
-            return toc_err(p, t->idx_line[k], DISC_E_FORMAT,
-                           "index at the start of the track");
-        if (t->idx[k] <= prev)
-            return toc_err(p, t->idx_line[k], DISC_E_FORMAT,
-                           "index not after the previous one");
-        prev = t->idx[k];
-        mark[n] = t->idx[k];
-        mline[n++] = t->idx_line[k];
-    }
-    if (t->end_set) {
-        if (t->end <= t->start || t->end >= len)
-            return toc_err(p, t->end_line, DISC_E_FORMAT,
-                           "END must lie after START and before the track "
-                           "end");
-        for (k = n; k > 0 && mark[k - 1] > t->end - t->start; k--) {
-            mark[k] = mark[k - 1];
-            mline[k] = mline[k - 1];
-        }
-        if (k > 0 && mark[k - 1] == t->end - t->start)
-            return toc_err(p, t->end_line, DISC_E_FORMAT,
-                           "END falls on an INDEX");
-        mark[k] = t->end - t->start;
-        mline[k] = t->end_line;
-        n++;
-    }
-    for (k = 0; k < n; k++)
-        if (mark[k] >= len - t->start)
-            return toc_err(p, mline[k], DISC_E_FORMAT,
-                           "index beyond the track end");
-    if (n + 1 > DISC_MAX_INDEX)
-        return toc_err(p, t->line, DISC_E_FORMAT, "more than 98 indexes");
-    memset(dt, 0, sizeof *dt);
-    dt->number = (uint8_t)(st->first_no + d->ntracks);
-    dt->session = 1;
-    dt->mode = disc_toc_modes[t->mode].mode;
-    dt->control = t->control;
-    if (dt->mode == DISC_MODE_AUDIO) {
-        dt->control &= (uint8_t)~DISC_CTL_DATA;
-    } else {
-        if (t->control & (DISC_CTL_PREEMPH | DISC_CTL_4CH))
-            disc_warn(p->ctx,
-                      "%s:%u: PRE_EMPHASIS and FOUR_CHANNEL_AUDIO mean "
-                      "nothing for a data track; ignored",
-                      p->path, t->line);
-        dt->control = (uint8_t)((t->control & DISC_CTL_COPY) | DISC_CTL_DATA);
-    }
-    memcpy(dt->isrc, t->isrc, sizeof dt->isrc);
-    dt->index[0] = st->pos;
-    dt->index[1] = st->pos + (disc_lba)t->start;
-    for (k = 0; k < n; k++)
-        dt->index[k + 2] = dt->index[1] + (disc_lba)mark[k];
-    dt->last_index = (uint8_t)(n + 1);
-    if (t->sub == TOC_SUB_RW)
-        disc_warn(p->ctx,
-                  "%s:%u: the packed R-W sub-channel data of track %d (RW) "
-                  "is not used; P and Q are synthesised",
-                  p->path, t->line, dt->number);
-    while (i < t->npc) {
-        size_t j = i;
-        uint32_t blocks = 0;
-        while (j < t->npc && toc_same_run(&t->pc[i], &t->pc[j]))
-            j++;
-        r = toc_map_run(st, i, j, lba, &blocks);
-        if (r < 0)
-            return r;
-        lba += (disc_lba)blocks;
-        i = j;
-    }
-    st->pos = lba;
-    d->ntracks++;
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Reader: statements                                                  */
 
 /* The code after ISRC (isrc 1) or CATALOG: a string the model's rule
@@ -1509,11 +1049,12 @@ toc_code(struct toc_parse *p, int isrc, char *out)
         return toc_expected(p, isrc ? "an ISRC string"
                                     : "a catalog number string");
     if (!(isrc ? disc_valid_isrc(p->lx.str) : disc_valid_mcn(p->lx.str)))
-        return toc_err(p, line, DISC_E_FORMAT, "illegal %s \"%.20s\" (%s)",
-                       isrc ? "ISRC code" : "catalog number", p->lx.str,
-                       isrc ? "CCOOOYYSSSSS: 5 upper-case letters or digits, "
-                              "7 digits"
-                            : "13 digits");
+        return disc_toc_err(
+            p, line, DISC_E_FORMAT, "illegal %s \"%.20s\" (%s)",
+            isrc ? "ISRC code" : "catalog number", p->lx.str,
+            isrc ? "CCOOOYYSSSSS: 5 upper-case letters or digits, "
+                   "7 digits"
+                 : "13 digits");
     memcpy(out, p->lx.str, isrc ? 13 : 14);
     return 0;
 }
@@ -1576,7 +1117,7 @@ toc_track(struct toc_state *st)
     t->line = p->lx.tline;
     t->audiocut = -1;
     if (p->d->ntracks + st->first_no > DISC_MAX_TRACKS)
-        return toc_err(p, t->line, DISC_E_FORMAT, "more than 99 tracks");
+        return disc_toc_err(p, t->line, DISC_E_FORMAT, "more than 99 tracks");
     if ((r = toc_next(p)) < 0)
         return r;
     m = toc_mode_word(p, 0);
@@ -1602,7 +1143,7 @@ toc_track(struct toc_state *st)
         if ((r = toc_stmt_zero(st, 0, 1)) < 0)
             return r;
         t->start_set = 1;
-        t->start = toc_track_blocks(t);
+        t->start = disc_toc_track_blocks(t);
         t->start_line = line;
     }
     for (;;) {
@@ -1619,9 +1160,9 @@ toc_track(struct toc_state *st)
         else if (toc_is(p, "END"))
             r = toc_stmt_mark(st, 1);
         else if (toc_is(p, "FIFO"))
-            return toc_err(p, p->lx.tline, DISC_E_UNSUPPORTED,
-                           "FIFO (a named pipe) is not supported: discarc "
-                           "reads images from files");
+            return disc_toc_err(p, p->lx.tline, DISC_E_UNSUPPORTED,
+                                "FIFO (a named pipe) is not supported: discarc "
+                                "reads images from files");
         else
             break;
         if (r < 0)
@@ -1637,12 +1178,12 @@ toc_track(struct toc_state *st)
         if ((r = toc_next(p)) < 0 || (r = toc_msf(p, "INDEX", &v)) < 0)
             return r;
         if (t->nidx + (t->end_set ? 1 : 0) >= DISC_MAX_INDEX - 1)
-            return toc_err(p, line, DISC_E_FORMAT,
-                           "more than 98 index increments");
+            return disc_toc_err(p, line, DISC_E_FORMAT,
+                                "more than 98 index increments");
         t->idx_line[t->nidx] = line;
         t->idx[t->nidx++] = v;
     }
-    return toc_track_done(st);
+    return disc_toc_track_done(st);
 }
 
 static int
@@ -1676,8 +1217,8 @@ toc_parse_all(struct toc_state *st)
         if ((r = toc_next(p)) < 0)
             return r;
         if (p->lx.tok != T_INT || p->lx.num < 1 || p->lx.num > 99)
-            return toc_err(p, line, DISC_E_FORMAT,
-                           "FIRST_TRACK_NO needs a number from 1 to 99");
+            return disc_toc_err(p, line, DISC_E_FORMAT,
+                                "FIRST_TRACK_NO needs a number from 1 to 99");
         st->first_no = (int)p->lx.num;
         if ((r = toc_next(p)) < 0)
             return r;
@@ -1691,7 +1232,7 @@ toc_parse_all(struct toc_state *st)
         return toc_expected(p, d->ntracks ? "TRACK or the end of the file"
                                           : "TRACK");
     if (!d->ntracks)
-        return toc_err(p, p->lx.tline, DISC_E_FORMAT, "no TRACK");
+        return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT, "no TRACK");
     d->nsessions = 1;
     d->session[0].number = 1;
     d->session[0].first_track = d->track[0].number;
