@@ -607,7 +607,7 @@ disc_outset_begin(struct disc_ctx *ctx, const struct disc *src,
 {
     int r = disc_outset_new(ctx, src, o->force, s);
 
-    if (r < 0)
+    if (!*s) /* set exactly when r == 0; tested so analysers see it too */
         return r;
     disc_outset_link(*s, o->link);
     r = disc_outset_open(ctx, *s, path, out);

@@ -396,7 +396,8 @@ cmd_read(int argc, char **argv)
 
     if (rc >= 0)
         return rc;
-    rc = EXIT_OK;
+    if (!a.out) /* set when read_args goes on; tested for analysers */
+        return EXIT_USAGE;
     out = a.out;
     logpath = a.logpath;
     memset(&log, 0, sizeof log);
