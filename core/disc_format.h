@@ -429,6 +429,14 @@ void disc_outset_descriptor(struct disc_outset *s, struct disc_out *o);
 /* --link: outputs opened from now on may be hard links to an input file
  * whose bytes they equal entirely (reflinks are always tried). */
 void disc_outset_link(struct disc_outset *s, int on);
+/* How a format writer starts its outputs: a set for src that honours the
+ * options' force and link, with the descriptor at path opened first (so
+ * that it is the set's descriptor, and an existing one that may not be
+ * replaced is refused before any other file is written).  Returns 0 with
+ * *s and *out set, or DISC_E_* with *s NULL (nothing left to abort). */
+int disc_outset_begin(struct disc_ctx *ctx, const struct disc *src,
+                      const struct disc_write_opts *o, const char *path,
+                      struct disc_outset **s, struct disc_out **out);
 int disc_outset_commit(struct disc_ctx *ctx, struct disc_outset *s);
 void disc_outset_abort(struct disc_outset *s); /* accepts NULL, frees */
 

@@ -601,6 +601,24 @@ disc_outset_link(struct disc_outset *s, int on)
 }
 
 int
+disc_outset_begin(struct disc_ctx *ctx, const struct disc *src,
+                  const struct disc_write_opts *o, const char *path,
+                  struct disc_outset **s, struct disc_out **out)
+{
+    int r = disc_outset_new(ctx, src, o->force, s);
+
+    if (!*s) /* set exactly when r == 0; tested so analysers see it too */
+        return r;
+    disc_outset_link(*s, o->link);
+    r = disc_outset_open(ctx, *s, path, out);
+    if (r < 0) {
+        disc_outset_abort(*s);
+        *s = NULL;
+    }
+    return r;
+}
+
+int
 disc_outset_open(struct disc_ctx *ctx, struct disc_outset *s, const char *path,
                  struct disc_out **out)
 {

@@ -1,6 +1,6 @@
 /* cdrdao.c - cdrdao TOC images (.toc + data files) read through
  * libcdio's cdrdao driver (core/source_cdio.c), for comparison with the
- * native reader (formats/toc.c); read-only, chosen only by name.
+ * native reader (formats/toc_read.c); read-only, chosen only by name.
  * SPDX-License-Identifier: GPL-3.0-or-later
  * References: cdrdao(1) "TOC FILES"; libcdio 2.1 lib/driver/image/cdrdao.c
  * (its dialect and quirks); docs/formats/cd.md (big-endian audio);
@@ -20,7 +20,7 @@ toc_read(struct disc_ctx *ctx, const char *path, struct disc *d)
     return disc_open_cdio(ctx, path, &o, d);
 }
 
-/* Never probed: formats/toc.c reads .toc files; this reading through
+/* Never probed: formats/toc_read.c reads .toc files; this reading through
  * libcdio stays available with --from cdio-toc, for comparison. */
 const struct disc_format disc_fmt_cdio_toc = {
     .name = "cdio-toc",

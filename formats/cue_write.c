@@ -916,13 +916,9 @@ disc_cue_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
         if (r < 0)
             goto fail;
     }
-    r = disc_outset_new(ctx, d, o->force, &set);
-    if (r < 0)
-        goto fail;
-    disc_outset_link(set, o->link);
     /* The sheet and the .cdt first, so that an output that may not be
      * replaced is refused before any BIN is written. */
-    r = disc_outset_open(ctx, set, path, &out);
+    r = disc_outset_begin(ctx, d, o, path, &set, &out);
     if (r == 0)
         r = disc_out_write(ctx, out, b.t.p, b.t.len);
     if (r == 0)

@@ -1306,11 +1306,7 @@ mds_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     r = mds_build(ctx, d, o, toc, n, mdfname, &desc, &desclen);
     if (r < 0)
         goto fail;
-    r = disc_outset_new(ctx, d, o->force, &set);
-    if (r < 0)
-        goto fail;
-    disc_outset_link(set, o->link);
-    r = disc_outset_open(ctx, set, path, &mds);
+    r = disc_outset_begin(ctx, d, o, path, &set, &mds);
     if (r == 0)
         r = disc_outset_open(ctx, set, mdfpath, &mdf);
     if (r == 0)

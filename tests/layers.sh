@@ -6,7 +6,8 @@
 #   plugin API   core/disc_format.h (includes the public API)
 #   internals    core/internal.h, core/alloc.h: core (and tests) only
 #   formats      formats/*.c include disc_format.h and their own private
-#                header (formats/cue.h for cue_*.c), never another
+#                header (formats/<f>.h for <f>.c and <f>_*.c: cue.h,
+#                chd.h, toc.h, ccd.h), never another
 #                format's, an operation's or an internal header
 #   tools        tools/*.c include public headers and tools/cli.h only;
 #                tools/mksample.c, which builds sector-level samples for

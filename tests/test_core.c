@@ -408,6 +408,37 @@ TEST(core_out_atomic)
     CHECK_INT(2, count_entries("."));
 }
 
+/* disc_outset_begin: the descriptor first, the options' force honoured,
+ * and nothing left behind (no set to abort) when it is refused. */
+TEST(core_outset_begin)
+{
+    struct disc_ctx ctx;
+    struct disc_write_opts wo;
+    struct disc_outset *set = NULL;
+    struct disc_out *o = NULL, *bin;
+    char *txt;
+
+    t_ctx(&ctx);
+    memset(&wo, 0, sizeof wo);
+    REQUIRE(t_write_file("d.toc", "old", 3) == 0);
+    CHECK_ERR(&ctx, DISC_E_EXISTS, "d.toc",
+              disc_outset_begin(&ctx, NULL, &wo, "d.toc", &set, &o));
+    CHECK(set == NULL);
+    CHECK_INT(1, count_entries("."));
+    wo.force = 1;
+    REQUIRE_OK(&ctx, disc_outset_begin(&ctx, NULL, &wo, "d.toc", &set, &o));
+    REQUIRE(set && o);
+    CHECK_OK(&ctx, disc_out_write(&ctx, o, "new", 3));
+    REQUIRE_OK(&ctx, disc_outset_open(&ctx, set, "d.bin", &bin));
+    CHECK_OK(&ctx, disc_out_write(&ctx, bin, "b", 1));
+    CHECK_OK(&ctx, disc_outset_commit(&ctx, set));
+    txt = t_slurp("d.toc", NULL);
+    CHECK_STR("new", txt);
+    free(txt);
+    CHECK_INT(1, t_file_size("d.bin"));
+    CHECK_INT(2, count_entries("."));
+}
+
 TEST(core_out_refuses_input)
 {
     struct disc_ctx ctx;

@@ -285,8 +285,16 @@ read_out_in_dir(const struct disc *d, const char *out, char **path)
     return EXIT_OK;
 }
 
-int
-cmd_read(int argc, char **argv)
+/* What the command line of `discarc read` asks for. */
+struct read_args {
+    struct disc_cdio_opts co;
+    struct disc_write_opts wo;
+    const char *out, *from, *logpath, *src, *mappath;
+};
+
+/* Parses the command line into a: -1 to go on, else the exit code. */
+static int
+read_args(int argc, char **argv, struct read_args *a)
 {
     enum {
         O_PARANOIA = 256,
@@ -315,30 +323,18 @@ cmd_read(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct disc_cdio_opts co;
-    struct disc_write_opts wo;
-    struct read_log log;
-    struct disc_ctx ctx;
-    struct disc *d = NULL;
-    const struct disc_format *to = NULL;
-    const char *out = NULL, *from = NULL, *logpath = NULL, *src = NULL;
-    const char *mappath = NULL;
-    char *outpath = NULL, *logbuf = NULL;
-    struct stat st;
-    int c, r, v, rc = EXIT_OK, isdir = 0;
+    int c, v;
 
-    memset(&co, 0, sizeof co);
-    memset(&wo, 0, sizeof wo);
-    memset(&log, 0, sizeof log);
+    memset(a, 0, sizeof *a);
     optind = 1;
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            out = optarg;
+            a->out = optarg;
             break;
         case O_PARANOIA:
-            co.paranoia = read_word(optarg, "off\0overlap\0full\0");
-            if (co.paranoia < 0)
+            a->co.paranoia = read_word(optarg, "off\0overlap\0full\0");
+            if (a->co.paranoia < 0)
                 return cli_usage_error("read", "--paranoia takes off, "
                                                "overlap or full");
             break;
@@ -346,28 +342,28 @@ cmd_read(int argc, char **argv)
         case O_OFFSET:
             if (read_number(optarg, c == O_RETRIES ? 0 : -1000000, &v) != 0)
                 return cli_usage_error("read", "bad number \"%s\"", optarg);
-            *(c == O_RETRIES ? &co.retries : &co.offset_samples) = v;
+            *(c == O_RETRIES ? &a->co.retries : &a->co.offset_samples) = v;
             break;
         case O_FROM:
-            from = optarg;
+            a->from = optarg;
             break;
         case O_LOG:
-            logpath = optarg;
+            a->logpath = optarg;
             break;
         case O_FORCE:
-            wo.force = 1;
+            a->wo.force = 1;
             break;
         case O_LOSSY:
-            wo.allow_lossy = 1;
+            a->wo.allow_lossy = 1;
             break;
         case O_STRICT:
-            wo.strict = 1;
+            a->wo.strict = 1;
             break;
         case O_NOQSCAN:
-            co.no_qscan = 1;
+            a->co.no_qscan = 1;
             break;
         case O_MAP:
-            mappath = optarg;
+            a->mappath = optarg;
             break;
         case 'h':
             read_help();
@@ -379,9 +375,32 @@ cmd_read(int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage_error("read", "expected at most one DEVICE or "
                                        "IMAGE");
-    if (!out)
+    if (!a->out)
         return cli_usage_error("read", "-o OUTPUT is required");
-    src = optind < argc ? argv[optind] : NULL;
+    a->src = optind < argc ? argv[optind] : NULL;
+    return -1;
+}
+
+int
+cmd_read(int argc, char **argv)
+{
+    struct read_args a;
+    struct read_log log;
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    const struct disc_format *to = NULL;
+    const char *out, *logpath;
+    char *outpath = NULL, *logbuf = NULL;
+    struct stat st;
+    int r, rc = read_args(argc, argv, &a), isdir = 0;
+
+    if (rc >= 0)
+        return rc;
+    if (!a.out) /* set when read_args goes on; tested for analysers */
+        return EXIT_USAGE;
+    out = a.out;
+    logpath = a.logpath;
+    memset(&log, 0, sizeof log);
     isdir = (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) ||
             out[strlen(out) - 1] == '/';
     if (!isdir) {
@@ -397,10 +416,10 @@ cmd_read(int argc, char **argv)
     }
 
     cli_ctx(&ctx);
-    co.report = read_report;
-    co.report_user = &log;
-    co.driver = DISC_CDIO_DEVICE;
-    rc = read_open(&ctx, src, from, &co, &d);
+    a.co.report = read_report;
+    a.co.report_user = &log;
+    a.co.driver = DISC_CDIO_DEVICE;
+    rc = read_open(&ctx, a.src, a.from, &a.co, &d);
     if (rc != EXIT_OK) {
         free(log.ev);
         return rc;
@@ -420,7 +439,7 @@ cmd_read(int argc, char **argv)
         logpath = logbuf;
     }
 
-    r = disc_write(&ctx, d, to, out, &wo);
+    r = disc_write(&ctx, d, to, out, &a.wo);
     cli_progress_done();
     if (r < 0) {
         rc = cli_fail(&ctx, r);
@@ -433,14 +452,14 @@ cmd_read(int argc, char **argv)
             read_log_line(stderr, &log.ev[i]);
         }
     }
-    if (read_write_log(logpath, src ? src : "(default drive)", &log) != 0) {
+    if (read_write_log(logpath, a.src ? a.src : "(default drive)", &log) != 0) {
         fprintf(stderr, "discarc: %s: %s\n", logpath, strerror(errno));
         rc = EXIT_RUNTIME;
         goto done;
     }
-    if (mappath) {
-        r = read_map(&ctx, d, &log, src ? src : "(default drive)", mappath,
-                     wo.force);
+    if (a.mappath) {
+        r = read_map(&ctx, d, &log, a.src ? a.src : "(default drive)",
+                     a.mappath, a.wo.force);
         if (r < 0) {
             rc = cli_fail(&ctx, r);
             goto done;

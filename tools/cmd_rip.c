@@ -299,6 +299,68 @@ cmd_rip(int argc, char **argv)
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
+/* Extracts audio track `track` (the rip of one track) as fmt (NULL:
+ * from out's extension, else WAV) to out (NULL: trackNN.<ext>). */
+static int
+extract_audio(struct disc_ctx *ctx, struct disc *d, long track,
+              const struct disc_format *fmt, const char *out, int force,
+              struct disc_rip_opts *ro)
+{
+    char defname[32];
+    int r;
+
+    if (!fmt && out) {
+        const struct disc_format *f = disc_format_for_output(out);
+        fmt = f ? audio_format(disc_format_name(f)) : NULL;
+    }
+    if (!fmt)
+        fmt = audio_format("wav");
+    if (!out) {
+        const char *ext = disc_format_extensions(fmt);
+        (void)snprintf(defname, sizeof defname, "track%02ld.%.*s", track,
+                       (int)strcspn(ext, ","), ext);
+        out = defname;
+    }
+    ro->tracks[track] = 1;
+    ro->file = out;
+    ro->force = force;
+    r = disc_rip(ctx, d, fmt, NULL, ro, NULL);
+    cli_progress_done();
+    if (r == 0 && !cli_quiet)
+        (void)fprintf(stderr, "discarc: wrote %s (track %02ld)\n", out, track);
+    return r;
+}
+
+/* Extracts data track `track` (index i) as kind (AUTO: the kind the
+ * track holds) to out (NULL: trackNN.<ext>). */
+static int
+extract_data(struct disc_ctx *ctx, struct disc *d, int i, long track,
+             enum disc_extract_kind kind, const char *out, int force)
+{
+    struct disc_extract_stats st;
+    char defname[32];
+    int r;
+
+    if (kind == DISC_EXTRACT_AUTO)
+        r = disc_extract_kind_for(ctx, d, i, &kind);
+    else
+        r = 0;
+    if (r == 0 && !out) {
+        (void)snprintf(defname, sizeof defname, "track%02ld.%s", track,
+                       disc_extract_ext(kind));
+        out = defname;
+    }
+    if (r == 0)
+        r = disc_extract(ctx, d, (int)track, kind, out, force, &st);
+    cli_progress_done();
+    if (r == 0 && !cli_quiet)
+        (void)fprintf(stderr,
+                      "discarc: wrote %s (track %02ld, %u of %u "
+                      "sectors, %lld bytes)\n",
+                      out, track, st.written, st.sectors, (long long)st.bytes);
+    return r;
+}
+
 int
 cmd_extract(int argc, char **argv)
 {
@@ -317,13 +379,11 @@ cmd_extract(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     enum disc_extract_kind kind = DISC_EXTRACT_AUTO;
-    struct disc_extract_stats st;
     struct disc_rip_opts ro;
     struct disc_ctx ctx;
     struct disc *d = NULL;
     const struct disc_format *fmt = NULL;
     const char *out = NULL, *from = NULL, *file = NULL;
-    char defname[32];
     long track = 0;
     int c, r, i, force = 0, udf = 0;
 
@@ -412,47 +472,10 @@ cmd_extract(int argc, char **argv)
         disc_free(d);
         return EXIT_USAGE;
     }
-    if (!disc_track_is_data(&d->track[i])) {
-        if (!fmt && out) {
-            const struct disc_format *f = disc_format_for_output(out);
-            fmt = f ? audio_format(disc_format_name(f)) : NULL;
-        }
-        if (!fmt)
-            fmt = audio_format("wav");
-        if (!out) {
-            const char *ext = disc_format_extensions(fmt);
-            (void)snprintf(defname, sizeof defname, "track%02ld.%.*s", track,
-                           (int)strcspn(ext, ","), ext);
-            out = defname;
-        }
-        ro.tracks[track] = 1;
-        ro.file = out;
-        ro.force = force;
-        r = disc_rip(&ctx, d, fmt, NULL, &ro, NULL);
-        cli_progress_done();
-        if (r == 0 && !cli_quiet)
-            (void)fprintf(stderr, "discarc: wrote %s (track %02ld)\n", out,
-                          track);
-    } else {
-        if (kind == DISC_EXTRACT_AUTO)
-            r = disc_extract_kind_for(&ctx, d, i, &kind);
-        else
-            r = 0;
-        if (r == 0 && !out) {
-            (void)snprintf(defname, sizeof defname, "track%02ld.%s", track,
-                           disc_extract_ext(kind));
-            out = defname;
-        }
-        if (r == 0)
-            r = disc_extract(&ctx, d, (int)track, kind, out, force, &st);
-        cli_progress_done();
-        if (r == 0 && !cli_quiet)
-            (void)fprintf(stderr,
-                          "discarc: wrote %s (track %02ld, %u of %u "
-                          "sectors, %lld bytes)\n",
-                          out, track, st.written, st.sectors,
-                          (long long)st.bytes);
-    }
+    if (!disc_track_is_data(&d->track[i]))
+        r = extract_audio(&ctx, d, track, fmt, out, force, &ro);
+    else
+        r = extract_data(&ctx, d, i, track, kind, out, force);
     cli_progress_done();
     disc_free(d);
     if (r < 0)
