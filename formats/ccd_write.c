@@ -106,25 +106,6 @@ ccd_write_text(struct disc_ctx *ctx, struct disc_out *o, const struct disc *d,
     return r;
 }
 
-/* 1 if every extent holds raw 2352-byte sectors stored as they are:
- * the IMG can then be copied in a pass of its own, where the core lets
- * the kernel copy (or reflink) the bytes, and the SUB in a second pass
- * that reads only subchannel.  Other sources (drives, cooked or
- * generated data) are read once, main and subchannel together. */
-static int
-ccd_plain_raw(const struct disc *d)
-{
-    size_t i, n = disc_extent_count(d);
-
-    for (i = 0; i < n; i++) {
-        const struct disc_extent *e = disc_extent_get(d, i);
-        if (e->data != DISC_DATA_RAW || e->stride != DISC_SECTOR_RAW ||
-            e->flags != 0 || e->sub == DISC_SUBL_INTERLEAVED)
-            return 0;
-    }
-    return 1;
-}
-
 int
 disc_ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
                const struct disc_write_opts *o)
@@ -136,7 +117,7 @@ disc_ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     const uint8_t *packs = NULL;
     size_t plen = 0;
     uint16_t ntoc = 0;
-    int toc_owned = 0, packs_owned = 0, split, s, r;
+    int toc_owned = 0, packs_owned = 0, s, r;
     disc_lba start1 = d->track[0].index[0];
 
     /* The IMG starts at LBA 0 (docs/formats/ccd.md): the first track may begin
@@ -184,23 +165,17 @@ disc_ccd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     if (r == 0)
         r = ccd_write_text(ctx, ccd, d, toc, ntoc, packs, plen / 18, start1);
     /* Each session's program area, nothing between sessions; the SUB
-     * gets the captured subchannel or the core's synthesis. */
-    split = ccd_plain_raw(d);
-    if (split)
-        ctx->progress_total *= 2; /* every sector is visited twice */
+     * gets the captured subchannel or the core's synthesis.  Where the
+     * IMG bytes are stored as they are, the core copies them in the
+     * kernel and writes the SUB beside (docs/architecture.md). */
     for (s = 0; r == 0 && s < d->nsessions; s++) {
         struct disc_copy c = { .main = img,
                                .layout = DISC_DATA_RAW,
-                               .sub = split ? NULL : sub };
+                               .sub = sub };
         int a = disc_track_find(d, d->session[s].first_track);
         disc_lba from = s == 0 ? start1 : d->track[a].index[0];
         uint32_t n = (uint32_t)(d->session[s].leadout - from);
         r = disc_out_copy_sectors(ctx, d, from, n, &c);
-        if (r == 0 && split) {
-            c.main = NULL;
-            c.sub = sub;
-            r = disc_out_copy_sectors(ctx, d, from, n, &c);
-        }
     }
     if (r == 0) {
         r = disc_outset_commit(ctx, set);
