@@ -214,6 +214,48 @@ tmp_create(const char *path, char **tmp)
     return fd;
 }
 
+int
+disc_tmp_private(const char *what, const char *suffix, char **path)
+{
+    const char *dir = getenv("TMPDIR");
+    size_t n;
+    sigset_t old;
+    int fd, e;
+
+    if (!dir || dir[0] != '/')
+        dir = "/tmp";
+    n = strlen(dir) + strlen(what) + strlen(suffix) + 48;
+    *path = disc_malloc(n);
+    if (!*path) {
+        errno = ENOMEM;
+        return -1;
+    }
+    (void)snprintf(*path, n, "%s/discarc-%s-%ld-XXXXXX%s", dir, what,
+                   (long)getpid(), suffix);
+    sig_block(&old);
+    fd = mkstemps(*path, (int)strlen(suffix));
+    e = errno;
+    if (fd >= 0)
+        tmp_register(*path);
+    sig_restore(&old);
+    if (fd < 0) {
+        disc_free_mem(*path);
+        *path = NULL;
+        errno = e;
+    }
+    return fd;
+}
+
+void
+disc_tmp_private_drop(char *path)
+{
+    if (!path)
+        return;
+    (void)unlink(path);
+    tmp_unregister(path);
+    disc_free_mem(path);
+}
+
 /* rename(2) that fails with EEXIST instead of replacing an existing
  * file: renameat2 RENAME_NOREPLACE, or link + unlink where the file
  * system lacks it. */

@@ -35,21 +35,11 @@
 #define TOC_LINE 512 /* libcdio's line buffer */
 #define TOC_MAX (1 << 20)
 
-/* Removes the private copy and its directory; accepts NULL. */
+/* Removes the private copy; accepts NULL. */
 void
 disc_cdio_toc_drop(char *copy)
 {
-    char *slash;
-
-    if (!copy)
-        return;
-    (void)unlink(copy);
-    slash = strrchr(copy, '/');
-    if (slash) {
-        *slash = '\0';
-        (void)rmdir(copy);
-    }
-    disc_free_mem(copy);
+    disc_tmp_private_drop(copy);
 }
 
 struct toc_track {
@@ -107,38 +97,25 @@ toc_msf(const char *s)
     return (v[0] * 60 + v[1]) * 75 + v[2];
 }
 
-/* Writes text to "t.toc" in a new private directory; *copy gets its
- * path (disc_malloc'd). */
+/* Writes text to a new private file ending in ".toc" (libcdio's cdrdao
+ * driver goes by the name), removed by a signal's cleanup like an
+ * output's temporary file; *copy gets its path (disc_malloc'd). */
 static int
 cdsrc_toc_write(struct disc_ctx *ctx, const char *path, const char *text,
                 char **copy)
 {
-    const char *tmp = getenv("TMPDIR");
-    char *p;
-    size_t n;
-    FILE *f;
-    int ok;
+    char *p = NULL;
+    FILE *f = NULL;
+    int fd, ok;
 
-    if (!tmp || tmp[0] != '/')
-        tmp = "/tmp";
-    n = strlen(tmp) + 32;
-    p = disc_malloc(n);
-    if (!p)
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    (void)snprintf(p, n, "%s/discarc-toc-XXXXXX", tmp);
-    if (!mkdtemp(p)) {
-        int r = disc_error(ctx, DISC_E_IO,
-                           "%s: cannot make a private copy "
-                           "in %s: %s",
-                           path, tmp, strerror(errno));
-        disc_free_mem(p);
-        return r;
-    }
-    {
-        size_t l = strlen(p);
-        (void)snprintf(p + l, n - l, "/t.toc"); /* fits: n has room */
-    }
-    f = fopen(p, "wx");
+    fd = disc_tmp_private("toc", ".toc", &p);
+    if (fd < 0)
+        return disc_error(ctx, errno == ENOMEM ? DISC_E_NOMEM : DISC_E_IO,
+                          "%s: cannot make a private copy: %s", path,
+                          strerror(errno));
+    f = fdopen(fd, "w");
+    if (!f)
+        (void)close(fd);
     ok = f && fputs(text, f) >= 0;
     if (f && fclose(f) != 0)
         ok = 0;
@@ -459,8 +436,8 @@ toc_guard_word(struct toc_guard *g, const char *kw, char **save,
     return 0;
 }
 
-/* Checks path and writes the copy libcdio gets into *copy (a file
- * "t.toc" in a new directory under $TMPDIR; remove with
+/* Checks path and writes the copy libcdio gets into *copy (a
+ * private file ending in ".toc" under $TMPDIR; remove with
  * disc_cdio_toc_drop).  DISC_E_FORMAT or DISC_E_UNSUPPORTED name the line. */
 int
 disc_cdio_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)

@@ -7,9 +7,12 @@
  */
 #include <dirent.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixture.h"
+#include "internal.h" /* disc_tmp_private */
 #include "test.h"
 #include "vcd.h"
 
@@ -803,4 +806,71 @@ TEST(peer_cdio_vcd_nrg_cdrdao)
     CHECK(t == NULL);
     disc_free(c);
     disc_free(n);
+}
+
+/* Files in dir other than "." and ".."; -1 if it cannot be read. */
+static int
+dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* The private copy of a .toc that libcdio reads is registered like an
+ * output's temporary file: a signal's cleanup removes it, and nothing is
+ * left in TMPDIR after an open, whether it succeeds or is refused. */
+TEST(cdio_toc_private_copy_cleaned_up)
+{
+    static const char good[] = "CD_DA\nTRACK AUDIO\nFILE \"a.bin\" 0\n";
+    static const char bad[] = "CD_DA\nSILENCE 0:2:0\nTRACK AUDIO\n"
+                              "FILE \"a.bin\" 0\n";
+    char cwd[1024], tmp[1100];
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    uint8_t *pcm = calloc(300, RAW);
+    char *p = NULL;
+    int fd;
+
+    REQUIRE(pcm && getcwd(cwd, sizeof cwd));
+    (void)snprintf(tmp, sizeof tmp, "%s/tmp", cwd);
+    REQUIRE(mkdir(tmp, 0700) == 0);
+    REQUIRE(setenv("TMPDIR", tmp, 1) == 0);
+    REQUIRE(t_write_file("a.bin", pcm, 300 * RAW) == 0);
+    REQUIRE(t_write_file("good.toc", good, strlen(good)) == 0);
+    REQUIRE(t_write_file("bad.toc", bad, strlen(bad)) == 0);
+    free(pcm);
+
+    t_ctx(&ctx);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "good.toc",
+                                     disc_format_find("cdio-toc"), &d));
+    CHECK_INT(300, d->session[0].leadout);
+    disc_free(d);
+    CHECK_INT(0, dir_entries(tmp));
+    d = NULL;
+    CHECK(disc_open_image(&ctx, "bad.toc", disc_format_find("cdio-toc"), &d) <
+          0);
+    CHECK(d == NULL);
+    CHECK_INT(0, dir_entries(tmp));
+
+    /* What a signal handler calls removes a private file still open. */
+    fd = disc_tmp_private("toc", ".toc", &p);
+    REQUIRE(fd >= 0 && p != NULL);
+    close(fd);
+    CHECK(strncmp(p, tmp, strlen(tmp)) == 0);
+    CHECK(t_contains(p, "/discarc-toc-"));
+    CHECK(strcmp(p + strlen(p) - 4, ".toc") == 0);
+    CHECK_INT(1, dir_entries(tmp));
+    disc_out_remove_temps();
+    CHECK_INT(0, dir_entries(tmp));
+    disc_tmp_private_drop(p);
+    unsetenv("TMPDIR");
 }
