@@ -292,30 +292,12 @@ chd_ring_new(struct chd_file *f)
     r->state = disc_calloc(n, 1);
     r->mem = disc_malloc(n * f->hunkbytes);
     if (!r->hunk || !r->state || !r->mem ||
-        pthread_mutex_init(&r->mu, NULL) != 0) {
-        disc_free_mem(r->hunk);
-        disc_free_mem(r->state);
-        disc_free_mem(r->mem);
-        disc_free_mem(r);
-        return NULL;
-    }
-    if (pthread_cond_init(&r->work, NULL) != 0) {
-        pthread_mutex_destroy(&r->mu);
-        disc_free_mem(r->hunk);
-        disc_free_mem(r->state);
-        disc_free_mem(r->mem);
-        disc_free_mem(r);
-        return NULL;
-    }
-    if (pthread_cond_init(&r->done, NULL) != 0) {
-        pthread_cond_destroy(&r->work);
-        pthread_mutex_destroy(&r->mu);
-        disc_free_mem(r->hunk);
-        disc_free_mem(r->state);
-        disc_free_mem(r->mem);
-        disc_free_mem(r);
-        return NULL;
-    }
+        pthread_mutex_init(&r->mu, NULL) != 0)
+        goto fail;
+    if (pthread_cond_init(&r->work, NULL) != 0)
+        goto fail_mu;
+    if (pthread_cond_init(&r->done, NULL) != 0)
+        goto fail_work;
     memset(r->hunk, 0xFF, n * sizeof *r->hunk);
     /* One worker per processor: the caller's thread decodes only what it
      * would otherwise wait for, and spends much of its time in write(). */
@@ -337,6 +319,16 @@ chd_ring_new(struct chd_file *f)
         return NULL;
     }
     return r;
+fail_work:
+    pthread_cond_destroy(&r->work);
+fail_mu:
+    pthread_mutex_destroy(&r->mu);
+fail:
+    disc_free_mem(r->hunk);
+    disc_free_mem(r->state);
+    disc_free_mem(r->mem);
+    disc_free_mem(r);
+    return NULL;
 }
 
 /* Starts the ring's window at hunk h (after waiting for decodes still
