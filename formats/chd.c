@@ -56,6 +56,7 @@ struct chd_ring {
     pthread_cond_t done; /* the caller waits here: a slot still BUSY */
     pthread_t th[CHD_MAX_THREADS];
     int nth, active, stop, busy;
+    int paused;        /* a fork() is under way: claim nothing */
     int idle, waiting; /* threads waiting on work and on done */
     uint32_t n, behind, base, next;
     uint32_t *hunk;
@@ -64,6 +65,7 @@ struct chd_ring {
     unsigned forks; /* chd_forks when the workers were started */
     struct chd_file *f;
     struct chd_worker w[CHD_MAX_THREADS];
+    struct chd_ring *link; /* the list of rings with workers (chd_rings) */
 };
 
 /* The two views the extents use: the logical bytes (frames of 2448), and
@@ -162,23 +164,63 @@ chd_ring_drain(struct chd_ring *r)
     r->waiting--;
 }
 
-/* A child of fork() has none of its parent's workers, and may have
- * slots some worker was decoding, or mu locked: it counts forks so that
- * a ring made before one is left alone (chd_hunk).  `discarc mount`
- * opens the image and then forks into the background. */
+/* fork() with workers running: `discarc mount` opens the image and then
+ * forks into the background.  Before the fork every ring's workers are
+ * held between two hunks (paused, and mu kept by the forking thread), so
+ * that no worker is inside a decoder or the allocator when the process
+ * is copied: a child would otherwise inherit a lock nobody releases
+ * (the allocators of memory checkers do not all reset theirs).  The
+ * child has none of its parent's workers: it counts forks so that a
+ * ring made before one is left alone (chd_hunk) and starts its own. */
 static unsigned chd_forks;
 static pthread_once_t chd_fork_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t chd_rings_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct chd_ring *chd_rings;
 
+static void
+chd_fork_prepare(void)
+{
+    struct chd_ring *r;
+
+    pthread_mutex_lock(&chd_rings_mu);
+    for (r = chd_rings; r; r = r->link) {
+        pthread_mutex_lock(&r->mu);
+        r->paused = 1;
+        chd_ring_drain(r);
+    }
+}
+
+static void
+chd_fork_parent(void)
+{
+    struct chd_ring *r;
+
+    for (r = chd_rings; r; r = r->link) {
+        r->paused = 0;
+        pthread_cond_broadcast(&r->work);
+        pthread_mutex_unlock(&r->mu);
+    }
+    pthread_mutex_unlock(&chd_rings_mu);
+}
+
+/* The forking thread holds every lock the prepare step took, so it may
+ * release them here; the rings themselves are the parent's. */
 static void
 chd_fork_child(void)
 {
+    struct chd_ring *r;
+
     chd_forks++;
+    for (r = chd_rings; r; r = r->link)
+        pthread_mutex_unlock(&r->mu);
+    chd_rings = NULL;
+    pthread_mutex_unlock(&chd_rings_mu);
 }
 
 static void
 chd_fork_watch(void)
 {
-    (void)pthread_atfork(NULL, NULL, chd_fork_child);
+    (void)pthread_atfork(chd_fork_prepare, chd_fork_parent, chd_fork_child);
 }
 
 static void *
@@ -193,8 +235,8 @@ chd_ring_work(void *arg)
         uint32_t k = r->next, s = k % r->n;
         struct disc_ctx local = DISC_CTX_INIT;
         int rc;
-        if (!r->active || k >= f->hunkcount || k >= r->base + r->n ||
-            r->state[s] == CHD_SLOT_BUSY) {
+        if (r->paused || !r->active || k >= f->hunkcount ||
+            k >= r->base + r->n || r->state[s] == CHD_SLOT_BUSY) {
             r->idle++;
             pthread_cond_wait(&r->work, &r->mu);
             r->idle--;
@@ -219,10 +261,18 @@ chd_ring_work(void *arg)
 static void
 chd_ring_free(struct chd_ring *r)
 {
+    struct chd_ring **p;
     int i;
 
     if (!r)
         return;
+    pthread_mutex_lock(&chd_rings_mu);
+    for (p = &chd_rings; *p; p = &(*p)->link)
+        if (*p == r) {
+            *p = r->link;
+            break;
+        }
+    pthread_mutex_unlock(&chd_rings_mu);
     pthread_mutex_lock(&r->mu);
     r->stop = 1;
     pthread_cond_broadcast(&r->work);
@@ -299,6 +349,11 @@ chd_ring_new(struct chd_file *f)
     if (pthread_cond_init(&r->done, NULL) != 0)
         goto fail_work;
     memset(r->hunk, 0xFF, n * sizeof *r->hunk);
+    /* Listed before any worker runs, so that a fork() finds them all. */
+    pthread_mutex_lock(&chd_rings_mu);
+    r->link = chd_rings;
+    chd_rings = r;
+    pthread_mutex_unlock(&chd_rings_mu);
     /* One worker per processor: the caller's thread decodes only what it
      * would otherwise wait for, and spends much of its time in write(). */
     for (i = 0; i < f->nthreads; i++) {
