@@ -846,7 +846,7 @@ ccd_build_cdtext(struct ccd_parse *p, struct disc *d)
     if (!n)
         return 0;
     for (i = 0; i < n; i++)
-        if (!p->pack_line[i])
+        if (!p->pack_line || !p->pack_line[i]) /* no Entry line at all */
             return ccd_perr(p, p->npacks_line,
                             "Entries=%ld but there is no "
                             "CD-TEXT Entry %ld",
