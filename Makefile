@@ -28,7 +28,11 @@ DEB_fuse3            := libfuse3-dev
 PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config \
                  --exists $(p) 2>/dev/null && echo y),,$(p))))
 PKG_CFLAGS  := $(if $(PKG_MISSING),,$(shell pkg-config --cflags $(PKGS)))
-PKG_LIBS    := $(if $(PKG_MISSING),,$(shell pkg-config --libs $(PKGS)))
+# Opened at run time by the code that needs them (core/lib.c): headers
+# only at build time, so other commands do not load them.
+PKGS_DLOPEN := sndfile libarchive
+PKG_LIBS    := $(if $(PKG_MISSING),,$(shell pkg-config --libs \
+                 $(filter-out $(PKGS_DLOPEN),$(PKGS))))
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \

@@ -10,7 +10,8 @@
 # other alone.  Prints one table (ratio min / median / max over the
 # pairs) and writes it to bench/results.md.
 #   BENCH_MB=700   approximate image size
-#   BENCH_RUNS=5   measured pairs per comparison (at least 5 is sensible)
+#   BENCH_RUNS=9   measured pairs per comparison (at least 5 is sensible;
+#                  the rows that take minutes a run use fewer, as shown)
 #   BENCH_SCALE=0  1: also run everything on a half-size image (twice the
 #                  image should cost twice the time with the same peak
 #                  RSS; a 2x 700 MB image is no CD, so the check halves)
@@ -25,7 +26,7 @@ root=$PWD
 D=$root/build/discarc
 W=$root/bench/work
 MB=${BENCH_MB:-700}
-RUNS=${BENCH_RUNS:-5}
+RUNS=${BENCH_RUNS:-9}
 SCALE=${BENCH_SCALE:-0}
 CHD=${BENCH_CHDMAN:-1}
 T=/usr/bin/time
@@ -94,15 +95,19 @@ once() {
     local t0 t1 u s m
     rm -rf "$W/out" && mkdir -p "$W/out"
     t0=$EPOCHREALTIME
-    if ! $T -f '%U %S %M' -o "$W/time.txt" bash -c "$1" >"$W/cmd.log" 2>&1
+    # bash's `times` (milliseconds) for the CPU time, GNU time for RSS.
+    if ! $T -f '%M' -o "$W/time.txt" bash -c "$1"'
+            st=$?; times >"$0"; exit $st' "$W/times.txt" >"$W/cmd.log" 2>&1
     then
         echo "bench: failed: $1" >&2
         tail -5 "$W/cmd.log" >&2
         return 1
     fi
     t1=$EPOCHREALTIME
-    read -r u s m <"$W/time.txt"
-    echo "$t0 $t1 $u $s $m" | awk '{printf "%.4f %.2f %d %.2f %.2f\n", $2 - $1, $3 + $4, $5, $3, $4}'
+    read -r m <"$W/time.txt"
+    read -r u s <<<"$(sed 's/\([0-9]*\)m\([0-9.]*\)s/\1 \2/g' "$W/times.txt" |
+        awk '{u += $1 * 60 + $2; s += $3 * 60 + $4} END {print u, s}')"
+    echo "$t0 $t1 $u $s $m" | awk '{printf "%.4f %.3f %d %.3f %.3f\n", $2 - $1, $3 + $4, $5, $3, $4}'
 }
 
 # stats: min median max of the numbers on stdin.
@@ -117,7 +122,7 @@ rows=()
 # pair OP TARGET REFNAME CMD_A CMD_B: RUNS pairs after a warm-up of each.
 pair() {
     local op=$1 target=$2 rname=$3 a=$4 b=$5 i ra rb
-    local aw=() bw=() ac=() au=() as=() rat=() rss=0
+    local aw=() bw=() ac=() au=() as=() rat=() crat=() rss=0
     once "$a" >/dev/null || { row_na "$op" "$rname" "$target"; return; }
     once "$b" >/dev/null || { row_na "$op" "$rname" "$target"; return; }
     for i in $(seq 1 "$RUNS"); do
@@ -129,32 +134,34 @@ pair() {
             ra=$(once "$a") || { row_na "$op" "$rname" "$target"; return; }
         fi
         read -r w1 c1 m1 u1 s1 <<<"$ra"
-        read -r w2 _ _ _ _ <<<"$rb"
+        read -r w2 c2 _ _ _ <<<"$rb"
         aw+=("$w1"); bw+=("$w2"); ac+=("$c1"); au+=("$u1"); as+=("$s1")
         rat+=("$(echo "$w1 $w2" | awk '{printf "%.3f", $1 / $2}')")
+        crat+=("$(echo "$c1 $c2" | awk '{printf "%.3f", ($2 > 0 ? $1 / $2 : 0)}')")
         [ "$m1" -gt "$rss" ] && rss=$m1
     done
-    local awm bwm acm aum asm rmin rmed rmax ok=- rssmb
+    local awm bwm acm aum asm rmin rmed rmax cmed ok=- rssmb
     read -r _ awm _ < <(printf '%s\n' "${aw[@]}" | stats)
     read -r _ bwm _ < <(printf '%s\n' "${bw[@]}" | stats)
     read -r _ acm _ < <(printf '%s\n' "${ac[@]}" | stats)
     read -r _ aum _ < <(printf '%s\n' "${au[@]}" | stats)
     read -r _ asm _ < <(printf '%s\n' "${as[@]}" | stats)
     read -r rmin rmed rmax < <(printf '%s\n' "${rat[@]}" | stats)
+    read -r _ cmed _ < <(printf '%s\n' "${crat[@]}" | stats)
     if [ "$target" != - ]; then
         ok=$(echo "$rmed $target" | awk '{print ($1 <= $2) ? "met" : "MISSED"}')
     fi
     rssmb=$(echo "$rss" | awk '{printf "%.1f", $1 / 1024}')
-    awm=$(printf '%.3f' "$awm"); bwm=$(printf '%.3f' "$bwm"); acm=$(printf "%.2f" "$acm")
-    aum=$(printf '%.2f' "$aum"); asm=$(printf '%.2f' "$asm")
+    awm=$(printf '%.3f' "$awm"); bwm=$(printf '%.3f' "$bwm"); acm=$(printf "%.3f" "$acm")
+    aum=$(printf '%.3f' "$aum"); asm=$(printf '%.3f' "$asm")
     rmed=$(printf '%.2f' "$rmed"); rmin=$(printf '%.2f' "$rmin")
-    rmax=$(printf '%.2f' "$rmax")
-    rows+=("| $op | $awm | $acm ($aum + $asm) | $rname | $bwm | $rmin / **$rmed** / $rmax | $target | $ok | $rssmb |")
-    printf '%-36s %7s s %5s cpu (%s u + %s s)  vs %-16s %7s s  ratio %s / %s / %s  target %4s %-6s rss %5s MB\n' \
-        "$op" "$awm" "$acm" "$aum" "$asm" "$rname" "$bwm" "$rmin" "$rmed" "$rmax" "$target" "$ok" "$rssmb"
+    rmax=$(printf '%.2f' "$rmax"); cmed=$(printf '%.2f' "$cmed")
+    rows+=("| $op | $awm | $acm ($aum + $asm) | $rname | $bwm | $rmin / **$rmed** / $rmax | $cmed | $target | $ok | $rssmb |")
+    printf '%-36s %7s s %5s cpu (%s u + %s s)  vs %-16s %7s s  ratio %s / %s / %s  cpu ratio %s  target %4s %-6s rss %5s MB\n' \
+        "$op" "$awm" "$acm" "$aum" "$asm" "$rname" "$bwm" "$rmin" "$rmed" "$rmax" "$cmed" "$target" "$ok" "$rssmb"
 }
 row_na() {
-    rows+=("| $1 | NA | NA | $2 | NA | NA | $3 | - | NA |")
+    rows+=("| $1 | NA | NA | $2 | NA | NA | NA | $3 | - | NA |")
     echo "$1: NA (failed)"
 }
 
@@ -212,7 +219,7 @@ run_suite() { # dir label
         "$D" -q convert "$dir/disc.cue" "$W/ours.chd" --lossy --force >/dev/null 2>&1
         pz=$(stat -c %s "$W/peer.chd")
         oz=$(stat -c %s "$W/ours.chd")
-        rows+=("| $label CHD size: discarc $oz B, chdman $pz B | - | - | chdman | - | $(echo "$oz $pz" | awk '{printf "%.3f", $1 / $2}') | 1.01 | $(echo "$oz $pz" | awk '{print ($1 <= $2 * 1.01) ? "met" : "MISSED"}') | - |")
+        rows+=("| $label CHD size: discarc $oz B, chdman $pz B | - | - | chdman | - | $(echo "$oz $pz" | awk '{printf "%.3f", $1 / $2}') | - | 1.01 | $(echo "$oz $pz" | awk '{print ($1 <= $2 * 1.01) ? "met" : "MISSED"}') | - |")
         echo "$label CHD size: discarc $oz bytes, chdman $pz bytes"
         RUNS=3 pair "$label CHD -> CUE/BIN" 0.5 "chdman extractcd" \
             "'$D' -q convert '$W/peer.chd' '$W/out/x.cue' --force" \
@@ -245,10 +252,13 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
     echo "medians in seconds, cpu = user + system of the discarc command (median;"
     echo "user and system medians in brackets); ratio = discarc wall / reference wall"
     echo "per pair, shown as min / **median** / max; the target applies to the"
-    echo "median.  Peak RSS is the largest over the runs."
+    echo "median.  cpu ratio = discarc cpu / reference cpu, median over the pairs"
+    echo "(steadier than wall time on a virtual machine, where the first touch of"
+    echo "fresh page cache costs a varying wait).  Peak RSS is the largest over"
+    echo "the runs."
     echo
-    echo "| operation | wall | cpu | reference | ref wall | ratio min / median / max | target | | peak RSS MB |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| operation | wall | cpu | reference | ref wall | ratio min / median / max | cpu ratio | target | | peak RSS MB |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
 } >"$root/bench/results.md"
 echo "bench: table written to bench/results.md"

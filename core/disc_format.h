@@ -459,6 +459,33 @@ int disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
                           const struct disc_copy *c);
 
 /* ------------------------------------------------------------------ */
+/* Libraries opened on first use (lib.c)                               */
+
+/* A shared library that only some commands need, opened by the first
+ * call that needs it.  The plugin keeps a struct of function pointers
+ * (declare its fields with DISC_LIB_FIELD, its names with DISC_LIB_NAME)
+ * and calls through it after disc_lib_load succeeded. */
+struct disc_lib {
+    const char *soname;       /* "libsndfile.so.1" */
+    const char *package;      /* the Debian package that installs it */
+    const char *const *names; /* symbols, in the order of the table */
+    size_t count;
+    void *table; /* count function pointers, filled by disc_lib_load */
+    int state;   /* 0 not tried yet, 1 loaded, -1 failed */
+    char why[200];
+};
+#define DISC_LIB_FIELD(f) __typeof__(f) *f;
+#define DISC_LIB_NAME(f) #f,
+/* Checks that a table of n functions has exactly n pointers. */
+#define DISC_LIB_TABLE(t, n)                                               \
+    _Static_assert(sizeof(t) == (n) * sizeof(void (*)(void)),              \
+                   "function table with padding")
+
+/* Opens lib once (thread-safe) and fills its table.  Returns 0, or
+ * DISC_E_UNSUPPORTED naming the library, its package and the reason. */
+int disc_lib_load(struct disc_ctx *ctx, struct disc_lib *lib);
+
+/* ------------------------------------------------------------------ */
 /* Text input (text.c)                                                 */
 
 /* A whole small text file (descriptors only; capped at 16 MiB),

@@ -24,6 +24,32 @@
 #include "disc_format.h"
 #include "fs.h"
 
+/* libarchive is opened by the first call that needs it (disc_lib_load):
+ * it brings XML, ICU and compression libraries that other commands never
+ * use. */
+#define LIBARCHIVE_FUNCS(X) \
+    X(archive_entry_filetype) X(archive_entry_hardlink) \
+    X(archive_entry_hardlink_utf8) X(archive_entry_mtime) \
+    X(archive_entry_mtime_is_set) X(archive_entry_pathname) \
+    X(archive_entry_pathname_utf8) X(archive_entry_perm) \
+    X(archive_entry_size) X(archive_entry_symlink) \
+    X(archive_entry_symlink_utf8) X(archive_error_string) \
+    X(archive_format) X(archive_read_data) X(archive_read_free) \
+    X(archive_read_new) X(archive_read_next_header) X(archive_read_open1) \
+    X(archive_read_set_callback_data) X(archive_read_set_read_callback) \
+    X(archive_read_set_seek_callback) X(archive_read_set_skip_callback) \
+    X(archive_read_support_format_iso9660) X(archive_set_error)
+static struct {
+    LIBARCHIVE_FUNCS(DISC_LIB_FIELD)
+} libarchive;
+static const char *const libarchive_names[] = { LIBARCHIVE_FUNCS(
+    DISC_LIB_NAME) };
+#define LIBARCHIVE_N (sizeof libarchive_names / sizeof *libarchive_names)
+DISC_LIB_TABLE(libarchive, LIBARCHIVE_N);
+static struct disc_lib libarchive_lib = { "libarchive.so.13", "libarchive13",
+                                          libarchive_names, LIBARCHIVE_N,
+                                          &libarchive, 0, "" };
+
 #define FS_SECTOR 2048
 #define FS_MAX_VD 64    /* volume descriptors looked at before giving up */
 #define FS_UDF_DEPTH 64 /* directory nesting followed in UDF volumes */
@@ -152,7 +178,7 @@ fs_cb_read(struct archive *a, void *data, const void **buf)
             run++;
         if (disc_read_sectors(fs->ctx, fs->d, l, run, fs->raw, NULL) < 0) {
             fs->err = fs->ctx->err;
-            archive_set_error(a, EIO, "%s", fs->ctx->msg);
+            libarchive.archive_set_error(a, EIO, "%s", fs->ctx->msg);
             return -1;
         }
         for (k = 0; k < run; k++) {
@@ -316,7 +342,7 @@ fs_arch_error(struct disc_ctx *ctx, struct disc_fs *fs, const char *what)
         return fs->err;
     return disc_error(ctx, DISC_E_FORMAT, "track %d: %s: %s", fs->info.track,
                       what,
-                      archive_error_string(fs->a) ? archive_error_string(fs->a)
+                      libarchive.archive_error_string(fs->a) ? libarchive.archive_error_string(fs->a)
                                                   : "libarchive failed");
 }
 
@@ -337,7 +363,7 @@ disc_fs_close(struct disc_fs *fs)
     if (fs->udf)
         udfread_close(fs->udf);
     if (fs->a)
-        archive_read_free(fs->a);
+        libarchive.archive_read_free(fs->a);
     if (fs->loc != (locale_t)0)
         freelocale(fs->loc);
     disc_free_mem(fs->cur.path);
@@ -478,8 +504,12 @@ disc_fs_open(struct disc_ctx *ctx, const struct disc *d, int track,
     /* Joliet names are UTF-16 that libarchive converts to the character
      * set of the current locale: give its calls a UTF-8 one, per thread,
      * without touching the process's locale. */
+    if ((r = disc_lib_load(ctx, &libarchive_lib)) < 0) {
+        disc_fs_close(fs);
+        return r;
+    }
     fs->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    fs->a = archive_read_new();
+    fs->a = libarchive.archive_read_new();
     fs->ae = NULL;
     if (!fs->a) {
         disc_fs_close(fs);
@@ -487,12 +517,12 @@ disc_fs_open(struct disc_ctx *ctx, const struct disc *d, int track,
     }
     old = fs->loc != (locale_t)0 ? uselocale(fs->loc) : (locale_t)0;
     fs->ctx = ctx;
-    if (archive_read_support_format_iso9660(fs->a) != ARCHIVE_OK ||
-        archive_read_set_read_callback(fs->a, fs_cb_read) != ARCHIVE_OK ||
-        archive_read_set_skip_callback(fs->a, fs_cb_skip) != ARCHIVE_OK ||
-        archive_read_set_seek_callback(fs->a, fs_cb_seek) != ARCHIVE_OK ||
-        archive_read_set_callback_data(fs->a, fs) != ARCHIVE_OK ||
-        archive_read_open1(fs->a) != ARCHIVE_OK) {
+    if (libarchive.archive_read_support_format_iso9660(fs->a) != ARCHIVE_OK ||
+        libarchive.archive_read_set_read_callback(fs->a, fs_cb_read) != ARCHIVE_OK ||
+        libarchive.archive_read_set_skip_callback(fs->a, fs_cb_skip) != ARCHIVE_OK ||
+        libarchive.archive_read_set_seek_callback(fs->a, fs_cb_seek) != ARCHIVE_OK ||
+        libarchive.archive_read_set_callback_data(fs->a, fs) != ARCHIVE_OK ||
+        libarchive.archive_read_open1(fs->a) != ARCHIVE_OK) {
         r = fs_arch_error(ctx, fs, "cannot read the ISO 9660 volume");
         if (old != (locale_t)0)
             uselocale(old);
@@ -633,7 +663,7 @@ disc_fs_next(struct disc_ctx *ctx, struct disc_fs *fs,
     old = fs->loc != (locale_t)0 ? uselocale(fs->loc) : (locale_t)0;
     for (;;) {
         const char *p, *l;
-        r = archive_read_next_header(fs->a, &ae);
+        r = libarchive.archive_read_next_header(fs->a, &ae);
         if (r == ARCHIVE_EOF)
             break;
         if (r == ARCHIVE_WARN && fs->err) {
@@ -646,17 +676,17 @@ disc_fs_next(struct disc_ctx *ctx, struct disc_fs *fs,
         }
         if (r == ARCHIVE_WARN)
             disc_warn(ctx, "track %d: %s", fs->info.track,
-                      archive_error_string(fs->a));
-        p = archive_entry_pathname_utf8(ae);
+                      libarchive.archive_error_string(fs->a));
+        p = libarchive.archive_entry_pathname_utf8(ae);
         if (!p)
-            p = archive_entry_pathname(ae);
+            p = libarchive.archive_entry_pathname(ae);
         if (fs_set_path(&fs->cur.path, p) < 0) {
             ret = disc_error(ctx, DISC_E_NOMEM, "out of memory");
             break;
         }
         if (!fs->cur.path[0])
             continue; /* the root itself */
-        switch (archive_entry_filetype(ae)) {
+        switch (libarchive.archive_entry_filetype(ae)) {
         case AE_IFDIR:
             fs->cur.type = DISC_FS_DIR;
             break;
@@ -670,18 +700,18 @@ disc_fs_next(struct disc_ctx *ctx, struct disc_fs *fs,
             fs->cur.type = DISC_FS_OTHER;
             break;
         }
-        fs->cur.size = fs->cur.type == DISC_FS_DIR ? 0 : archive_entry_size(ae);
-        fs->cur.has_mtime = archive_entry_mtime_is_set(ae) != 0;
+        fs->cur.size = fs->cur.type == DISC_FS_DIR ? 0 : libarchive.archive_entry_size(ae);
+        fs->cur.has_mtime = libarchive.archive_entry_mtime_is_set(ae) != 0;
         fs->cur.mtime =
-            fs->cur.has_mtime ? (int64_t)archive_entry_mtime(ae) : 0;
-        fs->cur.mode = (unsigned)archive_entry_perm(ae);
-        l = archive_entry_symlink_utf8(ae);
+            fs->cur.has_mtime ? (int64_t)libarchive.archive_entry_mtime(ae) : 0;
+        fs->cur.mode = (unsigned)libarchive.archive_entry_perm(ae);
+        l = libarchive.archive_entry_symlink_utf8(ae);
         if (!l)
-            l = archive_entry_symlink(ae);
+            l = libarchive.archive_entry_symlink(ae);
         if (!l) {
-            l = archive_entry_hardlink_utf8(ae);
+            l = libarchive.archive_entry_hardlink_utf8(ae);
             if (!l)
-                l = archive_entry_hardlink(ae);
+                l = libarchive.archive_entry_hardlink(ae);
         }
         disc_free_mem(fs->cur.link);
         fs->cur.link = NULL;
@@ -689,9 +719,9 @@ disc_fs_next(struct disc_ctx *ctx, struct disc_fs *fs,
             ret = disc_error(ctx, DISC_E_NOMEM, "out of memory");
             break;
         }
-        if (archive_entry_hardlink(ae) && fs->cur.type != DISC_FS_LINK)
+        if (libarchive.archive_entry_hardlink(ae) && fs->cur.type != DISC_FS_LINK)
             fs->cur.size = 0;
-        if (archive_format(fs->a) == ARCHIVE_FORMAT_ISO9660_ROCKRIDGE)
+        if (libarchive.archive_format(fs->a) == ARCHIVE_FORMAT_ISO9660_ROCKRIDGE)
             fs->info.rockridge = 1;
         *e = &fs->cur;
         ret = 1;
@@ -720,7 +750,7 @@ disc_fs_read(struct disc_ctx *ctx, struct disc_fs *fs, void *buf, size_t len)
                                         fs->info.track, fs->cur.path);
         return (int64_t)u;
     }
-    n = archive_read_data(fs->a, buf, len);
+    n = libarchive.archive_read_data(fs->a, buf, len);
     if (n < 0)
         return fs_arch_error(ctx, fs, "reading file data");
     return (int64_t)n;

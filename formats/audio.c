@@ -17,6 +17,22 @@
 
 #include "disc_format.h"
 
+/* libsndfile is opened by the first call that needs it (disc_lib_load):
+ * it brings a dozen codec libraries that other commands never use. */
+#define SNDFILE_FUNCS(X)                                                   \
+    X(sf_close) X(sf_error_number) X(sf_format_check) X(sf_open)           \
+    X(sf_open_virtual) X(sf_readf_short) X(sf_seek) X(sf_set_string)       \
+    X(sf_strerror) X(sf_write_raw) X(sf_writef_short)
+static struct {
+    SNDFILE_FUNCS(DISC_LIB_FIELD)
+} sndfile;
+static const char *const sndfile_names[] = { SNDFILE_FUNCS(DISC_LIB_NAME) };
+#define SNDFILE_N (sizeof sndfile_names / sizeof *sndfile_names)
+DISC_LIB_TABLE(sndfile, SNDFILE_N);
+static struct disc_lib sndfile_lib = { "libsndfile.so.1", "libsndfile1",
+                                       sndfile_names, SNDFILE_N, &sndfile,
+                                       0, "" };
+
 #define AUDIO_FRAMES 4096 /* frames per decoding step of an audio source */
 #define ENC_SECTORS 4     /* sectors converted per sf_writef_short call */
 #define CD_RATE 44100
@@ -61,20 +77,20 @@ audio_pread(struct disc_ctx *ctx, struct disc_source *s, int64_t off,
             want = a->frames - frame;
         /* Positional: seek whenever libsndfile is not already there. */
         if (a->pos != frame) {
-            if (sf_seek(a->sf, frame, SEEK_SET) != frame) {
+            if (sndfile.sf_seek(a->sf, frame, SEEK_SET) != frame) {
                 a->pos = -1;
                 return disc_error(ctx, DISC_E_AUDIO,
                                   "%s: cannot seek to sample %lld: %s", s->name,
-                                  (long long)frame, sf_strerror(a->sf));
+                                  (long long)frame, sndfile.sf_strerror(a->sf));
             }
             a->pos = frame;
         }
-        got = sf_readf_short(a->sf, a->pcm, want);
+        got = sndfile.sf_readf_short(a->sf, a->pcm, want);
         if (got <= 0) {
             a->pos = -1;
             return disc_error(ctx, DISC_E_AUDIO,
                               "%s: cannot decode at sample %lld: %s", s->name,
-                              (long long)frame, sf_strerror(a->sf));
+                              (long long)frame, sndfile.sf_strerror(a->sf));
         }
         a->pos += got;
         n = (size_t)got * 4 - skip;
@@ -102,7 +118,7 @@ audio_close(struct disc_source *s)
     struct audio_source *a = (struct audio_source *)s;
 
     if (a->sf)
-        sf_close(a->sf);
+        sndfile.sf_close(a->sf);
     disc_free_mem(s->name);
     disc_free_mem(a);
 }
@@ -139,18 +155,20 @@ audio_open(struct disc_ctx *ctx, const char *path, struct disc_source **out,
     struct stat st;
     SF_INFO si;
     SNDFILE *sf;
-    int sub;
+    int sub, r;
 
     *out = NULL;
     if (stat(path, &st) != 0)
         return disc_error(ctx, DISC_E_IO, "%s: %s", path, strerror(errno));
+    if ((r = disc_lib_load(ctx, &sndfile_lib)) < 0)
+        return r;
     memset(&si, 0, sizeof si);
-    sf = sf_open(path, SFM_READ, &si);
+    sf = sndfile.sf_open(path, SFM_READ, &si);
     if (!sf)
         return DISC_E_UNSUPPORTED; /* not ours: the registry tries others */
     sub = si.format & SF_FORMAT_SUBMASK;
     if (si.samplerate != CD_RATE || si.channels != CD_CHANNELS) {
-        sf_close(sf);
+        sndfile.sf_close(sf);
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: %d Hz, %d channel%s; CD audio is 44100 Hz "
                           "stereo (resample it first)",
@@ -158,7 +176,7 @@ audio_open(struct disc_ctx *ctx, const char *path, struct disc_source **out,
                           si.channels == 1 ? "" : "s");
     }
     if (sub != SF_FORMAT_PCM_16 && sub != SF_FORMAT_ALAC_16) {
-        sf_close(sf);
+        sndfile.sf_close(sf);
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "%s: %s; CD audio is 16-bit PCM", path,
                           audio_sample_kind(sub));
@@ -167,7 +185,7 @@ audio_open(struct disc_ctx *ctx, const char *path, struct disc_source **out,
      * with no sample count) or more than a CD holds (100 minutes) is
      * refused: lengths and offsets computed from it would overflow. */
     if (si.frames < 0 || si.frames > (sf_count_t)100 * 60 * 75 * 588) {
-        sf_close(sf);
+        sndfile.sf_close(sf);
         return disc_error(ctx, DISC_E_FORMAT, "%s: %s", path,
                           si.frames == SF_COUNT_MAX
                               ? "the length is unknown"
@@ -176,7 +194,7 @@ audio_open(struct disc_ctx *ctx, const char *path, struct disc_source **out,
     a = disc_calloc(1, sizeof *a);
     if (!a || !(a->base.name = disc_strdup(path))) {
         disc_free_mem(a);
-        sf_close(sf);
+        sndfile.sf_close(sf);
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     }
     a->base.ops = &audio_source_ops;
@@ -299,7 +317,7 @@ enc_tag(SNDFILE *sf, int type, const char *v)
     /* Best effort: a container without the field drops it (see
      * docs/formats/audio.md for what each one keeps). */
     if (v && *v)
-        (void)sf_set_string(sf, type, v);
+        (void)sndfile.sf_set_string(sf, type, v);
 }
 
 static int
@@ -311,13 +329,16 @@ audio_enc_open(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
                           enc_tell };
     struct audio_enc *e;
     SF_INFO si;
+    int r;
 
     *encp = NULL;
     memset(&si, 0, sizeof si);
     si.samplerate = CD_RATE;
     si.channels = CD_CHANNELS;
     si.format = kind->major | SF_FORMAT_PCM_16;
-    if (!sf_format_check(&si))
+    if ((r = disc_lib_load(ctx, &sndfile_lib)) < 0)
+        return r;
+    if (!sndfile.sf_format_check(&si))
         return disc_error(ctx, DISC_E_UNSUPPORTED,
                           "this libsndfile cannot write 16-bit %s",
                           disc_path_base(f->path));
@@ -331,11 +352,11 @@ audio_enc_open(void *user, struct disc_ctx *ctx, const struct disc_rip_plan *p,
               : kind->major == SF_FORMAT_WAV  ? ENC_RAW
               : kind->major == SF_FORMAT_AIFF ? ENC_SWAP
                                               : ENC_SHORT;
-    e->sf = sf_open_virtual(&vio, SFM_WRITE, &si, e);
+    e->sf = sndfile.sf_open_virtual(&vio, SFM_WRITE, &si, e);
     if (!e->sf) {
-        int r = e->err ? e->err
-                       : disc_error(ctx, DISC_E_AUDIO, "%s: %s", f->path,
-                                    sf_strerror(NULL));
+        r = e->err ? e->err
+                   : disc_error(ctx, DISC_E_AUDIO, "%s: %s", f->path,
+                                sndfile.sf_strerror(NULL));
         disc_free_mem(e);
         return r;
     }
@@ -381,7 +402,7 @@ enc_fail(struct audio_enc *e, struct disc_ctx *ctx)
 {
     return e->err ? e->err
                   : disc_error(ctx, DISC_E_AUDIO, "%s: %s", e->path,
-                               sf_strerror(e->sf));
+                               sndfile.sf_strerror(e->sf));
 }
 
 static int
@@ -392,7 +413,7 @@ audio_enc_write(void *encp, struct disc_ctx *ctx, const uint8_t *pcm, size_t n)
     size_t done = 0;
 
     if (e->mode == ENC_RAW)
-        return sf_write_raw(e->sf, pcm, (sf_count_t)n) == (sf_count_t)n
+        return sndfile.sf_write_raw(e->sf, pcm, (sf_count_t)n) == (sf_count_t)n
                    ? 0
                    : enc_fail(e, ctx);
     while (done < n) {
@@ -400,7 +421,7 @@ audio_enc_write(void *encp, struct disc_ctx *ctx, const uint8_t *pcm, size_t n)
         sf_count_t frames = (sf_count_t)(k / 4);
         if (e->mode == ENC_SWAP) {
             swap16((uint8_t *)s, pcm + done, k);
-            if (sf_write_raw(e->sf, s, (sf_count_t)k) != (sf_count_t)k)
+            if (sndfile.sf_write_raw(e->sf, s, (sf_count_t)k) != (sf_count_t)k)
                 return enc_fail(e, ctx);
             done += k;
             continue;
@@ -418,7 +439,7 @@ audio_enc_write(void *encp, struct disc_ctx *ctx, const uint8_t *pcm, size_t n)
                 s[j] = (short)(int16_t)(pcm[done + 2 * j] |
                                         pcm[done + 2 * j + 1] << 8);
         }
-        if (sf_writef_short(e->sf, s, frames) != frames)
+        if (sndfile.sf_writef_short(e->sf, s, frames) != frames)
             return enc_fail(e, ctx);
         done += k;
     }
@@ -461,7 +482,7 @@ audio_enc_copy(void *encp, struct disc_ctx *ctx, const struct disc *d,
         r = disc_read_sectors(ctx, d, lba + (disc_lba)(n - 1), 1, sec, NULL);
         if (r < 0)
             return r;
-        if (sf_seek(e->sf, last, SEEK_SET) != last)
+        if (sndfile.sf_seek(e->sf, last, SEEK_SET) != last)
             return enc_fail(e, ctx);
         r = audio_enc_write(e, ctx, sec, sizeof sec);
         if (r < 0)
@@ -482,12 +503,12 @@ audio_enc_close(void *encp, struct disc_ctx *ctx, int ok)
         return 0;
     if (!ok)
         e->err = DISC_E_IO; /* abandoning: no more writes, no messages */
-    err = sf_close(e->sf);
+    err = sndfile.sf_close(e->sf);
     if (ok && e->err)
         r = e->err;
     else if (ok && err)
         r = disc_error(ctx, DISC_E_AUDIO, "%s: %s", e->path,
-                       sf_error_number(err));
+                       sndfile.sf_error_number(err));
     disc_free_mem(e);
     return r;
 }

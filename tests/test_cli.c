@@ -246,3 +246,42 @@ TEST(tool_convert_store_gaps)
     CHECK(strstr(sheet, "INDEX 01 00:05:00") != NULL);
     free(sheet);
 }
+
+TEST(tool_opens_sndfile_and_libarchive_only_when_needed)
+{
+    /* libsndfile and libarchive are opened by the code that needs them
+     * (core/lib.c): `info` and `convert` load neither, `ls` loads
+     * libarchive and `rip` libsndfile.  The dynamic loader's own log
+     * (glibc's LD_DEBUG=files) says what was loaded. */
+    char *log;
+
+    REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .", t_samples,
+                  t_samples) == 0);
+    REQUIRE(t_run(NULL, 0,
+                  "LD_DEBUG=files '%s' -q info mixed.cue >/dev/null 2>ld1 && "
+                  "LD_DEBUG=files '%s' -q convert mixed.cue x.ccd >/dev/null "
+                  "2>>ld1",
+                  t_discarc, t_discarc) == 0);
+    log = t_slurp("ld1", NULL);
+    REQUIRE(log);
+    CHECK(strstr(log, "file=libc.so.6")); /* the log is there at all */
+    CHECK(!strstr(log, "libsndfile.so"));
+    CHECK(!strstr(log, "libarchive.so"));
+    free(log);
+    REQUIRE(t_run(NULL, 0,
+                  "LD_DEBUG=files '%s' ls mixed.cue >/dev/null 2>ld2", t_discarc)
+            == 0);
+    log = t_slurp("ld2", NULL);
+    REQUIRE(log);
+    CHECK(strstr(log, "file=libarchive.so.13 [0];  dynamically loaded"));
+    CHECK(!strstr(log, "libsndfile.so"));
+    free(log);
+    REQUIRE(t_run(NULL, 0,
+                  "LD_DEBUG=files '%s' -q rip mixed.cue -o r >/dev/null 2>ld3",
+                  t_discarc) == 0);
+    log = t_slurp("ld3", NULL);
+    REQUIRE(log);
+    CHECK(strstr(log, "file=libsndfile.so.1 [0];  dynamically loaded"));
+    free(log);
+    CHECK(t_run(NULL, 0, "test -s r/01*.wav || test -s r/02*.wav") == 0);
+}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "alloc.h"
 #include "fixture.h"
@@ -703,4 +704,42 @@ TEST(core_toc_formats_refuse_overlong_disc)
     CHECK_OK(&ctx, disc_build_rawtoc(&ctx, d, &toc, &n));
     disc_free_mem(toc);
     disc_free(d);
+}
+
+/* zlib's own functions, looked up the way plugins look up theirs. */
+#define LIBZ_FUNCS(X) X(zlibVersion) X(crc32)
+static struct {
+    LIBZ_FUNCS(DISC_LIB_FIELD)
+} libz;
+static const char *const libz_names[] = { LIBZ_FUNCS(DISC_LIB_NAME) };
+DISC_LIB_TABLE(libz, 2);
+
+TEST(core_lib_load_fills_table_or_names_the_library)
+{
+    struct disc_ctx ctx;
+    static const char *const bad_names[] = { "crc32", "discarc_no_symbol" };
+    struct disc_lib ok = { "libz.so.1", "zlib1g", libz_names, 2, &libz, 0,
+                           "" };
+    struct disc_lib nolib = { "libdiscarc-none.so.0", "discarc-none",
+                              libz_names, 2, &libz, 0, "" };
+    struct disc_lib nosym = { "libz.so.1", "zlib1g", bad_names, 2, &libz, 0,
+                              "" };
+
+    t_ctx(&ctx);
+    REQUIRE(disc_lib_load(&ctx, &ok) == 0);
+    CHECK_INT(1, ok.state);
+    /* The table points at zlib's real functions. */
+    CHECK(libz.zlibVersion() != NULL && libz.zlibVersion()[0] == '1');
+    CHECK_INT(0x352441c2, (long)libz.crc32(0, (const unsigned char *)"abc", 3));
+    CHECK_INT(0, disc_lib_load(&ctx, &ok)); /* once loaded, stays */
+    /* A missing library: DISC_E_UNSUPPORTED naming it and its package,
+     * the same answer again without a second try. */
+    CHECK_INT(DISC_E_UNSUPPORTED, disc_lib_load(&ctx, &nolib));
+    CHECK(strstr(ctx.msg, "libdiscarc-none.so.0 cannot be loaded (Debian "
+                          "package discarc-none): "));
+    CHECK_INT(-1, nolib.state);
+    CHECK_INT(DISC_E_UNSUPPORTED, disc_lib_load(&ctx, &nolib));
+    /* A library without one of the symbols is refused as a whole. */
+    CHECK_INT(DISC_E_UNSUPPORTED, disc_lib_load(&ctx, &nosym));
+    CHECK(strstr(ctx.msg, "no symbol discarc_no_symbol"));
 }

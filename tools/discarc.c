@@ -39,15 +39,26 @@ cli_put_text(FILE *f, const char *s)
 static void
 cli_log(void *user, int level, const char *text)
 {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *line, *f;
+
     (void)user;
     if (level == DISC_LOG_INFO && !cli_verbose)
         return;
     if (cli_quiet && level != DISC_LOG_WARN)
         return;
     cli_progress_done();
-    fprintf(stderr, "discarc: %s", level == DISC_LOG_WARN ? "warning: " : "");
-    cli_put_text(stderr, text);
-    putc('\n', stderr);
+    /* One write per line: stderr is unbuffered, and the escaping prints a
+     * character at a time. */
+    line = open_memstream(&buf, &len);
+    f = line ? line : stderr;
+    fprintf(f, "discarc: %s", level == DISC_LOG_WARN ? "warning: " : "");
+    cli_put_text(f, text);
+    putc('\n', f);
+    if (line && fclose(line) == 0)
+        fwrite(buf, 1, len, stderr);
+    free(buf);
 }
 
 static void

@@ -67,7 +67,9 @@ for t in "${targets[@]}"; do
         >"$log" 2>&1
     rc=$?
     end=$(date +%s)
-    cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$B/fuzz-$t.cpu" 2>/dev/null)
+    # (after a non-zero exit GNU time puts a line of its own first)
+    cpu=$(tail -1 "$B/fuzz-$t.cpu" 2>/dev/null |
+        awk '{ printf "%.0f", $1 + $2 }')
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
     ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
