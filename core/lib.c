@@ -24,7 +24,6 @@ disc_lib_load(struct disc_ctx *ctx, struct disc_lib *lib)
      * function pointers of the same size, which is what the table holds
      * (one per name, no padding: see DISC_LIB_TABLE). */
     typedef void (*fn)(void);
-    char why[200] = "";
     size_t i;
     int state;
 
@@ -33,21 +32,19 @@ disc_lib_load(struct disc_ctx *ctx, struct disc_lib *lib)
         void *h = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
         lib->state = h ? 1 : -1;
         if (!h)
-            snprintf(why, sizeof why, "%s", dlerror());
+            (void)snprintf(lib->why, sizeof lib->why, "%s", dlerror());
         for (i = 0; h && i < lib->count; i++) {
             void *sym = dlsym(h, lib->names[i]);
             if (!sym) {
-                snprintf(why, sizeof why, "no symbol %s", lib->names[i]);
+                (void)snprintf(lib->why, sizeof lib->why, "no symbol %s",
+                               lib->names[i]);
                 lib->state = -1;
                 break;
             }
             memcpy((char *)lib->table + i * sizeof(fn), &sym, sizeof sym);
         }
-        if (lib->state < 0) {
-            snprintf(lib->why, sizeof lib->why, "%s", why);
-            if (h)
-                dlclose(h);
-        }
+        if (lib->state < 0 && h)
+            dlclose(h);
         /* A loaded library stays for the life of the process: tables
          * point into it. */
     }

@@ -57,7 +57,7 @@ cli_log(void *user, int level, const char *text)
     cli_put_text(f, text);
     putc('\n', f);
     if (line && fclose(line) == 0)
-        fwrite(buf, 1, len, stderr);
+        (void)fwrite(buf, 1, len, stderr); /* nowhere to report a failure */
     free(buf);
 }
 
