@@ -132,6 +132,22 @@ TEST(core_check_rejects_each_invariant)
     }
 }
 
+/* The one place that lays out "file:line: text" errors: line 0 means
+ * no line is known, and the place is the file alone. */
+TEST(core_error_at_places_file_and_line)
+{
+    struct disc_ctx ctx;
+
+    t_ctx(&ctx);
+    CHECK_INT(DISC_E_FORMAT, disc_error_at(&ctx, DISC_E_FORMAT, "a.toc", 12,
+                                           "bad %s", "word"));
+    CHECK_INT(DISC_E_FORMAT, ctx.err);
+    CHECK_STR("a.toc:12: bad word", ctx.msg);
+    CHECK_INT(DISC_E_RANGE,
+              disc_error_at(&ctx, DISC_E_RANGE, "a.toc", 0, "too short"));
+    CHECK_STR("a.toc: too short", ctx.msg);
+}
+
 TEST(core_compare_reports_first_difference)
 {
     struct disc_ctx ctx;
