@@ -320,11 +320,6 @@ int disc_q_decode(const uint8_t *q, struct disc_q *out);
  * sessions get lead-out Q. */
 int disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
                    uint32_t count, uint8_t *sub);
-/* The same frames built one at a time by the Q encoders above: the
- * definition disc_sub_synth's run-at-a-time loop (frame templates, BCD
- * counters, CRC from the run's constant prefix) is tested against. */
-int disc_sub_synth_ref(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
-                       uint32_t count, uint8_t *sub);
 
 /* Returns the 12-byte Q frame of sector lba: 0 when read, > 0 when the
  * sector could not be read, < 0 to abort the scan. */
