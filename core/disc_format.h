@@ -121,6 +121,19 @@ int disc_write_drop(struct disc_ctx *ctx, const struct disc_write_opts *o,
                     const char *fmt, ...) DISC_PRINTF(3, 4);
 
 /* ------------------------------------------------------------------ */
+/* Growing arrays (alloc.c)                                            */
+
+/* Makes room for need elements of size bytes in the array that arrp
+ * points at (the address of a disc_malloc'd pointer, or of NULL), which
+ * has room for *cap: the capacity doubles, from first when it is 0,
+ * until need fit.  Returns 0, or DISC_E_NOMEM with the message set in
+ * ctx (which may be NULL) when memory is short or the size would not fit
+ * a size_t; the array and *cap are unchanged then.  Appending one:
+ *     r = disc_grow(ctx, &a, n + 1, &cap, sizeof *a, 16); */
+int disc_grow(struct disc_ctx *ctx, void *arrp, size_t need, size_t *cap,
+              size_t size, size_t first);
+
+/* ------------------------------------------------------------------ */
 /* Sources and extents (source.c, source_file.c)                       */
 
 struct disc_source_ops {

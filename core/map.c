@@ -86,14 +86,8 @@ disc_map_mark(struct disc_ctx *ctx, struct disc_map *m, disc_lba lba,
         map_add_what(last, what);
         return 0;
     }
-    if (m->n == m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 32;
-        struct map_run *g = disc_realloc(m->run, nc * sizeof *g);
-        if (!g)
-            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        m->run = g;
-        m->cap = nc;
-    }
+    if (disc_grow(ctx, &m->run, m->n + 1, &m->cap, sizeof *m->run, 32) < 0)
+        return DISC_E_NOMEM;
     if (!m->run) /* cap > n implies an array; says so to analysers */
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     last = &m->run[m->n++];

@@ -90,15 +90,12 @@ chd_bits_put(struct chd_bits *b, uint32_t v, unsigned n)
     for (i = 0; i < n; i++) {
         uint64_t byte = b->bit >> 3;
         if (byte >= b->len) {
-            size_t cap = b->len ? b->len * 2 : 256;
-            uint8_t *q = disc_realloc(b->p, cap);
-            if (!q) {
+            size_t was = b->len;
+            if (disc_grow(NULL, &b->p, (size_t)byte + 1, &b->len, 1, 256) < 0) {
                 b->nomem = 1;
                 return;
             }
-            memset(q + b->len, 0, cap - b->len);
-            b->p = q;
-            b->len = cap;
+            memset(b->p + was, 0, b->len - was);
         }
         if ((v >> (n - 1 - i)) & 1u)
             b->p[byte] |= (uint8_t)(0x80u >> (b->bit & 7));

@@ -388,15 +388,11 @@ toc_open(struct toc_state *st, const char *name, int wav, unsigned line,
             *out = &st->files[i];
             return 0;
         }
-    if (st->nfiles == st->capfiles) {
-        size_t c = st->capfiles ? st->capfiles * 2 : 8;
-        f = disc_realloc(st->files, c * sizeof *f);
-        if (!f) {
-            disc_free_mem(path);
-            return toc_nomem(p);
-        }
-        st->files = f;
-        st->capfiles = c;
+    r = disc_grow(p->ctx, &st->files, st->nfiles + 1, &st->capfiles,
+                  sizeof *st->files, 8);
+    if (r < 0) {
+        disc_free_mem(path);
+        return r;
     }
     f = &st->files[st->nfiles];
     memset(f, 0, sizeof *f);
@@ -432,14 +428,10 @@ toc_add_piece(struct toc_state *st, const struct toc_piece *pc)
 {
     struct toc_track *t = st->t;
 
-    if (t->npc == t->cap) {
-        size_t c = t->cap ? t->cap * 2 : 4;
-        struct toc_piece *n = disc_realloc(t->pc, c * sizeof *n);
-        if (!n)
-            return toc_nomem(&st->p);
-        t->pc = n;
-        t->cap = c;
-    }
+    int r = disc_grow(st->p.ctx, &t->pc, t->npc + 1, &t->cap, sizeof *t->pc, 4);
+
+    if (r < 0)
+        return r;
     t->pc[t->npc++] = *pc;
     return 0;
 }
