@@ -111,8 +111,9 @@ cdsrc_toc_write(struct disc_ctx *ctx, const char *path, const char *text,
     fd = disc_tmp_private("toc", ".toc", &p);
     if (fd < 0)
         return disc_error(ctx, errno == ENOMEM ? DISC_E_NOMEM : DISC_E_IO,
-                          "%s: cannot make a private copy: %s", path,
-                          strerror(errno));
+                          "%s: cannot make the private copy libcdio reads "
+                          "in %s (TMPDIR): %s",
+                          path, disc_tmp_dir(), strerror(errno));
     f = fdopen(fd, "w");
     if (!f)
         (void)close(fd);
