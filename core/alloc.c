@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "disc.h"
+#include "disc_format.h"
 
 /* Each block carries its size in a header so that live bytes and the
  * peak can be tracked; 16 bytes keep the payload aligned for any type. */
@@ -131,4 +131,31 @@ disc_free_mem(void *p)
     memcpy(&was, base, sizeof was);
     live -= was;
     free(base);
+}
+
+int
+disc_grow(struct disc_ctx *ctx, void *arrp, size_t need, size_t *cap,
+          size_t size, size_t first)
+{
+    size_t c = *cap ? *cap : first;
+    void *arr, *q;
+
+    if (need <= *cap)
+        return 0;
+    if (c == 0)
+        c = 1;
+    while (c < need && c <= (size_t)-1 / 2)
+        c *= 2;
+    if (c < need || size == 0 || c > (size_t)-1 / size)
+        return disc_error(ctx, DISC_E_NOMEM,
+                          "out of memory (an array of %zu elements of %zu "
+                          "bytes)",
+                          need, size);
+    memcpy(&arr, arrp, sizeof arr);
+    q = disc_realloc(arr, c * size);
+    if (!q)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    memcpy(arrp, &q, sizeof q);
+    *cap = c;
+    return 0;
 }

@@ -65,21 +65,9 @@ struct cdt_buf {
 static int
 cdtext_buf_reserve(struct disc_ctx *ctx, struct cdt_buf *b, size_t n)
 {
-    size_t cap;
-    uint8_t *p;
-
-    if (b->p && n <= b->cap - b->len)
-        return 0;
-    cap = b->cap ? b->cap : 256;
-    while (cap - b->len < n)
-        cap *= 2;
-    p = disc_realloc(b->p, cap);
-    if (!p) {
-        disc_error(ctx, DISC_E_NOMEM, "out of memory (CD-TEXT)");
+    if (n > (size_t)-1 - b->len ||
+        disc_grow(ctx, &b->p, b->len + n, &b->cap, 1, 256) < 0)
         return DISC_E_NOMEM; /* spelt out for the static analysers */
-    }
-    b->p = p;
-    b->cap = cap;
     return 0;
 }
 

@@ -163,13 +163,13 @@ dat_parse(struct disc_ctx *ctx, const char *path, const char *text,
           struct disc_dat *dat)
 {
     const char *p = text;
-    int capg = 0;
+    size_t capg = 0;
 
     for (;;) {
         const char *g = strstr(p, "<game"), *m = strstr(p, "<machine");
         const char *gend, *tagend, *close;
         struct disc_dat_game *game;
-        int capr = 0;
+        size_t capr = 0;
 
         if (m && (!g || m < g))
             g = m;
@@ -181,15 +181,9 @@ dat_parse(struct disc_ctx *ctx, const char *path, const char *text,
                               path);
         close = strstr(tagend, g[1] == 'g' ? "</game>" : "</machine>");
         gend = close ? close : text + strlen(text);
-        if (dat->ngame == capg) {
-            int n = capg ? capg * 2 : 64;
-            struct disc_dat_game *ng =
-                disc_realloc(dat->game, (size_t)n * sizeof *ng);
-            if (!ng)
-                return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-            dat->game = ng;
-            capg = n;
-        }
+        if (disc_grow(ctx, &dat->game, (size_t)dat->ngame + 1, &capg,
+                      sizeof *dat->game, 64) < 0)
+            return DISC_E_NOMEM;
         game = &dat->game[dat->ngame++];
         memset(game, 0, sizeof *game);
         game->name = dat_attr(g, tagend, "name");
@@ -202,15 +196,9 @@ dat_parse(struct disc_ctx *ctx, const char *path, const char *text,
             if (!re)
                 return disc_error(ctx, DISC_E_FORMAT,
                                   "%s: unterminated <rom> tag", path);
-            if (game->nrom == capr) {
-                int n = capr ? capr * 2 : 8;
-                struct disc_dat_rom *nr =
-                    disc_realloc(game->rom, (size_t)n * sizeof *nr);
-                if (!nr)
-                    return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-                game->rom = nr;
-                capr = n;
-            }
+            if (disc_grow(ctx, &game->rom, (size_t)game->nrom + 1, &capr,
+                          sizeof *game->rom, 8) < 0)
+                return DISC_E_NOMEM;
             if (dat_rom(p, re, &game->rom[game->nrom]) != 0)
                 return disc_error(ctx, DISC_E_FORMAT,
                                   "%s: byte %ld: <rom> without a name", path,

@@ -121,6 +121,19 @@ int disc_write_drop(struct disc_ctx *ctx, const struct disc_write_opts *o,
                     const char *fmt, ...) DISC_PRINTF(3, 4);
 
 /* ------------------------------------------------------------------ */
+/* Growing arrays (alloc.c)                                            */
+
+/* Makes room for need elements of size bytes in the array that arrp
+ * points at (the address of a disc_malloc'd pointer, or of NULL), which
+ * has room for *cap: the capacity doubles, from first when it is 0,
+ * until need fit.  Returns 0, or DISC_E_NOMEM with the message set in
+ * ctx (which may be NULL) when memory is short or the size would not fit
+ * a size_t; the array and *cap are unchanged then.  Appending one:
+ *     r = disc_grow(ctx, &a, n + 1, &cap, sizeof *a, 16); */
+int disc_grow(struct disc_ctx *ctx, void *arrp, size_t need, size_t *cap,
+              size_t size, size_t first);
+
+/* ------------------------------------------------------------------ */
 /* Sources and extents (source.c, source_file.c)                       */
 
 struct disc_source_ops {
@@ -320,11 +333,6 @@ int disc_q_decode(const uint8_t *q, struct disc_q *out);
  * sessions get lead-out Q. */
 int disc_sub_synth(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
                    uint32_t count, uint8_t *sub);
-/* The same frames built one at a time by the Q encoders above: the
- * definition disc_sub_synth's run-at-a-time loop (frame templates, BCD
- * counters, CRC from the run's constant prefix) is tested against. */
-int disc_sub_synth_ref(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
-                       uint32_t count, uint8_t *sub);
 
 /* Returns the 12-byte Q frame of sector lba: 0 when read, > 0 when the
  * sector could not be read, < 0 to abort the scan. */

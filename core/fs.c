@@ -824,16 +824,9 @@ disc_fs_list(struct disc_ctx *ctx, struct disc_fs *fs, const char *path,
     if (fs_set_path(&want, path ? path : "") < 0)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     while ((r = disc_fs_next(ctx, fs, &e)) == 1) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            struct disc_fs_entry *g = disc_realloc(all, nc * sizeof *all);
-            if (!g) {
-                r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
-                break;
-            }
-            all = g;
-            cap = nc;
-        }
+        r = disc_grow(ctx, &all, n + 1, &cap, sizeof *all, 64);
+        if (r < 0)
+            break;
         all[n] = *e;
         all[n].path = disc_strdup(e->path);
         all[n].link = e->link ? disc_strdup(e->link) : NULL;

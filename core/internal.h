@@ -16,11 +16,16 @@ struct disc_priv {
 /* The file descriptor of a file source, or -1 for other kinds. */
 int disc_source_fd(const struct disc_source *s);
 
-/* A new private file "$TMPDIR/discarc-<what>-<pid>-XXXXXX<suffix>"
- * (/tmp without TMPDIR), registered like an output's temporary file, so
- * that a signal's cleanup (disc_out_remove_temps) removes it too; *path
- * gets its name (disc_malloc'd).  Returns an fd open for writing, or -1
- * with errno set (out.c). */
+/* The folder of private files: $TMPDIR, or /tmp when TMPDIR is unset or
+ * not an absolute path (out.c). */
+const char *disc_tmp_dir(void);
+
+/* A new private file "<disc_tmp_dir()>/discarc-<what>-<pid>-XXXXXX<suffix>",
+ * registered like an output's temporary file, so that a signal's cleanup
+ * (disc_out_remove_temps) removes it too; *path gets its name
+ * (disc_malloc'd).  Returns an fd open for writing, or -1 with errno set
+ * and nothing made (a folder that is missing or not writable is no
+ * reason to use another). */
 int disc_tmp_private(const char *what, const char *suffix, char **path);
 
 /* Removes a file made by disc_tmp_private, forgets it and frees path;

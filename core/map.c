@@ -86,14 +86,8 @@ disc_map_mark(struct disc_ctx *ctx, struct disc_map *m, disc_lba lba,
         map_add_what(last, what);
         return 0;
     }
-    if (m->n == m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 32;
-        struct map_run *g = disc_realloc(m->run, nc * sizeof *g);
-        if (!g)
-            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        m->run = g;
-        m->cap = nc;
-    }
+    if (disc_grow(ctx, &m->run, m->n + 1, &m->cap, sizeof *m->run, 32) < 0)
+        return DISC_E_NOMEM;
     if (!m->run) /* cap > n implies an array; says so to analysers */
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     last = &m->run[m->n++];
@@ -457,6 +451,77 @@ map_marks(struct map_out *w, const struct disc_map *m, int s, double y)
     }
 }
 
+/* Session s: its band with lead-in, pregap, tracks, lead-out and the
+ * marked sectors. */
+static void
+map_session(struct map_out *w, const struct disc_map *m, int s)
+{
+    const struct disc *d = m->d;
+    const struct disc_session *ss = &d->session[s];
+    disc_lba start = disc_session_start(d, s);
+    double by = MAP_TOP + s * (MAP_BAND + MAP_GAP);
+    double ty = by + MAP_BLOCK_Y;
+    char a[16], tip[160];
+    int t;
+
+    map_printf(w,
+               "<g class=\"session\" data-session=\"%u\">\n<rect "
+               "x=\"10\" y=\"%.2f\" width=\"%d\" height=\"%d\" "
+               "rx=\"6\" fill=\"#f3f5f8\" stroke=\"#cfd6df\"/>\n"
+               "<text x=\"20\" y=\"%.2f\" font-size=\"12\" "
+               "font-weight=\"bold\">Session %u</text><text x=\"96\" "
+               "y=\"%.2f\" font-size=\"11\" fill=\"#444\">tracks "
+               "%u-%u, lead-out at LBA %d (%s)</text>\n",
+               ss->number, by, DISC_MAP_WIDTH - 20, MAP_BAND, by + 18,
+               ss->number, by + 18, ss->first_track, ss->last_track,
+               ss->leadout, map_msf(ss->leadout, a));
+    /* Lead-in: before the first session as a cap (its LBAs precede
+     * the scale), before later ones to scale. */
+    if (s == 0) {
+        map_gap(w, 20, DISC_MAP_X0 - 24, ty, "lead-in",
+                "lead-in (TOC in the Q subchannel; not to scale)");
+    } else {
+        disc_lba li = start - MAP_LEADIN;
+        (void)snprintf(tip, sizeof tip,
+                       "lead-in of session %u: LBA %d-%d (not stored in "
+                       "images)",
+                       ss->number, li, start - 1);
+        map_gap(w, map_x(w, li), map_x(w, start) - map_x(w, li), ty, "lead-in",
+                tip);
+    }
+    /* The Red Book pregap before the session's first track, never
+     * stored. */
+    {
+        int fi = disc_track_find(d, ss->first_track);
+        disc_lba i0 = fi >= 0 ? d->track[fi].index[0] : start;
+        map_printf(w,
+                   "<g class=\"pregap\"><title>pregap of track %u: LBA "
+                   "%d-%d (150 sectors, not stored)</title><rect "
+                   "x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%d\" "
+                   "fill=\"url(#hatch)\" stroke=\"#888\" "
+                   "stroke-dasharray=\"2 2\"/></g>\n",
+                   ss->first_track, start, i0 - 1, map_x(w, start), ty,
+                   map_x(w, i0) - map_x(w, start), MAP_BLOCK_H);
+    }
+    for (t = 0; t < d->ntracks; t++)
+        if (d->track[t].session == ss->number)
+            map_track(w, d, t, ty);
+    if (s == d->nsessions - 1) {
+        map_gap(w, DISC_MAP_X1 + 4, DISC_MAP_WIDTH - 20 - DISC_MAP_X1 - 8, ty,
+                "lead-out", "lead-out (after the last track; not to scale)");
+    } else {
+        disc_lba lo = ss->leadout, le = lo + (s == 0 ? MAP_LEADOUT : 2250);
+        (void)snprintf(tip, sizeof tip,
+                       "lead-out of session %u: LBA %d-%d (not stored in "
+                       "images)",
+                       ss->number, lo, le - 1);
+        map_gap(w, map_x(w, lo), map_x(w, le) - map_x(w, lo), ty, "lead-out",
+                tip);
+    }
+    map_marks(w, m, s, by);
+    map_printf(w, "</g>\n");
+}
+
 int
 disc_map_write(struct disc_ctx *ctx, const struct disc_map *m, const char *name,
                const char *path, int force)
@@ -522,71 +587,8 @@ disc_map_write(struct disc_ctx *ctx, const struct disc_map *m, const char *name,
         }
     }
     map_printf(&w, "</text>\n");
-    for (s = 0; s < d->nsessions; s++) {
-        const struct disc_session *ss = &d->session[s];
-        disc_lba start = disc_session_start(d, s);
-        double by = MAP_TOP + s * (MAP_BAND + MAP_GAP);
-        double ty = by + MAP_BLOCK_Y;
-        char tip[160];
-
-        map_printf(&w,
-                   "<g class=\"session\" data-session=\"%u\">\n<rect "
-                   "x=\"10\" y=\"%.2f\" width=\"%d\" height=\"%d\" "
-                   "rx=\"6\" fill=\"#f3f5f8\" stroke=\"#cfd6df\"/>\n"
-                   "<text x=\"20\" y=\"%.2f\" font-size=\"12\" "
-                   "font-weight=\"bold\">Session %u</text><text x=\"96\" "
-                   "y=\"%.2f\" font-size=\"11\" fill=\"#444\">tracks "
-                   "%u-%u, lead-out at LBA %d (%s)</text>\n",
-                   ss->number, by, DISC_MAP_WIDTH - 20, MAP_BAND, by + 18,
-                   ss->number, by + 18, ss->first_track, ss->last_track,
-                   ss->leadout, map_msf(ss->leadout, a));
-        /* Lead-in: before the first session as a cap (its LBAs precede
-         * the scale), before later ones to scale. */
-        if (s == 0) {
-            map_gap(&w, 20, DISC_MAP_X0 - 24, ty, "lead-in",
-                    "lead-in (TOC in the Q subchannel; not to scale)");
-        } else {
-            disc_lba li = start - MAP_LEADIN;
-            (void)snprintf(tip, sizeof tip,
-                           "lead-in of session %u: LBA %d-%d (not stored in "
-                           "images)",
-                           ss->number, li, start - 1);
-            map_gap(&w, map_x(&w, li), map_x(&w, start) - map_x(&w, li), ty,
-                    "lead-in", tip);
-        }
-        /* The Red Book pregap before the session's first track, never
-         * stored. */
-        {
-            int fi = disc_track_find(d, ss->first_track);
-            disc_lba i0 = fi >= 0 ? d->track[fi].index[0] : start;
-            map_printf(&w,
-                       "<g class=\"pregap\"><title>pregap of track %u: LBA "
-                       "%d-%d (150 sectors, not stored)</title><rect "
-                       "x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%d\" "
-                       "fill=\"url(#hatch)\" stroke=\"#888\" "
-                       "stroke-dasharray=\"2 2\"/></g>\n",
-                       ss->first_track, start, i0 - 1, map_x(&w, start), ty,
-                       map_x(&w, i0) - map_x(&w, start), MAP_BLOCK_H);
-        }
-        for (t = 0; t < d->ntracks; t++)
-            if (d->track[t].session == ss->number)
-                map_track(&w, d, t, ty);
-        if (s == d->nsessions - 1) {
-            map_gap(&w, DISC_MAP_X1 + 4, DISC_MAP_WIDTH - 20 - DISC_MAP_X1 - 8,
-                    ty, "lead-out",
-                    "lead-out (after the last track; not to scale)");
-        } else {
-            disc_lba lo = ss->leadout, le = lo + (s == 0 ? MAP_LEADOUT : 2250);
-            (void)snprintf(tip, sizeof tip,
-                           "lead-out of session %u: LBA %d-%d (not stored in "
-                           "images)",
-                           ss->number, lo, le - 1);
-            map_gap(&w, map_x(&w, lo), map_x(&w, le) - map_x(&w, lo), ty,
-                    "lead-out", tip);
-        }
-        map_marks(&w, m, s, by);
-        map_printf(&w, "</g>\n");
-    }
+    for (s = 0; s < d->nsessions; s++)
+        map_session(&w, m, s);
     y = MAP_TOP + d->nsessions * (MAP_BAND + MAP_GAP);
     map_axis(&w, y);
     y += 30;

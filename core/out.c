@@ -214,16 +214,22 @@ tmp_create(const char *path, char **tmp)
     return fd;
 }
 
+const char *
+disc_tmp_dir(void)
+{
+    const char *dir = getenv("TMPDIR");
+
+    return dir && dir[0] == '/' ? dir : "/tmp";
+}
+
 int
 disc_tmp_private(const char *what, const char *suffix, char **path)
 {
-    const char *dir = getenv("TMPDIR");
+    const char *dir = disc_tmp_dir();
     size_t n;
     sigset_t old;
     int fd, e;
 
-    if (!dir || dir[0] != '/')
-        dir = "/tmp";
     n = strlen(dir) + strlen(what) + strlen(suffix) + 48;
     *path = disc_malloc(n);
     if (!*path) {

@@ -699,6 +699,76 @@ rip_write_cdt(struct disc_ctx *ctx, const struct disc *d,
     return r;
 }
 
+/* The AccurateRip accumulators of the files that are whole tracks;
+ * arfile[] gets the file of each.  Returns how many there are. */
+static int
+rip_ar_setup(struct disc_rip_plan *p, struct rip_ar *ar, int *arfile)
+{
+    int k, nar = 0;
+
+    for (k = 0; k < p->nfiles; k++) {
+        int first, last;
+        if (!p->file[k].track ||
+            disc_ar_range(p->d, p->file[k].index, &ar[nar].start,
+                          &ar[nar].count, &first, &last) != 0)
+            continue;
+        disc_ar_init(&ar[nar].acc, ar[nar].count * SAMPLES_PER_SECTOR, first,
+                     last);
+        arfile[nar++] = k;
+    }
+    return nar;
+}
+
+/* Rips file f of the plan into the output set through the sink; buf
+ * holds DISC_CHUNK raw sectors. */
+static int
+rip_one_file(struct disc_ctx *ctx, struct disc_rip_plan *p,
+             const struct disc_rip_sink *sink, struct disc_outset *set,
+             struct disc_rip_file *f, struct rip_ar *ar, int nar, uint8_t *buf)
+{
+    const struct disc *d = p->d;
+    struct disc_out *out;
+    void *enc = NULL;
+    uint32_t done = 0;
+    int r;
+
+    r = disc_outset_open(ctx, set, f->path, &out);
+    if (r < 0)
+        return r;
+    r = sink->open(sink->user, ctx, p, f, out, &enc);
+    if (r < 0)
+        return r;
+    if (sink->copy && nar == 0 && f->count > 0) {
+        r = sink->copy(enc, ctx, d, f->start, f->count);
+        if (r > 0) {
+            done = f->count;
+            r = 0;
+        }
+    }
+    while (done < f->count && r == 0) {
+        uint32_t n = f->count - done;
+        disc_lba lba = f->start + (disc_lba)done;
+        if (n > DISC_CHUNK)
+            n = DISC_CHUNK;
+        r = disc_read_sectors(ctx, d, lba, n, buf, NULL);
+        if (r == 0) {
+            rip_ar_feed(ar, nar, lba, n, buf);
+            r = sink->write(enc, ctx, buf, (size_t)n * DISC_SECTOR_RAW);
+        }
+        done += n;
+        ctx->progress_done += n;
+        disc_progress(ctx, ctx->progress_done, ctx->progress_total);
+    }
+    if (r < 0) {
+        sink->close(enc, ctx, 0);
+        return r;
+    }
+    r = sink->close(enc, ctx, 1);
+    if (r == 0)
+        r = disc_out_finish(ctx, out);
+    return r;
+}
+
 int
 disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
              const struct disc_rip_sink *sink)
@@ -741,16 +811,7 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
         goto fail;
     }
     if (p->o.accuraterip)
-        for (k = 0; k < p->nfiles; k++) {
-            int first, last;
-            if (!p->file[k].track ||
-                disc_ar_range(d, p->file[k].index, &ar[nar].start,
-                              &ar[nar].count, &first, &last) != 0)
-                continue;
-            disc_ar_init(&ar[nar].acc, ar[nar].count * SAMPLES_PER_SECTOR,
-                         first, last);
-            arfile[nar++] = k;
-        }
+        nar = rip_ar_setup(p, ar, arfile);
     for (k = 0; k < nar; k++)
         if ((r = rip_ar_rest(ctx, p, &ar[k], NULL, &extra)) < 0)
             goto fail;
@@ -772,45 +833,7 @@ disc_rip_run(struct disc_ctx *ctx, struct disc_rip_plan *p,
     if (r < 0)
         goto fail;
     for (k = 0; k < p->nfiles; k++) {
-        struct disc_rip_file *f = &p->file[k];
-        struct disc_out *out;
-        void *enc = NULL;
-        uint32_t done = 0;
-
-        r = disc_outset_open(ctx, set, f->path, &out);
-        if (r < 0)
-            goto fail;
-        r = sink->open(sink->user, ctx, p, f, out, &enc);
-        if (r < 0)
-            goto fail;
-        if (sink->copy && nar == 0 && f->count > 0) {
-            r = sink->copy(enc, ctx, d, f->start, f->count);
-            if (r > 0) {
-                done = f->count;
-                r = 0;
-            }
-        }
-        while (done < f->count && r == 0) {
-            uint32_t n = f->count - done;
-            disc_lba lba = f->start + (disc_lba)done;
-            if (n > DISC_CHUNK)
-                n = DISC_CHUNK;
-            r = disc_read_sectors(ctx, d, lba, n, buf, NULL);
-            if (r == 0) {
-                rip_ar_feed(ar, nar, lba, n, buf);
-                r = sink->write(enc, ctx, buf, (size_t)n * DISC_SECTOR_RAW);
-            }
-            done += n;
-            ctx->progress_done += n;
-            disc_progress(ctx, ctx->progress_done, ctx->progress_total);
-        }
-        if (r < 0) {
-            sink->close(enc, ctx, 0);
-            goto fail;
-        }
-        r = sink->close(enc, ctx, 1);
-        if (r == 0)
-            r = disc_out_finish(ctx, out);
+        r = rip_one_file(ctx, p, sink, set, &p->file[k], ar, nar, buf);
         if (r < 0)
             goto fail;
     }

@@ -130,14 +130,8 @@ disc_extent_add(struct disc_ctx *ctx, struct disc *d,
     if (i < p->next && (int64_t)e->lba + e->count > (int64_t)p->ext[i].lba)
         return disc_error(ctx, DISC_E_FORMAT, "data for LBA %d is mapped twice",
                           p->ext[i].lba);
-    if (p->next == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 16;
-        struct disc_extent *n = disc_realloc(p->ext, cap * sizeof *n);
-        if (!n)
-            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        p->ext = n;
-        p->cap = cap;
-    }
+    if (disc_grow(ctx, &p->ext, p->next + 1, &p->cap, sizeof *p->ext, 16) < 0)
+        return DISC_E_NOMEM;
     memmove(&p->ext[i + 1], &p->ext[i], (p->next - i) * sizeof *p->ext);
     p->ext[i] = *e;
     p->next++;

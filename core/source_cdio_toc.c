@@ -111,8 +111,9 @@ cdsrc_toc_write(struct disc_ctx *ctx, const char *path, const char *text,
     fd = disc_tmp_private("toc", ".toc", &p);
     if (fd < 0)
         return disc_error(ctx, errno == ENOMEM ? DISC_E_NOMEM : DISC_E_IO,
-                          "%s: cannot make a private copy: %s", path,
-                          strerror(errno));
+                          "%s: cannot make the private copy libcdio reads "
+                          "in %s (TMPDIR): %s",
+                          path, disc_tmp_dir(), strerror(errno));
     f = fdopen(fd, "w");
     if (!f)
         (void)close(fd);
@@ -229,10 +230,10 @@ toc_guard_times(const struct toc_guard *g, struct toc_track *t, int data,
             why = "a byte offset that is no number inside the file";
         *off = v;
         *k = 1;
-        disc_warn(g->ctx,
-                  "%s:%u: libcdio ignores the byte offset %s: "
-                  "sectors are read from the start of the file",
-                  g->path, g->lno, w[0]);
+        disc_warn_at(g->ctx, g->path, g->lno,
+                     "libcdio ignores the byte offset %s: "
+                     "sectors are read from the start of the file",
+                     w[0]);
     }
     if (!why && w[*k] && toc_msf(w[*k]) < 0)
         why = "a start that is no time libcdio reads";
@@ -294,11 +295,11 @@ toc_guard_file(struct toc_guard *g, const char *kw, char **save,
         k++;
     if (disc_path_escapes(name) &&
         !(g->ctx && (g->ctx->flags & DISC_CTX_OUTSIDE_PATHS)))
-        return disc_error(g->ctx, DISC_E_FORMAT,
-                          "%s:%u: data file "
-                          "\"%.100s\" leads outside the .toc's folder "
-                          "(allow with --allow-outside-paths)",
-                          g->path, g->lno, name);
+        return disc_error_at(g->ctx, DISC_E_FORMAT, g->path, g->lno,
+                             "data file \"%.100s\" leads outside the "
+                             ".toc's folder (allow with "
+                             "--allow-outside-paths)",
+                             name);
     full = name[0] == '/' ? disc_strdup(name) : disc_path_join(g->abs, name);
     if (!full)
         return disc_error(g->ctx, DISC_E_NOMEM, "out of memory");
@@ -306,20 +307,16 @@ toc_guard_file(struct toc_guard *g, const char *kw, char **save,
         (void)snprintf(g->first, sizeof g->first, "%s", name);
     } else if (strcmp(g->first, name) != 0) {
         disc_free_mem(full);
-        return disc_error(g->ctx, DISC_E_UNSUPPORTED,
-                          "%s:%u: libcdio's "
-                          "cdrdao driver reads only the first data "
-                          "file of a .toc (\"%s\"), and this one also "
-                          "names \"%.100s\"",
-                          g->path, g->lno, g->first, name);
+        return disc_error_at(g->ctx, DISC_E_UNSUPPORTED, g->path, g->lno,
+                             "libcdio's cdrdao driver reads only the "
+                             "first data file of a .toc (\"%s\"), and "
+                             "this one also names \"%.100s\"",
+                             g->first, name);
     }
     if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int r =
-            disc_error(g->ctx, DISC_E_FORMAT,
-                       "%s:%u: data file "
-                       "\"%.100s\" %s",
-                       g->path, g->lno, name,
-                       errno == ENOENT ? "not found" : "is not a regular file");
+        int r = disc_error_at(
+            g->ctx, DISC_E_FORMAT, g->path, g->lno, "data file \"%.100s\" %s",
+            name, errno == ENOENT ? "not found" : "is not a regular file");
         disc_free_mem(full);
         return r;
     }
@@ -405,11 +402,10 @@ toc_guard_word(struct toc_guard *g, const char *kw, char **save,
         else if (a && strtok_r(NULL, " \t\n\r", save))
             *why = "words after the time";
     } else if (strcmp(kw, "ZERO") == 0) {
-        return disc_error(g->ctx, DISC_E_UNSUPPORTED,
-                          "%s:%u: libcdio's "
-                          "cdrdao driver ignores ZERO: the sectors would "
-                          "be misplaced",
-                          g->path, g->lno);
+        return disc_error_at(g->ctx, DISC_E_UNSUPPORTED, g->path, g->lno,
+                             "libcdio's "
+                             "cdrdao driver ignores ZERO: the sectors would "
+                             "be misplaced");
     } else if (strcmp(kw, "CD_TEXT") == 0) {
         if (!a || strcmp(a, "{") != 0)
             *why = "CD_TEXT without \"{\" on its line";
@@ -428,10 +424,10 @@ toc_guard_word(struct toc_guard *g, const char *kw, char **save,
         /* flags (libcdio ignores further words), and CD-TEXT:
          * libcdio stores the string or ignores the line */
     } else {
-        return disc_error(g->ctx, DISC_E_UNSUPPORTED,
-                          "%s:%u: libcdio's "
-                          "cdrdao driver does not read \"%.40s\"",
-                          g->path, g->lno, kw);
+        return disc_error_at(g->ctx, DISC_E_UNSUPPORTED, g->path, g->lno,
+                             "libcdio's cdrdao driver does not read "
+                             "\"%.40s\"",
+                             kw);
     }
     return 0;
 }
@@ -465,10 +461,10 @@ disc_cdio_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
 
         g->lno++;
         if (l + 1 >= TOC_LINE) {
-            r = disc_error(ctx, DISC_E_FORMAT,
-                           "%s:%u: line longer than "
-                           "libcdio reads (%d bytes)",
-                           path, g->lno, TOC_LINE - 2);
+            r = disc_error_at(ctx, DISC_E_FORMAT, path, g->lno,
+                              "line longer than "
+                              "libcdio reads (%d bytes)",
+                              TOC_LINE - 2);
             break;
         }
         memcpy(line, buf + pos, l);
@@ -492,8 +488,8 @@ disc_cdio_toc_guard(struct disc_ctx *ctx, const char *path, char **copy)
                 disc_buf_printf(&g->out, "%s\n", orig);
         }
         if (r == 0 && why)
-            r = disc_error(ctx, DISC_E_FORMAT, "%s:%u: %s: %s", path, g->lno,
-                           kw, why);
+            r = disc_error_at(ctx, DISC_E_FORMAT, path, g->lno, "%s: %s", kw,
+                              why);
     }
     if (r == 0 && g->i < 0)
         r = disc_error(ctx, DISC_E_FORMAT, "%s: no TRACK", path);

@@ -531,30 +531,6 @@ sub_synth_one(const struct sub_run *r, disc_lba l, uint8_t *sub)
                            l < r->idx1 ? r->idx1 - l : l - r->idx1, l);
 }
 
-int
-disc_sub_synth_ref(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
-                   uint32_t count, uint8_t *sub)
-{
-    int64_t end = (int64_t)lba + count;
-    disc_lba l = lba;
-    struct sub_run r;
-    int rc = sub_synth_range(ctx, d, lba, count);
-
-    if (rc < 0)
-        return rc;
-    while (l < end) {
-        disc_lba stop;
-
-        if (sub_locate(d, l, &r) != 0)
-            return disc_error(ctx, DISC_E_RANGE,
-                              "LBA %d lies before the first track", l);
-        stop = (int64_t)r.end < end ? r.end : (disc_lba)end;
-        for (; l < stop; l++, sub += DISC_SECTOR_SUB)
-            sub_synth_one(&r, l, sub);
-    }
-    return 0;
-}
-
 /* A binary M:S:F counter (minutes wrap at 100, as sub_put_msf's). */
 struct sub_msf {
     int m, s, f;

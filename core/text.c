@@ -230,18 +230,9 @@ disc_buf_vprintf(struct disc_buf *b, const char *fmt, va_list ap)
         return;
     }
     need = b->len + (size_t)n + 1;
-    if (need > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        char *q;
-        while (cap < need)
-            cap *= 2;
-        q = disc_realloc(b->p, cap);
-        if (!q) {
-            b->err = DISC_E_NOMEM;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
+    if (disc_grow(NULL, &b->p, need, &b->cap, 1, 4096) < 0) {
+        b->err = DISC_E_NOMEM;
+        return;
     }
     /* Sized above: cannot be cut short. */
     (void)vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);

@@ -294,16 +294,11 @@ ccd_section_open(struct ccd_parse *p, unsigned ln)
             return ccd_perr(p, ln, "[Entry %ld]: more than %d TOC entries",
                             p->secnum, CCD_MAX_ENTRIES);
         if ((size_t)p->secnum >= p->capentry) {
-            size_t cap = p->capentry ? p->capentry : 64;
-            struct ccd_entry *e;
-            while (cap <= (size_t)p->secnum)
-                cap *= 2;
-            e = disc_realloc(p->entry, cap * sizeof *e);
-            if (!e)
-                return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
-            memset(e + p->capentry, 0, (cap - p->capentry) * sizeof *e);
-            p->entry = e;
-            p->capentry = cap;
+            size_t was = p->capentry;
+            if (disc_grow(p->ctx, &p->entry, (size_t)p->secnum + 1,
+                          &p->capentry, sizeof *p->entry, 64) < 0)
+                return DISC_E_NOMEM;
+            memset(p->entry + was, 0, (p->capentry - was) * sizeof *p->entry);
         }
         if ((size_t)p->secnum >= p->nentry)
             p->nentry = (size_t)p->secnum + 1;

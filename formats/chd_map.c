@@ -90,15 +90,12 @@ chd_bits_put(struct chd_bits *b, uint32_t v, unsigned n)
     for (i = 0; i < n; i++) {
         uint64_t byte = b->bit >> 3;
         if (byte >= b->len) {
-            size_t cap = b->len ? b->len * 2 : 256;
-            uint8_t *q = disc_realloc(b->p, cap);
-            if (!q) {
+            size_t was = b->len;
+            if (disc_grow(NULL, &b->p, (size_t)byte + 1, &b->len, 1, 256) < 0) {
                 b->nomem = 1;
                 return;
             }
-            memset(q + b->len, 0, cap - b->len);
-            b->p = q;
-            b->len = cap;
+            memset(b->p + was, 0, b->len - was);
         }
         if ((v >> (n - 1 - i)) & 1u)
             b->p[byte] |= (uint8_t)(0x80u >> (b->bit & 7));
@@ -753,17 +750,135 @@ chd_fmt_error(struct disc_ctx *ctx, const struct chd_file *f, const char *fmt,
     return disc_error(ctx, DISC_E_FORMAT, "%s: %s%s", f->name, fmt, detail);
 }
 
+/* Pass 1 of the v5 map: every hunk's type, with runs. */
+static int
+chd_map_types(struct disc_ctx *ctx, struct chd_file *f,
+              const struct chd_huff *huff, struct chd_bits *b)
+{
+    uint32_t h, rep = 0;
+    uint8_t last = 0;
+
+    for (h = 0; h < f->hunkcount; h++) {
+        int v;
+        if (rep > 0) {
+            f->map[h].type = last;
+            rep--;
+            continue;
+        }
+        v = chd_huff_decode(huff, b);
+        if (v == CHD_MAP_RLE_SMALL || v == CHD_MAP_RLE_LARGE) {
+            int c1 = chd_huff_decode(huff, b), c2 = 0;
+            if (v == CHD_MAP_RLE_LARGE)
+                c2 = chd_huff_decode(huff, b);
+            if (c1 < 0 || c2 < 0) {
+                v = -1;
+            } else {
+                f->map[h].type = last;
+                rep = v == CHD_MAP_RLE_SMALL
+                          ? 2u + (uint32_t)c1
+                          : 18u + ((uint32_t)c1 << 4) + (uint32_t)c2;
+                continue;
+            }
+        }
+        if (v < 0 || v > CHD_MAP_PARENT_1)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: hunk map: bad type code for hunk %u",
+                              f->name, h);
+        f->map[h].type = last = (uint8_t)v;
+    }
+    return 0;
+}
+
+/* The state pass 2 carries from hunk to hunk. */
+struct chd_map_walk {
+    struct chd_bits *b;
+    unsigned lenbits, selfbits;
+    uint64_t cur;       /* file offset of the next stored hunk */
+    uint64_t last_self; /* the hunk the last SELF entry named */
+};
+
+/* Pass 2 for hunk h: its length, reference and CRC. */
+static int
+chd_map_entry(struct disc_ctx *ctx, const struct chd_file *f, uint32_t h,
+              struct chd_entry *e, struct chd_map_walk *w)
+{
+    switch (e->type) {
+    case CHD_MAP_NONE:
+        e->length = f->hunkbytes;
+        e->offset = w->cur;
+        e->crc = (uint16_t)chd_bits_get(w->b, 16);
+        e->has_crc = 1;
+        w->cur += e->length;
+        return 0;
+    case CHD_MAP_SELF:
+    case CHD_MAP_SELF_0:
+    case CHD_MAP_SELF_1:
+        if (e->type == CHD_MAP_SELF)
+            w->last_self = chd_bits_get(w->b, w->selfbits);
+        else if (e->type == CHD_MAP_SELF_1)
+            w->last_self++;
+        e->type = CHD_MAP_SELF;
+        e->offset = w->last_self;
+        if (w->last_self >= h)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: hunk map: hunk %u refers to hunk %llu, "
+                              "not an earlier one",
+                              f->name, h, (unsigned long long)w->last_self);
+        return 0;
+    case CHD_MAP_PARENT:
+    case CHD_MAP_PARENT_SELF:
+    case CHD_MAP_PARENT_0:
+    case CHD_MAP_PARENT_1:
+        return disc_error(ctx, DISC_E_UNSUPPORTED,
+                          "%s: hunk %u is stored in a parent CHD; "
+                          "parent CHDs are not supported",
+                          f->name, h);
+    default:
+        if (f->codec[e->type] == 0)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: hunk map: hunk %u uses compressor slot "
+                              "%u, which is empty",
+                              f->name, h, e->type);
+        e->length = chd_bits_get(w->b, w->lenbits);
+        e->offset = w->cur;
+        e->crc = (uint16_t)chd_bits_get(w->b, 16);
+        e->has_crc = 1;
+        if (e->length == 0 || e->length > f->hunkbytes)
+            return disc_error(ctx, DISC_E_FORMAT,
+                              "%s: hunk map: hunk %u has length %u", f->name, h,
+                              e->length);
+        w->cur += e->length;
+        return 0;
+    }
+}
+
+/* The map CRC runs over each entry laid out as 12 bytes. */
+static uint16_t
+chd_map_entry_crc(uint16_t crc, const struct chd_entry *e)
+{
+    uint8_t ent[12];
+    int self = e->type == CHD_MAP_SELF;
+
+    ent[0] = e->type;
+    ent[1] = (uint8_t)(self ? 0 : e->length >> 16);
+    ent[2] = (uint8_t)(self ? 0 : e->length >> 8);
+    ent[3] = (uint8_t)(self ? 0 : e->length);
+    disc_wr_be16(ent + 4, (uint16_t)(e->offset >> 32));
+    disc_wr_be32(ent + 6, (uint32_t)e->offset);
+    disc_wr_be16(ent + 10, self ? 0 : e->crc);
+    return chd_crc16(crc, ent, sizeof ent);
+}
+
 /* The compressed v5 map at off (chd.cpp decompress_v5_map). */
 int
 chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
 {
-    uint8_t hdr[16], ent[12];
+    uint8_t hdr[16];
     struct chd_bits b;
     struct chd_huff huff;
-    uint64_t cur, firstoffs, last_self = 0;
-    uint32_t mapbytes, h, rep = 0;
-    unsigned lenbits, selfbits, parentbits;
-    uint8_t last = 0;
+    struct chd_map_walk w;
+    uint32_t mapbytes, h;
+    unsigned parentbits;
     uint16_t crc = 0xFFFF;
     int r = 0;
 
@@ -776,12 +891,13 @@ chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
     r = f->file->ops->pread(ctx, f->file, (int64_t)off, 16, hdr);
     if (r < 0)
         return r;
+    memset(&w, 0, sizeof w);
     mapbytes = disc_rd_be32(hdr);
-    firstoffs = chd_rd_be48(hdr + 4);
-    lenbits = hdr[12];
-    selfbits = hdr[13];
+    w.cur = chd_rd_be48(hdr + 4);
+    w.lenbits = hdr[12];
+    w.selfbits = hdr[13];
     parentbits = hdr[14];
-    if (lenbits > 32 || selfbits > 32 || parentbits > 32)
+    if (w.lenbits > 32 || w.selfbits > 32 || parentbits > 32)
         return chd_fmt_error(ctx, f, "hunk map field widths above 32 bits", "");
     if (off + 16 + mapbytes > (uint64_t)f->file->size)
         return disc_error(ctx, DISC_E_RANGE,
@@ -793,6 +909,7 @@ chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
     if (!b.p)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
     b.len = mapbytes;
+    w.b = &b;
     r = f->file->ops->pread(ctx, f->file, (int64_t)off + 16, mapbytes, b.p);
     if (r < 0)
         goto out;
@@ -800,113 +917,18 @@ chd_read_map(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
         r = chd_fmt_error(ctx, f, "hunk map: malformed Huffman tree", "");
         goto out;
     }
-    /* Pass 1: the types, with runs. */
-    for (h = 0; h < f->hunkcount; h++) {
-        int v;
-        if (rep > 0) {
-            f->map[h].type = last;
-            rep--;
-            continue;
-        }
-        v = chd_huff_decode(&huff, &b);
-        if (v == CHD_MAP_RLE_SMALL || v == CHD_MAP_RLE_LARGE) {
-            int c1 = chd_huff_decode(&huff, &b), c2 = 0;
-            if (v == CHD_MAP_RLE_LARGE)
-                c2 = chd_huff_decode(&huff, &b);
-            if (c1 < 0 || c2 < 0) {
-                v = -1;
-            } else {
-                f->map[h].type = last;
-                rep = v == CHD_MAP_RLE_SMALL
-                          ? 2u + (uint32_t)c1
-                          : 18u + ((uint32_t)c1 << 4) + (uint32_t)c2;
-                continue;
-            }
-        }
-        if (v < 0 || v > CHD_MAP_PARENT_1) {
-            r = disc_error(ctx, DISC_E_FORMAT,
-                           "%s: hunk map: bad type code for hunk %u", f->name,
-                           h);
-            goto out;
-        }
-        f->map[h].type = last = (uint8_t)v;
-    }
+    r = chd_map_types(ctx, f, &huff, &b);
     /* Pass 2: lengths, references and CRCs; offsets accumulate. */
-    cur = firstoffs;
-    for (h = 0; h < f->hunkcount; h++) {
-        struct chd_entry *e = &f->map[h];
-        switch (e->type) {
-        case CHD_MAP_NONE:
-            e->length = f->hunkbytes;
-            e->offset = cur;
-            e->crc = (uint16_t)chd_bits_get(&b, 16);
-            e->has_crc = 1;
-            cur += e->length;
-            break;
-        case CHD_MAP_SELF:
-        case CHD_MAP_SELF_0:
-        case CHD_MAP_SELF_1:
-            if (e->type == CHD_MAP_SELF)
-                last_self = chd_bits_get(&b, selfbits);
-            else if (e->type == CHD_MAP_SELF_1)
-                last_self++;
-            e->type = CHD_MAP_SELF;
-            e->offset = last_self;
-            if (last_self >= h) {
-                r = disc_error(ctx, DISC_E_FORMAT,
-                               "%s: hunk map: hunk %u refers to hunk %llu, "
-                               "not an earlier one",
-                               f->name, h, (unsigned long long)last_self);
-                goto out;
-            }
-            break;
-        case CHD_MAP_PARENT:
-        case CHD_MAP_PARENT_SELF:
-        case CHD_MAP_PARENT_0:
-        case CHD_MAP_PARENT_1:
-            r = disc_error(ctx, DISC_E_UNSUPPORTED,
-                           "%s: hunk %u is stored in a parent CHD; "
-                           "parent CHDs are not supported",
-                           f->name, h);
-            goto out;
-        default:
-            if (f->codec[e->type] == 0) {
-                r = disc_error(ctx, DISC_E_FORMAT,
-                               "%s: hunk map: hunk %u uses compressor slot "
-                               "%u, which is empty",
-                               f->name, h, e->type);
-                goto out;
-            }
-            e->length = chd_bits_get(&b, lenbits);
-            e->offset = cur;
-            e->crc = (uint16_t)chd_bits_get(&b, 16);
-            e->has_crc = 1;
-            if (e->length == 0 || e->length > f->hunkbytes) {
-                r = disc_error(ctx, DISC_E_FORMAT,
-                               "%s: hunk map: hunk %u has length %u", f->name,
-                               h, e->length);
-                goto out;
-            }
-            cur += e->length;
-            break;
-        }
-        ent[0] = e->type;
-        ent[1] = (uint8_t)(e->type == CHD_MAP_SELF ? 0 : e->length >> 16);
-        ent[2] = (uint8_t)(e->type == CHD_MAP_SELF ? 0 : e->length >> 8);
-        ent[3] = (uint8_t)(e->type == CHD_MAP_SELF ? 0 : e->length);
-        disc_wr_be16(ent + 4, (uint16_t)(e->offset >> 32));
-        disc_wr_be32(ent + 6, (uint32_t)e->offset);
-        disc_wr_be16(ent + 10, e->type == CHD_MAP_SELF ? 0 : e->crc);
-        crc = chd_crc16(crc, ent, sizeof ent);
+    for (h = 0; r == 0 && h < f->hunkcount; h++) {
+        r = chd_map_entry(ctx, f, h, &f->map[h], &w);
+        if (r == 0)
+            crc = chd_map_entry_crc(crc, &f->map[h]);
     }
-    if (crc != disc_rd_be16(hdr + 10)) {
+    if (r == 0 && crc != disc_rd_be16(hdr + 10))
         r = disc_error(ctx, DISC_E_FORMAT,
                        "%s: hunk map CRC mismatch (map at byte %llu is "
                        "damaged)",
                        f->name, (unsigned long long)off);
-        goto out;
-    }
-    r = 0;
 out:
     disc_free_mem(b.p);
     return r;

@@ -705,223 +705,307 @@ chdw_run_batch(struct chdw *w, int nfill)
     return 0;
 }
 
-int
-chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
-          const struct disc_write_opts *o)
+/* What a CHD without subchannel cannot keep beyond its caps: INDEX 02+
+ * and track flags (the captured subchannel, MCN and ISRC are the core's
+ * check, chd_caps_for). */
+static int
+chdw_check_drops(struct disc_ctx *ctx, const struct disc *d,
+                 const struct disc_write_opts *o)
 {
+    int i, idx = 0, flags = 0, r = 0;
+
+    for (i = 0; i < d->ntracks; i++) {
+        idx |= d->track[i].last_index > 1;
+        flags |= (d->track[i].control &
+                  (DISC_CTL_PREEMPH | DISC_CTL_COPY | DISC_CTL_4CH)) != 0;
+    }
+    if (idx)
+        r = disc_write_drop(ctx, o,
+                            "chd keeps INDEX 02+ only in its "
+                            "subchannel: use --sub to keep them");
+    if (r == 0 && flags)
+        r = disc_write_drop(ctx, o,
+                            "chd keeps track flags (DCP, PRE, "
+                            "4CH) only in its subchannel: use "
+                            "--sub to keep them");
+    return r;
+}
+
+static void
+chdw_set_codecs(struct chdw *w, int fast)
+{
+    if (fast) {
+        w->codec[0] = CHD_CODEC_CDZL;
+        w->codec[1] = CHD_CODEC_CDFL;
+        w->ncodec = 2;
+        w->flac_slot = 1;
+    } else {
+        w->codec[0] = CHD_CODEC_CDLZ;
+        w->codec[1] = CHD_CODEC_CDZL;
+        w->codec[2] = CHD_CODEC_CDFL;
+        w->ncodec = 3;
+        w->flac_slot = 2;
+    }
+}
+
+/* One CHD being written. */
+struct chdw_job {
+    const struct disc *d;
     struct chdw_track plan[DISC_MAX_TRACKS];
+    int sub;
     struct chdw w;
     struct chdw_map m;
     struct chdw_dedup dd;
-    struct disc_outset *set = NULL;
-    struct disc_out *out = NULL;
-    EVP_MD_CTX *md = NULL;
-    uint8_t head[CHD_V5_HEADER], (*msum)[24] = NULL, raw[20], all[20];
-    uint8_t *main = NULL, *lin = NULL, *map = NULL;
-    uint64_t frames = 0, logical, pos;
-    uint32_t hunks = 0, h;
-    size_t maplen = 0;
-    unsigned mdlen = 0;
-    int i, j, r, sub = o && o->sub, fast = o && o->fast;
-    static const struct disc_write_opts defaults;
+    struct disc_out *out;
+    EVP_MD_CTX *md; /* SHA-1 of the data, then the overall one */
+    uint8_t head[CHD_V5_HEADER];
+    uint8_t (*msum)[24];   /* per metadata record: tag + SHA-1 */
+    uint8_t *main, *lin;   /* one hunk's sectors and subchannel */
+    uint64_t logical, pos; /* logical bytes; file offset written up to */
+    uint32_t hunks;
+};
 
-    if (!o)
-        o = &defaults;
-    memset(&w, 0, sizeof w);
-    memset(&m, 0, sizeof m);
-    memset(&dd, 0, sizeof dd);
-    /* What a CHD without subchannel cannot keep beyond its caps. */
-    if (!sub) {
-        int idx = 0, flags = 0;
-        for (i = 0; i < d->ntracks; i++) {
-            idx |= d->track[i].last_index > 1;
-            flags |= (d->track[i].control &
-                      (DISC_CTL_PREEMPH | DISC_CTL_COPY | DISC_CTL_4CH)) != 0;
-        }
-        /* The captured subchannel, MCN and ISRC: the core's check
-         * (chd_caps_for). */
-        r = 0;
-        if (idx)
-            r = disc_write_drop(ctx, o,
-                                "chd keeps INDEX 02+ only in its "
-                                "subchannel: use --sub to keep them");
-        if (r == 0 && flags)
-            r = disc_write_drop(ctx, o,
-                                "chd keeps track flags (DCP, PRE, "
-                                "4CH) only in its subchannel: use "
-                                "--sub to keep them");
-        if (r < 0)
-            return r;
-    }
-    r = chdw_plan(ctx, d, plan, &frames);
-    if (r < 0)
-        return r;
-    logical = frames * CHD_FRAME;
-    hunks = (uint32_t)((logical + CHD_HUNK - 1) / CHD_HUNK);
-    if (fast) {
-        w.codec[0] = CHD_CODEC_CDZL;
-        w.codec[1] = CHD_CODEC_CDFL;
-        w.ncodec = 2;
-        w.flac_slot = 1;
-    } else {
-        w.codec[0] = CHD_CODEC_CDLZ;
-        w.codec[1] = CHD_CODEC_CDZL;
-        w.codec[2] = CHD_CODEC_CDFL;
-        w.ncodec = 3;
-        w.flac_slot = 2;
-    }
-    m.n = hunks;
-    m.type = disc_malloc(hunks ? hunks : 1);
-    m.len = disc_malloc((hunks ? hunks : 1) * sizeof *m.len);
-    m.off = disc_malloc((hunks ? hunks : 1) * sizeof *m.off);
-    m.crc = disc_malloc((hunks ? hunks : 1) * sizeof *m.crc);
-    for (dd.mask = 1; dd.mask < (size_t)hunks * 2; dd.mask <<= 1)
+static int
+chdw_job_alloc(struct chdw_job *j)
+{
+    size_t n = j->hunks ? j->hunks : 1;
+
+    j->m.n = j->hunks;
+    j->m.type = disc_malloc(n);
+    j->m.len = disc_malloc(n * sizeof *j->m.len);
+    j->m.off = disc_malloc(n * sizeof *j->m.off);
+    j->m.crc = disc_malloc(n * sizeof *j->m.crc);
+    for (j->dd.mask = 1; j->dd.mask < (size_t)j->hunks * 2; j->dd.mask <<= 1)
         ;
-    dd.key = disc_malloc(dd.mask * sizeof *dd.key);
-    dd.hunk = disc_malloc(dd.mask * sizeof *dd.hunk);
-    dd.mask--;
-    main = disc_malloc((size_t)CHD_FRAMES_PER_HUNK * DISC_SECTOR_RAW);
-    lin = disc_malloc((size_t)CHD_FRAMES_PER_HUNK * DISC_SECTOR_SUB);
-    msum = disc_malloc((size_t)d->ntracks * sizeof *msum);
-    md = EVP_MD_CTX_new();
-    if (!m.type || !m.len || !m.off || !m.crc || !dd.key || !dd.hunk || !main ||
-        !lin || !msum || !md || !EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
-        r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        goto out;
-    }
-    memset(dd.hunk, 0xFF, (dd.mask + 1) * sizeof *dd.hunk);
-    r = disc_outset_new(ctx, d, o->force, &set);
-    if (r == 0)
-        r = disc_outset_open(ctx, set, path, &out);
-    if (r < 0)
-        goto out;
-    /* Header now, completed at the end; then the metadata chain. */
-    memset(head, 0, sizeof head);
+    j->dd.key = disc_malloc(j->dd.mask * sizeof *j->dd.key);
+    j->dd.hunk = disc_malloc(j->dd.mask * sizeof *j->dd.hunk);
+    j->dd.mask--;
+    j->main = disc_malloc((size_t)CHD_FRAMES_PER_HUNK * DISC_SECTOR_RAW);
+    j->lin = disc_malloc((size_t)CHD_FRAMES_PER_HUNK * DISC_SECTOR_SUB);
+    j->msum = disc_malloc((size_t)j->d->ntracks * sizeof *j->msum);
+    j->md = EVP_MD_CTX_new();
+    if (!j->m.type || !j->m.len || !j->m.off || !j->m.crc || !j->dd.key ||
+        !j->dd.hunk || !j->main || !j->lin || !j->msum || !j->md ||
+        !EVP_DigestInit_ex(j->md, EVP_sha1(), NULL))
+        return -1;
+    memset(j->dd.hunk, 0xFF, (j->dd.mask + 1) * sizeof *j->dd.hunk);
+    return 0;
+}
+
+static void
+chdw_job_free(struct chdw_job *j)
+{
+    chdw_stop(&j->w);
+    EVP_MD_CTX_free(j->md);
+    disc_free_mem(j->m.type);
+    disc_free_mem(j->m.len);
+    disc_free_mem(j->m.off);
+    disc_free_mem(j->m.crc);
+    disc_free_mem(j->dd.key);
+    disc_free_mem(j->dd.hunk);
+    disc_free_mem(j->main);
+    disc_free_mem(j->lin);
+    disc_free_mem(j->msum);
+}
+
+/* The header (completed at the end), then the chain of CHT2 records. */
+static int
+chdw_write_head(struct disc_ctx *ctx, struct chdw_job *j)
+{
+    const struct disc *d = j->d;
+    uint8_t *head = j->head;
+    unsigned mdlen = 0;
+    int i, r;
+
+    memset(head, 0, sizeof j->head);
     memcpy(head, chdw_magic, sizeof chdw_magic);
     disc_wr_be32(head + 8, CHD_V5_HEADER);
     disc_wr_be32(head + 12, 5);
     for (i = 0; i < 4; i++)
-        disc_wr_be32(head + 16 + (size_t)i * 4, w.codec[i]);
-    disc_wr_be32(head + 32, (uint32_t)(logical >> 32));
-    disc_wr_be32(head + 36, (uint32_t)logical);
+        disc_wr_be32(head + 16 + (size_t)i * 4, j->w.codec[i]);
+    disc_wr_be32(head + 32, (uint32_t)(j->logical >> 32));
+    disc_wr_be32(head + 36, (uint32_t)j->logical);
     disc_wr_be32(head + 52, CHD_V5_HEADER);
     disc_wr_be32(head + 56, CHD_HUNK);
     disc_wr_be32(head + 60, CHD_FRAME);
-    r = disc_out_write(ctx, out, head, sizeof head);
-    pos = CHD_V5_HEADER;
+    r = disc_out_write(ctx, j->out, head, sizeof j->head);
+    j->pos = CHD_V5_HEADER;
     for (i = 0; r == 0 && i < d->ntracks; i++) {
         char text[160];
         uint8_t mh[CHD_META_HEADER];
-        size_t n = chdw_cht2(&plan[i], i, sub, text, sizeof text);
-        uint64_t next = i + 1 < d->ntracks ? pos + CHD_META_HEADER + n : 0;
+        size_t n = chdw_cht2(&j->plan[i], i, j->sub, text, sizeof text);
+        uint64_t next = i + 1 < d->ntracks ? j->pos + CHD_META_HEADER + n : 0;
         disc_wr_be32(mh, CHD_TAG_CHT2);
         mh[4] = 0x01; /* checksummed: part of the overall SHA-1 */
         mh[5] = (uint8_t)(n >> 16);
         disc_wr_be16(mh + 6, (uint16_t)n);
         disc_wr_be32(mh + 8, (uint32_t)(next >> 32));
         disc_wr_be32(mh + 12, (uint32_t)next);
-        disc_wr_be32(msum[i], CHD_TAG_CHT2);
-        if (!EVP_Digest(text, n, msum[i] + 4, &mdlen, EVP_sha1(), NULL))
+        disc_wr_be32(j->msum[i], CHD_TAG_CHT2);
+        if (!EVP_Digest(text, n, j->msum[i] + 4, &mdlen, EVP_sha1(), NULL))
             r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
         if (r == 0)
-            r = disc_out_write(ctx, out, mh, sizeof mh);
+            r = disc_out_write(ctx, j->out, mh, sizeof mh);
         if (r == 0)
-            r = disc_out_write(ctx, out, text, n);
-        pos += CHD_META_HEADER + n;
+            r = disc_out_write(ctx, j->out, text, n);
+        j->pos += CHD_META_HEADER + n;
     }
-    if (r < 0)
-        goto out;
-    if (chdw_workers(&w) != 0) {
-        r = disc_error(ctx, DISC_E_NOMEM, "cannot start compression threads");
-        goto out;
+    return r;
+}
+
+/* Stores the n compressed slots of a batch as hunks h.. (a duplicate of
+ * an earlier hunk only as a reference to it). */
+static int
+chdw_store_batch(struct disc_ctx *ctx, struct chdw_job *j, uint32_t h, int n)
+{
+    int i, r;
+
+    for (i = 0; i < n; i++, h++) {
+        struct chdw_slot *s = &j->w.slot[i];
+        uint64_t at = (uint64_t)h * CHD_HUNK, k = CHD_HUNK;
+        int64_t dup = chdw_dedup_find(&j->dd, s->sha1, h);
+        if (at + k > j->logical)
+            k = j->logical - at;
+        EVP_DigestUpdate(j->md, s->data, (size_t)k);
+        if (dup >= 0) {
+            j->m.type[h] = CHD_MAP_SELF;
+            j->m.len[h] = 0;
+            j->m.off[h] = (uint64_t)dup;
+            j->m.crc[h] = 0;
+            continue;
+        }
+        j->m.type[h] = (uint8_t)s->type;
+        j->m.len[h] = s->outlen;
+        j->m.off[h] = j->pos;
+        j->m.crc[h] = s->crc;
+        r = disc_out_write(ctx, j->out, s->out, s->outlen);
+        if (r < 0)
+            return r;
+        j->pos += s->outlen;
     }
-    /* Hunks in batches: read in order, compress in parallel, write in
-     * order.  Memory is the batch, whatever the disc size. */
-    for (h = 0; h < hunks;) {
+    return 0;
+}
+
+/* Hunks in batches: read in order, compress in parallel, write in order.
+ * Memory is the batch, whatever the disc size. */
+static int
+chdw_write_hunks(struct disc_ctx *ctx, struct chdw_job *j)
+{
+    uint32_t h;
+    int r;
+
+    if (chdw_workers(&j->w) != 0)
+        return disc_error(ctx, DISC_E_NOMEM,
+                          "cannot start compression threads");
+    for (h = 0; h < j->hunks;) {
         int n = 0;
-        while (n < w.nslot && h + (uint32_t)n < hunks) {
-            r = chdw_fill(ctx, d, plan, sub, h + (uint32_t)n, w.slot[n].data,
-                          main, lin);
+        while (n < j->w.nslot && h + (uint32_t)n < j->hunks) {
+            r = chdw_fill(ctx, j->d, j->plan, j->sub, h + (uint32_t)n,
+                          j->w.slot[n].data, j->main, j->lin);
             if (r < 0)
-                goto out;
+                return r;
             n++;
         }
-        if (chdw_run_batch(&w, n) != 0) {
-            r = disc_error(ctx, DISC_E_NOMEM,
-                           "compression failed (out of "
-                           "memory)");
-            goto out;
-        }
-        for (i = 0; i < n; i++, h++) {
-            struct chdw_slot *s = &w.slot[i];
-            uint64_t at = (uint64_t)h * CHD_HUNK, k = CHD_HUNK;
-            int64_t dup = chdw_dedup_find(&dd, s->sha1, h);
-            if (at + k > logical)
-                k = logical - at;
-            EVP_DigestUpdate(md, s->data, (size_t)k);
-            if (dup >= 0) {
-                m.type[h] = CHD_MAP_SELF;
-                m.len[h] = 0;
-                m.off[h] = (uint64_t)dup;
-                m.crc[h] = 0;
-                continue;
-            }
-            m.type[h] = (uint8_t)s->type;
-            m.len[h] = s->outlen;
-            m.off[h] = pos;
-            m.crc[h] = s->crc;
-            r = disc_out_write(ctx, out, s->out, s->outlen);
-            if (r < 0)
-                goto out;
-            pos += s->outlen;
-        }
+        if (chdw_run_batch(&j->w, n) != 0)
+            return disc_error(ctx, DISC_E_NOMEM,
+                              "compression failed (out of "
+                              "memory)");
+        r = chdw_store_batch(ctx, j, h, n);
+        if (r < 0)
+            return r;
+        h += (uint32_t)n;
         ctx->progress_done += (int64_t)n * (int64_t)CHD_FRAMES_PER_HUNK;
         disc_progress(ctx, ctx->progress_done, ctx->progress_total);
     }
-    EVP_DigestFinal_ex(md, raw, &mdlen);
-    r = chdw_map_encode(ctx, &m, &map, &maplen);
+    return 0;
+}
+
+/* The hunk map, then the header again with the map's offset and the
+ * SHA-1s: the data's, and the overall one (the data's, then the metadata
+ * records sorted). */
+static int
+chdw_finish(struct disc_ctx *ctx, struct chdw_job *j)
+{
+    uint8_t raw[20], all[20], *map = NULL;
+    size_t maplen = 0;
+    unsigned mdlen = 0;
+    int i, k, r, n = j->d->ntracks;
+
+    EVP_DigestFinal_ex(j->md, raw, &mdlen);
+    r = chdw_map_encode(ctx, &j->m, &map, &maplen);
     if (r == 0)
-        r = disc_out_write(ctx, out, map, maplen);
+        r = disc_out_write(ctx, j->out, map, maplen);
+    disc_free_mem(map);
+    if (r < 0)
+        return r;
+    for (i = 1; i < n; i++)
+        for (k = i; k > 0 && memcmp(j->msum[k - 1], j->msum[k], 24) > 0; k--) {
+            uint8_t t[24];
+            memcpy(t, j->msum[k], 24);
+            memcpy(j->msum[k], j->msum[k - 1], 24);
+            memcpy(j->msum[k - 1], t, 24);
+        }
+    if (!EVP_DigestInit_ex(j->md, EVP_sha1(), NULL))
+        return disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+    EVP_DigestUpdate(j->md, raw, 20);
+    for (i = 0; i < n; i++)
+        EVP_DigestUpdate(j->md, j->msum[i], 24);
+    EVP_DigestFinal_ex(j->md, all, &mdlen);
+    disc_wr_be32(j->head + 40, (uint32_t)(j->pos >> 32));
+    disc_wr_be32(j->head + 44, (uint32_t)j->pos);
+    memcpy(j->head + 64, raw, 20);
+    memcpy(j->head + 84, all, 20);
+    return disc_out_pwrite(ctx, j->out, j->head, sizeof j->head, 0);
+}
+
+int
+chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
+          const struct disc_write_opts *o)
+{
+    static const struct disc_write_opts defaults;
+    struct chdw_job *j;
+    struct disc_outset *set = NULL;
+    uint64_t frames = 0;
+    int r;
+
+    if (!o)
+        o = &defaults;
+    if (!o->sub) {
+        r = chdw_check_drops(ctx, d, o);
+        if (r < 0)
+            return r;
+    }
+    j = disc_calloc(1, sizeof *j);
+    if (!j)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    j->d = d;
+    j->sub = o->sub;
+    r = chdw_plan(ctx, d, j->plan, &frames);
     if (r < 0)
         goto out;
-    /* Overall SHA-1: the data's, then the metadata records sorted. */
-    for (i = 1; i < d->ntracks; i++)
-        for (j = i; j > 0 && memcmp(msum[j - 1], msum[j], 24) > 0; j--) {
-            uint8_t t[24];
-            memcpy(t, msum[j], 24);
-            memcpy(msum[j], msum[j - 1], 24);
-            memcpy(msum[j - 1], t, 24);
-        }
-    if (!EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
-        r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+    j->logical = frames * CHD_FRAME;
+    j->hunks = (uint32_t)((j->logical + CHD_HUNK - 1) / CHD_HUNK);
+    chdw_set_codecs(&j->w, o->fast);
+    if (chdw_job_alloc(j) != 0) {
+        r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
         goto out;
     }
-    EVP_DigestUpdate(md, raw, 20);
-    for (i = 0; i < d->ntracks; i++)
-        EVP_DigestUpdate(md, msum[i], 24);
-    EVP_DigestFinal_ex(md, all, &mdlen);
-    disc_wr_be32(head + 40, (uint32_t)(pos >> 32));
-    disc_wr_be32(head + 44, (uint32_t)pos);
-    memcpy(head + 64, raw, 20);
-    memcpy(head + 84, all, 20);
-    r = disc_out_pwrite(ctx, out, head, sizeof head, 0);
+    r = disc_outset_new(ctx, d, o->force, &set);
+    if (r == 0)
+        r = disc_outset_open(ctx, set, path, &j->out);
+    if (r == 0)
+        r = chdw_write_head(ctx, j);
+    if (r == 0)
+        r = chdw_write_hunks(ctx, j);
+    if (r == 0)
+        r = chdw_finish(ctx, j);
     if (r == 0)
         r = disc_outset_commit(ctx, set);
     if (r == 0)
         set = NULL;
 out:
-    chdw_stop(&w);
+    chdw_job_free(j);
     disc_outset_abort(set);
-    EVP_MD_CTX_free(md);
-    disc_free_mem(map);
-    disc_free_mem(m.type);
-    disc_free_mem(m.len);
-    disc_free_mem(m.off);
-    disc_free_mem(m.crc);
-    disc_free_mem(dd.key);
-    disc_free_mem(dd.hunk);
-    disc_free_mem(main);
-    disc_free_mem(lin);
-    disc_free_mem(msum);
+    disc_free_mem(j);
     return r;
 }

@@ -248,32 +248,14 @@ cue_nomem(struct cue_parse *p)
     return disc_error(p->ctx, DISC_E_NOMEM, "out of memory");
 }
 
-/* arr (n elements of size bytes, room for *cap) with room for one more:
- * the same or a larger block (capacity doubled, first at the start), or
- * NULL when out of memory (arr is still valid then). */
-static void *
-cue_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
-{
-    size_t c = *cap ? *cap * 2 : first;
-    void *q;
-
-    if (n < *cap)
-        return arr;
-    q = disc_realloc(arr, c * size);
-    if (q)
-        *cap = c;
-    return q;
-}
-
 static int
 cue_add_item(struct cue_parse *p, enum cue_item_kind kind, int arg, int index)
 {
-    struct cue_item *it =
-        cue_grow(p->item, p->nitem, &p->capitem, sizeof *it, 64);
+    int r = disc_grow(p->ctx, &p->item, p->nitem + 1, &p->capitem,
+                      sizeof *p->item, 64);
 
-    if (!it)
-        return cue_nomem(p);
-    p->item = it;
+    if (r < 0)
+        return r;
     p->item[p->nitem].kind = kind;
     p->item[p->nitem].arg = arg;
     p->item[p->nitem].index = index;
@@ -388,6 +370,7 @@ cue_cmd_file(struct cue_parse *p, char *rest)
 {
     struct cue_file *f;
     char *name, *type, *q;
+    int r;
 
     if (rest[0] == '"' && (q = strrchr(rest + 1, '"')) != NULL) {
         *q = '\0';
@@ -420,10 +403,10 @@ cue_cmd_file(struct cue_parse *p, char *rest)
     if (p->nfile >= CUE_MAX_FILES)
         return cue_err(p, DISC_E_UNSUPPORTED, "more than %d FILE lines",
                        CUE_MAX_FILES);
-    f = cue_grow(p->file, p->nfile, &p->capfile, sizeof *f, 8);
-    if (!f)
-        return cue_nomem(p);
-    p->file = f;
+    r = disc_grow(p->ctx, &p->file, p->nfile + 1, &p->capfile, sizeof *p->file,
+                  8);
+    if (r < 0)
+        return r;
     f = &p->file[p->nfile];
     memset(f, 0, sizeof *f);
     f->line = p->line;

@@ -122,10 +122,6 @@ struct toc_state {
     int warned_info;
 };
 
-/* "path:line: text" as a DISC_E_* error of the TOC being read. */
-int disc_toc_err(struct toc_parse *p, unsigned line, int code, const char *fmt,
-                 ...) DISC_PRINTF(4, 5);
-
 static inline int
 toc_nomem(struct toc_parse *p)
 {

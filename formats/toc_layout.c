@@ -281,53 +281,56 @@ disc_toc_track_done(struct toc_state *st)
     size_t i = 0;
 
     if (len == 0)
-        return disc_toc_err(p, t->line, DISC_E_FORMAT, "track %d has no data",
-                            st->first_no + d->ntracks);
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, t->line,
+                             "track %d has no data", st->first_no + d->ntracks);
     if ((long long)st->pos + len > DISC_LBA_MAX)
-        return disc_toc_err(p, t->line, DISC_E_RANGE,
-                            "the disc is longer than 90 minutes");
+        return disc_error_at(p->ctx, DISC_E_RANGE, p->path, t->line,
+                             "the disc is longer than 90 minutes");
     if (t->start_set && t->start >= len)
-        return disc_toc_err(p, t->start_line, DISC_E_FORMAT,
-                            "START at block %lld is behind or at the track end "
-                            "(%lld blocks)",
-                            t->start, len);
+        return disc_error_at(
+            p->ctx, DISC_E_FORMAT, p->path, t->start_line,
+            "START at block %lld is behind or at the track end "
+            "(%lld blocks)",
+            t->start, len);
     if (!t->start_set)
         t->start = 0;
     /* INDEX increments (relative to START) in ascending order, and
      * END's increment where it falls among them. */
     for (k = 0; k < t->nidx; k++) {
         if (t->idx[k] <= 0)
-            return disc_toc_err(p, t->idx_line[k], DISC_E_FORMAT,
-                                "index at the start of the track");
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, t->idx_line[k],
+                                 "index at the start of the track");
         if (t->idx[k] <= prev)
-            return disc_toc_err(p, t->idx_line[k], DISC_E_FORMAT,
-                                "index not after the previous one");
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, t->idx_line[k],
+                                 "index not after the previous one");
         prev = t->idx[k];
         mark[n] = t->idx[k];
         mline[n++] = t->idx_line[k];
     }
     if (t->end_set) {
         if (t->end <= t->start || t->end >= len)
-            return disc_toc_err(p, t->end_line, DISC_E_FORMAT,
-                                "END must lie after START and before the track "
-                                "end");
+            return disc_error_at(
+                p->ctx, DISC_E_FORMAT, p->path, t->end_line,
+                "END must lie after START and before the track "
+                "end");
         for (k = n; k > 0 && mark[k - 1] > t->end - t->start; k--) {
             mark[k] = mark[k - 1];
             mline[k] = mline[k - 1];
         }
         if (k > 0 && mark[k - 1] == t->end - t->start)
-            return disc_toc_err(p, t->end_line, DISC_E_FORMAT,
-                                "END falls on an INDEX");
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, t->end_line,
+                                 "END falls on an INDEX");
         mark[k] = t->end - t->start;
         mline[k] = t->end_line;
         n++;
     }
     for (k = 0; k < n; k++)
         if (mark[k] >= len - t->start)
-            return disc_toc_err(p, mline[k], DISC_E_FORMAT,
-                                "index beyond the track end");
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, mline[k],
+                                 "index beyond the track end");
     if (n + 1 > DISC_MAX_INDEX)
-        return disc_toc_err(p, t->line, DISC_E_FORMAT, "more than 98 indexes");
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, t->line,
+                             "more than 98 indexes");
     memset(dt, 0, sizeof *dt);
     dt->number = (uint8_t)(st->first_no + d->ntracks);
     dt->session = 1;
@@ -337,10 +340,9 @@ disc_toc_track_done(struct toc_state *st)
         dt->control &= (uint8_t)~DISC_CTL_DATA;
     } else {
         if (t->control & (DISC_CTL_PREEMPH | DISC_CTL_4CH))
-            disc_warn(p->ctx,
-                      "%s:%u: PRE_EMPHASIS and FOUR_CHANNEL_AUDIO mean "
-                      "nothing for a data track; ignored",
-                      p->path, t->line);
+            disc_warn_at(p->ctx, p->path, t->line,
+                         "PRE_EMPHASIS and FOUR_CHANNEL_AUDIO mean "
+                         "nothing for a data track; ignored");
         dt->control = (uint8_t)((t->control & DISC_CTL_COPY) | DISC_CTL_DATA);
     }
     memcpy(dt->isrc, t->isrc, sizeof dt->isrc);
@@ -350,10 +352,10 @@ disc_toc_track_done(struct toc_state *st)
         dt->index[k + 2] = dt->index[1] + (disc_lba)mark[k];
     dt->last_index = (uint8_t)(n + 1);
     if (t->sub == TOC_SUB_RW)
-        disc_warn(p->ctx,
-                  "%s:%u: the packed R-W sub-channel data of track %d (RW) "
-                  "is not used; P and Q are synthesised",
-                  p->path, t->line, dt->number);
+        disc_warn_at(p->ctx, p->path, t->line,
+                     "the packed R-W sub-channel data of track %d (RW) "
+                     "is not used; P and Q are synthesised",
+                     dt->number);
     while (i < t->npc) {
         size_t j = i;
         uint32_t blocks = 0;

@@ -88,18 +88,6 @@ toc_probe(const uint8_t *buf, size_t len, const char *path)
 /* ------------------------------------------------------------------ */
 /* Lexer                                                               */
 
-int
-disc_toc_err(struct toc_parse *p, unsigned line, int code, const char *fmt, ...)
-{
-    char msg[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return disc_error(p->ctx, code, "%s:%u: %s", p->path, line, msg);
-}
-
 /* Appends the UTF-8 encoding of code point c (below 0x100) to s. */
 static size_t
 toc_put_latin1(char *s, size_t n, unsigned c)
@@ -131,8 +119,8 @@ toc_lex_string(struct toc_parse *p)
     for (;;) {
         if (!*s) {
             disc_free_mem(out);
-            return disc_toc_err(p, l->tline, DISC_E_FORMAT,
-                                "string not closed on its line");
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, l->tline,
+                                 "string not closed on its line");
         }
         if (*s == '"') {
             s++;
@@ -147,8 +135,8 @@ toc_lex_string(struct toc_parse *p)
                 (unsigned)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
             if (c > 0xFF || c == 0) {
                 disc_free_mem(out);
-                return disc_toc_err(p, l->tline, DISC_E_FORMAT,
-                                    "\\%.3s is not a byte of text", s + 1);
+                return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, l->tline,
+                                     "\\%.3s is not a byte of text", s + 1);
             }
             if (l->bytes)
                 out[n++] = (char)c;
@@ -198,8 +186,8 @@ toc_next(struct toc_parse *p)
         while (*l->p >= '0' && *l->p <= '9') {
             v = v * 10 + (*l->p - '0');
             if (v > TOC_MAX_NUMBER)
-                return disc_toc_err(p, l->tline, DISC_E_FORMAT,
-                                    "number too large");
+                return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, l->tline,
+                                     "number too large");
             l->p++;
         }
         l->tok = T_INT;
@@ -226,8 +214,8 @@ toc_next(struct toc_parse *p)
         l->tok = T_PUNCT;
         return 0;
     }
-    return disc_toc_err(
-        p, l->tline, DISC_E_FORMAT, "unexpected character '%c'",
+    return disc_error_at(
+        p->ctx, DISC_E_FORMAT, p->path, l->tline, "unexpected character '%c'",
         (unsigned char)*l->p >= 0x20 && (unsigned char)*l->p < 0x7F ? *l->p
                                                                     : '?');
 }
@@ -268,8 +256,9 @@ toc_expected(struct toc_parse *p, const char *what)
 {
     char b[64];
 
-    return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT, "%s expected, found %s",
-                        what, toc_tokname(p, b, sizeof b));
+    return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, p->lx.tline,
+                         "%s expected, found %s", what,
+                         toc_tokname(p, b, sizeof b));
 }
 
 static int
@@ -301,14 +290,14 @@ toc_msf_rest(struct toc_parse *p, long long m, long long *out)
         return toc_expected(p, "frames of m:s:f");
     f = p->lx.num;
     if (s > 59)
-        return disc_toc_err(p, line, DISC_E_FORMAT,
-                            "illegal second field %lld (0-59)", s);
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                             "illegal second field %lld (0-59)", s);
     if (f > 74)
-        return disc_toc_err(p, line, DISC_E_FORMAT,
-                            "illegal frame field %lld (0-74)", f);
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                             "illegal frame field %lld (0-74)", f);
     if (m > 10000)
-        return disc_toc_err(p, line, DISC_E_FORMAT, "%lld minutes is too long",
-                            m);
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                             "%lld minutes is too long", m);
     *out = m * 4500 + s * 75 + f;
     return toc_next(p);
 }
@@ -342,7 +331,8 @@ toc_msf(struct toc_parse *p, const char *what, long long *v)
     int msf = 0, r = toc_value(p, what, v, &msf);
 
     if (r == 0 && !msf)
-        return disc_toc_err(p, line, DISC_E_FORMAT, "%s must be m:s:f", what);
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                             "%s must be m:s:f", what);
     return r;
 }
 
@@ -369,43 +359,40 @@ toc_open(struct toc_state *st, const char *name, int wav, unsigned line,
     int r;
 
     if (!*name)
-        return disc_toc_err(p, line, DISC_E_FORMAT, "empty file name");
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                             "empty file name");
     if (strcmp(name, "-") == 0)
-        return disc_toc_err(p, line, DISC_E_UNSUPPORTED,
-                            "\"-\" (standard input) is not supported: discarc "
-                            "reads images from files");
+        return disc_error_at(p->ctx, DISC_E_UNSUPPORTED, p->path, line,
+                             "\"-\" (standard input) is not supported: discarc "
+                             "reads images from files");
     if (toc_ext_is(name, "mp3") || toc_ext_is(name, "ogg"))
-        return disc_toc_err(p, line, DISC_E_UNSUPPORTED,
-                            "\"%.100s\": MP3 and Ogg audio files are not "
-                            "supported (convert them to WAVE)",
-                            name);
+        return disc_error_at(p->ctx, DISC_E_UNSUPPORTED, p->path, line,
+                             "\"%.100s\": MP3 and Ogg audio files are not "
+                             "supported (convert them to WAVE)",
+                             name);
     if (disc_path_escapes(name) &&
         !(p->ctx && (p->ctx->flags & DISC_CTX_OUTSIDE_PATHS)))
-        return disc_toc_err(p, line, DISC_E_FORMAT,
-                            "file \"%.120s\" leads outside the .toc's folder "
-                            "(allow with --allow-outside-paths)",
-                            name);
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                             "file \"%.120s\" leads outside the .toc's folder "
+                             "(allow with --allow-outside-paths)",
+                             name);
     r = disc_path_resolve(p->dir, name, &path);
     if (r == DISC_E_NOMEM)
         return toc_nomem(p);
     if (r < 0)
-        return disc_toc_err(p, line, DISC_E_IO, "file \"%.120s\" not found",
-                            name);
+        return disc_error_at(p->ctx, DISC_E_IO, p->path, line,
+                             "file \"%.120s\" not found", name);
     for (i = 0; i < st->nfiles; i++)
         if (st->files[i].wav == wav && strcmp(st->files[i].path, path) == 0) {
             disc_free_mem(path);
             *out = &st->files[i];
             return 0;
         }
-    if (st->nfiles == st->capfiles) {
-        size_t c = st->capfiles ? st->capfiles * 2 : 8;
-        f = disc_realloc(st->files, c * sizeof *f);
-        if (!f) {
-            disc_free_mem(path);
-            return toc_nomem(p);
-        }
-        st->files = f;
-        st->capfiles = c;
+    r = disc_grow(p->ctx, &st->files, st->nfiles + 1, &st->capfiles,
+                  sizeof *st->files, 8);
+    if (r < 0) {
+        disc_free_mem(path);
+        return r;
     }
     f = &st->files[st->nfiles];
     memset(f, 0, sizeof *f);
@@ -424,7 +411,8 @@ toc_open(struct toc_state *st, const char *name, int wav, unsigned line,
         if (r == DISC_E_NOMEM)
             return r;
         (void)snprintf(msg, sizeof msg, "%s", p->ctx->msg);
-        return disc_toc_err(p, line, r, "\"%.80s\": %s", name, msg);
+        return disc_error_at(p->ctx, r, p->path, line, "\"%.80s\": %s", name,
+                             msg);
     }
     disc_source_attach(p->d, f->src);
     st->nfiles++;
@@ -440,14 +428,10 @@ toc_add_piece(struct toc_state *st, const struct toc_piece *pc)
 {
     struct toc_track *t = st->t;
 
-    if (t->npc == t->cap) {
-        size_t c = t->cap ? t->cap * 2 : 4;
-        struct toc_piece *n = disc_realloc(t->pc, c * sizeof *n);
-        if (!n)
-            return toc_nomem(&st->p);
-        t->pc = n;
-        t->cap = c;
-    }
+    int r = disc_grow(st->p.ctx, &t->pc, t->npc + 1, &t->cap, sizeof *t->pc, 4);
+
+    if (r < 0)
+        return r;
     t->pc[t->npc++] = *pc;
     return 0;
 }
@@ -459,8 +443,8 @@ toc_family(struct toc_state *st, int audiocut, unsigned line)
     struct toc_track *t = st->t;
 
     if (t->audiocut >= 0 && t->audiocut != audiocut)
-        return disc_toc_err(
-            &st->p, line, DISC_E_FORMAT,
+        return disc_error_at(
+            st->p.ctx, DISC_E_FORMAT, st->p.path, line,
             "mixing of FILE/AUDIOFILE/SILENCE and DATAFILE/ZERO "
             "statements in one track is not allowed");
     t->audiocut = audiocut;
@@ -471,10 +455,10 @@ static int
 toc_audio_only(struct toc_state *st, const char *what, unsigned line)
 {
     if (st->t->mode != TOC_AUDIO || st->t->sub != TOC_SUB_NONE)
-        return disc_toc_err(&st->p, line, DISC_E_FORMAT,
-                            "%s is only allowed in AUDIO tracks without a "
-                            "sub-channel mode",
-                            what);
+        return disc_error_at(st->p.ctx, DISC_E_FORMAT, st->p.path, line,
+                             "%s is only allowed in AUDIO tracks without a "
+                             "sub-channel mode",
+                             what);
     return 0;
 }
 
@@ -496,10 +480,10 @@ toc_byte_offset(struct toc_parse *p, unsigned line, const char *name, int wav,
     *off = p->lx.num;
     r = toc_next(p);
     if (r == 0 && wav && *off)
-        r = disc_toc_err(p, line, DISC_E_UNSUPPORTED,
-                         "\"%.100s\": a byte offset into a WAVE file is not "
-                         "supported",
-                         name);
+        r = disc_error_at(p->ctx, DISC_E_UNSUPPORTED, p->path, line,
+                          "\"%.100s\": a byte offset into a WAVE file is not "
+                          "supported",
+                          name);
     return r;
 }
 
@@ -565,8 +549,8 @@ toc_stmt_file(struct toc_state *st)
         goto done;
     avail = (f->size - off) / 4;
     if (off > f->size || start >= avail) {
-        r = disc_toc_err(
-            p, line, DISC_E_RANGE,
+        r = disc_error_at(
+            p->ctx, DISC_E_RANGE, p->path, line,
             "\"%.100s\" (%lld bytes) ends before the start position", name,
             (long long)f->size);
         goto done;
@@ -574,10 +558,10 @@ toc_stmt_file(struct toc_state *st)
     if (len == 0)
         len = avail - start;
     if (start + len > avail) {
-        r = disc_toc_err(p, line, DISC_E_RANGE,
-                         "\"%.100s\" (%lld bytes) is too short: %lld bytes "
-                         "needed",
-                         name, (long long)f->size, off + (start + len) * 4);
+        r = disc_error_at(p->ctx, DISC_E_RANGE, p->path, line,
+                          "\"%.100s\" (%lld bytes) is too short: %lld bytes "
+                          "needed",
+                          name, (long long)f->size, off + (start + len) * 4);
         goto done;
     }
     memset(&pc, 0, sizeof pc);
@@ -626,16 +610,17 @@ toc_stmt_datafile(struct toc_state *st)
     if (r < 0)
         goto done;
     if (off >= f->size) {
-        r = disc_toc_err(p, line, DISC_E_RANGE,
-                         "\"%.100s\" (%lld bytes) ends before byte offset %lld",
-                         name, (long long)f->size, off);
+        r = disc_error_at(
+            p->ctx, DISC_E_RANGE, p->path, line,
+            "\"%.100s\" (%lld bytes) ends before byte offset %lld", name,
+            (long long)f->size, off);
         goto done;
     }
     if (len < 0)
         len = f->size - off;
     if (len == 0 || off + len > f->size) {
-        r = disc_toc_err(
-            p, line, len ? DISC_E_RANGE : DISC_E_FORMAT,
+        r = disc_error_at(
+            p->ctx, len ? DISC_E_RANGE : DISC_E_FORMAT, p->path, line,
             len ? "\"%.100s\" (%lld bytes) is too short: %lld bytes "
                   "needed"
                 : "\"%.100s\" (%lld bytes): zero length",
@@ -720,10 +705,11 @@ toc_stmt_zero(struct toc_state *st, int silence, int pregap)
             len *= toc_block_size(pc.mode, pc.sub);
     }
     if (len == 0)
-        return disc_toc_err(p, line, DISC_E_FORMAT, "%s has a length of zero",
-                            pregap    ? "PREGAP"
-                            : silence ? "SILENCE"
-                                      : "ZERO");
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                             "%s has a length of zero",
+                             pregap    ? "PREGAP"
+                             : silence ? "SILENCE"
+                                       : "ZERO");
     if (silence) {
         pc.mode = TOC_AUDIO;
         pc.sub = TOC_SUB_NONE;
@@ -746,8 +732,8 @@ toc_stmt_mark(struct toc_state *st, int end)
     int r;
 
     if (end ? t->end_set : t->start_set)
-        return disc_toc_err(
-            p, line, DISC_E_FORMAT,
+        return disc_error_at(
+            p->ctx, DISC_E_FORMAT, p->path, line,
             end ? "END given twice"
                 : "track start (end of pre-gap) already defined");
     if ((r = toc_next(p)) < 0)
@@ -841,12 +827,12 @@ toc_binary(struct toc_parse *p, uint8_t *buf, size_t *n)
         if (p->lx.tok != T_INT)
             return toc_expected(p, "a byte value");
         if (p->lx.num > 255)
-            return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT,
-                                "illegal binary data %lld (0-255)", p->lx.num);
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, p->lx.tline,
+                                 "illegal binary data %lld (0-255)", p->lx.num);
         if (*n == TOC_MAX_BINARY)
-            return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT,
-                                "binary CD-TEXT data longer than %d bytes",
-                                TOC_MAX_BINARY);
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, p->lx.tline,
+                                 "binary CD-TEXT data longer than %d bytes",
+                                 TOC_MAX_BINARY);
         buf[(*n)++] = (uint8_t)p->lx.num;
         if ((r = toc_next(p)) < 0)
             return r;
@@ -887,8 +873,8 @@ toc_cdtext_item(struct toc_state *st, int blk, int tr, uint8_t *bin)
     if (!it)
         return toc_expected(p, "a CD-TEXT item or '}'");
     if (tr && !it->track_ok)
-        return disc_toc_err(p, line, DISC_E_FORMAT,
-                            "%s is not a CD-TEXT item for a track", it->kw);
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                             "%s is not a CD-TEXT item for a track", it->kw);
     if ((r = toc_next(p)) < 0)
         return r;
     binary = toc_is_punct(p, '{');
@@ -912,10 +898,10 @@ toc_cdtext_item(struct toc_state *st, int blk, int tr, uint8_t *bin)
     switch (it->kind) {
     case IT_IGNORED:
         if (!st->warned_info)
-            disc_warn(p->ctx,
-                      "%s:%u: CD-TEXT %s is not kept (discarc keeps the "
-                      "text items, GENRE and SIZE_INFO's character set)",
-                      p->path, line, it->kw);
+            disc_warn_at(p->ctx, p->path, line,
+                         "CD-TEXT %s is not kept (discarc keeps the "
+                         "text items, GENRE and SIZE_INFO's character set)",
+                         it->kw);
         st->warned_info = 1;
         break;
     case IT_SIZE:
@@ -960,9 +946,9 @@ toc_cdtext(struct toc_state *st, int tr)
         return r;
     if (toc_is(p, "LANGUAGE_MAP")) {
         if (tr)
-            return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT,
-                                "LANGUAGE_MAP is only allowed in the disc's "
-                                "CD_TEXT");
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, p->lx.tline,
+                                 "LANGUAGE_MAP is only allowed in the disc's "
+                                 "CD_TEXT");
         if ((r = toc_next(p)) < 0 || (r = toc_punct(p, '{')) < 0)
             return r;
         while (!toc_is_punct(p, '}')) {
@@ -980,8 +966,8 @@ toc_cdtext(struct toc_state *st, int tr)
             else
                 return toc_expected(p, "a language code (0-255 or EN)");
             if (blk >= DISC_CDTEXT_MAX_BLOCKS)
-                return disc_toc_err(p, line, DISC_E_FORMAT,
-                                    "invalid language number %lld (0-7)", blk);
+                return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                                     "invalid language number %lld (0-7)", blk);
             st->lang_code[blk] = (int)code;
             if ((r = toc_next(p)) < 0)
                 return r;
@@ -1003,8 +989,8 @@ toc_cdtext(struct toc_state *st, int tr)
         }
         blk = p->lx.num;
         if (blk >= DISC_CDTEXT_MAX_BLOCKS) {
-            r = disc_toc_err(p, p->lx.tline, DISC_E_FORMAT,
-                             "invalid language number %lld (0-7)", blk);
+            r = disc_error_at(p->ctx, DISC_E_FORMAT, p->path, p->lx.tline,
+                              "invalid language number %lld (0-7)", blk);
             break;
         }
         if ((r = toc_next(p)) < 0 || (r = toc_punct(p, '{')) < 0)
@@ -1049,8 +1035,8 @@ toc_code(struct toc_parse *p, int isrc, char *out)
         return toc_expected(p, isrc ? "an ISRC string"
                                     : "a catalog number string");
     if (!(isrc ? disc_valid_isrc(p->lx.str) : disc_valid_mcn(p->lx.str)))
-        return disc_toc_err(
-            p, line, DISC_E_FORMAT, "illegal %s \"%.20s\" (%s)",
+        return disc_error_at(
+            p->ctx, DISC_E_FORMAT, p->path, line, "illegal %s \"%.20s\" (%s)",
             isrc ? "ISRC code" : "catalog number", p->lx.str,
             isrc ? "CCOOOYYSSSSS: 5 upper-case letters or digits, "
                    "7 digits"
@@ -1117,7 +1103,8 @@ toc_track(struct toc_state *st)
     t->line = p->lx.tline;
     t->audiocut = -1;
     if (p->d->ntracks + st->first_no > DISC_MAX_TRACKS)
-        return disc_toc_err(p, t->line, DISC_E_FORMAT, "more than 99 tracks");
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, t->line,
+                             "more than 99 tracks");
     if ((r = toc_next(p)) < 0)
         return r;
     m = toc_mode_word(p, 0);
@@ -1160,9 +1147,10 @@ toc_track(struct toc_state *st)
         else if (toc_is(p, "END"))
             r = toc_stmt_mark(st, 1);
         else if (toc_is(p, "FIFO"))
-            return disc_toc_err(p, p->lx.tline, DISC_E_UNSUPPORTED,
-                                "FIFO (a named pipe) is not supported: discarc "
-                                "reads images from files");
+            return disc_error_at(
+                p->ctx, DISC_E_UNSUPPORTED, p->path, p->lx.tline,
+                "FIFO (a named pipe) is not supported: discarc "
+                "reads images from files");
         else
             break;
         if (r < 0)
@@ -1178,8 +1166,8 @@ toc_track(struct toc_state *st)
         if ((r = toc_next(p)) < 0 || (r = toc_msf(p, "INDEX", &v)) < 0)
             return r;
         if (t->nidx + (t->end_set ? 1 : 0) >= DISC_MAX_INDEX - 1)
-            return disc_toc_err(p, line, DISC_E_FORMAT,
-                                "more than 98 index increments");
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                                 "more than 98 index increments");
         t->idx_line[t->nidx] = line;
         t->idx[t->nidx++] = v;
     }
@@ -1217,8 +1205,8 @@ toc_parse_all(struct toc_state *st)
         if ((r = toc_next(p)) < 0)
             return r;
         if (p->lx.tok != T_INT || p->lx.num < 1 || p->lx.num > 99)
-            return disc_toc_err(p, line, DISC_E_FORMAT,
-                                "FIRST_TRACK_NO needs a number from 1 to 99");
+            return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, line,
+                                 "FIRST_TRACK_NO needs a number from 1 to 99");
         st->first_no = (int)p->lx.num;
         if ((r = toc_next(p)) < 0)
             return r;
@@ -1232,7 +1220,8 @@ toc_parse_all(struct toc_state *st)
         return toc_expected(p, d->ntracks ? "TRACK or the end of the file"
                                           : "TRACK");
     if (!d->ntracks)
-        return disc_toc_err(p, p->lx.tline, DISC_E_FORMAT, "no TRACK");
+        return disc_error_at(p->ctx, DISC_E_FORMAT, p->path, p->lx.tline,
+                             "no TRACK");
     d->nsessions = 1;
     d->session[0].number = 1;
     d->session[0].first_track = d->track[0].number;

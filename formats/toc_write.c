@@ -63,14 +63,9 @@ toc_wseg_add(struct disc_ctx *ctx, struct toc_wtrack *w,
         last->count += sg->count;
         return 0;
     }
-    if (!w->seg || w->nseg == w->cap) {
-        size_t c = w->cap ? w->cap * 2 : 4;
-        struct toc_wseg *n = disc_realloc(w->seg, c * sizeof *n);
-        if (!n)
-            return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        w->seg = n;
-        w->cap = c;
-    }
+    if (disc_grow(ctx, &w->seg, w->nseg + 1, &w->cap, sizeof *w->seg, 4) < 0 ||
+        !w->seg) /* grown above; says so to analysers */
+        return DISC_E_NOMEM;
     w->seg[w->nseg++] = *sg;
     return 0;
 }

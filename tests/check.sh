@@ -8,7 +8,8 @@
 #      tools (VALGRIND_SKIP, a regular expression over test names)
 #   5. static analysis (cppcheck, clang-tidy)
 #   6. the include rules of the layers (tests/layers.sh) and the
-#      .clang-format style (tests/format.sh; `make format` fixes it)
+#      .clang-format style with at most 150 lines a function
+#      (tests/format.sh; `make format` fixes the layout)
 #   7. a short fuzz smoke: every libFuzzer target of tests/fuzz from its
 #      seeds, fixed seed, at most 10 s each (the seeds and the regression
 #      corpus are replayed by the suite itself, test fuzz_replay)

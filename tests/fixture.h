@@ -57,4 +57,10 @@ int fx_md5_sectors(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
 /* MD5 of a byte range of a file (len -1: to the end). */
 int fx_md5_file(const char *path, long long off, long long len, char hex[33]);
 
+/* P+Q (R-W zero) of count sectors from lba, built sector by sector from
+ * each one's place in the TOC with the core's Q encoders (tests/sub_ref.c):
+ * the independent reference disc_sub_synth is compared with. */
+int t_sub_synth_ref(struct disc_ctx *ctx, const struct disc *d, disc_lba lba,
+                    uint32_t count, uint8_t *sub);
+
 #endif /* FIXTURE_H */

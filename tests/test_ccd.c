@@ -1685,8 +1685,8 @@ TEST(ccd_sub_from_cue_equals_ref_synthesis)
     ref = malloc(want);
     REQUIRE(sub && ref);
     CHECK_INT((long long)want, (long long)n);
-    REQUIRE_OK(
-        &ctx, disc_sub_synth_ref(&ctx, c, first, (uint32_t)(end - first), ref));
+    REQUIRE_OK(&ctx,
+               t_sub_synth_ref(&ctx, c, first, (uint32_t)(end - first), ref));
     CHECK(n == want && memcmp(sub, ref, want) == 0);
     free(ref);
     free(sub);

@@ -874,3 +874,43 @@ TEST(cdio_toc_private_copy_cleaned_up)
     disc_tmp_private_drop(p);
     unsetenv("TMPDIR");
 }
+
+/* A TMPDIR where the private copy cannot be made (missing, or a file)
+ * refuses the open with one line that names the folder, leaves nothing
+ * in the working folder; a relative TMPDIR stands for /tmp. */
+TEST(cdio_toc_private_copy_tmpdir_unusable)
+{
+    static const char good[] = "CD_DA\nTRACK AUDIO\nFILE \"a.bin\" 0\n";
+    static const char *const dirs[] = { "missing", "afile" };
+    char cwd[1024], tmp[1100];
+    struct disc_ctx ctx;
+    struct disc *d = NULL;
+    uint8_t *pcm = calloc(300, RAW);
+    size_t i;
+
+    REQUIRE(pcm && getcwd(cwd, sizeof cwd));
+    REQUIRE(t_write_file("a.bin", pcm, 300 * RAW) == 0);
+    REQUIRE(t_write_file("good.toc", good, strlen(good)) == 0);
+    REQUIRE(t_write_file("afile", "x", 1) == 0);
+    free(pcm);
+    t_ctx(&ctx);
+    for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        (void)snprintf(tmp, sizeof tmp, "%s/%s", cwd, dirs[i]);
+        REQUIRE(setenv("TMPDIR", tmp, 1) == 0);
+        d = NULL;
+        CHECK_INT(DISC_E_IO, disc_open_image(&ctx, "good.toc",
+                                             disc_format_find("cdio-toc"), &d));
+        CHECK(d == NULL);
+        CHECK(t_contains(ctx.msg, "good.toc: cannot make the private copy"));
+        CHECK(t_contains(ctx.msg, tmp));
+        CHECK(strchr(ctx.msg, '\n') == NULL);
+        CHECK_INT(3, dir_entries(cwd)); /* a.bin, good.toc, afile */
+    }
+    REQUIRE(setenv("TMPDIR", "missing", 1) == 0);
+    REQUIRE_OK(&ctx, disc_open_image(&ctx, "good.toc",
+                                     disc_format_find("cdio-toc"), &d));
+    CHECK_INT(300, d->session[0].leadout);
+    disc_free(d);
+    CHECK_INT(3, dir_entries(cwd));
+    unsetenv("TMPDIR");
+}

@@ -130,6 +130,39 @@ ch_write_cue(struct disc_ctx *ctx, const struct disc *d, const char *path,
     return disc_write(ctx, d, &disc_fmt_cue, path, &o);
 }
 
+/* The fixture most tests start from: d (freed here; NULL fails, as
+ * when the fixture could not be built) written as stem.cue with one BIN,
+ * and with chd set chdman createcd's stem.chd of that sheet.  Returns 0,
+ * or -1 after reporting the failure. */
+static int
+ch_fixture(struct disc_ctx *ctx, struct disc *d, const char *stem, int chd)
+{
+    char cue[64];
+    int r;
+
+    if (!d) {
+        t_fail(__FILE__, __LINE__, "fixture disc: %s", ctx->msg);
+        return -1;
+    }
+    (void)snprintf(cue, sizeof cue, "%s.cue", stem);
+    r = ch_write_cue(ctx, d, cue, 0, 0);
+    disc_free(d);
+    if (r != 0) {
+        t_fail(__FILE__, __LINE__, "%s: %s", cue, ctx->msg);
+        return -1;
+    }
+    if (chd &&
+        t_run(NULL, 0, "chdman createcd -i '%s' -o '%s.chd' >chdman.log 2>&1",
+              cue, stem) != 0) {
+        t_fail(__FILE__, __LINE__,
+               "chdman createcd failed on %s (see "
+               "chdman.log)",
+               cue);
+        return -1;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Reading what chdman writes                                          */
 
@@ -142,15 +175,11 @@ TEST(chd_read_chdman_every_codec)
         "-c cdfl", "-c none", "-c cdlz,cdzl,cdfl -hs 78336"
     };
     struct disc_ctx ctx;
-    struct disc *d;
     size_t i;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_mixed(&ctx);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
-    disc_free(d);
+    REQUIRE(ch_fixture(&ctx, fx_disc_mixed(&ctx), "m", 0) == 0);
     for (i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         char chd[32];
         snprintf(chd, sizeof chd, "m%zu.chd", i);
@@ -185,14 +214,10 @@ TEST(chd_read_chdman_audio_padding)
         { DISC_MODE_AUDIO, 1, 1, 305, 0, NULL, NULL, 0 },
     };
     struct disc_ctx ctx;
-    struct disc *d;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_build(&ctx, t, 4, NULL);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "a.cue", 0, 0));
-    disc_free(d);
+    REQUIRE(ch_fixture(&ctx, fx_disc_build(&ctx, t, 4, NULL), "a", 0) == 0);
     ch_check_chdman(&ctx, "a.cue", "", "a.chd", 0);
 }
 
@@ -218,17 +243,10 @@ TEST(chd_hash_equals_source)
 {
     char a[8192], b[8192];
     struct disc_ctx ctx;
-    struct disc *d;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_mixed(&ctx);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
-    disc_free(d);
-    REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i m.cue -o m.chd >/dev/null "
-                  "2>&1") == 0);
+    REQUIRE(ch_fixture(&ctx, fx_disc_mixed(&ctx), "m", 1) == 0);
     CHECK_INT(0, t_run(a, sizeof a, "'%s' hash m.cue", t_discarc));
     CHECK_INT(0, t_run(b, sizeof b, "'%s' hash m.chd", t_discarc));
     CHECK(strstr(a, "track  3") != NULL);
@@ -272,20 +290,14 @@ ch_cli_fails(const char *chd, const char *want1, const char *want2)
 TEST(chd_damaged_inputs_name_the_hunk)
 {
     struct disc_ctx ctx;
-    struct disc *d, *x = NULL;
+    struct disc *x = NULL;
     uint8_t *buf;
     size_t len;
     uint64_t mapoff;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_mixed(&ctx);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
-    disc_free(d);
-    REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i m.cue -o m.chd >/dev/null "
-                  "2>&1") == 0);
+    REQUIRE(ch_fixture(&ctx, fx_disc_mixed(&ctx), "m", 1) == 0);
     buf = ch_load("m.chd", &len);
     REQUIRE(buf && len > 1000);
     mapoff = ch_be64(buf + 40);
@@ -370,18 +382,13 @@ TEST(chd_read_any_order_matches_source)
         { 100, 600 }, { 7000, 5 },  { 60, 64 }, { 8190, 10 }, { 2, 8000 },
     };
     struct disc_ctx ctx;
-    struct disc *d, *src = NULL, *chd = NULL;
+    struct disc *src = NULL, *chd = NULL;
     uint8_t *a, *b, *sa, *sb;
     size_t i;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_audio(&ctx, 2, 4100);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "r.cue", 0, 0));
-    disc_free(d);
-    REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i r.cue -o r.chd >/dev/null 2>&1") == 0);
+    REQUIRE(ch_fixture(&ctx, fx_disc_audio(&ctx, 2, 4100), "r", 1) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "r.cue", NULL, &src));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "r.chd", NULL, &chd));
     a = malloc((size_t)8000 * DISC_SECTOR_RAW);
@@ -413,19 +420,14 @@ TEST(chd_read_any_order_matches_source)
 TEST(chd_read_after_fork)
 {
     struct disc_ctx ctx;
-    struct disc *d, *src = NULL, *chd = NULL;
+    struct disc *src = NULL, *chd = NULL;
     uint8_t *a, *b;
     pid_t pid;
     int st = -1;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_audio(&ctx, 1, 3000);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "k.cue", 0, 0));
-    disc_free(d);
-    REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i k.cue -o k.chd >/dev/null 2>&1") == 0);
+    REQUIRE(ch_fixture(&ctx, fx_disc_audio(&ctx, 1, 3000), "k", 1) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "k.cue", NULL, &src));
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "k.chd", NULL, &chd));
     a = malloc((size_t)3000 * DISC_SECTOR_RAW);
@@ -465,20 +467,13 @@ TEST(chd_read_after_fork)
 TEST(chd_damaged_hunk_deep_in_the_disc)
 {
     struct disc_ctx ctx;
-    struct disc *d;
     uint8_t *buf;
     size_t len;
     uint64_t mapoff;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_audio(&ctx, 1, 6000);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "deep.cue", 0, 0));
-    disc_free(d);
-    REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i deep.cue -o deep.chd >/dev/null "
-                  "2>&1") == 0);
+    REQUIRE(ch_fixture(&ctx, fx_disc_audio(&ctx, 1, 6000), "deep", 1) == 0);
     buf = ch_load("deep.chd", &len);
     REQUIRE(buf && len > 100000);
     mapoff = ch_be64(buf + 40);
@@ -514,20 +509,13 @@ TEST(chd_probe_scores)
 TEST(chd_verify_checks_crc_and_sha1)
 {
     struct disc_ctx ctx;
-    struct disc *d;
     char out[4096];
     uint8_t *buf;
     size_t len;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_mixed(&ctx);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
-    disc_free(d);
-    REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i m.cue -o m.chd >/dev/null "
-                  "2>&1") == 0);
+    REQUIRE(ch_fixture(&ctx, fx_disc_mixed(&ctx), "m", 1) == 0);
     CHECK_INT(0, t_run(out, sizeof out, "'%s' verify m.chd", t_discarc));
     CHECK(strstr(out, "hunk CRCs, the data SHA-1 and the overall SHA-1 "
                       "match") != NULL);
@@ -557,18 +545,11 @@ TEST(chd_verify_checks_crc_and_sha1)
 TEST(chd_hash_redump_from_chd)
 {
     struct disc_ctx ctx;
-    struct disc *d;
     char a[8192], b[8192];
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_mixed(&ctx);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
-    disc_free(d);
-    REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i m.cue -o m.chd >/dev/null "
-                  "2>&1") == 0);
+    REQUIRE(ch_fixture(&ctx, fx_disc_mixed(&ctx), "m", 1) == 0);
     CHECK_INT(0, t_run(a, sizeof a, "'%s' hash --redump m.cue", t_discarc));
     CHECK_INT(0, t_run(b, sizeof b, "'%s' hash --redump m.chd", t_discarc));
     CHECK(strstr(a, "(Track 3).bin") != NULL);
@@ -634,15 +615,12 @@ TEST(chd_write_chdman_verifies_and_extracts)
         { DISC_MODE_AUDIO, 1, 75, 130, 50, NULL, NULL, 0 },
     };
     struct disc_ctx ctx;
-    struct disc *d, *src = NULL;
+    struct disc *src = NULL;
     long long ours, theirs;
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_build(&ctx, t, 3, NULL);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "src.cue", 0, 0));
-    disc_free(d);
+    REQUIRE(ch_fixture(&ctx, fx_disc_build(&ctx, t, 3, NULL), "src", 0) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "src.cue", NULL, &src));
     ch_check_written(&ctx, src, "def.chd", 0);
     ch_check_written(&ctx, src, "fast.chd", 1);
@@ -749,7 +727,7 @@ TEST(chd_write_sub_keeps_catalog_isrc_index2)
                                         "ISRC USRC17607839", "INDEX 02",
                                         "FLAGS" };
     struct disc_ctx ctx;
-    struct disc *d, *src = NULL, *chd = NULL, *back = NULL;
+    struct disc *src = NULL, *chd = NULL, *back = NULL;
     struct disc_write_opts o;
     char *text;
     size_t i, len;
@@ -757,10 +735,7 @@ TEST(chd_write_sub_keeps_catalog_isrc_index2)
 
     NEED_TOOL("chdman");
     t_ctx(&ctx);
-    d = fx_disc_mixed(&ctx);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "src.cue", 0, 0));
-    disc_free(d);
+    REQUIRE(ch_fixture(&ctx, fx_disc_mixed(&ctx), "src", 0) == 0);
     REQUIRE_OK(&ctx, disc_open_image(&ctx, "src.cue", NULL, &src));
     REQUIRE_OK(&ctx, ch_write_chd(&ctx, src, "s.chd", 0, 1));
     CHECK_INT(0, t_run(NULL, 0, "chdman verify -i s.chd >/dev/null 2>&1"));
@@ -802,7 +777,7 @@ TEST(chd_write_sub_keeps_catalog_isrc_index2)
 TEST(chd_oom)
 {
     struct disc_ctx ctx;
-    struct disc *d, *src = NULL, *c = NULL;
+    struct disc *src = NULL, *c = NULL;
     struct disc_write_opts o;
     long k;
     int r;
@@ -810,13 +785,7 @@ TEST(chd_oom)
     NEED_TOOL("chdman");
     t_ctx(&ctx);
     /* Small: a failure late in the writer costs a whole compression. */
-    d = fx_disc_audio(&ctx, 2, 60);
-    REQUIRE(d);
-    REQUIRE_OK(&ctx, ch_write_cue(&ctx, d, "m.cue", 0, 0));
-    disc_free(d);
-    REQUIRE(t_run(NULL, 0,
-                  "chdman createcd -i m.cue -o m.chd >/dev/null "
-                  "2>&1") == 0);
+    REQUIRE(ch_fixture(&ctx, fx_disc_audio(&ctx, 2, 60), "m", 1) == 0);
     k = fx_oom_open(&ctx, "m.chd", &c, 5000);
     REQUIRE(c);
     CHECK(k > 5);

@@ -133,6 +133,58 @@ TEST(core_check_rejects_each_invariant)
     }
 }
 
+/* The one place that lays out "file:line: text" errors: line 0 means
+ * no line is known, and the place is the file alone. */
+TEST(core_error_at_places_file_and_line)
+{
+    struct disc_ctx ctx;
+
+    t_ctx(&ctx);
+    CHECK_INT(DISC_E_FORMAT, disc_error_at(&ctx, DISC_E_FORMAT, "a.toc", 12,
+                                           "bad %s", "word"));
+    CHECK_INT(DISC_E_FORMAT, ctx.err);
+    CHECK_STR("a.toc:12: bad word", ctx.msg);
+    CHECK_INT(DISC_E_RANGE,
+              disc_error_at(&ctx, DISC_E_RANGE, "a.toc", 0, "too short"));
+    CHECK_STR("a.toc: too short", ctx.msg);
+}
+
+/* disc_grow: capacity doubles from the first size; a failed allocation
+ * or a size past size_t is DISC_E_NOMEM with the array left as it was. */
+TEST(core_grow_doubles_and_refuses_overflow)
+{
+    struct disc_ctx ctx;
+    int *a = NULL, *keep;
+    size_t cap = 0, i;
+
+    t_ctx(&ctx);
+    CHECK_OK(&ctx, disc_grow(&ctx, &a, 1, &cap, sizeof *a, 4));
+    REQUIRE(a != NULL);
+    CHECK_INT(4, (long long)cap);
+    for (i = 0; i < 4; i++)
+        a[i] = (int)i;
+    CHECK_OK(&ctx, disc_grow(&ctx, &a, 4, &cap, sizeof *a, 4));
+    CHECK_INT(4, (long long)cap); /* room already */
+    CHECK_OK(&ctx, disc_grow(&ctx, &a, 5, &cap, sizeof *a, 4));
+    CHECK_INT(8, (long long)cap);
+    CHECK_OK(&ctx, disc_grow(&ctx, &a, 33, &cap, sizeof *a, 4));
+    CHECK_INT(64, (long long)cap);
+    CHECK_INT(3, a[3]); /* kept across reallocations */
+    keep = a;
+    CHECK_INT(DISC_E_NOMEM,
+              disc_grow(&ctx, &a, (size_t)-1 / 2, &cap, sizeof *a, 4));
+    CHECK(strstr(ctx.msg, "out of memory") != NULL);
+    CHECK(a == keep);
+    CHECK_INT(64, (long long)cap);
+    disc_alloc_fail_at(1);
+    CHECK_INT(DISC_E_NOMEM, disc_grow(&ctx, &a, 65, &cap, sizeof *a, 4));
+    disc_alloc_fail_at(0);
+    CHECK(a == keep);
+    CHECK_INT(64, (long long)cap);
+    CHECK_INT(3, a[3]);
+    disc_free_mem(a);
+}
+
 TEST(core_compare_reports_first_difference)
 {
     struct disc_ctx ctx;

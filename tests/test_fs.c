@@ -207,7 +207,30 @@ write_cue(const char *cue, const char *iso)
     return t_write_file(cue, text, (size_t)n);
 }
 
-/* The ls of image (track 0: automatic) as a listing. */
+/* The fixture of most tests: the tree of make_tree as stem.iso
+ * (genisoimage with opts) and, with cue set, stem.cue naming it as one
+ * MODE1/2048 track.  Returns 0, or -1 after reporting the failure. */
+static int
+iso_fixture(const char *opts, const char *stem, int cue)
+{
+    char out[4096] = "", iso[64], sheet[64];
+
+    (void)snprintf(iso, sizeof iso, "%s.iso", stem);
+    (void)snprintf(sheet, sizeof sheet, "%s.cue", stem);
+    if (make_tree() != 0 ||
+        t_run(out, sizeof out,
+              "genisoimage -quiet -input-charset utf-8 %s -o '%s' tree 2>&1",
+              opts, iso) != 0) {
+        t_fail(__FILE__, __LINE__, "%s: genisoimage %s: %s", iso, opts, out);
+        return -1;
+    }
+    if (cue && write_cue(sheet, iso) != 0) {
+        t_fail(__FILE__, __LINE__, "%s: cannot write it", sheet);
+        return -1;
+    }
+    return 0;
+}
+
 static const char *
 sample_cue(void)
 {
@@ -216,6 +239,7 @@ sample_cue(void)
     return p;
 }
 
+/* The ls of image (track 0: automatic) as a listing. */
 static int
 ls_image(const char *image, int track, struct listing *l)
 {
@@ -252,23 +276,16 @@ TEST(tool_fs_ls_matches_isoinfo)
     NEED_DEB("genisoimage");
     NEED_DEB("isoinfo");
     NEED_DEB("iso-info");
-    REQUIRE(make_tree() == 0);
     for (i = 0; i < sizeof v / sizeof v[0]; i++) {
         struct listing exp = { { 0 }, 0 }, got = { { 0 }, 0 },
                        raw = { { 0 }, 0 };
         char what[64];
-        (void)snprintf(what, sizeof what, "genisoimage %s", v[i].opts);
-        REQUIRE(t_run(out, sizeof out,
-                      "genisoimage -quiet -input-charset utf-8 %s -o v%zu.iso "
-                      "tree 2>&1",
-                      v[i].opts, i) == 0);
-        (void)snprintf(what, sizeof what, "v%zu.cue", i);
-        REQUIRE(t_write_file(what, "", 0) == 0);
         {
-            char iso[32], cue[32];
+            char stem[16], iso[32], cue[32];
+            (void)snprintf(stem, sizeof stem, "v%zu", i);
             (void)snprintf(iso, sizeof iso, "v%zu.iso", i);
             (void)snprintf(cue, sizeof cue, "v%zu.cue", i);
-            REQUIRE(write_cue(cue, iso) == 0);
+            REQUIRE(iso_fixture(v[i].opts, stem, 1) == 0);
             REQUIRE(t_run(out, sizeof out, "LC_ALL=C.UTF-8 %s %s 2>&1",
                           v[i].lister, iso) == 0);
             if (v[i].iso_info)
@@ -307,11 +324,7 @@ TEST(tool_fs_extract_matches_xorriso)
 
     NEED_DEB("genisoimage");
     NEED_DEB("xorriso");
-    REQUIRE(make_tree() == 0);
-    REQUIRE(t_run(out, sizeof out,
-                  "genisoimage -quiet -input-charset utf-8 -J -R -o x.iso "
-                  "tree 2>&1") == 0);
-    REQUIRE(write_cue("x.cue", "x.iso") == 0);
+    REQUIRE(iso_fixture("-J -R", "x", 1) == 0);
     REQUIRE(t_run(out, sizeof out, "'%s' convert x.cue raw.cue 2>&1",
                   t_discarc) == 0);
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -348,11 +361,7 @@ TEST(tool_fs_ls_paths_and_json)
     char out[LIST_MAX];
 
     NEED_DEB("genisoimage");
-    REQUIRE(make_tree() == 0);
-    REQUIRE(t_run(out, sizeof out,
-                  "genisoimage -quiet -input-charset utf-8 -R -o x.iso tree "
-                  "2>&1") == 0);
-    REQUIRE(write_cue("x.cue", "x.iso") == 0);
+    REQUIRE(iso_fixture("-R", "x", 1) == 0);
     /* The root: its direct children by name. */
     CHECK_INT(0, t_run(out, sizeof out, "'%s' ls x.cue", t_discarc));
     CHECK(strstr(out, " sub\n") && strstr(out, " README.TXT\n") &&
@@ -463,6 +472,7 @@ TEST(tool_fs_cdextra_session2)
     struct disc_fs *fs = NULL;
     struct disc_fs_entry *e = NULL;
     static char out[LIST_MAX];
+    char opts[64];
     struct listing exp = { { 0 }, 0 }, got = { { 0 }, 0 };
     const disc_lba s1_end = 3000, s2 = s1_end + DISC_SESSION_GAP;
     long long isz;
@@ -471,11 +481,8 @@ TEST(tool_fs_cdextra_session2)
 
     NEED_DEB("genisoimage");
     NEED_DEB("isoinfo");
-    REQUIRE(make_tree() == 0);
-    REQUIRE(t_run(out, sizeof out,
-                  "genisoimage -quiet -input-charset utf-8 -R -J -C 0,%d "
-                  "-o s2.iso tree 2>&1",
-                  s2) == 0);
+    (void)snprintf(opts, sizeof opts, "-R -J -C 0,%d", s2);
+    REQUIRE(iso_fixture(opts, "s2", 0) == 0);
     isz = t_file_size("s2.iso");
     REQUIRE(isz > 0 && isz % 2048 == 0);
     count = (uint32_t)(isz / 2048);
@@ -583,11 +590,7 @@ TEST(tool_fs_udf_bridge_and_pure)
     NEED_DEB("iso-info");
     NEED_DEB("xorriso");
     NEED_DEB("mkudffs");
-    REQUIRE(make_tree() == 0);
-    REQUIRE(t_run(out, sizeof out,
-                  "genisoimage -quiet -input-charset utf-8 -udf -J -o u.iso "
-                  "tree 2>&1") == 0);
-    REQUIRE(write_cue("u.cue", "u.iso") == 0);
+    REQUIRE(iso_fixture("-udf -J", "u", 1) == 0);
     REQUIRE(t_run(out, sizeof out, "LC_ALL=C.UTF-8 iso-info -l -i u.iso") == 0);
     parse_iso_info(out, &exp);
     CHECK(exp.n >= 8);

@@ -1064,9 +1064,9 @@ TEST(sub_qscan_index_on_mcn_isrc_frame)
 /* The run-at-a-time synthesis against the per-sector definition       */
 
 /* Every byte disc_sub_synth writes over [from, to) equals what
- * disc_sub_synth_ref builds sector by sector, for the whole range at
- * once and for random pieces of it (starts inside runs, pieces that end
- * on and across index points). */
+ * t_sub_synth_ref (tests/sub_ref.c) builds sector by sector, for the whole
+ * range at once and for random pieces of it (starts inside runs, pieces that
+ * end on and across index points). */
 static void
 sub_check_same(struct disc_ctx *ctx, const struct disc *d, disc_lba from,
                disc_lba to)
@@ -1079,7 +1079,7 @@ sub_check_same(struct disc_ctx *ctx, const struct disc *d, disc_lba from,
     REQUIRE(fast && ref);
     memset(fast, 0x5A, n * 96);
     CHECK_OK(ctx, disc_sub_synth(ctx, d, from, (uint32_t)n, fast));
-    CHECK_OK(ctx, disc_sub_synth_ref(ctx, d, from, (uint32_t)n, ref));
+    CHECK_OK(ctx, t_sub_synth_ref(ctx, d, from, (uint32_t)n, ref));
     for (l = from; l < to; l++)
         if (memcmp(fast + (size_t)(l - from) * 96,
                    ref + (size_t)(l - from) * 96, 96) != 0) {

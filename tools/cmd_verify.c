@@ -127,6 +127,44 @@ verify_roundtrip(struct disc_ctx *ctx, const struct disc *d,
     return EXIT_OK;
 }
 
+/* The closing summary: JSON counts, or the text line. */
+static void
+verify_summary(const struct vprint *vp, const struct disc_verify_report *rep)
+{
+    int k;
+
+    if (vp->json) {
+        printf("\n  ],\n  \"sectors\": %lld, \"data_sectors\": %lld, "
+               "\"q_frames\": %lld, \"damaged\": %lld,\n  \"counts\": {",
+               (long long)rep->sectors, (long long)rep->data_sectors,
+               (long long)rep->q_frames, (long long)rep->damaged);
+        for (k = 0; k < DISC_PROB_NKINDS; k++)
+            printf("%s\"%s\": %lld", k ? ", " : "",
+                   disc_problem_name((enum disc_problem_kind)k),
+                   (long long)rep->count[k]);
+        printf("}\n}\n");
+    } else {
+        if (vp->shown > vp->max)
+            printf("... %ld more findings not shown (--max)\n",
+                   vp->shown - vp->max);
+        printf("%lld sectors checked: %lld data sectors (EDC/ECC), %lld Q "
+               "frames; ",
+               (long long)rep->sectors, (long long)rep->data_sectors,
+               (long long)rep->q_frames);
+        if (!rep->damaged) {
+            printf("no damage found\n");
+        } else {
+            printf("%lld damaged:", (long long)rep->damaged);
+            for (k = 0; k < DISC_PROB_SILENCE; k++)
+                if (rep->count[k])
+                    printf(" %s %lld;",
+                           disc_problem_name((enum disc_problem_kind)k),
+                           (long long)rep->count[k]);
+            printf("\n");
+        }
+    }
+}
+
 int
 cmd_verify(int argc, char **argv)
 {
@@ -248,36 +286,7 @@ cmd_verify(int argc, char **argv)
     disc_free(d);
     if (r < 0)
         return cli_fail(&ctx, r);
-    if (vp.json) {
-        printf("\n  ],\n  \"sectors\": %lld, \"data_sectors\": %lld, "
-               "\"q_frames\": %lld, \"damaged\": %lld,\n  \"counts\": {",
-               (long long)rep.sectors, (long long)rep.data_sectors,
-               (long long)rep.q_frames, (long long)rep.damaged);
-        for (k = 0; k < DISC_PROB_NKINDS; k++)
-            printf("%s\"%s\": %lld", k ? ", " : "",
-                   disc_problem_name((enum disc_problem_kind)k),
-                   (long long)rep.count[k]);
-        printf("}\n}\n");
-    } else {
-        if (vp.shown > vp.max)
-            printf("... %ld more findings not shown (--max)\n",
-                   vp.shown - vp.max);
-        printf("%lld sectors checked: %lld data sectors (EDC/ECC), %lld Q "
-               "frames; ",
-               (long long)rep.sectors, (long long)rep.data_sectors,
-               (long long)rep.q_frames);
-        if (!rep.damaged) {
-            printf("no damage found\n");
-        } else {
-            printf("%lld damaged:", (long long)rep.damaged);
-            for (k = 0; k < DISC_PROB_SILENCE; k++)
-                if (rep.count[k])
-                    printf(" %s %lld;",
-                           disc_problem_name((enum disc_problem_kind)k),
-                           (long long)rep.count[k]);
-            printf("\n");
-        }
-    }
+    verify_summary(&vp, &rep);
     return rep.damaged ? EXIT_INPUT : EXIT_OK;
 }
 
