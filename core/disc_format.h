@@ -485,8 +485,8 @@ struct disc_lib {
 #define DISC_LIB_FIELD(f) __typeof__(f) *f;
 #define DISC_LIB_NAME(f) #f,
 /* Checks that a table of n functions has exactly n pointers. */
-#define DISC_LIB_TABLE(t, n)                                               \
-    _Static_assert(sizeof(t) == (n) * sizeof(void (*)(void)),              \
+#define DISC_LIB_TABLE(t, n)                                                   \
+    _Static_assert(sizeof(t) == (n) * sizeof(void (*)(void)),                  \
                    "function table with padding")
 
 /* Opens lib once (thread-safe) and fills its table.  Returns 0, or

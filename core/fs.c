@@ -27,18 +27,34 @@
 /* libarchive is opened by the first call that needs it (disc_lib_load):
  * it brings XML, ICU and compression libraries that other commands never
  * use. */
-#define LIBARCHIVE_FUNCS(X) \
-    X(archive_entry_filetype) X(archive_entry_hardlink) \
-    X(archive_entry_hardlink_utf8) X(archive_entry_mtime) \
-    X(archive_entry_mtime_is_set) X(archive_entry_pathname) \
-    X(archive_entry_pathname_utf8) X(archive_entry_perm) \
-    X(archive_entry_size) X(archive_entry_symlink) \
-    X(archive_entry_symlink_utf8) X(archive_error_string) \
-    X(archive_format) X(archive_read_data) X(archive_read_free) \
-    X(archive_read_new) X(archive_read_next_header) X(archive_read_open1) \
-    X(archive_read_set_callback_data) X(archive_read_set_read_callback) \
-    X(archive_read_set_seek_callback) X(archive_read_set_skip_callback) \
-    X(archive_read_support_format_iso9660) X(archive_set_error)
+/* clang-format off: it re-indents each line of an X-macro list
+ * anew on every run (clang-format 14 is not stable on it) */
+#define LIBARCHIVE_FUNCS(X)                                                    \
+    X(archive_entry_filetype)                                                  \
+    X(archive_entry_hardlink)                                                  \
+    X(archive_entry_hardlink_utf8)                                             \
+    X(archive_entry_mtime)                                                     \
+    X(archive_entry_mtime_is_set)                                              \
+    X(archive_entry_pathname)                                                  \
+    X(archive_entry_pathname_utf8)                                             \
+    X(archive_entry_perm)                                                      \
+    X(archive_entry_size)                                                      \
+    X(archive_entry_symlink)                                                   \
+    X(archive_entry_symlink_utf8)                                              \
+    X(archive_error_string)                                                    \
+    X(archive_format)                                                          \
+    X(archive_read_data)                                                       \
+    X(archive_read_free)                                                       \
+    X(archive_read_new)                                                        \
+    X(archive_read_next_header)                                                \
+    X(archive_read_open1)                                                      \
+    X(archive_read_set_callback_data)                                          \
+    X(archive_read_set_read_callback)                                          \
+    X(archive_read_set_seek_callback)                                          \
+    X(archive_read_set_skip_callback)                                          \
+    X(archive_read_support_format_iso9660)                                     \
+    X(archive_set_error)
+/* clang-format on */
 static struct {
     LIBARCHIVE_FUNCS(DISC_LIB_FIELD)
 } libarchive;
@@ -46,9 +62,13 @@ static const char *const libarchive_names[] = { LIBARCHIVE_FUNCS(
     DISC_LIB_NAME) };
 #define LIBARCHIVE_N (sizeof libarchive_names / sizeof *libarchive_names)
 DISC_LIB_TABLE(libarchive, LIBARCHIVE_N);
-static struct disc_lib libarchive_lib = { "libarchive.so.13", "libarchive13",
-                                          libarchive_names, LIBARCHIVE_N,
-                                          &libarchive, 0, "" };
+static struct disc_lib libarchive_lib = { "libarchive.so.13",
+                                          "libarchive13",
+                                          libarchive_names,
+                                          LIBARCHIVE_N,
+                                          &libarchive,
+                                          0,
+                                          "" };
 
 #define FS_SECTOR 2048
 #define FS_MAX_VD 64    /* volume descriptors looked at before giving up */
@@ -342,8 +362,9 @@ fs_arch_error(struct disc_ctx *ctx, struct disc_fs *fs, const char *what)
         return fs->err;
     return disc_error(ctx, DISC_E_FORMAT, "track %d: %s: %s", fs->info.track,
                       what,
-                      libarchive.archive_error_string(fs->a) ? libarchive.archive_error_string(fs->a)
-                                                  : "libarchive failed");
+                      libarchive.archive_error_string(fs->a)
+                          ? libarchive.archive_error_string(fs->a)
+                          : "libarchive failed");
 }
 
 void
@@ -518,9 +539,12 @@ disc_fs_open(struct disc_ctx *ctx, const struct disc *d, int track,
     old = fs->loc != (locale_t)0 ? uselocale(fs->loc) : (locale_t)0;
     fs->ctx = ctx;
     if (libarchive.archive_read_support_format_iso9660(fs->a) != ARCHIVE_OK ||
-        libarchive.archive_read_set_read_callback(fs->a, fs_cb_read) != ARCHIVE_OK ||
-        libarchive.archive_read_set_skip_callback(fs->a, fs_cb_skip) != ARCHIVE_OK ||
-        libarchive.archive_read_set_seek_callback(fs->a, fs_cb_seek) != ARCHIVE_OK ||
+        libarchive.archive_read_set_read_callback(fs->a, fs_cb_read) !=
+            ARCHIVE_OK ||
+        libarchive.archive_read_set_skip_callback(fs->a, fs_cb_skip) !=
+            ARCHIVE_OK ||
+        libarchive.archive_read_set_seek_callback(fs->a, fs_cb_seek) !=
+            ARCHIVE_OK ||
         libarchive.archive_read_set_callback_data(fs->a, fs) != ARCHIVE_OK ||
         libarchive.archive_read_open1(fs->a) != ARCHIVE_OK) {
         r = fs_arch_error(ctx, fs, "cannot read the ISO 9660 volume");
@@ -700,7 +724,8 @@ disc_fs_next(struct disc_ctx *ctx, struct disc_fs *fs,
             fs->cur.type = DISC_FS_OTHER;
             break;
         }
-        fs->cur.size = fs->cur.type == DISC_FS_DIR ? 0 : libarchive.archive_entry_size(ae);
+        fs->cur.size =
+            fs->cur.type == DISC_FS_DIR ? 0 : libarchive.archive_entry_size(ae);
         fs->cur.has_mtime = libarchive.archive_entry_mtime_is_set(ae) != 0;
         fs->cur.mtime =
             fs->cur.has_mtime ? (int64_t)libarchive.archive_entry_mtime(ae) : 0;
@@ -719,9 +744,11 @@ disc_fs_next(struct disc_ctx *ctx, struct disc_fs *fs,
             ret = disc_error(ctx, DISC_E_NOMEM, "out of memory");
             break;
         }
-        if (libarchive.archive_entry_hardlink(ae) && fs->cur.type != DISC_FS_LINK)
+        if (libarchive.archive_entry_hardlink(ae) &&
+            fs->cur.type != DISC_FS_LINK)
             fs->cur.size = 0;
-        if (libarchive.archive_format(fs->a) == ARCHIVE_FORMAT_ISO9660_ROCKRIDGE)
+        if (libarchive.archive_format(fs->a) ==
+            ARCHIVE_FORMAT_ISO9660_ROCKRIDGE)
             fs->info.rockridge = 1;
         *e = &fs->cur;
         ret = 1;

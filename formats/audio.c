@@ -19,19 +19,30 @@
 
 /* libsndfile is opened by the first call that needs it (disc_lib_load):
  * it brings a dozen codec libraries that other commands never use. */
-#define SNDFILE_FUNCS(X)                                                   \
-    X(sf_close) X(sf_error_number) X(sf_format_check) X(sf_open)           \
-    X(sf_open_virtual) X(sf_readf_short) X(sf_seek) X(sf_set_string)       \
-    X(sf_strerror) X(sf_write_raw) X(sf_writef_short)
+/* clang-format off: it re-indents each line of an X-macro list
+ * anew on every run (clang-format 14 is not stable on it) */
+#define SNDFILE_FUNCS(X)                                                       \
+    X(sf_close)                                                                \
+    X(sf_error_number)                                                         \
+    X(sf_format_check)                                                         \
+    X(sf_open)                                                                 \
+    X(sf_open_virtual)                                                         \
+    X(sf_readf_short)                                                          \
+    X(sf_seek)                                                                 \
+    X(sf_set_string)                                                           \
+    X(sf_strerror)                                                             \
+    X(sf_write_raw)                                                            \
+    X(sf_writef_short)
+/* clang-format on */
 static struct {
     SNDFILE_FUNCS(DISC_LIB_FIELD)
 } sndfile;
 static const char *const sndfile_names[] = { SNDFILE_FUNCS(DISC_LIB_NAME) };
 #define SNDFILE_N (sizeof sndfile_names / sizeof *sndfile_names)
 DISC_LIB_TABLE(sndfile, SNDFILE_N);
-static struct disc_lib sndfile_lib = { "libsndfile.so.1", "libsndfile1",
-                                       sndfile_names, SNDFILE_N, &sndfile,
-                                       0, "" };
+static struct disc_lib sndfile_lib = {
+    "libsndfile.so.1", "libsndfile1", sndfile_names, SNDFILE_N, &sndfile, 0, ""
+};
 
 #define AUDIO_FRAMES 4096 /* frames per decoding step of an audio source */
 #define ENC_SECTORS 4     /* sectors converted per sf_writef_short call */

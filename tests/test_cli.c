@@ -268,9 +268,8 @@ TEST(tool_opens_sndfile_and_libarchive_only_when_needed)
     CHECK(!strstr(log, "libsndfile.so"));
     CHECK(!strstr(log, "libarchive.so"));
     free(log);
-    REQUIRE(t_run(NULL, 0,
-                  "LD_DEBUG=files '%s' ls mixed.cue >/dev/null 2>ld2", t_discarc)
-            == 0);
+    REQUIRE(t_run(NULL, 0, "LD_DEBUG=files '%s' ls mixed.cue >/dev/null 2>ld2",
+                  t_discarc) == 0);
     log = t_slurp("ld2", NULL);
     REQUIRE(log);
     CHECK(strstr(log, "file=libarchive.so.13 [0];  dynamically loaded"));

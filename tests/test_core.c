@@ -770,12 +770,13 @@ TEST(core_lib_load_fills_table_or_names_the_library)
 {
     struct disc_ctx ctx;
     static const char *const bad_names[] = { "crc32", "discarc_no_symbol" };
-    struct disc_lib ok = { "libz.so.1", "zlib1g", libz_names, 2, &libz, 0,
-                           "" };
-    struct disc_lib nolib = { "libdiscarc-none.so.0", "discarc-none",
-                              libz_names, 2, &libz, 0, "" };
-    struct disc_lib nosym = { "libz.so.1", "zlib1g", bad_names, 2, &libz, 0,
-                              "" };
+    struct disc_lib ok = { "libz.so.1", "zlib1g", libz_names, 2, &libz, 0, "" };
+    struct disc_lib nolib = {
+        "libdiscarc-none.so.0", "discarc-none", libz_names, 2, &libz, 0, ""
+    };
+    struct disc_lib nosym = {
+        "libz.so.1", "zlib1g", bad_names, 2, &libz, 0, ""
+    };
 
     t_ctx(&ctx);
     REQUIRE(disc_lib_load(&ctx, &ok) == 0);
