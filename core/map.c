@@ -331,6 +331,19 @@ map_gap(struct map_out *w, double x, double wd, double y, const char *label,
     map_printf(w, "</g>\n");
 }
 
+/* A lead-in or lead-out drawn to scale: LBAs from..to-1 of a session. */
+static void
+map_gap_at(struct map_out *w, double y, const char *what, unsigned session,
+           disc_lba from, disc_lba to)
+{
+    char tip[160];
+
+    (void)snprintf(tip, sizeof tip,
+                   "%s of session %u: LBA %d-%d (not stored in images)", what,
+                   session, from, to - 1);
+    map_gap(w, map_x(w, from), map_x(w, to) - map_x(w, from), y, what, tip);
+}
+
 /* MSF ticks under the last band: about ten, on a round step. */
 static void
 map_axis(struct map_out *w, double y)
@@ -461,7 +474,7 @@ map_session(struct map_out *w, const struct disc_map *m, int s)
     disc_lba start = disc_session_start(d, s);
     double by = MAP_TOP + s * (MAP_BAND + MAP_GAP);
     double ty = by + MAP_BLOCK_Y;
-    char a[16], tip[160];
+    char a[16];
     int t;
 
     map_printf(w,
@@ -481,13 +494,7 @@ map_session(struct map_out *w, const struct disc_map *m, int s)
         map_gap(w, 20, DISC_MAP_X0 - 24, ty, "lead-in",
                 "lead-in (TOC in the Q subchannel; not to scale)");
     } else {
-        disc_lba li = start - MAP_LEADIN;
-        (void)snprintf(tip, sizeof tip,
-                       "lead-in of session %u: LBA %d-%d (not stored in "
-                       "images)",
-                       ss->number, li, start - 1);
-        map_gap(w, map_x(w, li), map_x(w, start) - map_x(w, li), ty, "lead-in",
-                tip);
+        map_gap_at(w, ty, "lead-in", ss->number, start - MAP_LEADIN, start);
     }
     /* The Red Book pregap before the session's first track, never
      * stored. */
@@ -510,13 +517,8 @@ map_session(struct map_out *w, const struct disc_map *m, int s)
         map_gap(w, DISC_MAP_X1 + 4, DISC_MAP_WIDTH - 20 - DISC_MAP_X1 - 8, ty,
                 "lead-out", "lead-out (after the last track; not to scale)");
     } else {
-        disc_lba lo = ss->leadout, le = lo + (s == 0 ? MAP_LEADOUT : 2250);
-        (void)snprintf(tip, sizeof tip,
-                       "lead-out of session %u: LBA %d-%d (not stored in "
-                       "images)",
-                       ss->number, lo, le - 1);
-        map_gap(w, map_x(w, lo), map_x(w, le) - map_x(w, lo), ty, "lead-out",
-                tip);
+        map_gap_at(w, ty, "lead-out", ss->number, ss->leadout,
+                   ss->leadout + (s == 0 ? MAP_LEADOUT : 2250));
     }
     map_marks(w, m, s, by);
     map_printf(w, "</g>\n");
