@@ -30,9 +30,10 @@ PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config \
 PKG_CFLAGS  := $(if $(PKG_MISSING),,$(shell pkg-config --cflags $(PKGS)))
 # Opened at run time by the code that needs them (core/lib.c): headers
 # only at build time, so other commands do not load them.
-PKGS_DLOPEN := sndfile libarchive
+PKGS_DLOPEN := sndfile libarchive libcrypto
 PKG_LIBS    := $(if $(PKG_MISSING),,$(shell pkg-config --libs \
                  $(filter-out $(PKGS_DLOPEN),$(PKGS))))
+PKG_CRYPTO  := $(if $(PKG_MISSING),,$(shell pkg-config --libs libcrypto))
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
@@ -127,8 +128,9 @@ $(BUILD)/tests/test_fuzz.o $(BUILD)/tests/fuzz/replay.o: \
 # Test code may use GNU and X/Open interfaces (nftw, realpath, memmem).
 $(BUILD)/tests/%.o: CPPFLAGS += -Itests -I$(BUILD)/tests -D_GNU_SOURCE
 
+# The tests check digests against libcrypto called directly.
 $(TESTRUN): $(TEST_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(PKG_CRYPTO)
 
 # The sample disc is generated into the build folder, never the sources.
 samples: $(SAMPLES)/mixed.bin $(SAMPLES)/mixed.cue

@@ -494,6 +494,28 @@ struct disc_lib {
 int disc_lib_load(struct disc_ctx *ctx, struct disc_lib *lib);
 
 /* ------------------------------------------------------------------ */
+/* Message digests (md.c): MD5 and SHA-1 from libcrypto, opened on the
+ * first call.  A context is reused after disc_md_final by calling
+ * disc_md_init again.  ctx may be NULL (worker threads): the error code
+ * is still returned. */
+
+enum disc_md_alg { DISC_MD5, DISC_SHA1 }; /* 16 and 20 bytes */
+struct disc_md;
+
+/* A context ready for data, or NULL after an error (libcrypto missing,
+ * out of memory). */
+struct disc_md *disc_md_new(struct disc_ctx *ctx, enum disc_md_alg alg);
+int disc_md_init(struct disc_ctx *ctx, struct disc_md *m, enum disc_md_alg alg);
+void disc_md_update(struct disc_md *m, const void *p, size_t n);
+void disc_md_final(struct disc_md *m, uint8_t *out); /* 16 or 20 bytes */
+/* to continues from where from stands (both made by disc_md_new). */
+int disc_md_copy(struct disc_ctx *ctx, struct disc_md *to,
+                 const struct disc_md *from);
+void disc_md_free(struct disc_md *m); /* accepts NULL */
+/* SHA-1 of n bytes at p, in one call. */
+int disc_sha1(struct disc_ctx *ctx, const void *p, size_t n, uint8_t out[20]);
+
+/* ------------------------------------------------------------------ */
 /* Text input (text.c)                                                 */
 
 /* A whole small text file (descriptors only; capped at 16 MiB),

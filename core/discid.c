@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "discid.h"
 #include "disc_format.h"
 
@@ -25,12 +23,13 @@ discid_sha1_b64(struct disc_ctx *ctx, const char *text, size_t len, char *out)
 {
     static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
                               "qrstuvwxyz0123456789._";
-    unsigned char md[EVP_MAX_MD_SIZE];
+    uint8_t md[20];
     const char pad = '-';
-    unsigned int mdlen = 0, i, o = 0;
+    unsigned i, o = 0;
+    int r = disc_sha1(ctx, text, len, md);
 
-    if (!EVP_Digest(text, len, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
-        return disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed (libcrypto)");
+    if (r != 0)
+        return r;
     for (i = 0; i < 20; i += 3) {
         uint32_t v = (uint32_t)md[i] << 16;
         if (i + 1 < 20)

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include <libdeflate.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 
 #include "disc_format.h"
@@ -32,7 +31,7 @@ enum { A_MD5 = 0, A_CRC = 1, A_SHA1 = 2, NA }; /* slowest first */
 
 struct lane {
     int alg, s;
-    EVP_MD_CTX *md;     /* MD5 and SHA-1 lanes */
+    struct disc_md *md; /* MD5 and SHA-1 lanes */
     unsigned long next; /* the next slot (by sequence) this lane takes */
     int busy;           /* a worker is on it */
 };
@@ -68,7 +67,7 @@ lane_run(struct disc_hasher *h, struct lane *l, const uint8_t *p, size_t n)
          * where the CPU has it: about ten times faster. */
         h->crc[l->s] = libdeflate_crc32(h->crc[l->s], p, n);
     } else {
-        EVP_DigestUpdate(l->md, p, n);
+        disc_md_update(l->md, p, n);
     }
 }
 
@@ -198,7 +197,7 @@ disc_hasher_free(struct disc_hasher *h)
         pthread_mutex_destroy(&h->mu);
     }
     for (i = 0; i < h->nlanes; i++)
-        EVP_MD_CTX_free(h->lane[i].md);
+        disc_md_free(h->lane[i].md);
     for (i = 0; i < NSLOT; i++)
         disc_free_mem(h->slot[i].p);
     disc_free_mem(h);
@@ -214,8 +213,7 @@ hash_init_stream(struct disc_hasher *h, int s)
     for (i = 0; i < h->nlanes; i++) {
         struct lane *l = &h->lane[i];
         if (l->s == s && l->md &&
-            !EVP_DigestInit_ex(l->md, l->alg == A_MD5 ? EVP_md5() : EVP_sha1(),
-                               NULL))
+            disc_md_init(NULL, l->md, l->alg == A_MD5 ? DISC_MD5 : DISC_SHA1))
             return -1;
     }
     return 0;
@@ -250,8 +248,9 @@ hasher_new(struct disc_ctx *ctx, const unsigned *algs, int nstreams,
             l->alg = a;
             l->s = s;
             h->nlanes++;
-            if (a != A_CRC && !(l->md = EVP_MD_CTX_new()))
-                goto nomem;
+            if (a != A_CRC &&
+                !(l->md = disc_md_new(ctx, a == A_MD5 ? DISC_MD5 : DISC_SHA1)))
+                goto fail;
         }
     for (s = 0; s < nstreams; s++)
         if (hash_init_stream(h, s) != 0)
@@ -279,6 +278,9 @@ hasher_new(struct disc_ctx *ctx, const unsigned *algs, int nstreams,
 nomem:
     disc_hasher_free(h);
     return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+fail: /* disc_md_new said why (libcrypto missing) */
+    disc_hasher_free(h);
+    return ctx && ctx->err ? ctx->err : DISC_E_UNSUPPORTED;
 }
 
 int
@@ -326,7 +328,7 @@ hasher_copy_stream(struct disc_hasher *h, int from, int to)
             continue;
         for (j = 0; j < h->nlanes; j++)
             if (h->lane[j].s == from && h->lane[j].alg == t->alg &&
-                !EVP_MD_CTX_copy_ex(t->md, h->lane[j].md))
+                disc_md_copy(NULL, t->md, h->lane[j].md) != 0)
                 return -1;
     }
     return 0;
@@ -335,7 +337,6 @@ hasher_copy_stream(struct disc_hasher *h, int from, int to)
 int
 disc_hasher_final(struct disc_hasher *h, int s, struct disc_digest *out)
 {
-    unsigned len;
     int i;
 
     hash_wait(h);
@@ -347,8 +348,7 @@ disc_hasher_final(struct disc_hasher *h, int s, struct disc_digest *out)
     for (i = 0; i < h->nlanes; i++) {
         struct lane *l = &h->lane[i];
         if (l->s == s && l->md)
-            EVP_DigestFinal_ex(l->md, l->alg == A_MD5 ? out->md5 : out->sha1,
-                               &len);
+            disc_md_final(l->md, l->alg == A_MD5 ? out->md5 : out->sha1);
     }
     return hash_init_stream(h, s) == 0 ? 0 : DISC_E_NOMEM;
 }

@@ -7,7 +7,6 @@
  * and map), chdcodec.cpp (CD codecs), huffman.cpp (map code), cdrom.cpp
  * and chdcd.cpp (track metadata, 4-frame padding); libchdr.
  */
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -574,13 +573,6 @@ static const struct disc_source_ops chd_src_ops = {
 /* ------------------------------------------------------------------ */
 /* Opening: header, map, metadata                                      */
 
-static int
-chd_sha1(const uint8_t *p, size_t n, uint8_t out[20])
-{
-    unsigned len = 0;
-    return EVP_Digest(p, n, out, &len, EVP_sha1(), NULL) ? 0 : -1;
-}
-
 /* Where the value of "KEY:" starts in a track entry, or NULL. */
 static const char *
 chd_field(const char *text, const char *key)
@@ -707,10 +699,9 @@ chd_read_meta(struct disc_ctx *ctx, struct chd_file *f, uint64_t off)
             }
             f->metasum = m;
             disc_wr_be32(m[f->nmeta], tag);
-            if (chd_sha1((const uint8_t *)text, len, m[f->nmeta] + 4) != 0) {
-                r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+            r = disc_sha1(ctx, text, len, m[f->nmeta] + 4);
+            if (r < 0)
                 goto out;
-            }
             f->nmeta++;
         }
         if (tag == CHD_TAG_CHT2 || tag == CHD_TAG_CHTR) {
@@ -1132,11 +1123,10 @@ chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
 {
     static const uint8_t zero20[20];
     struct chd_file *f = NULL;
-    EVP_MD_CTX *md = NULL;
+    struct disc_md *md = NULL;
     uint8_t raw[20], all[20];
-    unsigned n;
     uint32_t h;
-    int r, i, j;
+    int r;
 
     r = chd_open_file(ctx, path, &f);
     if (!f) /* set exactly when r == 0 */
@@ -1144,9 +1134,9 @@ chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
     r = chd_check_extents(ctx, f);
     if (r < 0)
         goto out;
-    md = EVP_MD_CTX_new();
-    if (!md || !EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
-        r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+    md = disc_md_new(ctx, DISC_SHA1);
+    if (!md) {
+        r = ctx->err;
         goto out;
     }
     ctx->progress_done = 0;
@@ -1159,11 +1149,11 @@ chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
             goto out;
         if (at + k > f->logical)
             k = f->logical - at;
-        EVP_DigestUpdate(md, p, (size_t)k);
+        disc_md_update(md, p, (size_t)k);
         disc_progress(ctx, (int64_t)((at + k) / CHD_FRAME),
                       ctx->progress_total);
     }
-    EVP_DigestFinal_ex(md, raw, &n);
+    disc_md_final(md, raw);
     if (memcmp(f->rawsha1, zero20, 20) == 0 &&
         memcmp(f->sha1, zero20, 20) == 0) {
         (void)snprintf(note, len,
@@ -1180,23 +1170,9 @@ chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
                        path);
         goto out;
     }
-    /* Overall: data SHA-1, then the metadata records in byte order. */
-    for (i = 1; i < f->nmeta; i++)
-        for (j = i; j > 0 && memcmp(f->metasum[j - 1], f->metasum[j], 24) > 0;
-             j--) {
-            uint8_t t[24];
-            memcpy(t, f->metasum[j], 24);
-            memcpy(f->metasum[j], f->metasum[j - 1], 24);
-            memcpy(f->metasum[j - 1], t, 24);
-        }
-    if (!EVP_DigestInit_ex(md, EVP_sha1(), NULL)) {
-        r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+    r = chd_overall_sha1(ctx, raw, f->metasum, f->nmeta, all);
+    if (r < 0)
         goto out;
-    }
-    EVP_DigestUpdate(md, raw, 20);
-    for (i = 0; i < f->nmeta; i++)
-        EVP_DigestUpdate(md, f->metasum[i], 24);
-    EVP_DigestFinal_ex(md, all, &n);
     if (memcmp(all, f->sha1, 20) != 0) {
         r = disc_error(ctx, DISC_E_FORMAT,
                        "%s: the overall SHA-1 (data and metadata) does not "
@@ -1210,7 +1186,7 @@ chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
                    f->hunkcount);
     r = 0;
 out:
-    EVP_MD_CTX_free(md);
+    disc_md_free(md);
     chd_file_unref(f);
     return r;
 }

@@ -104,6 +104,12 @@ void chd_frame_ecc_restore(uint8_t *sec);
 /* The LZMA dictionary chdman's encoder uses for a plane of n bytes. */
 uint32_t chd_lzma_dict(uint32_t n);
 
+/* The overall SHA-1 of a CHD: the data's SHA-1, then the n checksummed
+ * metadata records (tag + SHA-1 of the text, 24 bytes each) sorted in
+ * byte order (sorts meta in place; chd.cpp compute_overall_sha1). */
+int chd_overall_sha1(struct disc_ctx *ctx, const uint8_t raw[20],
+                     uint8_t (*meta)[24], int n, uint8_t out[20]);
+
 /* ------------------------------------------------------------------ */
 /* The open file (chd.c) and its hunks (chd_map.c)                     */
 

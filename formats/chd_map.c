@@ -449,6 +449,31 @@ chd_lzma_dict(uint32_t n)
     return 1u << 30;
 }
 
+int
+chd_overall_sha1(struct disc_ctx *ctx, const uint8_t raw[20],
+                 uint8_t (*meta)[24], int n, uint8_t out[20])
+{
+    struct disc_md *md;
+    int i, j;
+
+    for (i = 1; i < n; i++)
+        for (j = i; j > 0 && memcmp(meta[j - 1], meta[j], 24) > 0; j--) {
+            uint8_t t[24];
+            memcpy(t, meta[j], 24);
+            memcpy(meta[j], meta[j - 1], 24);
+            memcpy(meta[j - 1], t, 24);
+        }
+    md = disc_md_new(ctx, DISC_SHA1);
+    if (!md)
+        return ctx->err;
+    disc_md_update(md, raw, 20);
+    for (i = 0; i < n; i++)
+        disc_md_update(md, meta[i], 24);
+    disc_md_final(md, out);
+    disc_md_free(md);
+    return 0;
+}
+
 /* Raw LZMA1 (lc 3, lp 0, pb 2, no end mark) of exactly want bytes. */
 static int
 chd_unlzma(struct chd_dec *f, const uint8_t *in, size_t n, uint8_t *out,

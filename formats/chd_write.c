@@ -9,7 +9,6 @@
  */
 #include <FLAC/stream_encoder.h>
 #include <lzma.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +60,8 @@ struct chdw_codec {
     uint32_t fl_len;
     int fl_over;
     FLAC__int32 pcm[CHD_DPLANE / 2];
-    int failed; /* allocation failure: the writer stops */
+    int failed;          /* allocation failure: the writer stops */
+    struct disc_md *sha; /* SHA-1 of each hunk (for deduplication) */
     struct chdw *w;
     pthread_t th;
 };
@@ -217,10 +217,11 @@ chdw_compress(struct chdw *w, struct chdw_codec *c, struct chdw_slot *s)
     int i, k, have_sub = 0, data = 0;
 
     s->crc = chd_crc16(0xFFFF, s->data, CHD_HUNK);
-    {
-        unsigned n = 0;
-        if (!EVP_Digest(s->data, CHD_HUNK, s->sha1, &n, EVP_sha1(), NULL))
-            c->failed = 1;
+    if (disc_md_init(NULL, c->sha, DISC_SHA1) == 0) {
+        disc_md_update(c->sha, s->data, CHD_HUNK);
+        disc_md_final(c->sha, s->sha1);
+    } else {
+        c->failed = 1;
     }
     memset(ecc, 0, sizeof ecc);
     s->type = CHD_MAP_NONE;
@@ -646,8 +647,13 @@ chdw_workers(struct chdw *w)
         lzma_stream init = LZMA_STREAM_INIT;
         w->cs[i].lz = init;
         w->cs[i].w = w;
-        if (pthread_create(&w->cs[i].th, NULL, chdw_worker, &w->cs[i]) != 0)
+        w->cs[i].sha = disc_md_new(NULL, DISC_SHA1);
+        if (!w->cs[i].sha)
             break;
+        if (pthread_create(&w->cs[i].th, NULL, chdw_worker, &w->cs[i]) != 0) {
+            disc_md_free(w->cs[i].sha);
+            break;
+        }
         w->nworkers++;
     }
     return w->nworkers > 0 ? 0 : -1;
@@ -677,6 +683,7 @@ chdw_stop(struct chdw *w)
             lzma_end(&c->lz);
             if (c->flac)
                 FLAC__stream_encoder_delete(c->flac);
+            disc_md_free(c->sha);
         }
     }
     disc_free_mem(w->cs);
@@ -757,7 +764,7 @@ struct chdw_job {
     struct chdw_map m;
     struct chdw_dedup dd;
     struct disc_out *out;
-    EVP_MD_CTX *md; /* SHA-1 of the data, then the overall one */
+    struct disc_md *md; /* SHA-1 of the data */
     uint8_t head[CHD_V5_HEADER];
     uint8_t (*msum)[24];   /* per metadata record: tag + SHA-1 */
     uint8_t *main, *lin;   /* one hunk's sectors and subchannel */
@@ -766,7 +773,7 @@ struct chdw_job {
 };
 
 static int
-chdw_job_alloc(struct chdw_job *j)
+chdw_job_alloc(struct disc_ctx *ctx, struct chdw_job *j)
 {
     size_t n = j->hunks ? j->hunks : 1;
 
@@ -783,11 +790,12 @@ chdw_job_alloc(struct chdw_job *j)
     j->main = disc_malloc((size_t)CHD_FRAMES_PER_HUNK * DISC_SECTOR_RAW);
     j->lin = disc_malloc((size_t)CHD_FRAMES_PER_HUNK * DISC_SECTOR_SUB);
     j->msum = disc_malloc((size_t)j->d->ntracks * sizeof *j->msum);
-    j->md = EVP_MD_CTX_new();
     if (!j->m.type || !j->m.len || !j->m.off || !j->m.crc || !j->dd.key ||
-        !j->dd.hunk || !j->main || !j->lin || !j->msum || !j->md ||
-        !EVP_DigestInit_ex(j->md, EVP_sha1(), NULL))
-        return -1;
+        !j->dd.hunk || !j->main || !j->lin || !j->msum)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    j->md = disc_md_new(ctx, DISC_SHA1);
+    if (!j->md)
+        return ctx->err; /* libcrypto missing */
     memset(j->dd.hunk, 0xFF, (j->dd.mask + 1) * sizeof *j->dd.hunk);
     return 0;
 }
@@ -796,7 +804,7 @@ static void
 chdw_job_free(struct chdw_job *j)
 {
     chdw_stop(&j->w);
-    EVP_MD_CTX_free(j->md);
+    disc_md_free(j->md);
     disc_free_mem(j->m.type);
     disc_free_mem(j->m.len);
     disc_free_mem(j->m.off);
@@ -814,7 +822,6 @@ chdw_write_head(struct disc_ctx *ctx, struct chdw_job *j)
 {
     const struct disc *d = j->d;
     uint8_t *head = j->head;
-    unsigned mdlen = 0;
     int i, r;
 
     memset(head, 0, sizeof j->head);
@@ -842,8 +849,7 @@ chdw_write_head(struct disc_ctx *ctx, struct chdw_job *j)
         disc_wr_be32(mh + 8, (uint32_t)(next >> 32));
         disc_wr_be32(mh + 12, (uint32_t)next);
         disc_wr_be32(j->msum[i], CHD_TAG_CHT2);
-        if (!EVP_Digest(text, n, j->msum[i] + 4, &mdlen, EVP_sha1(), NULL))
-            r = disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
+        r = disc_sha1(ctx, text, n, j->msum[i] + 4);
         if (r == 0)
             r = disc_out_write(ctx, j->out, mh, sizeof mh);
         if (r == 0)
@@ -866,7 +872,7 @@ chdw_store_batch(struct disc_ctx *ctx, struct chdw_job *j, uint32_t h, int n)
         int64_t dup = chdw_dedup_find(&j->dd, s->sha1, h);
         if (at + k > j->logical)
             k = j->logical - at;
-        EVP_DigestUpdate(j->md, s->data, (size_t)k);
+        disc_md_update(j->md, s->data, (size_t)k);
         if (dup >= 0) {
             j->m.type[h] = CHD_MAP_SELF;
             j->m.len[h] = 0;
@@ -928,29 +934,18 @@ chdw_finish(struct disc_ctx *ctx, struct chdw_job *j)
 {
     uint8_t raw[20], all[20], *map = NULL;
     size_t maplen = 0;
-    unsigned mdlen = 0;
-    int i, k, r, n = j->d->ntracks;
+    int r, n = j->d->ntracks;
 
-    EVP_DigestFinal_ex(j->md, raw, &mdlen);
+    disc_md_final(j->md, raw);
     r = chdw_map_encode(ctx, &j->m, &map, &maplen);
     if (r == 0)
         r = disc_out_write(ctx, j->out, map, maplen);
     disc_free_mem(map);
     if (r < 0)
         return r;
-    for (i = 1; i < n; i++)
-        for (k = i; k > 0 && memcmp(j->msum[k - 1], j->msum[k], 24) > 0; k--) {
-            uint8_t t[24];
-            memcpy(t, j->msum[k], 24);
-            memcpy(j->msum[k], j->msum[k - 1], 24);
-            memcpy(j->msum[k - 1], t, 24);
-        }
-    if (!EVP_DigestInit_ex(j->md, EVP_sha1(), NULL))
-        return disc_error(ctx, DISC_E_NOMEM, "SHA-1 failed");
-    EVP_DigestUpdate(j->md, raw, 20);
-    for (i = 0; i < n; i++)
-        EVP_DigestUpdate(j->md, j->msum[i], 24);
-    EVP_DigestFinal_ex(j->md, all, &mdlen);
+    r = chd_overall_sha1(ctx, raw, j->msum, n, all);
+    if (r < 0)
+        return r;
     disc_wr_be32(j->head + 40, (uint32_t)(j->pos >> 32));
     disc_wr_be32(j->head + 44, (uint32_t)j->pos);
     memcpy(j->head + 64, raw, 20);
@@ -986,10 +981,9 @@ chd_write(struct disc_ctx *ctx, const struct disc *d, const char *path,
     j->logical = frames * CHD_FRAME;
     j->hunks = (uint32_t)((j->logical + CHD_HUNK - 1) / CHD_HUNK);
     chdw_set_codecs(&j->w, o->fast);
-    if (chdw_job_alloc(j) != 0) {
-        r = disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    r = chdw_job_alloc(ctx, j);
+    if (r < 0)
         goto out;
-    }
     r = disc_outset_new(ctx, d, o->force, &set);
     if (r == 0)
         r = disc_outset_open(ctx, set, path, &j->out);

@@ -247,26 +247,51 @@ TEST(tool_convert_store_gaps)
     free(sheet);
 }
 
-TEST(tool_opens_sndfile_and_libarchive_only_when_needed)
+TEST(tool_opens_optional_libraries_only_when_needed)
 {
-    /* libsndfile and libarchive are opened by the code that needs them
-     * (core/lib.c): `info` and `convert` load neither, `ls` loads
-     * libarchive and `rip` libsndfile.  The dynamic loader's own log
-     * (glibc's LD_DEBUG=files) says what was loaded. */
-    char *log;
+    /* libsndfile, libarchive and libcrypto are opened by the code that
+     * needs them (core/lib.c): `info` and `convert` load neither of the
+     * first two, `convert` (no digests) not libcrypto either; `ls` loads
+     * libarchive, `rip` libsndfile and `hash` libcrypto.  The dynamic
+     * loader's own log (glibc's LD_DEBUG=files) says what was loaded. */
+    char *log, out[4096], sha1[41];
+    FILE *f;
 
     REQUIRE(t_run(NULL, 0, "cp '%s/mixed.cue' '%s/mixed.bin' .", t_samples,
                   t_samples) == 0);
     REQUIRE(t_run(NULL, 0,
-                  "LD_DEBUG=files '%s' -q info mixed.cue >/dev/null 2>ld1 && "
                   "LD_DEBUG=files '%s' -q convert mixed.cue x.ccd >/dev/null "
+                  "2>ld0",
+                  t_discarc) == 0);
+    log = t_slurp("ld0", NULL);
+    REQUIRE(log);
+    CHECK(strstr(log, "file=libc.so.6")); /* the log is there at all */
+    CHECK(!strstr(log, "libcrypto.so"));
+    free(log);
+    REQUIRE(t_run(NULL, 0,
+                  "LD_DEBUG=files '%s' -q info mixed.cue >/dev/null 2>ld1 && "
+                  "LD_DEBUG=files '%s' -q convert mixed.cue y.ccd >/dev/null "
                   "2>>ld1",
                   t_discarc, t_discarc) == 0);
     log = t_slurp("ld1", NULL);
     REQUIRE(log);
-    CHECK(strstr(log, "file=libc.so.6")); /* the log is there at all */
+    CHECK(strstr(log, "file=libc.so.6"));
     CHECK(!strstr(log, "libsndfile.so"));
     CHECK(!strstr(log, "libarchive.so"));
+    free(log);
+    /* `hash --image` loads libcrypto and its SHA-1 is sha1sum's. */
+    REQUIRE(t_run(NULL, 0, "sha1sum mixed.bin > s1") == 0);
+    f = fopen("s1", "r");
+    REQUIRE(f);
+    REQUIRE(fscanf(f, "%40s", sha1) == 1);
+    fclose(f);
+    REQUIRE(t_run(out, sizeof out,
+                  "LD_DEBUG=files '%s' hash --image mixed.cue 2>ld4",
+                  t_discarc) == 0);
+    CHECK(strstr(out, sha1) != NULL);
+    log = t_slurp("ld4", NULL);
+    REQUIRE(log);
+    CHECK(strstr(log, "file=libcrypto.so.3 [0];  dynamically loaded"));
     free(log);
     REQUIRE(t_run(NULL, 0, "LD_DEBUG=files '%s' ls mixed.cue >/dev/null 2>ld2",
                   t_discarc) == 0);
