@@ -12,6 +12,10 @@
 #   tools        tools/*.c include public headers and tools/cli.h only;
 #                tools/mksample.c, which builds sector-level samples for
 #                the tests, may use the plugin API
+#   libraries    each of these is included by one file of the tree:
+#                libcdio (core/source_cdio.c), libsndfile
+#                (formats/audio.c), libcrypto (core/md.c), libarchive
+#                and libudfread (core/fs.c), libfuse3 (tools/cmd_mount.c)
 # Prints one line per broken rule and exits 1 when there is any.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -61,5 +65,16 @@ for f in tools/* formats/*; do
             broken "$f" "$ln" "$h" "internal headers stay in core" ;;
         esac
     done < <(includes "$f")
+done
+# library header prefix -> the one file that may include it
+for rule in "cdio/ core/source_cdio.c" "sndfile formats/audio.c" \
+    "openssl/ core/md.c" "archive core/fs.c" "udfread/ core/fs.c" \
+    "fuse tools/cmd_mount.c"; do
+    read -r lib home <<<"$rule"
+    while IFS=: read -r f ln _; do
+        [ "$f" = "$home" ] ||
+            broken "$f" "$ln" "<$lib...>" "only $home includes this library"
+    done < <(grep -n "^[[:space:]]*#[[:space:]]*include[[:space:]]*<$lib" \
+        core/*.c core/*.h formats/*.c formats/*.h tools/*.c tools/*.h)
 done
 exit "$bad"
