@@ -194,6 +194,7 @@ test-valgrind: samples
 	DISCARC_SRCDIR=$(CURDIR) DISCARC_BIN=$(CURDIR)/build-vg/discarc \
 	  DISCARC_SAMPLES=$(CURDIR)/$(SAMPLES) \
 	  valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  --show-leak-kinds=definite,indirect \
 	  --error-exitcode=99 --trace-children=no build-vg/tests/run $(T)
 
 analyze:
