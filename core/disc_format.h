@@ -470,8 +470,7 @@ int disc_out_copy_sectors(struct disc_ctx *ctx, const struct disc *d,
 /* Libraries opened on first use (lib.c)                               */
 
 /* A shared library that only some commands need, opened by the first
- * call that needs it.  The plugin keeps a struct of function pointers
- * (declare its fields with DISC_LIB_FIELD, its names with DISC_LIB_NAME)
+ * call that needs it.  The plugin defines its table with DISC_LIB_DEFINE
  * and calls through it after disc_lib_load succeeded. */
 struct disc_lib {
     const char *soname;       /* "libsndfile.so.1" */
@@ -484,10 +483,29 @@ struct disc_lib {
 };
 #define DISC_LIB_FIELD(f) __typeof__(f) *f;
 #define DISC_LIB_NAME(f) #f,
-/* Checks that a table of n functions has exactly n pointers. */
-#define DISC_LIB_TABLE(t, n)                                                   \
-    _Static_assert(sizeof(t) == (n) * sizeof(void (*)(void)),                  \
-                   "function table with padding")
+/* Defines, for the functions an X-macro FUNCS lists: `static struct
+ * {...} name` with one pointer of the function's own type each (filled
+ * by disc_lib_load), name##_names, and `struct disc_lib name##_lib` for
+ * the library soname of the Debian package pkg.  The assertion checks
+ * that the table has exactly one pointer per name, no padding. */
+#define DISC_LIB_DEFINE(name, FUNCS, soname, pkg)                              \
+    static struct {                                                            \
+        FUNCS(DISC_LIB_FIELD)                                                  \
+    } name;                                                                    \
+    static const char *const name##_names[] = { FUNCS(DISC_LIB_NAME) };        \
+    _Static_assert(sizeof(name) == sizeof name##_names /                       \
+                                       sizeof *name##_names *                  \
+                                       sizeof(void (*)(void)),                 \
+                   "function table with padding");                             \
+    static struct disc_lib name##_lib = {                                      \
+        soname,                                                                \
+        pkg,                                                                   \
+        name##_names,                                                          \
+        sizeof name##_names / sizeof *name##_names,                            \
+        &name,                                                                 \
+        0,                                                                     \
+        ""                                                                     \
+    }
 
 /* Opens lib once (thread-safe) and fills its table.  Returns 0, or
  * DISC_E_UNSUPPORTED naming the library, its package and the reason. */

@@ -55,20 +55,8 @@
     X(archive_read_support_format_iso9660)                                     \
     X(archive_set_error)
 /* clang-format on */
-static struct {
-    LIBARCHIVE_FUNCS(DISC_LIB_FIELD)
-} libarchive;
-static const char *const libarchive_names[] = { LIBARCHIVE_FUNCS(
-    DISC_LIB_NAME) };
-#define LIBARCHIVE_N (sizeof libarchive_names / sizeof *libarchive_names)
-DISC_LIB_TABLE(libarchive, LIBARCHIVE_N);
-static struct disc_lib libarchive_lib = { "libarchive.so.13",
-                                          "libarchive13",
-                                          libarchive_names,
-                                          LIBARCHIVE_N,
-                                          &libarchive,
-                                          0,
-                                          "" };
+DISC_LIB_DEFINE(libarchive, LIBARCHIVE_FUNCS, "libarchive.so.13",
+                "libarchive13");
 
 #define FS_SECTOR 2048
 #define FS_MAX_VD 64    /* volume descriptors looked at before giving up */

@@ -22,7 +22,7 @@ disc_lib_load(struct disc_ctx *ctx, struct disc_lib *lib)
 {
     /* dlsym gives object pointers; POSIX requires that they convert to
      * function pointers of the same size, which is what the table holds
-     * (one per name, no padding: see DISC_LIB_TABLE). */
+     * (one per name, no padding: see DISC_LIB_DEFINE). */
     typedef void (*fn)(void);
     size_t i;
     int state;

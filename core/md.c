@@ -27,15 +27,7 @@
     X(EVP_md5)                                                                 \
     X(EVP_sha1)
 /* clang-format on */
-static struct {
-    CRYPTO_FUNCS(DISC_LIB_FIELD)
-} crypto;
-static const char *const crypto_names[] = { CRYPTO_FUNCS(DISC_LIB_NAME) };
-#define CRYPTO_N (sizeof crypto_names / sizeof *crypto_names)
-DISC_LIB_TABLE(crypto, CRYPTO_N);
-static struct disc_lib crypto_lib = {
-    "libcrypto.so.3", "libssl3", crypto_names, CRYPTO_N, &crypto, 0, ""
-};
+DISC_LIB_DEFINE(crypto, CRYPTO_FUNCS, "libcrypto.so.3", "libssl3");
 
 /* A struct disc_md is libcrypto's EVP_MD_CTX under another name: the
  * callers never see the type. */

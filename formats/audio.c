@@ -34,15 +34,7 @@
     X(sf_write_raw)                                                            \
     X(sf_writef_short)
 /* clang-format on */
-static struct {
-    SNDFILE_FUNCS(DISC_LIB_FIELD)
-} sndfile;
-static const char *const sndfile_names[] = { SNDFILE_FUNCS(DISC_LIB_NAME) };
-#define SNDFILE_N (sizeof sndfile_names / sizeof *sndfile_names)
-DISC_LIB_TABLE(sndfile, SNDFILE_N);
-static struct disc_lib sndfile_lib = {
-    "libsndfile.so.1", "libsndfile1", sndfile_names, SNDFILE_N, &sndfile, 0, ""
-};
+DISC_LIB_DEFINE(sndfile, SNDFILE_FUNCS, "libsndfile.so.1", "libsndfile1");
 
 #define AUDIO_FRAMES 4096 /* frames per decoding step of an audio source */
 #define ENC_SECTORS 4     /* sectors converted per sf_writef_short call */
