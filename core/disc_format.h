@@ -520,9 +520,10 @@ int disc_lib_load(struct disc_ctx *ctx, struct disc_lib *lib);
 enum disc_md_alg { DISC_MD5, DISC_SHA1 }; /* 16 and 20 bytes */
 struct disc_md;
 
-/* A context ready for data, or NULL after an error (libcrypto missing,
- * out of memory). */
-struct disc_md *disc_md_new(struct disc_ctx *ctx, enum disc_md_alg alg);
+/* *out: a context ready for data.  Returns 0, or DISC_E_* (libcrypto
+ * missing, out of memory) with *out NULL. */
+int disc_md_new(struct disc_ctx *ctx, enum disc_md_alg alg,
+                struct disc_md **out);
 int disc_md_init(struct disc_ctx *ctx, struct disc_md *m, enum disc_md_alg alg);
 void disc_md_update(struct disc_md *m, const void *p, size_t n);
 void disc_md_final(struct disc_md *m, uint8_t *out); /* 16 or 20 bytes */

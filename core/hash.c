@@ -227,7 +227,7 @@ hasher_new(struct disc_ctx *ctx, const unsigned *algs, int nstreams,
     static const unsigned bit[NA] = { DISC_HASH_MD5, DISC_HASH_CRC32,
                                       DISC_HASH_SHA1 };
     struct disc_hasher *h;
-    int a, s, i, nw;
+    int a, s, i, nw, r;
 
     *out = NULL;
     if (nstreams < 1 || nstreams > MAXS)
@@ -249,7 +249,8 @@ hasher_new(struct disc_ctx *ctx, const unsigned *algs, int nstreams,
             l->s = s;
             h->nlanes++;
             if (a != A_CRC &&
-                !(l->md = disc_md_new(ctx, a == A_MD5 ? DISC_MD5 : DISC_SHA1)))
+                (r = disc_md_new(ctx, a == A_MD5 ? DISC_MD5 : DISC_SHA1,
+                                 &l->md)) != 0)
                 goto fail;
         }
     for (s = 0; s < nstreams; s++)
@@ -280,7 +281,7 @@ nomem:
     return disc_error(ctx, DISC_E_NOMEM, "out of memory");
 fail: /* disc_md_new said why (libcrypto missing) */
     disc_hasher_free(h);
-    return ctx && ctx->err ? ctx->err : DISC_E_UNSUPPORTED;
+    return r;
 }
 
 int

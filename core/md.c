@@ -37,23 +37,24 @@ md_ctx(struct disc_md *m)
     return (EVP_MD_CTX *)(void *)m;
 }
 
-struct disc_md *
-disc_md_new(struct disc_ctx *ctx, enum disc_md_alg alg)
+int
+disc_md_new(struct disc_ctx *ctx, enum disc_md_alg alg, struct disc_md **out)
 {
     EVP_MD_CTX *m;
+    int r = disc_lib_load(ctx, &crypto_lib);
 
-    if (disc_lib_load(ctx, &crypto_lib) != 0)
-        return NULL;
+    *out = NULL;
+    if (r != 0)
+        return r;
     m = crypto.EVP_MD_CTX_new();
-    if (!m) {
-        disc_error(ctx, DISC_E_NOMEM, "out of memory");
-        return NULL;
-    }
-    if (disc_md_init(ctx, (struct disc_md *)(void *)m, alg) != 0) {
+    if (!m)
+        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
+    r = disc_md_init(ctx, (struct disc_md *)(void *)m, alg);
+    if (r != 0)
         crypto.EVP_MD_CTX_free(m);
-        return NULL;
-    }
-    return (struct disc_md *)(void *)m;
+    else
+        *out = (struct disc_md *)(void *)m;
+    return r;
 }
 
 int
@@ -101,19 +102,13 @@ disc_md_free(struct disc_md *m)
 int
 disc_sha1(struct disc_ctx *ctx, const void *p, size_t n, uint8_t out[20])
 {
-    EVP_MD_CTX *m;
-    int r = disc_lib_load(ctx, &crypto_lib);
+    struct disc_md *m;
+    int r = disc_md_new(ctx, DISC_SHA1, &m);
 
     if (r != 0)
         return r;
-    m = crypto.EVP_MD_CTX_new();
-    if (!m)
-        return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    r = disc_md_init(ctx, (struct disc_md *)(void *)m, DISC_SHA1);
-    if (r == 0) {
-        disc_md_update((struct disc_md *)(void *)m, p, n);
-        disc_md_final((struct disc_md *)(void *)m, out);
-    }
-    crypto.EVP_MD_CTX_free(m);
-    return r;
+    disc_md_update(m, p, n);
+    disc_md_final(m, out);
+    disc_md_free(m);
+    return 0;
 }

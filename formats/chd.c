@@ -1134,11 +1134,9 @@ chd_check(struct disc_ctx *ctx, const char *path, char *note, size_t len)
     r = chd_check_extents(ctx, f);
     if (r < 0)
         goto out;
-    md = disc_md_new(ctx, DISC_SHA1);
-    if (!md) {
-        r = ctx->err;
+    r = disc_md_new(ctx, DISC_SHA1, &md);
+    if (r < 0)
         goto out;
-    }
     ctx->progress_done = 0;
     ctx->progress_total = (int64_t)(f->logical / CHD_FRAME);
     for (h = 0; h < f->hunkcount; h++) {

@@ -454,7 +454,7 @@ chd_overall_sha1(struct disc_ctx *ctx, const uint8_t raw[20],
                  uint8_t (*meta)[24], int n, uint8_t out[20])
 {
     struct disc_md *md;
-    int i, j;
+    int i, j, r;
 
     for (i = 1; i < n; i++)
         for (j = i; j > 0 && memcmp(meta[j - 1], meta[j], 24) > 0; j--) {
@@ -463,9 +463,9 @@ chd_overall_sha1(struct disc_ctx *ctx, const uint8_t raw[20],
             memcpy(meta[j], meta[j - 1], 24);
             memcpy(meta[j - 1], t, 24);
         }
-    md = disc_md_new(ctx, DISC_SHA1);
-    if (!md)
-        return ctx->err;
+    r = disc_md_new(ctx, DISC_SHA1, &md);
+    if (r != 0)
+        return r;
     disc_md_update(md, raw, 20);
     for (i = 0; i < n; i++)
         disc_md_update(md, meta[i], 24);

@@ -647,8 +647,7 @@ chdw_workers(struct chdw *w)
         lzma_stream init = LZMA_STREAM_INIT;
         w->cs[i].lz = init;
         w->cs[i].w = w;
-        w->cs[i].sha = disc_md_new(NULL, DISC_SHA1);
-        if (!w->cs[i].sha)
+        if (disc_md_new(NULL, DISC_SHA1, &w->cs[i].sha) != 0)
             break;
         if (pthread_create(&w->cs[i].th, NULL, chdw_worker, &w->cs[i]) != 0) {
             disc_md_free(w->cs[i].sha);
@@ -776,6 +775,7 @@ static int
 chdw_job_alloc(struct disc_ctx *ctx, struct chdw_job *j)
 {
     size_t n = j->hunks ? j->hunks : 1;
+    int r;
 
     j->m.n = j->hunks;
     j->m.type = disc_malloc(n);
@@ -793,9 +793,9 @@ chdw_job_alloc(struct disc_ctx *ctx, struct chdw_job *j)
     if (!j->m.type || !j->m.len || !j->m.off || !j->m.crc || !j->dd.key ||
         !j->dd.hunk || !j->main || !j->lin || !j->msum)
         return disc_error(ctx, DISC_E_NOMEM, "out of memory");
-    j->md = disc_md_new(ctx, DISC_SHA1);
-    if (!j->md)
-        return ctx->err; /* libcrypto missing */
+    r = disc_md_new(ctx, DISC_SHA1, &j->md); /* libcrypto missing? */
+    if (r != 0)
+        return r;
     memset(j->dd.hunk, 0xFF, (j->dd.mask + 1) * sizeof *j->dd.hunk);
     return 0;
 }
